@@ -1,0 +1,149 @@
+import path from "node:path";
+import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
+import { readApiKeys, type ApiKey } from "./api-keys.js";
+
+export type SystemName = "poweroffice" | "chargebee";
+
+export interface DatabaseConfig {
+  /** Set: a real PostgreSQL server. Unset: the embedded PostgreSQL (PGlite) under dataDir. */
+  url?: string;
+  dataDir: string;
+  poolMax: number;
+}
+
+export interface PowerOfficeConfig {
+  /** "sandbox": the bundled sandbox with demo data; "remote": the real API (or any URL given). */
+  mode: "sandbox" | "remote";
+  environment: "demo" | "production";
+  apiBaseUrl: string;
+  tokenUrl: string;
+  applicationKey?: string;
+  clientKey?: string;
+  subscriptionKey?: string;
+  requestsPerSecond: number;
+  sandboxPort: number;
+}
+
+export interface ChargebeeConfig {
+  mode: "sandbox" | "remote";
+  site?: string;
+  apiKey?: string;
+  requestsPerMinute: number;
+  maxConcurrency: number;
+  sandboxPort: number;
+  webhookUsername?: string;
+  webhookPassword?: string;
+}
+
+export interface AppConfig {
+  nodeEnv: string;
+  log: { level: string; format: "pretty" | "json" };
+  database: DatabaseConfig;
+  http: { host: string; port: number };
+  subgraphs: { host: string; powerofficePort: number; chargebeePort: number; linkPort: number; secret?: string };
+  gateway: { apiKeys: ApiKey[]; introspection: boolean; maxDepth: number; maxCost: number };
+  poweroffice: PowerOfficeConfig;
+  chargebee: ChargebeeConfig;
+  sync: { pollIntervalSeconds: number; priority: SystemName; workerConcurrency: number; batchSize: number };
+  demo: { seed: number; size: "demo" | number };
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function readDemoSize(reader: EnvReader): "demo" | number {
+  const raw = reader.string("DEMO_SIZE", "demo");
+  if (raw === "demo") return "demo";
+  if (/^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
+  reader.problem(`DEMO_SIZE must be "demo" or a positive number of records, got "${raw}"`);
+  return "demo";
+}
+
+function readPowerOffice(reader: EnvReader): PowerOfficeConfig {
+  const keys = ["POWEROFFICE_APPLICATION_KEY", "POWEROFFICE_CLIENT_KEY", "POWEROFFICE_SUBSCRIPTION_KEY"];
+  const remote = reader.allOrNone(keys, "Connecting to the real PowerOffice Go API");
+  const environment = reader.oneOf("POWEROFFICE_ENVIRONMENT", ["demo", "production"] as const, "demo");
+  const sandboxPort = reader.port("POWEROFFICE_SANDBOX_PORT", 4101);
+  const realRoot = environment === "demo" ? "https://goapi.poweroffice.net/Demo" : "https://goapi.poweroffice.net";
+  const sandboxRoot = `http://127.0.0.1:${sandboxPort}`;
+  const root = remote ? realRoot : sandboxRoot;
+  return {
+    mode: remote ? "remote" : "sandbox",
+    environment,
+    apiBaseUrl: reader.url("POWEROFFICE_API_BASE_URL", `${root}/v2`)!,
+    tokenUrl: reader.url("POWEROFFICE_TOKEN_URL", `${root}/OAuth/Token`)!,
+    applicationKey: reader.secret("POWEROFFICE_APPLICATION_KEY"),
+    clientKey: reader.secret("POWEROFFICE_CLIENT_KEY"),
+    subscriptionKey: reader.secret("POWEROFFICE_SUBSCRIPTION_KEY"),
+    requestsPerSecond: reader.integer("POWEROFFICE_REQUESTS_PER_SECOND", 10, { min: 0 }),
+    sandboxPort,
+  };
+}
+
+function readChargebee(reader: EnvReader): ChargebeeConfig {
+  const remote = reader.allOrNone(["CHARGEBEE_SITE", "CHARGEBEE_API_KEY"], "Connecting to a real Chargebee site");
+  const site = reader.string("CHARGEBEE_SITE");
+  if (site !== undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(site)) {
+    reader.problem(`CHARGEBEE_SITE must be the site name only (such as "acme-test"), got "${site}"`);
+  }
+  const webhookAuth = reader.allOrNone(
+    ["CHARGEBEE_WEBHOOK_USERNAME", "CHARGEBEE_WEBHOOK_PASSWORD"],
+    "The Chargebee webhook receiver's Basic auth",
+  );
+  return {
+    mode: remote ? "remote" : "sandbox",
+    site,
+    apiKey: reader.secret("CHARGEBEE_API_KEY"),
+    requestsPerMinute: reader.integer("CHARGEBEE_REQUESTS_PER_MINUTE", 150, { min: 0 }),
+    maxConcurrency: reader.integer("CHARGEBEE_MAX_CONCURRENCY", 3, { min: 1, max: 100 }),
+    sandboxPort: reader.port("CHARGEBEE_SANDBOX_PORT", 4102),
+    webhookUsername: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_USERNAME") : undefined,
+    webhookPassword: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_PASSWORD") : undefined,
+  };
+}
+
+/** Reads and validates every variable; throws one ConfigError listing all problems. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const reader = new EnvReader(env);
+  const databaseUrl = reader.secret("DATABASE_URL");
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    reader.problem("DATABASE_URL must start with postgres:// or postgresql:// (leave it unset for the embedded database)");
+  }
+  const isTty = Boolean(process.stdout.isTTY);
+  const config: AppConfig = {
+    nodeEnv: reader.string("NODE_ENV", "development"),
+    log: {
+      level: reader.oneOf("LOG_LEVEL", LOG_LEVELS, "info"),
+      format: reader.oneOf("LOG_FORMAT", ["pretty", "json"] as const, isTty ? "pretty" : "json"),
+    },
+    database: {
+      url: databaseUrl,
+      dataDir: path.resolve(reader.string("DATA_DIR", ".data")),
+      poolMax: reader.integer("DATABASE_POOL_MAX", 10, { min: 1, max: 200 }),
+    },
+    http: { host: reader.string("HOST", "127.0.0.1"), port: reader.port("PORT", 4000) },
+    subgraphs: {
+      host: reader.string("SUBGRAPH_HOST", "127.0.0.1"),
+      powerofficePort: reader.port("POWEROFFICE_SUBGRAPH_PORT", 4001),
+      chargebeePort: reader.port("CHARGEBEE_SUBGRAPH_PORT", 4002),
+      linkPort: reader.port("LINK_SUBGRAPH_PORT", 4003),
+      secret: reader.secret("SUBGRAPH_SECRET"),
+    },
+    gateway: {
+      apiKeys: readApiKeys(reader),
+      introspection: reader.boolean("GRAPHQL_INTROSPECTION", true),
+      maxDepth: reader.integer("GRAPHQL_MAX_DEPTH", 10, { min: 1 }),
+      maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
+    },
+    poweroffice: readPowerOffice(reader),
+    chargebee: readChargebee(reader),
+    sync: {
+      pollIntervalSeconds: reader.integer("SYNC_POLL_INTERVAL_SECONDS", 60, { min: 0 }),
+      priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
+      workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
+      batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
+    },
+    demo: { seed: reader.integer("DEMO_SEED", 42), size: readDemoSize(reader) },
+  };
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return config;
+}

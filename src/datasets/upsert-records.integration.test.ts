@@ -1,0 +1,47 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createTestDatabase, withRollback, type TestDatabase } from "../../test/helpers/database.js";
+import { upsertRecords } from "./upsert-records.js";
+import { getRecords, readChanges } from "./read-records.js";
+
+describe("dataset store", () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+  });
+  after(async () => db.dispose());
+
+  test("a record whose content did not change keeps its change sequence", () =>
+    withRollback(db.knex, async (trx) => {
+      const kari = { system: "poweroffice", entity: "ContactPerson", sourceId: "1", data: { FirstName: "Kari", EmailAddress: "Kari@Example.no" }, email: "Kari@Example.no" } as const;
+      const first = await upsertRecords(trx, [kari]);
+      assert.equal(first.changed.length, 1);
+      assert.equal(first.changed[0]!.email, "kari@example.no");
+
+      const again = await upsertRecords(trx, [{ ...kari, data: { EmailAddress: "Kari@Example.no", FirstName: "Kari" } }]);
+      assert.deepEqual([again.changed.length, again.unchanged], [0, 1], "same content in another key order is unchanged");
+
+      const edited = await upsertRecords(trx, [{ ...kari, data: { ...kari.data, FirstName: "Karianne" } }]);
+      assert.equal(edited.changed.length, 1);
+      assert.ok(edited.changed[0]!.changeSeq > first.changed[0]!.changeSeq);
+
+      const changes = await readChanges(trx, { afterSeq: first.changed[0]!.changeSeq });
+      assert.deepEqual(changes.map((c) => c.data.FirstName), ["Karianne"]);
+    }));
+
+  test("a delete is a change, and the same id twice in one batch keeps the last copy", () =>
+    withRollback(db.knex, async (trx) => {
+      const base = { system: "chargebee", entity: "customer", sourceId: "po-contactperson-1" } as const;
+      await upsertRecords(trx, [{ ...base, data: { email: "a@b.no" } }, { ...base, data: { email: "c@d.no" } }]);
+      const [stored] = await getRecords(trx, "chargebee", "customer", ["po-contactperson-1"]);
+      assert.equal(stored!.data.email, "c@d.no");
+      const deleted = await upsertRecords(trx, [{ ...base, data: { email: "c@d.no" }, deleted: true }]);
+      assert.equal(deleted.changed.length, 1);
+      assert.equal(deleted.changed[0]!.deleted, true);
+    }));
+
+  test("rolled-back tests leave nothing behind", async () => {
+    const count = await db.knex("dataset_records").count<{ count: number }[]>({ count: "*" });
+    assert.equal(Number(count[0]!.count), 0);
+  });
+});

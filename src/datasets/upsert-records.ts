@@ -1,0 +1,83 @@
+import type { Knex } from "knex";
+import { contentHash } from "./content-hash.js";
+import { toDatasetRecord, type DatasetRecord, type DatasetRow, type SourceRecordInput } from "./types.js";
+
+export interface UpsertResult {
+  /** Records that are new or whose content changed (their change_seq moved). */
+  changed: DatasetRecord[];
+  /** How many records came in with the content already stored. */
+  unchanged: number;
+}
+
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * Stores the last-seen copy of source records. A record whose content hash did not change keeps its change_seq,
+ * so the sync engine never processes it again; only its last_seen_at moves.
+ */
+export async function upsertRecords(knex: Knex, records: readonly SourceRecordInput[]): Promise<UpsertResult> {
+  const changed: DatasetRecord[] = [];
+  let unchanged = 0;
+  for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
+    const chunk = dedupeLastWins(records.slice(start, start + ROWS_PER_STATEMENT));
+    const rows = chunk.map((record) => ({
+      system: record.system,
+      entity: record.entity,
+      source_id: record.sourceId,
+      data: JSON.stringify(record.data),
+      content_hash: contentHash(record.data, record.deleted ?? false),
+      source_changed_at: record.sourceChangedAt ?? null,
+      deleted: record.deleted ?? false,
+      email: record.email ? record.email.trim().toLowerCase() : null,
+      name: record.name ?? null,
+      parent_id: record.parentId ?? null,
+    }));
+    const written = (await knex("dataset_records")
+      .insert(rows)
+      .onConflict(["system", "entity", "source_id"])
+      .merge({
+        data: knex.raw("excluded.data"),
+        content_hash: knex.raw("excluded.content_hash"),
+        source_changed_at: knex.raw("excluded.source_changed_at"),
+        deleted: knex.raw("excluded.deleted"),
+        email: knex.raw("excluded.email"),
+        name: knex.raw("excluded.name"),
+        parent_id: knex.raw("excluded.parent_id"),
+        last_seen_at: knex.fn.now(),
+        change_seq: knex.raw("nextval('dataset_change_seq')"),
+      })
+      .where("dataset_records.content_hash", "<>", knex.raw("excluded.content_hash"))
+      .returning("*")) as DatasetRow[];
+    changed.push(...written.map(toDatasetRecord));
+    if (written.length < rows.length) {
+      const writtenKeys = new Set(written.map((row) => `${row.system}\u0000${row.entity}\u0000${row.source_id}`));
+      const same = rows.filter((row) => !writtenKeys.has(`${row.system}\u0000${row.entity}\u0000${row.source_id}`));
+      unchanged += same.length;
+      await touchLastSeen(knex, same);
+    }
+  }
+  return { changed, unchanged };
+}
+
+async function touchLastSeen(knex: Knex, rows: Array<{ system: string; entity: string; source_id: string }>): Promise<void> {
+  const groups = new Map<string, { system: string; entity: string; ids: string[] }>();
+  for (const row of rows) {
+    const key = `${row.system}\u0000${row.entity}`;
+    const group = groups.get(key) ?? { system: row.system, entity: row.entity, ids: [] };
+    group.ids.push(row.source_id);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    await knex("dataset_records")
+      .where({ system: group.system, entity: group.entity })
+      .whereIn("source_id", group.ids)
+      .update({ last_seen_at: knex.fn.now() });
+  }
+}
+
+/** PostgreSQL refuses one INSERT .. ON CONFLICT that touches the same row twice; the later copy wins. */
+function dedupeLastWins(records: readonly SourceRecordInput[]): SourceRecordInput[] {
+  const byKey = new Map<string, SourceRecordInput>();
+  for (const record of records) byKey.set(`${record.system}\u0000${record.entity}\u0000${record.sourceId}`, record);
+  return [...byKey.values()];
+}
