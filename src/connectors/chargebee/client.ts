@@ -1,0 +1,599 @@
+import { randomUUID } from "node:crypto";
+import Chargebee, { type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity, type BusinessEntityTransfer } from "chargebee";
+import type { Logger } from "../../logging/logger.js";
+import { silentLogger } from "../../logging/logger.js";
+import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
+import { RequestBudget } from "./request-budget.js";
+import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
+import type {
+  ChargebeeClientConfig,
+  ChargebeeCreateResult,
+  ChargebeeEndpointStats,
+  ChargebeeEventReadOptions,
+  ChargebeeInvoiceForChargesInput,
+  ChargebeeOrderInput,
+  ChargebeeOutcome,
+  ChargebeePage,
+  ChargebeeReadableResource,
+  ChargebeeReadOptions,
+  ChargebeeResourceMap,
+  ChargebeeRetryPolicy,
+  ChargebeeStats,
+  ChargebeeWriteOptions,
+} from "./types.js";
+
+export interface ChargebeeClientOptions {
+  logger?: Logger;
+  /** Let the SDK validate every request against its Zod schemas (slower; used by the contract tests). */
+  enableValidation?: boolean;
+  retry?: Partial<ChargebeeRetryPolicy>;
+  /** Per-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Default for ChargebeeWriteOptions.suppressWebhook. Default true: our own writes send no webhook back to us. */
+  suppressWebhooksByDefault?: boolean;
+  /** Test hook: how the client waits between retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Headers = Record<string, string>;
+type ListParams = Record<string, unknown>;
+interface ListResult<T> {
+  list: T[];
+  next_offset?: string;
+}
+
+const MIN_TIMESTAMP = 1_000_000_000; // Chargebee's validator wants 10-digit epoch seconds
+const DEFAULT_RETRY: ChargebeeRetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
+const MAX_ORDER_ID_LENGTH = 40;
+const MAX_CUSTOMER_ID_LENGTH = 50;
+
+/** How each readable resource is listed: the SDK call, the wrapper key and a stable (immutable) sort key. */
+interface ReadSpec {
+  endpoint: string;
+  key: string;
+  sort?: string;
+  supportsIncludeDeleted: boolean;
+  list: (params: ListParams, headers: Headers) => Promise<ListResult<Record<string, unknown>>>;
+}
+
+export function toEpochSeconds(value: Date | number): number {
+  return value instanceof Date ? Math.floor(value.getTime() / 1000) : Math.floor(value);
+}
+
+/** The item price id we give the one price per item and currency (max 100 chars, like the item id). */
+export function itemPriceIdFor(itemId: string, currencyCode: string): string {
+  return `${itemId}-${currencyCode.toUpperCase()}`;
+}
+
+/**
+ * The Chargebee client: the official SDK with our budget, retries, typed errors, idempotency keys, statistics and
+ * streamed, de-duplicated incremental reads around it.
+ */
+export class ChargebeeClient {
+  readonly sdk: Chargebee;
+  readonly site: string;
+  private readonly budget: RequestBudget;
+  private readonly retry: ChargebeeRetryPolicy;
+  private readonly logger: Logger;
+  private readonly validation: boolean;
+  private readonly suppressWebhooksByDefault: boolean;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private counters = new Map<string, ChargebeeEndpointStats>();
+  private total = 0;
+  private readonly specs: Record<ChargebeeReadableResource, ReadSpec>;
+
+  constructor(config: ChargebeeClientConfig, options: ChargebeeClientOptions = {}) {
+    const sandbox = config.mode === "sandbox";
+    const site = config.site ?? (sandbox ? CHARGEBEE_SANDBOX_SITE : undefined);
+    const apiKey = config.apiKey ?? (sandbox ? CHARGEBEE_SANDBOX_API_KEY : undefined);
+    if (!site || !apiKey) {
+      throw new Error("Chargebee needs a site and an API key: set CHARGEBEE_SITE and CHARGEBEE_API_KEY (or leave both unset for the sandbox)");
+    }
+    const endpoint =
+      config.endpoint ?? (sandbox ? { protocol: "http" as const, host: CHARGEBEE_SANDBOX_HOST, port: config.sandboxPort ?? 4102 } : undefined);
+    this.site = site;
+    this.validation = options.enableValidation ?? false;
+    this.sdk = new Chargebee({
+      site: endpoint ? endpoint.host : site,
+      apiKey,
+      sdkTelemetryEnabled: false,
+      enableValidation: this.validation,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(endpoint ? { protocol: endpoint.protocol, hostSuffix: "", port: endpoint.port } : {}),
+    });
+    this.budget = new RequestBudget({
+      requestsPerMinute: config.requestsPerMinute ?? 150,
+      maxConcurrency: config.maxConcurrency ?? 3,
+    });
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.logger = options.logger ?? silentLogger;
+    this.suppressWebhooksByDefault = options.suppressWebhooksByDefault ?? true;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const sdk = this.sdk;
+    this.specs = {
+      customer: { endpoint: "customer.list", key: "customer", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.customer.list(p as Customer.ListInputParam, h) },
+      item: { endpoint: "item.list", key: "item", sort: "id", supportsIncludeDeleted: true, list: (p, h) => sdk.item.list(p as Item.ListInputParam, h) },
+      item_price: { endpoint: "itemPrice.list", key: "item_price", sort: "id", supportsIncludeDeleted: true, list: (p, h) => sdk.itemPrice.list(p as ItemPrice.ListInputParam, h) },
+      item_family: { endpoint: "itemFamily.list", key: "item_family", supportsIncludeDeleted: true, list: (p, h) => sdk.itemFamily.list(p as ItemFamily.ListInputParam, h) },
+      invoice: { endpoint: "invoice.list", key: "invoice", sort: "date", supportsIncludeDeleted: true, list: (p, h) => sdk.invoice.list(p as Invoice.ListInputParam, h) },
+      order: { endpoint: "order.list", key: "order", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.order.list(p as Order.ListInputParam, h) },
+    } as Record<ChargebeeReadableResource, ReadSpec>;
+  }
+
+  // ---------------------------------------------------------------- statistics
+
+  stats(): ChargebeeStats {
+    const byEndpoint: Record<string, ChargebeeEndpointStats> = {};
+    for (const [endpoint, counts] of this.counters) byEndpoint[endpoint] = { ...counts, outcomes: { ...counts.outcomes } };
+    return { totalCalls: this.total, byEndpoint };
+  }
+
+  resetStats(): void {
+    this.counters = new Map();
+    this.total = 0;
+  }
+
+  private count(endpoint: string, outcome: ChargebeeOutcome, retry: boolean): void {
+    this.total += 1;
+    const counts = this.counters.get(endpoint) ?? { calls: 0, outcomes: {}, retries: 0 };
+    counts.calls += 1;
+    counts.outcomes[outcome] = (counts.outcomes[outcome] ?? 0) + 1;
+    if (retry) counts.retries += 1;
+    this.counters.set(endpoint, counts);
+  }
+
+  // ---------------------------------------------------------------- the one way a request goes out
+
+  /**
+   * Runs one API operation through the budget, with retries for 429, 5xx and lost connections. Writes carry the
+   * same idempotency key on every attempt, so a retry after a lost answer cannot write twice.
+   */
+  private async request<T>(endpoint: string, run: (headers: Headers) => Promise<T>, write?: ChargebeeWriteOptions): Promise<T> {
+    const headers: Headers = {};
+    if (write) {
+      headers["chargebee-idempotency-key"] = write.idempotencyKey ?? randomUUID();
+      if (write.businessEntityId) headers["chargebee-business-entity-id"] = write.businessEntityId;
+      if (write.suppressWebhook ?? this.suppressWebhooksByDefault) headers["chargebee-event-webhook"] = "all-disabled";
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const release = await this.budget.acquire();
+      try {
+        const result = await run(headers);
+        this.count(endpoint, "ok", attempt > 0);
+        return result;
+      } catch (raw) {
+        const error = toChargebeeApiError(raw, endpoint);
+        this.count(endpoint, outcomeOf(error), attempt > 0);
+        if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
+        const wait = this.retryDelay(error, attempt);
+        if (error.httpStatus === 429) this.budget.pause(wait);
+        this.logger.warn(
+          { endpoint, httpStatus: error.httpStatus, apiErrorCode: error.apiErrorCode, attempt: attempt + 1, waitMs: wait },
+          "Chargebee request failed; retrying",
+        );
+        release();
+        await this.sleep(wait);
+        continue;
+      } finally {
+        release();
+      }
+    }
+  }
+
+  private retryDelay(error: ChargebeeApiError, attempt: number): number {
+    if (error.retryAfterMs !== undefined) return Math.min(this.retry.maxDelayMs, error.retryAfterMs);
+    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    // "Equal jitter": at least half the backoff, so a crowd of clients spreads out but none retries at once.
+    return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+  }
+
+  // ---------------------------------------------------------------- streamed reads
+
+  /**
+   * Streams one resource page by page (limit 100, next_offset). With updatedAfter: `updated_at[between]` windows
+   * from updatedAfter − overlap to updatedBefore (default now), sorted by an immutable key; without: every record.
+   * Records are de-duplicated by id and resource_version across pages and windows.
+   */
+  async *read<R extends ChargebeeReadableResource>(resource: R, options: ChargebeeReadOptions = {}): AsyncGenerator<ChargebeePage<ChargebeeResourceMap[R]>> {
+    const spec = this.specs[resource];
+    if (!spec) throw new Error(`Unknown Chargebee resource "${resource}"`);
+    const includeDeleted = options.includeDeleted ?? true;
+    const readUntil = options.updatedBefore !== undefined ? toEpochSeconds(options.updatedBefore) : Math.floor(Date.now() / 1000);
+    const seen = new Map<string, number>();
+    let highWatermark: number | null = null;
+    const windows = this.windowsFor(options.updatedAfter, readUntil, options.overlapSeconds ?? 5, options.windowSeconds ?? 30 * 86_400);
+    for (const window of windows) {
+      const base: ListParams = { ...options.filters, limit: clampLimit(options.limit) };
+      if (includeDeleted && spec.supportsIncludeDeleted) base.include_deleted = true;
+      if (spec.sort) base["sort_by[asc]"] = spec.sort;
+      if (window) base.updated_at = { between: this.timestampPair(window.from, window.to) };
+      let offset: string | undefined;
+      do {
+        const params: ListParams = offset ? { ...base, offset } : { ...base };
+        const page = await this.request(spec.endpoint, () => spec.list(params, {}));
+        const records: ChargebeeResourceMap[R][] = [];
+        for (const entry of page.list) {
+          const record = entry[spec.key] as Record<string, unknown> & { id: string };
+          const version = versionOf(record);
+          const previous = seen.get(record.id);
+          if (previous !== undefined && previous >= version) continue;
+          seen.set(record.id, version);
+          const updatedAt = typeof record.updated_at === "number" ? record.updated_at : null;
+          if (updatedAt !== null && (highWatermark === null || updatedAt > highWatermark)) highWatermark = updatedAt;
+          records.push(record as unknown as ChargebeeResourceMap[R]);
+        }
+        offset = page.next_offset;
+        yield { resource, records, received: page.list.length, window, highWatermark, readUntil };
+      } while (offset);
+    }
+  }
+
+  /** Every record of one resource (full read), collected; for small resources such as item families. */
+  async readAll<R extends ChargebeeReadableResource>(resource: R, options: ChargebeeReadOptions = {}): Promise<ChargebeeResourceMap[R][]> {
+    const all: ChargebeeResourceMap[R][] = [];
+    for await (const page of this.read(resource, options)) all.push(...page.records);
+    return all;
+  }
+
+  readCustomers(options?: ChargebeeReadOptions) { return this.read("customer", options); }
+  readItems(options?: ChargebeeReadOptions) { return this.read("item", options); }
+  readItemPrices(options?: ChargebeeReadOptions) { return this.read("item_price", options); }
+  readItemFamilies(options?: ChargebeeReadOptions) { return this.read("item_family", options); }
+  readInvoices(options?: ChargebeeReadOptions) { return this.read("invoice", options); }
+  readOrders(options?: ChargebeeReadOptions) { return this.read("order", options); }
+
+  /** Events by occurred_at (ascending), optionally of some types only, in windows like read(). */
+  async *readEvents(options: ChargebeeEventReadOptions = {}): AsyncGenerator<ChargebeePage<Event>> {
+    const readUntil = options.occurredBefore !== undefined ? toEpochSeconds(options.occurredBefore) : Math.floor(Date.now() / 1000);
+    const seen = new Set<string>();
+    let highWatermark: number | null = null;
+    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? 5, 30 * 86_400)) {
+      const base: ListParams = { limit: clampLimit(options.limit), "sort_by[asc]": "occurred_at" };
+      if (window) base.occurred_at = { between: this.timestampPair(window.from, window.to) };
+      if (options.eventTypes?.length) base.event_type = { in: this.validation ? JSON.stringify(options.eventTypes) : [...options.eventTypes] };
+      let offset: string | undefined;
+      do {
+        const params: ListParams = offset ? { ...base, offset } : { ...base };
+        const page = await this.request("event.list", () => this.sdk.event.list(params as Event.ListInputParam));
+        const records: Event[] = [];
+        for (const { event } of page.list) {
+          if (seen.has(event.id)) continue;
+          seen.add(event.id);
+          if (highWatermark === null || event.occurred_at > highWatermark) highWatermark = event.occurred_at;
+          records.push(event);
+        }
+        offset = page.next_offset;
+        yield { resource: "event", records, received: page.list.length, window, highWatermark, readUntil };
+      } while (offset);
+    }
+  }
+
+  async retrieveEvent(id: string): Promise<Event | null> {
+    return this.orNull(async () => (await this.request("event.retrieve", () => this.sdk.event.retrieve(id))).event);
+  }
+
+  private windowsFor(after: Date | number | undefined, until: number, overlap: number, size: number): Array<{ from: number; to: number } | null> {
+    if (after === undefined) return [null];
+    const windows: Array<{ from: number; to: number }> = [];
+    const start = Math.max(MIN_TIMESTAMP, toEpochSeconds(after) - Math.max(0, overlap));
+    const step = Math.max(1, Math.floor(size));
+    for (let from = start; from <= until; from += step) windows.push({ from, to: Math.min(until, from + step - 1) });
+    return windows;
+  }
+
+  /** The SDK's types want numbers, its Zod schemas a string "[t1,t2]"; the wire form is the JSON array either way. */
+  private timestampPair(from: number, to: number): unknown {
+    return this.validation ? `[${from},${to}]` : [from, to];
+  }
+
+  private async orNull<T>(run: () => Promise<T>): Promise<T | null> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ChargebeeApiError && error.isNotFound) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Creates a record with our own id; if it exists already (duplicate_entry, e.g. a retry after a crash), returns the
+   * stored one flagged `existing`.
+   */
+  private async createWithOwnId<T>(
+    create: () => Promise<{ record: T; replayed: boolean }>,
+    retrieve: () => Promise<T | null>,
+  ): Promise<ChargebeeCreateResult<T>> {
+    try {
+      const { record, replayed } = await create();
+      return { record, existing: false, replayed };
+    } catch (error) {
+      if (!(error instanceof ChargebeeApiError) || !error.isDuplicate) throw error;
+      const existing = await retrieve();
+      if (existing === null) {
+        throw new ChargebeeApiError({
+          httpStatus: error.httpStatus,
+          apiErrorCode: error.apiErrorCode,
+          param: error.param,
+          message: `${error.message}; the id is taken but the record cannot be retrieved (deleted?). Use another id or restore the record in Chargebee`,
+          endpoint: error.endpoint,
+          cause: error,
+        });
+      }
+      return { record: existing, existing: true, replayed: false };
+    }
+  }
+
+  // ---------------------------------------------------------------- customers
+
+  async listCustomers(params: Customer.ListInputParam = {}): Promise<{ customers: Customer[]; nextOffset?: string }> {
+    const page = await this.request("customer.list", () => this.sdk.customer.list({ limit: 100, ...params }));
+    return { customers: page.list.map((entry) => entry.customer), nextOffset: page.next_offset };
+  }
+
+  /** Customers whose email equals this one (Chargebee compares emails case-insensitively). */
+  async findCustomersByEmail(email: string): Promise<Customer[]> {
+    return (await this.listCustomers({ email: { is: email.trim() } })).customers;
+  }
+
+  async retrieveCustomer(id: string): Promise<Customer | null> {
+    return this.orNull(async () => (await this.request("customer.retrieve", () => this.sdk.customer.retrieve(id))).customer);
+  }
+
+  async createCustomer(input: Customer.CreateInputParam & { id: string }, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<Customer>> {
+    if (input.id.length > MAX_CUSTOMER_ID_LENGTH) throw new Error(`Chargebee customer ids have at most ${MAX_CUSTOMER_ID_LENGTH} characters: "${input.id}"`);
+    return this.createWithOwnId(
+      async () => {
+        const response = await this.request("customer.create", (headers) => this.sdk.customer.create(input, headers), options);
+        return { record: response.customer, replayed: isReplayed(response.isIdempotencyReplayed) };
+      },
+      () => this.retrieveCustomer(input.id),
+    );
+  }
+
+  async updateCustomer(id: string, input: Customer.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Customer> {
+    return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), options)).customer;
+  }
+
+  async deleteCustomer(id: string, options: ChargebeeWriteOptions = {}): Promise<Customer> {
+    return (await this.request("customer.delete", (headers) => this.sdk.customer.delete(id, {}, headers), options)).customer;
+  }
+
+  // ---------------------------------------------------------------- catalogue
+
+  async retrieveItemFamily(id: string): Promise<ItemFamily | null> {
+    return this.orNull(async () => (await this.request("itemFamily.retrieve", () => this.sdk.itemFamily.retrieve(id))).item_family);
+  }
+
+  async createItemFamily(input: ItemFamily.CreateInputParam, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<ItemFamily>> {
+    return this.createWithOwnId(
+      async () => {
+        const response = await this.request("itemFamily.create", (headers) => this.sdk.itemFamily.create(input, headers), options);
+        return { record: response.item_family, replayed: isReplayed(response.isIdempotencyReplayed) };
+      },
+      () => this.retrieveItemFamily(input.id),
+    );
+  }
+
+  async retrieveItem(id: string): Promise<Item | null> {
+    return this.orNull(async () => (await this.request("item.retrieve", () => this.sdk.item.retrieve(id))).item);
+  }
+
+  /** A charge item by default (one-off sales, as PowerOffice products are). */
+  async createItem(input: Omit<Item.CreateInputParam, "type"> & { type?: Item.CreateInputParam["type"] }, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<Item>> {
+    const params: Item.CreateInputParam = { ...input, type: input.type ?? "charge" };
+    return this.createWithOwnId(
+      async () => {
+        const response = await this.request("item.create", (headers) => this.sdk.item.create(params, headers), options);
+        return { record: response.item, replayed: isReplayed(response.isIdempotencyReplayed) };
+      },
+      () => this.retrieveItem(input.id),
+    );
+  }
+
+  async updateItem(id: string, input: Item.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Item> {
+    return (await this.request("item.update", (headers) => this.sdk.item.update(id, input, headers), options)).item;
+  }
+
+  async deleteItem(id: string, options: ChargebeeWriteOptions = {}): Promise<Item> {
+    return (await this.request("item.delete", (headers) => this.sdk.item.delete(id, headers), options)).item;
+  }
+
+  async retrieveItemPrice(id: string): Promise<ItemPrice | null> {
+    return this.orNull(async () => (await this.request("itemPrice.retrieve", () => this.sdk.itemPrice.retrieve(id))).item_price);
+  }
+
+  /** An item price (per unit, no period: a charge) so invoice lines can point at the item in this currency. */
+  async createItemPrice(
+    input: { itemId: string; currencyCode: string; price?: number; id?: string; name?: string; taxProfileId?: string; description?: string },
+    options: ChargebeeWriteOptions = {},
+  ): Promise<ChargebeeCreateResult<ItemPrice>> {
+    const id = input.id ?? itemPriceIdFor(input.itemId, input.currencyCode);
+    const params: ItemPrice.CreateInputParam = {
+      id,
+      item_id: input.itemId,
+      name: input.name ?? id,
+      currency_code: input.currencyCode.toUpperCase(),
+      pricing_model: "per_unit",
+      price: input.price ?? 0,
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.taxProfileId ? { tax_detail: { tax_profile_id: input.taxProfileId } } : {}),
+    };
+    return this.createWithOwnId(
+      async () => {
+        const response = await this.request("itemPrice.create", (headers) => this.sdk.itemPrice.create(params, headers), options);
+        return { record: response.item_price, replayed: isReplayed(response.isIdempotencyReplayed) };
+      },
+      () => this.retrieveItemPrice(id),
+    );
+  }
+
+  async updateItemPrice(id: string, input: ItemPrice.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<ItemPrice> {
+    return (await this.request("itemPrice.update", (headers) => this.sdk.itemPrice.update(id, input, headers), options)).item_price;
+  }
+
+  // ---------------------------------------------------------------- invoices and orders
+
+  /**
+   * An invoice carrying the order's lines: `POST /invoices/create_for_charge_items_and_charges`. `reference` goes
+   * into po_number so findInvoiceByReference can find the invoice after a crash between the call and our commit.
+   */
+  async createInvoiceForCharges(input: ChargebeeInvoiceForChargesInput, options: ChargebeeWriteOptions = {}): Promise<Invoice> {
+    if (input.lines.length === 0) throw new Error("An invoice needs at least one line");
+    for (const [index, line] of input.lines.entries()) {
+      if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0) throw new Error(`Line ${index + 1}: unitPrice must be a whole number of minor units ≥ 0, got ${line.unitPrice}`);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new Error(`Line ${index + 1}: quantity must be a whole number ≥ 1, got ${line.quantity}`);
+    }
+    // The SDK's TS types take an array of line objects; its Zod schemas take an object of arrays. Both encode to the
+    // same form body (item_prices[unit_price][0]=…), so the object-of-arrays form works with validation on or off.
+    const column = <K extends keyof (typeof input.lines)[number]>(key: K) => input.lines.map((line) => line[key]);
+    const itemPrices = {
+      item_price_id: column("itemPriceId"),
+      quantity: column("quantity"),
+      unit_price: column("unitPrice"),
+      ...(input.lines.some((line) => line.description) ? { description: input.lines.map((line) => line.description ?? "") } : {}),
+      ...(input.lines.some((line) => line.dateFrom !== undefined) ? { date_from: column("dateFrom") } : {}),
+      ...(input.lines.some((line) => line.dateTo !== undefined) ? { date_to: column("dateTo") } : {}),
+    };
+    const params = {
+      customer_id: input.customerId,
+      currency_code: input.currencyCode.toUpperCase(),
+      auto_collection: input.autoCollection ?? "off",
+      ...(input.reference ? { po_number: input.reference } : {}),
+      ...(input.invoiceDate !== undefined ? { invoice_date: toEpochSeconds(input.invoiceDate) } : {}),
+      ...(input.netTermDays !== undefined ? { net_term_days: input.netTermDays } : {}),
+      ...(input.invoiceNote ? { invoice_note: input.invoiceNote } : {}),
+      item_prices: itemPrices,
+    } as unknown as Invoice.CreateForChargeItemsAndChargesInputParam;
+    const response = await this.request(
+      "invoice.createForChargeItemsAndCharges",
+      (headers) => this.sdk.invoice.createForChargeItemsAndCharges(params, headers),
+      options,
+    );
+    return response.invoice;
+  }
+
+  async retrieveInvoice(id: string): Promise<Invoice | null> {
+    return this.orNull(async () => (await this.request("invoice.retrieve", () => this.sdk.invoice.retrieve(id))).invoice);
+  }
+
+  /** The customer's invoice whose po_number is our reference (newest first, up to `maxPages` pages), or null. */
+  async findInvoiceByReference(customerId: string, reference: string, maxPages = 10): Promise<Invoice | null> {
+    let offset: string | undefined;
+    for (let page = 0; page < maxPages; page += 1) {
+      const params: Invoice.ListInputParam = { limit: 100, customer_id: { is: customerId }, "sort_by[desc]": "date", ...(offset ? { offset } : {}) };
+      const result = await this.request("invoice.list", () => this.sdk.invoice.list(params));
+      const found = result.list.find((entry) => entry.invoice.po_number === reference);
+      if (found) return found.invoice;
+      offset = result.next_offset;
+      if (!offset) return null;
+    }
+    return null;
+  }
+
+  /** The order for an invoice, with our id (≤ 40 chars); its line items come from the invoice's lines. */
+  async createOrderForInvoice(input: ChargebeeOrderInput, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<Order>> {
+    if (input.id !== undefined && input.id.length > MAX_ORDER_ID_LENGTH) {
+      throw new Error(`Chargebee order ids have at most ${MAX_ORDER_ID_LENGTH} characters: "${input.id}"`);
+    }
+    const params: Order.CreateInputParam = {
+      invoice_id: input.invoiceId,
+      ...(input.id ? { id: input.id } : {}),
+      ...(input.referenceId ? { reference_id: input.referenceId } : {}),
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.note ? { note: input.note } : {}),
+    };
+    return this.createWithOwnId(
+      async () => {
+        const response = await this.request("order.create", (headers) => this.sdk.order.create(params, headers), options);
+        return { record: response.order, replayed: isReplayed(response.isIdempotencyReplayed) };
+      },
+      async () => (input.id ? this.retrieveOrder(input.id) : null),
+    );
+  }
+
+  async retrieveOrder(id: string): Promise<Order | null> {
+    return this.orNull(async () => (await this.request("order.retrieve", () => this.sdk.order.retrieve(id))).order);
+  }
+
+  async updateOrder(id: string, input: Order.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Order> {
+    return (await this.request("order.update", (headers) => this.sdk.order.update(id, input, headers), options)).order;
+  }
+
+  async listOrders(params: Order.ListInputParam = {}): Promise<{ orders: Order[]; nextOffset?: string }> {
+    const page = await this.request("order.list", () => this.sdk.order.list({ limit: 100, ...params }));
+    return { orders: page.list.map((entry) => entry.order), nextOffset: page.next_offset };
+  }
+
+  async ordersForInvoice(invoiceId: string): Promise<Order[]> {
+    return (await this.listOrders({ invoice_id: { is: invoiceId }, include_deleted: false })).orders;
+  }
+
+  // ---------------------------------------------------------------- business entities
+
+  /** Moves a customer to another business entity (the only business-entity write Chargebee's API has). */
+  async createBusinessEntityTransfer(
+    input: { activeResourceId: string; destinationBusinessEntityId: string; resourceType?: "customer" | "subscription"; reasonCode?: "correction" },
+    options: ChargebeeWriteOptions = {},
+  ): Promise<BusinessEntityTransfer> {
+    const params = {
+      active_resource_ids: [input.activeResourceId],
+      destination_business_entity_ids: [input.destinationBusinessEntityId],
+      resource_types: [input.resourceType ?? "customer"],
+      reason_codes: [input.reasonCode ?? "correction"],
+    } as BusinessEntity.CreateTransfersInputParam;
+    const response = await this.request("businessEntity.createTransfers", (headers) => this.sdk.businessEntity.createTransfers(params, headers), options);
+    return response.business_entity_transfer;
+  }
+
+  async listBusinessEntityTransfers(params: BusinessEntity.GetTransfersInputParam = {}): Promise<{ transfers: BusinessEntityTransfer[]; nextOffset?: string }> {
+    const page = await this.request("businessEntity.getTransfers", () => this.sdk.businessEntity.getTransfers({ limit: 100, ...params }));
+    return { transfers: page.list.map((entry) => entry.business_entity_transfer), nextOffset: page.next_offset };
+  }
+
+  /**
+   * Business entities as the events tell them (Chargebee has no list endpoint): the latest state per id from
+   * business_entity_created/updated/deleted events since `occurredAfter` (default: all retained events).
+   */
+  async learnBusinessEntities(options: { occurredAfter?: Date | number } = {}): Promise<Map<string, BusinessEntity>> {
+    const entities = new Map<string, BusinessEntity>();
+    const types = ["business_entity_created", "business_entity_updated", "business_entity_deleted"];
+    for await (const page of this.readEvents({ occurredAfter: options.occurredAfter ?? MIN_TIMESTAMP, eventTypes: types })) {
+      for (const event of page.records) {
+        const entity = (event.content as { business_entity?: BusinessEntity }).business_entity;
+        if (!entity) continue;
+        const known = entities.get(entity.id);
+        if (known && versionOf(known as unknown as Record<string, unknown>) > versionOf(entity as unknown as Record<string, unknown>)) continue;
+        entities.set(entity.id, event.event_type === "business_entity_deleted" ? { ...entity, deleted: true } : entity);
+      }
+    }
+    return entities;
+  }
+}
+
+function clampLimit(limit: number | undefined): number {
+  return Math.min(100, Math.max(1, Math.floor(limit ?? 100)));
+}
+
+/** resource_version when present (monotonic per record), else updated_at, else 0. */
+export function versionOf(record: Record<string, unknown>): number {
+  if (typeof record.resource_version === "number") return record.resource_version;
+  if (typeof record.updated_at === "number") return record.updated_at * 1000;
+  return 0;
+}
+
+function isReplayed(flag: boolean | string | undefined): boolean {
+  return flag === true || flag === "true";
+}
+
+function outcomeOf(error: ChargebeeApiError): ChargebeeOutcome {
+  if (error.apiErrorCode === "timeout") return "timeout";
+  if (error.httpStatus === 0) return "network_error";
+  if (error.httpStatus === 429) return "rate_limited";
+  if (error.httpStatus >= 500) return "server_error";
+  return "client_error";
+}
+
+/** Builds the client from the app's Chargebee configuration (or the sandbox's clientConfig). */
+export function createChargebeeClient(config: ChargebeeClientConfig, options: ChargebeeClientOptions = {}): ChargebeeClient {
+  return new ChargebeeClient(config, options);
+}
