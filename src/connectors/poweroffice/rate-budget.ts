@@ -1,0 +1,29 @@
+/**
+ * Client-side request budget: spaces requests at least 1000/rps ms apart (so a sliding one-second window on the
+ * server never sees more than rps), and holds everyone back while a server-side Retry-After is in force.
+ */
+export class RateBudget {
+  private nextSlot = 0;
+  private pausedUntil = 0;
+
+  constructor(private readonly requestsPerSecond: number) {}
+
+  /** Resolves when the caller may send; returns how long it waited. */
+  async acquire(): Promise<number> {
+    const now = Date.now();
+    let at = Math.max(now, this.pausedUntil);
+    if (this.requestsPerSecond > 0) {
+      const interval = 1000 / this.requestsPerSecond;
+      at = Math.max(at, this.nextSlot);
+      this.nextSlot = at + interval;
+    }
+    const wait = at - now;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return Math.max(0, wait);
+  }
+
+  /** Called on a 429: nobody sends before `ms` from now. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+}
