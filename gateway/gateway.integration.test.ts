@@ -1,0 +1,276 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig } from "../src/config/config.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { startGateway, type RunningGateway } from "./index.js";
+import { startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
+
+const SECRET = "test-subgraph-secret-0123456789abcdef";
+const READER_KEY = "reader-key-0123456789abcdef";
+const INTEGRATOR_KEY = "integrator-key-0123456789abcdef";
+
+function configFor(env: Record<string, string>) {
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
+}
+
+async function post(
+  gateway: RunningGateway,
+  query: string,
+  headers: Record<string, string> = {},
+  variables?: Record<string, unknown>,
+) {
+  const response = await fetch(gateway.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("gateway with API keys", () => {
+  let subgraphs: TinySubgraph[];
+  let gateway: RunningGateway;
+
+  before(async () => {
+    subgraphs = await startTinySubgraphs(SECRET);
+    const config = configFor({
+      API_KEYS: `analyst:reader:${READER_KEY},erp:integrator:${INTEGRATOR_KEY}`,
+      GRAPHQL_MAX_DEPTH: "4",
+      GRAPHQL_MAX_COST: "5000",
+    });
+    gateway = await startGateway({ config, subgraphs, logger: silentLogger, subgraphSecret: SECRET });
+  });
+  after(async () => {
+    await gateway?.close();
+    await Promise.all(subgraphs.map((s) => s.close()));
+  });
+
+  test("a query across both subgraphs comes back whole", async () => {
+    const { status, body } = await post(gateway, "{ people { id name balance } }", { "x-api-key": READER_KEY });
+    assert.equal(status, 200);
+    assert.deepEqual(body, {
+      data: {
+        people: [
+          { id: "p1", name: "Ada Lovelace", balance: 120 },
+          { id: "p2", name: "Alan Turing", balance: 80 },
+        ],
+      },
+    });
+  });
+
+  test("subgraphs receive the secret and the caller, never the client's key", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    await post(gateway, "{ people { id balance } }", { authorization: `Bearer ${READER_KEY}` });
+    const all = subgraphs.flatMap((s) => s.received);
+    assert.ok(all.length >= 2, "both subgraphs were called");
+    for (const headers of all) {
+      assert.deepEqual(headers, {
+        "x-subgraph-secret": SECRET,
+        "x-caller-name": "analyst",
+        "x-caller-role": "reader",
+        "x-api-key": undefined,
+      });
+    }
+  });
+
+  test("a caller cannot pose as someone else with x-caller-* headers", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    await post(gateway, "{ people { id } }", {
+      "x-api-key": READER_KEY,
+      "x-caller-name": "erp",
+      "x-caller-role": "integrator",
+    });
+    assert.deepEqual(
+      subgraphs[0]!.received.map((h) => [h["x-caller-name"], h["x-caller-role"]]),
+      [["analyst", "reader"]],
+    );
+  });
+
+  test("no key: 401 UNAUTHENTICATED, before the query is even parsed", async () => {
+    const { status, body } = await post(gateway, "{ people { id } }");
+    assert.equal(status, 401);
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: "This API needs an API key: send it as x-api-key or Authorization: Bearer <key>.",
+          extensions: { code: "UNAUTHENTICATED" },
+        },
+      ],
+    });
+    const garbage = await post(gateway, "{ this is not graphql");
+    assert.equal(garbage.status, 401);
+  });
+
+  test("a wrong key: 401 UNAUTHENTICATED", async () => {
+    const { status, body } = await post(gateway, "{ people { id } }", { "x-api-key": `${READER_KEY}x` });
+    assert.equal(status, 401);
+    assert.deepEqual(body, {
+      errors: [{ message: "The API key is not valid.", extensions: { code: "UNAUTHENTICATED" } }],
+    });
+  });
+
+  test("a mutation with a reader key: 403 FORBIDDEN, and nothing reaches the subgraph", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    const { status, body } = await post(gateway, 'mutation { charge(personId: "p1", amount: 5) { id balance } }', {
+      "x-api-key": READER_KEY,
+    });
+    assert.equal(status, 403);
+    assert.deepEqual(body, {
+      errors: [
+        {
+          message: 'The API key "analyst" has the reader role; a mutation needs an integrator key.',
+          extensions: { code: "FORBIDDEN" },
+        },
+      ],
+    });
+    assert.equal(subgraphs[1]!.received.length, 0);
+  });
+
+  test("a mutation with an integrator key runs, and the subgraph knows who asked", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    const { status, body } = await post(
+      gateway,
+      "mutation Charge($id: ID!) { charge(personId: $id, amount: 5) { id name balance } }",
+      { "x-api-key": INTEGRATOR_KEY },
+      { id: "p2" },
+    );
+    assert.equal(status, 200);
+    assert.deepEqual(body, { data: { charge: { id: "p2", name: "Alan Turing", balance: 85 } } });
+    assert.equal(subgraphs[1]!.received[0]!["x-caller-name"], "erp");
+    assert.equal(subgraphs[1]!.received[0]!["x-caller-role"], "integrator");
+  });
+
+  test("a query deeper than GRAPHQL_MAX_DEPTH is refused with DEPTH_LIMIT_EXCEEDED", async () => {
+    const ok = await post(gateway, "{ people(first: 1) { friends { friends { name } } } }", { "x-api-key": READER_KEY });
+    assert.equal(ok.status, 200);
+    const { status, body } = await post(gateway, "query Deep { people(first: 1) { friends { friends { friends { name } } } } }", {
+      "x-api-key": READER_KEY,
+    });
+    assert.equal(status, 400);
+    const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.extensions.code, "DEPTH_LIMIT_EXCEEDED");
+    assert.equal(
+      errors[0]!.message,
+      'Operation "Deep" is 5 levels deep; the limit is 4 (GRAPHQL_MAX_DEPTH). Split it into smaller queries.',
+    );
+  });
+
+  test("a query costlier than GRAPHQL_MAX_COST is refused with COST_LIMIT_EXCEEDED", async () => {
+    const { status, body } = await post(gateway, "{ people(first: 10000) { id name } }", { "x-api-key": READER_KEY });
+    assert.equal(status, 400);
+    const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
+    assert.equal(errors[0]!.extensions.code, "COST_LIMIT_EXCEEDED");
+    assert.match(errors[0]!.message, /estimated cost of 10000; the limit is 5000/);
+  });
+
+  test("introspection is on by default", async () => {
+    const { status, body } = await post(gateway, "{ __schema { queryType { name } } }", { "x-api-key": READER_KEY });
+    assert.equal(status, 200);
+    assert.deepEqual(body, { data: { __schema: { queryType: { name: "Query" } } } });
+  });
+
+  test("/healthz answers without a key", async () => {
+    const response = await fetch(`${gateway.url}/healthz`);
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as { status: string }).status, "ok");
+  });
+
+  test("/readyz lists every subgraph as reachable", async () => {
+    const response = await fetch(`${gateway.url}/readyz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {
+      status: "ready",
+      checks: [
+        { name: "subgraph:accounts", ok: true },
+        { name: "subgraph:billing", ok: true },
+      ],
+    });
+  });
+
+  test("/metrics counts requests, operations, refusals and subgraph calls in Prometheus format", async () => {
+    await post(gateway, "{ people { id } }", { "x-api-key": READER_KEY });
+    const response = await fetch(`${gateway.url}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    assert.match(text, /^# TYPE gateway_http_requests_total counter$/m);
+    assert.match(text, /^gateway_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+$/m);
+    assert.match(text, /^gateway_http_requests_total\{method="POST",route="\/graphql",status="401"\} \d+$/m);
+    assert.match(text, /^gateway_http_request_duration_seconds_bucket\{route="\/graphql",le="\+Inf"\} \d+$/m);
+    assert.match(text, /^gateway_graphql_operations_total\{outcome="ok",type="query"\} \d+$/m);
+    assert.match(text, /^gateway_graphql_errors_total\{code="UNAUTHENTICATED"\} \d+$/m);
+    assert.match(text, /^gateway_graphql_errors_total\{code="DEPTH_LIMIT_EXCEEDED"\} \d+$/m);
+    assert.match(text, /^gateway_subgraph_requests_total\{status="200",subgraph="accounts"\} \d+$/m);
+    assert.match(text, /^gateway_subgraph_request_duration_seconds_count\{subgraph="billing"\} \d+$/m);
+  });
+
+  test("the IDE is served to a browser only, and loads nothing from a CDN", async () => {
+    const page = await fetch(gateway.graphqlUrl, { headers: { accept: "text/html" } });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+    const html = await page.text();
+    assert.ok(html.includes("<title>PowerOffice Go ⇄ Chargebee · GraphQL</title>"), "the IDE has our title");
+    assert.ok(!/<script[^>]+src=["']https?:/i.test(html), "no external script");
+    assert.ok(!/<link[^>]+href=["']https?:/i.test(html), "no external stylesheet");
+    assert.ok(!html.includes("unpkg.com") && !html.includes("cdn.jsdelivr"), "no CDN host");
+    const api = await fetch(gateway.graphqlUrl, { headers: { accept: "application/json" } });
+    assert.notEqual(api.headers.get("content-type")?.includes("text/html"), true);
+  });
+});
+
+describe("gateway in local development mode (no API_KEYS, loopback)", () => {
+  let subgraphs: TinySubgraph[];
+  let gateway: RunningGateway;
+
+  before(async () => {
+    subgraphs = await startTinySubgraphs(SECRET);
+    gateway = await startGateway({
+      config: configFor({ GRAPHQL_INTROSPECTION: "false" }),
+      subgraphs,
+      logger: silentLogger,
+      subgraphSecret: SECRET,
+    });
+  });
+  after(async () => {
+    await gateway?.close();
+    await Promise.all(subgraphs.map((s) => s.close()));
+  });
+
+  test("queries need no key; the subgraphs see the local developer as a reader", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    const { status, body } = await post(gateway, '{ person(id: "p1") { name } }');
+    assert.equal(status, 200);
+    assert.deepEqual(body, { data: { person: { name: "Ada Lovelace" } } });
+    assert.equal(subgraphs[0]!.received[0]!["x-caller-name"], "local-developer");
+    assert.equal(subgraphs[0]!.received[0]!["x-caller-role"], "reader");
+  });
+
+  test("mutations still need an integrator key: 401", async () => {
+    const { status, body } = await post(gateway, 'mutation { charge(personId: "p1", amount: 1) { id } }');
+    assert.equal(status, 401);
+    const errors = body.errors as Array<{ extensions: { code: string } }>;
+    assert.equal(errors[0]!.extensions.code, "UNAUTHENTICATED");
+  });
+
+  test("GRAPHQL_INTROSPECTION=false refuses introspection", async () => {
+    const { body } = await post(gateway, "{ __schema { queryType { name } } }");
+    assert.equal(body.data, undefined);
+    const errors = body.errors as Array<{ message: string }>;
+    assert.match(errors[0]!.message, /introspection has been disabled/i);
+  });
+});
+
+describe("gateway start-up refusals", () => {
+  test("no API_KEYS while listening beyond loopback: refuses to start, says what to set", async () => {
+    await assert.rejects(
+      startGateway({
+        config: configFor({ HOST: "0.0.0.0" }),
+        subgraphs: [{ name: "a", url: "http://127.0.0.1:1/graphql", sdl: "type Query { a: Int }" }],
+        logger: silentLogger,
+        subgraphSecret: SECRET,
+      }),
+      /API_KEYS is empty and the gateway would listen on 0\.0\.0\.0.*Set API_KEYS=/s,
+    );
+  });
+});
