@@ -23,6 +23,9 @@ export const ACCOUNTS_SDL = `${FEDERATION}
   type Person @key(fields: "id") { id: ID! name: String! friends: [Person!]! }
   type Query { people(first: Int): [Person!]! person(id: ID!): Person }`;
 
+export const GREETING_SDL = `${FEDERATION}
+  type Query { hello: String! }`;
+
 export const BILLING_SDL = `${FEDERATION}
   type Person @key(fields: "id") { id: ID! balance: Int! }
   type Mutation { charge(personId: ID!, amount: Int!): Person! }`;
@@ -62,6 +65,10 @@ function billingSchema(): GraphQLSchema {
   ]);
 }
 
+function greetingSchema(): GraphQLSchema {
+  return buildSubgraphSchema([{ typeDefs: parse(GREETING_SDL), resolvers: { Query: { hello: () => "hej" } } as never }]);
+}
+
 export interface TinySubgraph extends SubgraphSource {
   /** Headers of every request received, lower-cased names. */
   received: Array<Record<string, string | undefined>>;
@@ -74,7 +81,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function serve(name: string, schema: GraphQLSchema, secret: string): Promise<TinySubgraph> {
+async function serve(name: string, schema: GraphQLSchema, secret: string, port = 0): Promise<TinySubgraph> {
   const received: TinySubgraph["received"] = [];
   const server: Server = createServer(async (request, response) => {
     received.push({
@@ -93,11 +100,11 @@ async function serve(name: string, schema: GraphQLSchema, secret: string): Promi
     response.writeHead(200, { "content-type": "application/json" });
     response.end(JSON.stringify(result));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
     name,
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${address.port}/graphql`,
     sdl: printSubgraphSchema(schema),
     received,
     close: () =>
@@ -110,4 +117,9 @@ async function serve(name: string, schema: GraphQLSchema, secret: string): Promi
 
 export async function startTinySubgraphs(secret: string): Promise<TinySubgraph[]> {
   return Promise.all([serve("accounts", accountsSchema(), secret), serve("billing", billingSchema(), secret)]);
+}
+
+/** A third subgraph ("hello"), optionally on a given port (to start it after the gateway began waiting for it). */
+export function startGreetingSubgraph(secret: string, port = 0): Promise<TinySubgraph> {
+  return serve("greeting", greetingSchema(), secret, port);
 }

@@ -40,8 +40,23 @@ export interface AppConfig {
   log: { level: string; format: "pretty" | "json" };
   database: DatabaseConfig;
   http: { host: string; port: number };
-  subgraphs: { host: string; powerofficePort: number; chargebeePort: number; linkPort: number; secret?: string };
-  gateway: { apiKeys: ApiKey[]; introspection: boolean; maxDepth: number; maxCost: number };
+  subgraphs: {
+    host: string;
+    powerofficePort: number;
+    chargebeePort: number;
+    linkPort: number;
+    secret?: string;
+    /** Where a separately running gateway finds each subgraph (POWEROFFICE_SUBGRAPH_URL, ...); defaults from host and port. */
+    urls: { poweroffice: string; chargebee: string; link: string };
+  };
+  gateway: {
+    apiKeys: ApiKey[];
+    introspection: boolean;
+    maxDepth: number;
+    maxCost: number;
+    /** How long a separately started gateway waits for the subgraphs to answer with their SDL. */
+    subgraphWaitSeconds: number;
+  };
   poweroffice: PowerOfficeConfig;
   chargebee: ChargebeeConfig;
   sync: { pollIntervalSeconds: number; priority: SystemName; workerConcurrency: number; batchSize: number };
@@ -101,6 +116,19 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
   };
 }
 
+function readSubgraphUrls(reader: EnvReader): AppConfig["subgraphs"]["urls"] {
+  const host = reader.string("SUBGRAPH_HOST", "127.0.0.1");
+  const hostForUrl = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  // The port variables themselves are validated with the subgraph ports above; here they only shape the default.
+  const url = (name: string, portVariable: string, port: number) =>
+    reader.url(name, `http://${hostForUrl}:${reader.string(portVariable) ?? port}/graphql`)!;
+  return {
+    poweroffice: url("POWEROFFICE_SUBGRAPH_URL", "POWEROFFICE_SUBGRAPH_PORT", 4001),
+    chargebee: url("CHARGEBEE_SUBGRAPH_URL", "CHARGEBEE_SUBGRAPH_PORT", 4002),
+    link: url("LINK_SUBGRAPH_URL", "LINK_SUBGRAPH_PORT", 4003),
+  };
+}
+
 /** Reads and validates every variable; throws one ConfigError listing all problems. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
@@ -127,12 +155,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       chargebeePort: reader.port("CHARGEBEE_SUBGRAPH_PORT", 4002),
       linkPort: reader.port("LINK_SUBGRAPH_PORT", 4003),
       secret: reader.secret("SUBGRAPH_SECRET"),
+      urls: readSubgraphUrls(reader),
     },
     gateway: {
       apiKeys: readApiKeys(reader),
       introspection: reader.boolean("GRAPHQL_INTROSPECTION", true),
       maxDepth: reader.integer("GRAPHQL_MAX_DEPTH", 10, { min: 1 }),
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
+      subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
     },
     poweroffice: readPowerOffice(reader),
     chargebee: readChargebee(reader),

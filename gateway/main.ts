@@ -1,0 +1,70 @@
+/**
+ * The gateway as a process of its own (npm run gateway): fetches the subgraphs' SDL from their URLs, composes the
+ * supergraph and serves /graphql, the IDE, /healthz, /readyz and /metrics on HOST:PORT.
+ */
+import { loadConfig, type AppConfig } from "../src/config/config.js";
+import { ConfigError } from "../src/config/env-parsers.js";
+import { createLogger } from "../src/logging/logger.js";
+import { openDatabase, type Database } from "../src/db/database.js";
+import { startGateway } from "./index.js";
+import { fetchAllSubgraphSdl } from "./subgraph-sdl.js";
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+}
+const logger = createLogger({ ...config.log, name: "gateway" });
+
+async function main(): Promise<() => Promise<void>> {
+  const secret = config.subgraphs.secret;
+  if (!secret) {
+    throw new Error(
+      "SUBGRAPH_SECRET is not set. When the gateway and the subgraphs run as separate processes they share a secret: " +
+        "generate one (openssl rand -hex 32) and set SUBGRAPH_SECRET to it for the gateway and every subgraph.",
+    );
+  }
+  const subgraphs = await fetchAllSubgraphSdl(
+    [
+      { name: "poweroffice", url: config.subgraphs.urls.poweroffice },
+      { name: "chargebee", url: config.subgraphs.urls.chargebee },
+      { name: "link", url: config.subgraphs.urls.link },
+    ],
+    { secret, logger, timeoutMs: config.gateway.subgraphWaitSeconds * 1000 },
+  );
+  // /readyz checks the database only on a PostgreSQL server: the embedded one belongs to a single process.
+  let db: Database | undefined;
+  if (config.database.url) db = await openDatabase({ ...config.database, poolMax: 1 });
+  else logger.info("embedded database: /readyz checks the subgraphs only (the database belongs to another process)");
+  const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret });
+  return async () => {
+    await gateway.close();
+    await db?.close();
+  };
+}
+
+try {
+  const stop = await main();
+  // The Hive runtime traps SIGTERM/SIGINT to dispose itself, which would leave this process serving; stop it here.
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "stopping the gateway: finishing requests in flight");
+      stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "error while stopping the gateway");
+          process.exit(1);
+        },
+      );
+    });
+  }
+} catch (error) {
+  // Printed directly: a start failure is read by a person, and an async log transport could lose it at exit.
+  console.error(`gateway could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
