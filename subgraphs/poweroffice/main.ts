@@ -1,0 +1,3 @@
+import { serveOneSubgraph } from "../shared/serve-one.js";
+
+await serveOneSubgraph("poweroffice");

@@ -1,0 +1,52 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "../../src/logging/logger.js";
+import { createErrorFormatter } from "./errors.js";
+import type { SubgraphContext, SubgraphDeps } from "./context.js";
+
+export interface SubgraphApolloOptions {
+  name: string;
+  schema: GraphQLSchema;
+  deps: SubgraphDeps;
+  logger: Logger;
+  /** Adds `extensions.sqlQueries` (statements this request ran) to every response: for tests and benchmarks. */
+  exposeSqlCount?: boolean;
+}
+
+/** The Apollo Server of one subgraph: no landing page, no inline tracing, errors without stack traces. */
+export function createSubgraphApollo(options: SubgraphApolloOptions): ApolloServer<SubgraphContext> {
+  return new ApolloServer<SubgraphContext>({
+    schema: options.schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(options.logger, options.name),
+    logger: {
+      debug: (message) => options.logger.debug(message),
+      info: (message) => options.logger.info(message),
+      warn: (message) => options.logger.warn(message),
+      error: (message) => options.logger.error(message),
+    },
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      sqlCountPlugin(options.name, options.deps, Boolean(options.exposeSqlCount)),
+    ],
+  });
+}
+
+function sqlCountPlugin(subgraph: string, deps: SubgraphDeps, expose: boolean): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, operationName }) {
+          const statements = contextValue.sql?.count ?? 0;
+          deps.observeSql?.({ subgraph, operationName: operationName ?? null, statements });
+          if (expose && response.body.kind === "single") {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, sqlQueries: statements };
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import DataLoader from "dataloader";
+import type { Knex } from "knex";
+import type { Logger } from "../../src/logging/logger.js";
+import { RequestSql } from "./sql-counter.js";
+import { DatasetLoaders } from "./dataset-loaders.js";
+import type { SyncCommandDeps } from "../link/sync-commands.js";
+
+/** What every subgraph needs from the application. */
+export interface SubgraphDeps {
+  knex: Knex;
+  logger: Logger;
+  /** null: the job queue is not running here, so the link subgraph's sync mutations answer UNAVAILABLE. */
+  commands: SyncCommandDeps | null;
+  /** Called once per request with the number of SQL statements it ran (metrics, tests). */
+  observeSql?: (event: SqlObservation) => void;
+}
+
+export interface SqlObservation {
+  subgraph: string;
+  operationName: string | null;
+  statements: number;
+}
+
+/** Who is asking, as the gateway forwarded it (x-caller-name, x-caller-role); trusted only behind the shared secret. */
+export interface Caller {
+  name: string;
+  role: string | null;
+  trusted: boolean;
+}
+
+export const ANONYMOUS_CALLER: Caller = { name: "anonymous", role: null, trusted: false };
+
+export interface SubgraphContext {
+  deps: SubgraphDeps;
+  logger: Logger;
+  caller: Caller;
+  sql: RequestSql;
+  datasets: DatasetLoaders;
+  /** A DataLoader for this request, made on first use and shared by every resolver of the request. */
+  loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V>;
+}
+
+export function createRequestContext(deps: SubgraphDeps, caller: Caller = ANONYMOUS_CALLER): SubgraphContext {
+  const sql = new RequestSql(deps.knex);
+  const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  return {
+    deps,
+    logger: deps.logger,
+    caller,
+    sql,
+    datasets: new DatasetLoaders(sql),
+    loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>) {
+      let loader = loaders.get(name) as DataLoader<K, V> | undefined;
+      if (!loader) {
+        loader = new DataLoader<K, V>(batch, { maxBatchSize: 5000 });
+        loaders.set(name, loader as DataLoader<unknown, unknown>);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import DataLoader from "dataloader";
+import type { DatasetRow, SystemName } from "../../src/datasets/types.js";
+import type { RequestSql } from "./sql-counter.js";
+import { jsonText } from "./dataset-entity.js";
+
+/**
+ * Per-request DataLoaders over dataset_records: one SQL statement per (system, entity, relation) per request,
+ * however many records the request touches.
+ */
+export class DatasetLoaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  constructor(private readonly sql: RequestSql) {}
+
+  /** Records by source id (deleted ones included: a reference to a deleted record still resolves, with deleted: true). */
+  byId(system: SystemName, entity: string): DataLoader<string, DatasetRow | null> {
+    return this.memo(`id:${system}:${entity}`, async (ids) => {
+      const rows = await this.sql.rows<DatasetRow>(
+        this.sql.knex("dataset_records").where({ system, entity }).whereIn("source_id", [...ids]),
+      );
+      const byId = new Map(rows.map((row) => [row.source_id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+
+  /**
+   * Live (not deleted) records whose JSON field `field` equals each key, e.g. SalesOrder by CustomerId. With
+   * `orParentId`, the parent_id column (filled by the dataset writer for sub-entities) counts first.
+   */
+  byField(system: SystemName, entity: string, field: string, { orParentId = false } = {}): DataLoader<string, DatasetRow[]> {
+    return this.memo(`field:${system}:${entity}:${field}:${orParentId}`, async (keys) => {
+      const knex = this.sql.knex;
+      const key = orParentId ? knex.raw("coalesce(parent_id, ?)", [jsonText(knex, field)]) : jsonText(knex, field);
+      const rows = await this.sql.rows<DatasetRow & { __key: string }>(
+        knex("dataset_records")
+          .select("*", knex.raw("? as __key", [key]))
+          .where({ system, entity, deleted: false })
+          .whereIn(key as unknown as string, [...keys])
+          .orderByRaw("length(source_id), source_id"),
+      );
+      return groupBy(keys, rows, (row) => row.__key);
+    });
+  }
+
+  /** Live records whose parent_id column is each key (contact persons of a customer, lines of an order). */
+  byParent(system: SystemName, entity: string): DataLoader<string, DatasetRow[]> {
+    return this.memo(`parent:${system}:${entity}`, async (keys) => {
+      const rows = await this.sql.rows<DatasetRow>(
+        this.sql.knex("dataset_records")
+          .where({ system, entity, deleted: false })
+          .whereIn("parent_id", [...keys])
+          .orderByRaw("length(source_id), source_id"),
+      );
+      return groupBy(keys, rows, (row) => row.parent_id ?? "");
+    });
+  }
+
+  private memo<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    let loader = this.loaders.get(name) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(batch, { maxBatchSize: 5000 });
+      this.loaders.set(name, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+}
+
+function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return keys.map((key) => groups.get(key) ?? []);
+}
