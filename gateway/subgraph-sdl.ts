@@ -49,7 +49,7 @@ export async function fetchSubgraphSdl(name: string, url: string, options: SdlFe
       if (Date.now() + delay > deadline) {
         throw new Error(
           `Subgraph ${name} at ${url} did not give its schema within ${Math.round(timeoutMs / 1000)} s (${reason}). ` +
-            `Start it (tsx subgraphs/${name}/main.ts) or fix ${name.toUpperCase()}_SUBGRAPH_URL, then start the gateway again.`,
+            `Start it (npm run subgraph:${name}) or fix ${name.toUpperCase()}_SUBGRAPH_URL, then start the gateway again.`,
         );
       }
       logger.info({ subgraph: name, url, attempt }, `waiting for subgraph ${name} at ${url}: ${reason}`);
