@@ -22,6 +22,8 @@ export interface PowerOfficeConfig {
   subscriptionKey?: string;
   requestsPerSecond: number;
   sandboxPort: number;
+  /** The bundled sandbox answers 429 beyond this many requests per second (0 = no limit). */
+  sandboxRequestsPerSecond?: number;
 }
 
 export interface ChargebeeConfig {
@@ -91,6 +93,7 @@ function readPowerOffice(reader: EnvReader): PowerOfficeConfig {
     subscriptionKey: reader.secret("POWEROFFICE_SUBSCRIPTION_KEY"),
     requestsPerSecond: reader.integer("POWEROFFICE_REQUESTS_PER_SECOND", 10, { min: 0 }),
     sandboxPort,
+    sandboxRequestsPerSecond: reader.integer("POWEROFFICE_SANDBOX_REQUESTS_PER_SECOND", 10, { min: 0 }),
   };
 }
 

@@ -371,7 +371,7 @@ export class PowerOfficeClient {
       attempt += 1;
       const throttled = await this.budget.acquire();
       if (throttled > 0) this.counter.addThrottled(throttled);
-      const token = await this.accessToken(spec.signal);
+      const token = await this.accessToken();
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token.value}`,
         "Ocp-Apim-Subscription-Key": this.keys.subscriptionKey,
@@ -478,17 +478,23 @@ export class PowerOfficeClient {
   }
 
   /** The cached token, or one new token request shared by every concurrent caller. */
-  private async accessToken(signal?: AbortSignal): Promise<CachedToken> {
+  private async accessToken(): Promise<CachedToken> {
     if (this.token && Date.now() < this.token.renewAt) return this.token;
     if (!this.tokenRequest) {
-      this.tokenRequest = this.requestToken(signal).finally(() => {
-        this.tokenRequest = undefined;
-      });
+      // Not tied to one caller's abort signal: the request is shared by every caller waiting for it.
+      this.tokenRequest = this.requestToken()
+        .then((token) => {
+          this.token = token;
+          return token;
+        })
+        .finally(() => {
+          this.tokenRequest = undefined;
+        });
     }
     return this.tokenRequest;
   }
 
-  private async requestToken(signal?: AbortSignal): Promise<CachedToken> {
+  private async requestToken(): Promise<CachedToken> {
     const basic = Buffer.from(`${this.keys.applicationKey}:${this.keys.clientKey}`).toString("base64");
     let attempt = 0;
     for (;;) {
@@ -506,10 +512,9 @@ export class PowerOfficeClient {
             Accept: "application/json",
           },
           body: "grant_type=client_credentials",
-          signal: this.attemptSignal(signal),
+          signal: this.attemptSignal(),
         });
       } catch (error) {
-        if (signal?.aborted) throw error;
         const kind = isTimeout(error) ? "timeout" : "network";
         this.counter.record(TOKEN_ENDPOINT, kind, attempt > 1);
         if (attempt < this.retry.maxAttempts) {

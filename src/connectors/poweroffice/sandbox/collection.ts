@@ -1,0 +1,72 @@
+/** One resource's records in memory, in creation order, with their JSON cached for fast list pages. */
+import { formatMicros } from "./clock.js";
+
+export type Dto = Record<string, unknown>;
+
+export interface Entry {
+  dto: Dto;
+  /** LastChangedDateTimeOffset in microseconds since the epoch. */
+  changed: number;
+  /** The serialised dto, built on first read and dropped on every write. */
+  json?: string;
+}
+
+export class Collection<K extends number | string> {
+  private readonly byId = new Map<K, Entry>();
+  private ordered?: Entry[];
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: K): Entry | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: K): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Every entry in creation order (a cached array; do not modify). */
+  entries(): Entry[] {
+    this.ordered ??= [...this.byId.values()];
+    return this.ordered;
+  }
+
+  insert(id: K, dto: Dto, changed: number): Entry {
+    if (this.byId.has(id)) throw new Error(`Duplicate id ${String(id)}`);
+    const entry: Entry = { dto, changed };
+    stamp(entry, changed);
+    this.byId.set(id, entry);
+    this.ordered = undefined;
+    return entry;
+  }
+
+  /** Replaces the record in place (keeps its position) and moves its LastChanged to `changed`. */
+  replace(entry: Entry, dto: Dto, changed: number): void {
+    entry.dto = dto;
+    stamp(entry, changed);
+  }
+
+  delete(id: K): boolean {
+    const removed = this.byId.delete(id);
+    if (removed) this.ordered = undefined;
+    return removed;
+  }
+
+  clear(): void {
+    this.byId.clear();
+    this.ordered = undefined;
+  }
+}
+
+export function stamp(entry: Entry, changed: number): void {
+  entry.changed = changed;
+  entry.dto.LastChangedDateTimeOffset = formatMicros(changed);
+  entry.json = undefined;
+}
+
+export function entryJson(entry: Entry): string {
+  entry.json ??= JSON.stringify(entry.dto);
+  return entry.json;
+}
