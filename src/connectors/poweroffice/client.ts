@@ -369,9 +369,10 @@ export class PowerOfficeClient {
     let attempt = 0;
     for (;;) {
       attempt += 1;
+      // Token first, then the budget slot: a slot taken before a token request would be spent twice.
+      const token = await this.accessToken();
       const throttled = await this.budget.acquire();
       if (throttled > 0) this.counter.addThrottled(throttled);
-      const token = await this.accessToken();
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token.value}`,
         "Ocp-Apim-Subscription-Key": this.keys.subscriptionKey,

@@ -13,7 +13,8 @@ export class RateBudget {
     const now = Date.now();
     let at = Math.max(now, this.pausedUntil);
     if (this.requestsPerSecond > 0) {
-      const interval = 1000 / this.requestsPerSecond;
+      // 2 % slack: the server's one-second window and our timers do not share a clock to the millisecond.
+      const interval = (1000 / this.requestsPerSecond) * 1.02;
       at = Math.max(at, this.nextSlot);
       this.nextSlot = at + interval;
     }

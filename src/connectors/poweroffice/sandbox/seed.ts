@@ -245,7 +245,7 @@ export function seedStore(store: PowerOfficeSandboxStore, size: SandboxSize): { 
           WebsiteUrl: `www.${domain}`,
           MailAddress: address(random),
           DepartmentId: random.chance(0.3) ? random.pick(departmentIds) : undefined,
-          CustomerSince: `20${random.int(5, 24)}-0${random.int(1, 9)}-15`,
+          CustomerSince: `${random.int(2005, 2024)}-0${random.int(1, 9)}-15`,
         },
         lenient,
         undefined,
