@@ -1,0 +1,45 @@
+/**
+ * Benchmark helper process: one gateway over the subgraphs given in BENCH_SOURCES (JSON), composed into the same
+ * supergraph (@theguild/federation-composition). BENCH_TARGET: "hive" (our gateway, gateway/index.ts, with auth,
+ * limits and metrics on) or "apollo" (@apollo/gateway 2.14 on @apollo/server 5, the baseline).
+ * Prints one JSON line {"url": "..."} when ready; stops on SIGTERM.
+ */
+import { ApolloServer } from "@apollo/server";
+import { startStandaloneServer } from "@apollo/server/standalone";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { loadConfig } from "../src/config/config.js";
+import { silentLogger } from "../src/logging/logger.js";
+import { composeSupergraph, startGateway } from "../gateway/index.js";
+
+const sources = JSON.parse(process.env.BENCH_SOURCES!) as Array<{ name: string; url: string; sdl: string }>;
+const secret = process.env.BENCH_SUBGRAPH_SECRET!;
+const target = process.env.BENCH_TARGET;
+
+async function startHive(): Promise<{ url: string; stop(): Promise<void> }> {
+  const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", API_KEYS: process.env.BENCH_API_KEYS!, LOG_LEVEL: "silent" });
+  const gateway = await startGateway({ config, subgraphs: sources, logger: silentLogger, subgraphSecret: secret });
+  return { url: gateway.graphqlUrl, stop: () => gateway.close({ drainMs: 1000 }) };
+}
+
+async function startApollo(): Promise<{ url: string; stop(): Promise<void> }> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: composeSupergraph(sources),
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource({
+        url,
+        willSendRequest: ({ request }) => {
+          request.http?.headers.set("x-subgraph-secret", secret);
+        },
+      }),
+  });
+  const server = new ApolloServer({ gateway, introspection: false });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: "127.0.0.1" } });
+  return { url, stop: () => server.stop() };
+}
+
+const running = target === "apollo" ? await startApollo() : await startHive();
+process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
+// The Hive runtime traps SIGTERM to dispose itself; this handler also ends the process.
+process.on("SIGTERM", () => {
+  running.stop().finally(() => process.exit(0));
+});

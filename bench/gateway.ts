@@ -1,0 +1,166 @@
+/**
+ * npm run bench:gateway — the unified-customers query (BENCH_CUSTOMERS customers, default 100, with both sides and
+ * their orders) against our gateway (Hive runtime), against @apollo/gateway over the same subgraphs and supergraph,
+ * and straight against the link subgraph; autocannon with 10 connections. Then the SQL statements per request
+ * through the gateway for 10 and for 500 customers.
+ *
+ * Processes: the subgraphs in one child, each gateway in a child of its own (one at a time), autocannon here.
+ * Set DATABASE_URL to run the subgraphs on a PostgreSQL server (a fresh database is made and dropped); without it
+ * they use the embedded PostgreSQL (one connection, so every figure is lower).
+ * BENCH_DURATION (seconds, default 10), BENCH_WARMUP (seconds, default 3), BENCH_CONNECTIONS (default 10).
+ */
+import "reflect-metadata";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { isDeepStrictEqual } from "node:util";
+import os from "node:os";
+import autocannon from "autocannon";
+import { LINK_ONLY_QUERY, UNIFIED_CUSTOMERS_QUERY } from "./gateway-query.js";
+import { seedFixture } from "../test/e2e/support/fixture.js";
+import { startFederation } from "../test/e2e/support/federation.js";
+
+const SECRET = "bench-subgraph-secret-0123456789abcdef";
+const READER_KEY = "bench-reader-key-0123456789abcdef";
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 100);
+const duration = Number(process.env.BENCH_DURATION ?? 10);
+const warmup = Number(process.env.BENCH_WARMUP ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+interface Child {
+  process: ChildProcess;
+  info: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+async function startChild(script: string, env: Record<string, string>): Promise<Child> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    lines.once("line", (line) => resolve(JSON.parse(line) as Record<string, unknown>));
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+  return {
+    process: child,
+    info,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+interface Figures {
+  target: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(target: string, url: string, body: string, headers: Record<string, string>): Promise<Figures> {
+  const options = { url, method: "POST" as const, headers: { "content-type": "application/json", ...headers }, body, connections };
+  await autocannon({ ...options, duration: warmup });
+  const result = await autocannon({ ...options, duration });
+  return {
+    target,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function answer(url: string, body: string, headers: Record<string, string>): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const json = (await response.json()) as { errors?: unknown };
+  if (!response.ok || json.errors) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(json).slice(0, 500)}`);
+  return json;
+}
+
+async function sqlPerRequest(size: number): Promise<number> {
+  const federation = await startFederation();
+  try {
+    await seedFixture(federation.db.knex, { customers: size });
+    const variables = { first: size };
+    const warm = await federation.query(UNIFIED_CUSTOMERS_QUERY, variables);
+    if (warm.status !== 200 || warm.body.errors) throw new Error(`SQL count query failed: ${JSON.stringify(warm.body).slice(0, 500)}`);
+    const before = federation.sql.count;
+    await federation.query(UNIFIED_CUSTOMERS_QUERY, variables);
+    return federation.sql.count - before;
+  } finally {
+    await federation.close();
+  }
+}
+
+function printTable(rows: Figures[]): void {
+  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"];
+  const body = rows.map((r) => [r.target, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.non2xx), String(r.errors)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(line(header));
+  for (const row of body) console.log(line(row));
+}
+
+console.log(
+  `bench:gateway — ${customers} unified customers per request, ${connections} connections, ${warmup} s warm-up + ${duration} s per target`,
+);
+console.log(
+  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}, database: ${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded PGlite"}; ` +
+    "subgraphs, gateway and load generator share these cores (and other work running on the machine).",
+);
+
+const subgraphs = await startChild("bench/gateway-subgraphs.ts", { BENCH_SUBGRAPH_SECRET: SECRET, BENCH_CUSTOMERS: String(customers) });
+const sources = subgraphs.info.sources as Array<{ name: string; url: string; sdl: string }>;
+const linkUrl = sources.find((s) => s.name === "link")!.url;
+const gatewayBody = JSON.stringify({ query: UNIFIED_CUSTOMERS_QUERY, variables: { first: customers } });
+const linkBody = JSON.stringify({ query: LINK_ONLY_QUERY, variables: { first: customers } });
+const figures: Figures[] = [];
+let reference: unknown;
+try {
+  for (const target of ["hive", "apollo"] as const) {
+    const gateway = await startChild("bench/gateway-target.ts", {
+      BENCH_TARGET: target,
+      BENCH_SOURCES: JSON.stringify(sources),
+      BENCH_SUBGRAPH_SECRET: SECRET,
+      BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
+    });
+    try {
+      const url = gateway.info.url as string;
+      const headers: Record<string, string> = target === "hive" ? { "x-api-key": READER_KEY } : {};
+      const result = await answer(url, gatewayBody, headers);
+      if (reference === undefined) reference = result;
+      else if (!isDeepStrictEqual(result, reference)) throw new Error(`${target} gave a different answer than our gateway`);
+      const name = target === "hive" ? "our gateway (Hive runtime)" : "@apollo/gateway 2.14";
+      process.stdout.write(`measuring ${name} ...\n`);
+      figures.push(await load(name, url, gatewayBody, headers));
+    } finally {
+      await gateway.stop();
+    }
+  }
+  await answer(linkUrl, linkBody, { "x-subgraph-secret": SECRET });
+  process.stdout.write("measuring the link subgraph directly ...\n");
+  figures.push(await load("link subgraph direct", linkUrl, linkBody, { "x-subgraph-secret": SECRET }));
+} finally {
+  await subgraphs.stop();
+}
+
+console.log("");
+printTable(figures);
+const [ours, apollo, direct] = figures as [Figures, Figures, Figures];
+console.log("");
+console.log(`our gateway / @apollo/gateway req/s: ${(ours.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}× (target ≥ 2×)`);
+console.log(`our gateway / link subgraph direct req/s: ${(ours.requestsPerSecond / direct.requestsPerSecond).toFixed(2)}×`);
+console.log(`our gateway p99: ${ours.p99} ms (target < 50 ms)`);
+
+console.log("");
+const small = await sqlPerRequest(10);
+const large = await sqlPerRequest(500);
+console.log(`SQL statements per gateway request: ${small} for 10 customers, ${large} for 500 customers` + (small === large ? " (the same)" : " (DIFFERENT: a resolver queries per record)"));
+process.exit(0);
