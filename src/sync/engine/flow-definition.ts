@@ -1,0 +1,158 @@
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { SourceRecordInput } from "../../datasets/types.js";
+import type { FlowId, SyncContext } from "./types.js";
+
+export type UnifiedKind = "customer" | "order" | "item" | "business_entity";
+
+/** A mapped value: what both sides are compared on (JSON). */
+export type FieldValue = string | number | boolean | null | FieldValue[] | { [key: string]: FieldValue };
+export type MappedValues = Record<string, FieldValue>;
+
+/** A field both sides carry, named by the unified key, with each API's own property name. */
+export interface FieldSpec {
+  key: string;
+  /** PowerOffice DTO property (also its JSON Patch path). */
+  poweroffice: string;
+  /** Chargebee property. */
+  chargebee: string;
+  kind: "text" | "email";
+  /** Chargebee's limit for the property (longer values are quarantined, never cut). */
+  maxLength?: number;
+  /** A record without it cannot be synced (quarantined). */
+  required?: boolean;
+}
+
+/**
+ * A record this record points at in PowerOffice, to be replaced by its linked Chargebee id before a write
+ * (an order's customer, a line's product, the business entity a department is linked to).
+ */
+export interface ReferenceSpec {
+  /** Name the flow reads the resolved id under (e.g. "customer", "product:<lineId>", "businessEntity"). */
+  role: string;
+  poweroffice: { entity: string; sourceId: string };
+  /** The Chargebee entity the linked record must be (e.g. "customer", "item", "business_entity"). */
+  chargebeeEntity: string;
+  /** Required references that are not linked yet make the record wait (tried again on the next run). */
+  required: boolean;
+  /** What to tell the user while it waits. */
+  waitingFor: string;
+}
+
+/** What the engine hands a flow besides the record itself. */
+export interface RelatedRecords {
+  /** Resolved references: role → Chargebee id (absent when not linked). */
+  references: Map<string, string>;
+  /** Sub-records (an order's lines), not deleted, in source order. */
+  children: DatasetRecord[];
+  /** The Chargebee record the link points at, if any. */
+  target: DatasetRecord | null;
+}
+
+export interface ChargebeeCreateInput {
+  id: string;
+  values: MappedValues;
+  source: DatasetRecord;
+  related: RelatedRecords;
+  businessEntityId?: string;
+  idempotencyKey: string;
+}
+
+export interface ChargebeeUpdateInput {
+  id: string;
+  /** Only the fields that change. */
+  changes: MappedValues;
+  values: MappedValues;
+  target: DatasetRecord;
+  source: DatasetRecord;
+  related: RelatedRecords;
+  businessEntityId?: string;
+}
+
+export interface PowerOfficeUpdateInput {
+  record: DatasetRecord;
+  changes: MappedValues;
+}
+
+/** The record a write returned, as the dataset stores it (so the write's echo is recognised). */
+export interface WriteResult {
+  records: SourceRecordInput[];
+  /** The target's id (creates). */
+  id: string;
+  /** A create found the record already there (deterministic id, idempotent retry). */
+  existing?: boolean;
+  apiCalls: number;
+  /** Outbox intents this write settles; marked done in the transaction that records the outcome. */
+  outboxIds?: string[];
+}
+
+/** How a flow writes; each function is one logical write and returns what the API answered. */
+export interface FlowWriters {
+  createInChargebee?(ctx: SyncContext, input: ChargebeeCreateInput): Promise<WriteResult>;
+  updateInChargebee?(ctx: SyncContext, input: ChargebeeUpdateInput): Promise<WriteResult>;
+  updateInPowerOffice?(ctx: SyncContext, input: PowerOfficeUpdateInput): Promise<WriteResult>;
+  /** The delete policy's write in Chargebee when the PowerOffice record is gone (e.g. archive the item). */
+  retireInChargebee?(ctx: SyncContext, input: { id: string; target: DatasetRecord }): Promise<WriteResult>;
+}
+
+export type MatchRule =
+  /** People: a Chargebee customer with the same case-folded email is the same person. */
+  | { by: "email" }
+  /** Organisations: a Chargebee record whose name property equals this name exactly. */
+  | { by: "name"; chargebeeProperty: string }
+  /** Only our deterministic id. */
+  | { by: "id" };
+
+export type CreateRule =
+  /** Create the Chargebee record when no match is found. */
+  | "create"
+  /** Never create: link to an existing record by the match rule, or report the record as unmatched. */
+  | "link-only";
+
+export interface DeletePolicy {
+  /** The PowerOffice record was deleted: only unlink, or also retire the Chargebee record (writers.retireInChargebee). */
+  powerofficeDeleted: "unlink" | "retire-in-chargebee";
+  /** The Chargebee record was deleted: the link is closed; the PowerOffice record (accounting) is never deleted. */
+  chargebeeDeleted: "unlink";
+  /** One sentence for the docs. */
+  description: string;
+}
+
+export interface FlowDefinition {
+  id: FlowId;
+  title: string;
+  description: string;
+  kind: UnifiedKind;
+  /** PowerOffice type this flow reads (dataset entity name). */
+  source: { system: "poweroffice"; entity: string };
+  /** Chargebee type it writes. */
+  target: { system: "chargebee"; entity: string };
+  direction: "two-way" | "poweroffice-to-chargebee";
+  /** Flows whose records this flow's writes refer to; they run in an earlier stage. */
+  dependsOn: readonly FlowId[];
+  /**
+   * SQL condition on the dataset row aliased `d` that selects this flow's source records (e.g. person customers),
+   * including the create rule when it depends on other records (F4: a sales order refers to the customer).
+   */
+  sourceCondition?: string;
+  /** Records with the same group key (across flows of the same group) are decided together, in one work item. */
+  group?: { name: string; keyOf(record: Pick<DatasetRecord, "sourceId" | "email" | "name">): string | null };
+  /** This flow's records are processed as children of another flow's record (order lines in their order). */
+  parent?: { flow: FlowId };
+  /** Sub-records loaded with each record (an order's lines). */
+  children?: { entity: string; flow: FlowId };
+  fields: readonly FieldSpec[];
+  /** PowerOffice record → mapped values. */
+  fromPowerOffice(record: DatasetRecord, related: RelatedRecords): MappedValues;
+  /** Chargebee record → mapped values (the same keys). */
+  fromChargebee(record: DatasetRecord): MappedValues;
+  /** Why the record cannot be synced as it is (quarantine reason), or null. */
+  validate(values: MappedValues, record: DatasetRecord, related: RelatedRecords): string | null;
+  /** Records this record refers to, resolved through the link table before a write. */
+  references?(record: DatasetRecord, children: DatasetRecord[]): ReferenceSpec[];
+  match: MatchRule;
+  create: CreateRule;
+  /** Our deterministic Chargebee id for a record of this flow (≤ 50 chars; orders ≤ 40). */
+  targetId(record: DatasetRecord): string;
+  deletePolicy: DeletePolicy;
+  writers: FlowWriters;
+}

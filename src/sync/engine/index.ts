@@ -1,0 +1,24 @@
+/** The sync engine's public API (see /tmp/team/CONTRACTS.md): H4's jobs, the CLI and the tests call these. */
+export { readSources, type ReadSummary } from "../readers/index.js";
+export { planWork, stageFlows, selectedFlows } from "./plan.js";
+export { processWork } from "./process.js";
+export { runFlows } from "./run.js";
+export { FLOWS } from "../flows/index.js";
+export {
+  FLOW_IDS,
+  emptyCounts,
+  addCounts,
+  type FlowId,
+  type SyncMode,
+  type RunCounts,
+  type ProgressSink,
+  type SyncContext,
+  type DryRunPlan,
+  type PlannedWrite,
+  type WorkItem,
+  type WorkRecord,
+  type WorkStage,
+  type FlowSelection,
+} from "./types.js";
+export type { FlowDefinition, FieldSpec, MappedValues, UnifiedKind } from "./flow-definition.js";
+export { SyncCommandError, type SyncCommandErrorCode } from "../errors.js";

@@ -1,0 +1,146 @@
+import type { Knex } from "knex";
+import { FLOWS } from "../flows/index.js";
+import type { FlowDefinition } from "./flow-definition.js";
+import { FLOW_IDS, type FlowId, type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage } from "./types.js";
+
+/** The flows to run, with each child flow (F9) folded into its parent's stage. */
+export function selectedFlows(flows: readonly FlowId[] | undefined): FlowId[] {
+  const wanted = new Set(flows && flows.length > 0 ? flows : FLOW_IDS);
+  return FLOW_IDS.filter((id) => wanted.has(id));
+}
+
+/**
+ * Stages in dependency order: a flow runs after every selected flow it depends on (an order after its customers and
+ * products). Flows of one group (people: F1, F2, F3) always share a stage so their records are decided together.
+ */
+export function stageFlows(flows: readonly FlowId[]): FlowId[][] {
+  const selected = new Set(flows);
+  const level = new Map<FlowId, number>();
+  const visiting = new Set<FlowId>();
+  const levelOf = (id: FlowId): number => {
+    const known = level.get(id);
+    if (known !== undefined) return known;
+    if (visiting.has(id)) throw new Error(`Flow dependencies form a cycle at ${id}`);
+    visiting.add(id);
+    const flow = FLOWS[id];
+    const parent = flow.parent?.flow;
+    let value = 0;
+    if (parent && selected.has(parent)) value = levelOf(parent);
+    else for (const dependency of flow.dependsOn) if (selected.has(dependency)) value = Math.max(value, levelOf(dependency) + 1);
+    visiting.delete(id);
+    level.set(id, value);
+    return value;
+  };
+  for (const id of flows) levelOf(id);
+  // One stage for a whole group: the deepest level of its members.
+  const groupLevel = new Map<string, number>();
+  for (const id of flows) {
+    const group = FLOWS[id].group?.name;
+    if (group) groupLevel.set(group, Math.max(groupLevel.get(group) ?? 0, level.get(id)!));
+  }
+  for (const id of flows) {
+    const group = FLOWS[id].group?.name;
+    if (group) level.set(id, groupLevel.get(group)!);
+  }
+  const stages: FlowId[][] = [];
+  for (const id of flows) (stages[level.get(id)!] ??= []).push(id);
+  return stages.filter((stage) => stage && stage.length > 0);
+}
+
+interface Candidate {
+  flow: FlowId;
+  source_id: string;
+  email: string | null;
+  name: string | null;
+}
+
+/** PowerOffice records of a flow whose current version this flow has not processed yet. */
+async function changedSourceRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
+  const condition = flow.sourceCondition ? `and (d.deleted or (${flow.sourceCondition}))` : "";
+  const result = await knex.raw(
+    `select d.source_id, d.email, d.name from dataset_records d
+       left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
+      where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash) ${condition}
+      order by d.source_id`,
+    [flow.id, flow.source.entity],
+  );
+  return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
+}
+
+/** Linked Chargebee records of a flow that changed since the flow last processed them, as their PowerOffice side. */
+async function changedTargetRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
+  const result = await knex.raw(
+    `select distinct p.source_id, p.email, p.name from dataset_records d
+       join links lc on lc.flow = ? and lc.system = 'chargebee' and lc.entity = d.entity and lc.source_id = d.source_id and lc.status <> 'deleted'
+       join links lp on lp.unified_id = lc.unified_id and lp.flow = lc.flow and lp.system = 'poweroffice' and lp.status <> 'deleted'
+       join dataset_records p on p.system = 'poweroffice' and p.entity = lp.entity and p.source_id = lp.source_id
+       left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = d.entity and s.source_id = d.source_id
+      where d.system = 'chargebee' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)`,
+    [flow.id, flow.target.entity],
+  );
+  return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
+}
+
+/** Changed child records (order lines) as their parent's work. */
+async function changedChildRecords(knex: Knex, flow: FlowDefinition, parent: FlowDefinition): Promise<Candidate[]> {
+  const result = await knex.raw(
+    `select distinct p.source_id, p.email, p.name from dataset_records d
+       join dataset_records p on p.system = 'poweroffice' and p.entity = ? and p.source_id = d.parent_id
+       left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
+      where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)`,
+    [parent.source.entity, flow.id, flow.source.entity],
+  );
+  return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
+}
+
+/** Groups candidates into work items: one per record, or one per group key (people sharing an email). */
+export function toWorkItems(candidates: readonly Candidate[]): WorkItem[] {
+  const items = new Map<string, WorkItem>();
+  const seen = new Set<string>();
+  for (const candidate of candidates) {
+    const recordKey = `${candidate.flow}:${candidate.source_id}`;
+    if (seen.has(recordKey)) continue;
+    seen.add(recordKey);
+    const group = FLOWS[candidate.flow].group;
+    const groupKey = group?.keyOf({ sourceId: candidate.source_id, email: candidate.email, name: candidate.name });
+    const key = group && groupKey ? `${group.name}:${groupKey}` : recordKey;
+    const record: WorkRecord = { flow: candidate.flow, sourceId: candidate.source_id };
+    const item = items.get(key);
+    if (item) item.records.push(record);
+    else items.set(key, { key, records: [record] });
+  }
+  // Within a group, a stable order (flow, then id) makes the first record, and so the deterministic id, the same
+  // on every attempt.
+  for (const item of items.values()) {
+    item.records.sort((a, b) => a.flow.localeCompare(b.flow) || compareIds(a.sourceId, b.sourceId));
+  }
+  return [...items.values()];
+}
+
+function compareIds(a: string, b: string): number {
+  return /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b);
+}
+
+/**
+ * Phase 2 planning: what each stage must process. Only records whose content changed since their flow processed
+ * them (on either side) are planned, so a plan right after a sync is empty. Safe to call again after a crash.
+ */
+export async function planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]> {
+  const flows = selectedFlows(selection.flows);
+  const stages: WorkStage[] = [];
+  for (const stage of stageFlows(flows)) {
+    const candidates: Candidate[] = [];
+    for (const id of stage) {
+      const flow = FLOWS[id];
+      if (flow.parent) {
+        candidates.push(...(await changedChildRecords(ctx.knex, flow, FLOWS[flow.parent.flow])));
+        continue;
+      }
+      candidates.push(...(await changedSourceRecords(ctx.knex, flow)));
+      candidates.push(...(await changedTargetRecords(ctx.knex, flow)));
+    }
+    const items = toWorkItems(candidates);
+    if (items.length > 0) stages.push({ flows: stage, items });
+  }
+  return stages;
+}

@@ -1,0 +1,97 @@
+import type { Knex } from "knex";
+import type { AppConfig, SystemName } from "../../config/config.js";
+import type { Logger } from "../../logging/logger.js";
+import type { ChargebeeClient, PowerOfficeClient } from "./clients.js";
+
+export type FlowId = "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F8" | "F9";
+export const FLOW_IDS: readonly FlowId[] = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
+export type SyncMode = "incremental" | "full" | "reconcile" | "dry-run";
+export type { SystemName };
+
+/** What a run did; every field is a count. */
+export interface RunCounts {
+  seen: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  conflicts: number;
+  quarantined: number;
+  apiCalls: number;
+}
+
+export function emptyCounts(): RunCounts {
+  return { seen: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 0 };
+}
+
+export function addCounts(total: RunCounts, delta: Partial<RunCounts>): RunCounts {
+  for (const key of Object.keys(delta) as Array<keyof RunCounts>) total[key] += delta[key] ?? 0;
+  return total;
+}
+
+/** Where the engine reports progress as it goes (H4 writes it to sync_runs; tests may collect it). */
+export interface ProgressSink {
+  add(delta: Partial<RunCounts>): Promise<void> | void;
+  phase?(name: string): void;
+}
+
+/** One write a dry run would have made. */
+export interface PlannedWrite {
+  flow: FlowId;
+  action: "create" | "update" | "delete" | "link";
+  system: SystemName;
+  entity: string;
+  /** The id it would have (creates: our deterministic id, when there is one). */
+  id: string;
+  /** The source record that causes it. */
+  source: { system: SystemName; entity: string; id: string };
+  /** Field values written (updates: only the changed ones). */
+  fields?: Record<string, unknown>;
+}
+
+/** What a dry run collects instead of writing. */
+export interface DryRunPlan {
+  writes: PlannedWrite[];
+  quarantined: Array<{ flow: FlowId; entity: string; id: string; reason: string }>;
+}
+
+export interface SyncContext {
+  knex: Knex;
+  poweroffice: PowerOfficeClient;
+  chargebee: ChargebeeClient;
+  logger: Logger;
+  settings: AppConfig["sync"];
+  runId?: string;
+  dryRun: boolean;
+  progress: ProgressSink;
+  /** Dry run: what would be written is collected here. */
+  plan?: DryRunPlan;
+}
+
+/** One record of one flow to process, named by its PowerOffice source id. */
+export interface WorkRecord {
+  flow: FlowId;
+  sourceId: string;
+}
+
+/**
+ * A unit of work: records that must be decided together (people sharing an email, organisations sharing a name),
+ * usually one record. JSON-serialisable; a batch is any list of WorkItems of one stage.
+ */
+export interface WorkItem {
+  /** Stable key of the group (e.g. "email:kari@example.no", "F7:12"). */
+  key: string;
+  records: WorkRecord[];
+}
+
+/** Work of one stage; stage n+1 may start only after every batch of stage n is done. */
+export interface WorkStage {
+  flows: FlowId[];
+  items: WorkItem[];
+}
+
+export interface FlowSelection {
+  /** Default: every flow. */
+  flows?: readonly FlowId[];
+  mode: SyncMode;
+}

@@ -1,0 +1,29 @@
+/** Why a link-table command refused its input; the GraphQL layer maps `code` to its error extensions. */
+export type SyncCommandErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "CONFLICT";
+
+/** Thrown by the link commands (linkRecords, unlinkRecord, resolveConflict, retryQuarantined) for bad input. */
+export class SyncCommandError extends Error {
+  override readonly name = "SyncCommandError";
+  constructor(
+    readonly code: SyncCommandErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A record that cannot be synced as it is; the engine quarantines it with `reason` and goes on with the rest. */
+export class QuarantineError extends Error {
+  override readonly name = "QuarantineError";
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** A record whose dependency (its customer, its products) is not synced yet; it is tried again on the next run. */
+export class WaitingError extends Error {
+  override readonly name = "WaitingError";
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}

@@ -1,0 +1,14 @@
+import { customerBusinessEntity, personFlow } from "./people.js";
+
+/** F3: PowerOffice customers with IsPerson ↔ a Chargebee customer (po-customer-<id>). */
+export const F3 = personFlow({
+  id: "F3",
+  title: "Person customers → Chargebee customers",
+  description: "PowerOffice customers that are persons (IsPerson) become (or are matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
+  entity: "Customer",
+  idPrefix: "po-customer",
+  label: "Person customer",
+  sourceCondition: "(d.data->>'IsPerson') = 'true'",
+  dependsOn: ["F5"],
+  businessEntityOf: (record) => customerBusinessEntity(record.sourceId),
+});

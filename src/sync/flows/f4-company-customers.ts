@@ -1,0 +1,62 @@
+import type { FieldSpec, FlowDefinition } from "../engine/flow-definition.js";
+import { createChargebeeCustomer, updateChargebeeCustomer } from "../writers/chargebee.js";
+import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
+import { customerBusinessEntity } from "./people.js";
+
+const FIELDS: readonly FieldSpec[] = [
+  { key: "company", poweroffice: "Name", chargebee: "company", kind: "text", maxLength: 250, required: true },
+  { key: "email", poweroffice: "EmailAddress", chargebee: "email", kind: "email", maxLength: 70 },
+];
+
+/**
+ * F4: a PowerOffice company customer ↔ a Chargebee customer (po-customer-<id>), only once a sales order in
+ * PowerOffice refers to it (the create rule is part of the source condition, so the company is picked up as soon
+ * as such an order is read). Organisations match on their exact name.
+ */
+export const F4: FlowDefinition = {
+  id: "F4",
+  title: "Company customers with orders → Chargebee customers",
+  description: "PowerOffice company customers that a sales order refers to become (or are matched by exact name to) a Chargebee customer: Name↔company, EmailAddress↔email.",
+  kind: "customer",
+  source: { system: "poweroffice", entity: "Customer" },
+  target: { system: "chargebee", entity: "customer" },
+  direction: "two-way",
+  dependsOn: ["F5"],
+  sourceCondition:
+    "coalesce(d.data->>'IsPerson', 'false') <> 'true' and exists (select 1 from dataset_records o " +
+    "where o.system = 'poweroffice' and o.entity = 'SalesOrder' and not o.deleted and o.data->>'CustomerId' = d.source_id)",
+  group: { name: "organisation", keyOf: (record) => record.name },
+  fields: FIELDS,
+  fromPowerOffice: (record) => mapFields(FIELDS, record, "poweroffice"),
+  fromChargebee: (record) => mapFields(FIELDS, record, "chargebee"),
+  validate: (values, record) => fieldProblems(FIELDS, values, `Customer ${record.sourceId}`),
+  references: (record) => {
+    const reference = customerBusinessEntity(record.sourceId);
+    return reference ? [reference] : [];
+  },
+  match: { by: "name", chargebeeProperty: "company" },
+  create: "create",
+  targetId: (record) => `po-customer-${record.sourceId}`,
+  deletePolicy: {
+    powerofficeDeleted: "unlink",
+    chargebeeDeleted: "unlink",
+    description: "A company deleted in PowerOffice is unlinked; its Chargebee customer and invoices stay. A Chargebee delete unlinks.",
+  },
+  writers: {
+    createInChargebee: (ctx, input) =>
+      createChargebeeCustomer(ctx, {
+        id: input.id,
+        properties: toChargebeeProperties(FIELDS, input.values),
+        businessEntityId: input.businessEntityId,
+        idempotencyKey: input.idempotencyKey,
+      }),
+    updateInChargebee: (ctx, input) =>
+      updateChargebeeCustomer(ctx, {
+        id: input.id,
+        properties: toChargebeeProperties(FIELDS, input.changes),
+        businessEntityId: input.businessEntityId,
+      }),
+    updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(FIELDS, input.changes)),
+  },
+};

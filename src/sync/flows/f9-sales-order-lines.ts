@@ -1,0 +1,92 @@
+import { itemPriceIdFor } from "../../connectors/chargebee/index.js";
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { FieldValue, FlowDefinition, MappedValues } from "../engine/flow-definition.js";
+import { cleanText } from "./fields.js";
+import { lineMoney } from "./money.js";
+
+/** Chargebee invoice line descriptions take at most 250 characters. */
+const MAX_DESCRIPTION = 250;
+
+/** Text, summary and other lines without a product carry no amount and are not sent to Chargebee. */
+export function isProductLine(line: DatasetRecord): boolean {
+  const type = line.data.LineType;
+  return type === undefined || type === null || type === "Normal";
+}
+
+export function lineProductId(line: DatasetRecord): string | null {
+  const id = line.data.ProductId;
+  return id === null || id === undefined || id === "" ? null : String(id);
+}
+
+/**
+ * One PowerOffice sales order line as the values written to Chargebee (minor units, see money.ts):
+ * unit_price = ProductUnitPrice in øre, amount = unit_price × Quantity less the Allowance %, tax = amount × VatRate.
+ */
+export function lineValues(line: DatasetRecord, currencyCode: string, itemId: string | null): MappedValues {
+  const money = lineMoney({
+    productUnitPrice: Number(line.data.ProductUnitPrice ?? 0),
+    quantity: Number(line.data.Quantity ?? 0),
+    allowancePercent: typeof line.data.Allowance === "number" ? line.data.Allowance : null,
+    vatRate: typeof line.data.VatRate === "number" ? line.data.VatRate : null,
+    currencyCode,
+  });
+  const values: Record<string, FieldValue> = {
+    lineId: line.sourceId,
+    productId: lineProductId(line),
+    itemPriceId: itemId ? itemPriceIdFor(itemId, currencyCode) : null,
+    description: cleanText(line.data.Description),
+    quantity: money.quantity,
+    unitPrice: money.unitPrice,
+    discountAmount: money.discountAmount,
+    amount: money.amount,
+    taxRate: money.taxRate,
+    taxAmount: money.taxAmount,
+  };
+  return values;
+}
+
+/** Why Chargebee cannot take this line, or null. */
+export function lineProblem(line: DatasetRecord, values: MappedValues, orderLabel: string): string | null {
+  const label = `${orderLabel}, line ${line.sourceId}`;
+  if (!values.productId) return `${label} has no product; every line sent to Chargebee needs one (set a product in PowerOffice)`;
+  const quantity = Number(values.quantity);
+  if (!Number.isInteger(quantity) || quantity < 1) {
+    return `${label} has quantity ${quantity}; Chargebee invoice lines take whole quantities of at least 1`;
+  }
+  if (Number(values.unitPrice) < 0 || Number(values.amount) < 0) return `${label} has a negative price; credit notes are not synced to Chargebee`;
+  if (typeof values.description === "string" && values.description.length > MAX_DESCRIPTION) {
+    return `${label}: the description has ${values.description.length} characters; Chargebee takes at most ${MAX_DESCRIPTION}`;
+  }
+  return null;
+}
+
+/**
+ * F9: sales order lines. They have no timestamp of their own and Chargebee has no free-standing line, so they are
+ * processed with their order (F8): a changed line re-decides its order, and the order's invoice carries the lines.
+ */
+export const F9: FlowDefinition = {
+  id: "F9",
+  title: "Sales order lines → Chargebee order line items",
+  description:
+    "Each product line of a PowerOffice sales order becomes a line of the order's Chargebee invoice: unit_price = ProductUnitPrice in øre, " +
+    "amount = unit_price × Quantity less the discount, tax_amount = amount × VatRate (integers, rounded half-up). PowerOffice → Chargebee only.",
+  kind: "order",
+  source: { system: "poweroffice", entity: "SalesOrderLine" },
+  target: { system: "chargebee", entity: "order_line_item" },
+  direction: "poweroffice-to-chargebee",
+  dependsOn: ["F7"],
+  parent: { flow: "F8" },
+  fields: [],
+  fromPowerOffice: (record) => lineValues(record, "NOK", null),
+  fromChargebee: () => ({}),
+  validate: (values, record) => lineProblem(record, values, `Sales order ${record.parentId ?? "?"}`),
+  match: { by: "id" },
+  create: "create",
+  targetId: (record) => `${record.parentId ?? ""}/${record.sourceId}`,
+  deletePolicy: {
+    powerofficeDeleted: "unlink",
+    chargebeeDeleted: "unlink",
+    description: "Lines follow their order.",
+  },
+  writers: {},
+};

@@ -1,0 +1,76 @@
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { FieldSpec, FieldValue, MappedValues } from "../engine/flow-definition.js";
+
+const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/;
+
+/** Trimmed text, or null for absent and blank values (so "" and null compare equal). */
+export function cleanText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  return text === "" ? null : text;
+}
+
+export function isValidEmail(value: string): boolean {
+  return EMAIL.test(value);
+}
+
+/** Reads a property case-insensitively (PowerOffice's nested objects are sometimes camelCase). */
+export function readProperty(data: Record<string, unknown>, name: string): unknown {
+  if (name in data) return data[name];
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(data)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+export function mapFields(fields: readonly FieldSpec[], record: DatasetRecord, side: "poweroffice" | "chargebee"): MappedValues {
+  const values: MappedValues = {};
+  for (const field of fields) values[field.key] = cleanText(readProperty(record.data, field[side]));
+  return values;
+}
+
+/** Two mapped values mean the same (emails compare case-folded). */
+export function sameValue(field: FieldSpec | undefined, a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  const left = a ?? null;
+  const right = b ?? null;
+  if (field?.kind === "email" && typeof left === "string" && typeof right === "string") {
+    return left.toLowerCase() === right.toLowerCase();
+  }
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+/** The first reason these values cannot be written to Chargebee (missing, malformed, too long), or null. */
+export function fieldProblems(fields: readonly FieldSpec[], values: MappedValues, label: string): string | null {
+  for (const field of fields) {
+    const value = values[field.key];
+    if (value === null || value === undefined) {
+      if (field.required) return `${label} has no ${field.poweroffice}; it is required to sync`;
+      continue;
+    }
+    const text = String(value);
+    if (field.kind === "email" && !isValidEmail(text)) {
+      return `${label} has an invalid email address "${text}" in ${field.poweroffice}; fix it in PowerOffice`;
+    }
+    if (field.maxLength !== undefined && text.length > field.maxLength) {
+      return `${label}: ${field.poweroffice} is ${text.length} characters; Chargebee's ${field.chargebee} takes at most ${field.maxLength}`;
+    }
+  }
+  return null;
+}
+
+/** Values turned into a Chargebee payload (property → value; null clears). */
+export function toChargebeeProperties(fields: readonly FieldSpec[], values: MappedValues): Record<string, FieldValue> {
+  const payload: Record<string, FieldValue> = {};
+  for (const field of fields) if (field.key in values) payload[field.chargebee] = values[field.key] ?? null;
+  return payload;
+}
+
+export function toPowerOfficeProperties(fields: readonly FieldSpec[], values: MappedValues): Record<string, FieldValue> {
+  const payload: Record<string, FieldValue> = {};
+  for (const field of fields) if (field.key in values) payload[field.poweroffice] = values[field.key] ?? null;
+  return payload;
+}
+
+/** Case-folded email of a record's mapped values, for grouping and matching. */
+export function foldedEmail(value: FieldValue | undefined): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value.trim().toLowerCase() : null;
+}

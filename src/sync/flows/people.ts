@@ -1,0 +1,106 @@
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { FieldSpec, FlowDefinition, ReferenceSpec } from "../engine/flow-definition.js";
+import type { FlowId } from "../engine/types.js";
+import { createChargebeeCustomer, updateChargebeeCustomer } from "../writers/chargebee.js";
+import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
+
+/** Chargebee's customer limits: first_name/last_name ≤ 150, email ≤ 70. */
+export const PERSON_FIELDS: readonly FieldSpec[] = [
+  { key: "email", poweroffice: "EmailAddress", chargebee: "email", kind: "email", maxLength: 70 },
+  { key: "firstName", poweroffice: "FirstName", chargebee: "first_name", kind: "text", maxLength: 150, required: true },
+  { key: "lastName", poweroffice: "LastName", chargebee: "last_name", kind: "text", maxLength: 150, required: true },
+];
+
+/** People in several roles with one email are one Chargebee customer: they share the group "person:<email>". */
+export const PERSON_GROUP = {
+  name: "person",
+  keyOf: (record: Pick<DatasetRecord, "email">): string | null => record.email,
+};
+
+export interface PersonFlowOptions {
+  id: FlowId;
+  title: string;
+  description: string;
+  entity: "ContactPerson" | "Employee" | "Customer";
+  /** Chargebee id prefix: po-contactperson-123. */
+  idPrefix: string;
+  sourceCondition?: string;
+  label: string;
+  dependsOn?: FlowId[];
+  /** Where the business entity a write is scoped to comes from. */
+  businessEntityOf?(record: DatasetRecord): ReferenceSpec | null;
+}
+
+/** F1, F2, F3: a PowerOffice person ↔ a Chargebee customer (email, first and last name), matched by email. */
+export function personFlow(options: PersonFlowOptions): FlowDefinition {
+  return {
+    id: options.id,
+    title: options.title,
+    description: options.description,
+    kind: "customer",
+    source: { system: "poweroffice", entity: options.entity },
+    target: { system: "chargebee", entity: "customer" },
+    direction: "two-way",
+    dependsOn: options.dependsOn ?? [],
+    sourceCondition: options.sourceCondition,
+    group: PERSON_GROUP,
+    fields: PERSON_FIELDS,
+    fromPowerOffice: (record) => mapFields(PERSON_FIELDS, record, "poweroffice"),
+    fromChargebee: (record) => mapFields(PERSON_FIELDS, record, "chargebee"),
+    validate: (values, record) => fieldProblems(PERSON_FIELDS, values, `${options.label} ${record.sourceId}`),
+    references: (record) => {
+      const reference = options.businessEntityOf?.(record);
+      return reference ? [reference] : [];
+    },
+    match: { by: "email" },
+    create: "create",
+    targetId: (record) => `${options.idPrefix}-${record.sourceId}`,
+    deletePolicy: {
+      powerofficeDeleted: "unlink",
+      chargebeeDeleted: "unlink",
+      description:
+        "A person deleted in PowerOffice is unlinked; the Chargebee customer stays (it may carry subscriptions and invoices). " +
+        "A customer deleted in Chargebee is unlinked; the PowerOffice record is never deleted by the sync.",
+    },
+    writers: {
+      createInChargebee: (ctx, input) =>
+        createChargebeeCustomer(ctx, {
+          id: input.id,
+          properties: toChargebeeProperties(PERSON_FIELDS, input.values),
+          businessEntityId: input.businessEntityId,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      updateInChargebee: (ctx, input) =>
+        updateChargebeeCustomer(ctx, {
+          id: input.id,
+          properties: toChargebeeProperties(PERSON_FIELDS, input.changes),
+          businessEntityId: input.businessEntityId,
+        }),
+      updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(PERSON_FIELDS, input.changes)),
+    },
+  };
+}
+
+/** The business entity of a PowerOffice customer (F5 link), when it has one. */
+export function customerBusinessEntity(customerId: string | null): ReferenceSpec | null {
+  if (!customerId) return null;
+  return {
+    role: "businessEntity",
+    poweroffice: { entity: "Customer", sourceId: customerId },
+    chargebeeEntity: "business_entity",
+    required: false,
+    waitingFor: `the business entity of customer ${customerId}`,
+  };
+}
+
+export function departmentBusinessEntity(departmentId: unknown): ReferenceSpec | null {
+  if (departmentId === null || departmentId === undefined || departmentId === "") return null;
+  return {
+    role: "businessEntity",
+    poweroffice: { entity: "Department", sourceId: String(departmentId) },
+    chargebeeEntity: "business_entity",
+    required: false,
+    waitingFor: `the business entity of department ${String(departmentId)}`,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
+import type { SystemName } from "../../config/config.js";
+
+/**
+ * The outbox: a write whose outcome we cannot make idempotent on the remote side (no id of ours, no idempotency key
+ * that outlives a crash) is written here before the call, settled after it, and — when a crash left it pending —
+ * reconciled by looking the record up by `lookupKey` before the call is made again.
+ */
+export interface OutboxIntent {
+  system: SystemName;
+  entity: string;
+  operation: "create" | "update" | "delete";
+  flow?: string;
+  unifiedId?: string | null;
+  /** What finds the record after a crash (e.g. an invoice's po_number, an ExternalImportReference). */
+  lookupKey: string;
+  payload: Record<string, unknown>;
+}
+
+export interface OutboxEntry extends OutboxIntent {
+  id: string;
+  status: "pending" | "done" | "failed";
+  attempts: number;
+  resultId: string | null;
+}
+
+interface OutboxRow {
+  id: string;
+  system: SystemName;
+  entity: string;
+  operation: "create" | "update" | "delete";
+  flow: string | null;
+  unified_id: string | null;
+  lookup_key: string;
+  payload: Record<string, unknown>;
+  status: "pending" | "done" | "failed";
+  attempts: number;
+  result_id: string | null;
+}
+
+function toEntry(row: OutboxRow): OutboxEntry {
+  return {
+    id: row.id,
+    system: row.system,
+    entity: row.entity,
+    operation: row.operation,
+    flow: row.flow ?? undefined,
+    unifiedId: row.unified_id,
+    lookupKey: row.lookup_key,
+    payload: row.payload,
+    status: row.status,
+    attempts: row.attempts,
+    resultId: row.result_id,
+  };
+}
+
+/**
+ * Records the intent (committed at once, before the remote call). If an earlier attempt left the same intent
+ * pending, that entry is returned with `recovered: true`: the caller must look the record up before calling again.
+ */
+export async function recordIntent(knex: Knex, intent: OutboxIntent): Promise<{ entry: OutboxEntry; recovered: boolean }> {
+  const inserted = (await knex("outbox")
+    .insert({
+      id: randomUUID(),
+      system: intent.system,
+      entity: intent.entity,
+      operation: intent.operation,
+      flow: intent.flow ?? null,
+      unified_id: intent.unifiedId ?? null,
+      lookup_key: intent.lookupKey,
+      payload: JSON.stringify(intent.payload),
+      attempts: 1,
+    })
+    .onConflict(knex.raw("(system, entity, lookup_key) where status = 'pending'"))
+    .ignore()
+    .returning("*")) as OutboxRow[];
+  if (inserted[0]) return { entry: toEntry(inserted[0]), recovered: false };
+  const [pending] = (await knex("outbox")
+    .where({ system: intent.system, entity: intent.entity, lookup_key: intent.lookupKey, status: "pending" })
+    .increment("attempts", 1)
+    .returning("*")) as OutboxRow[];
+  if (!pending) return recordIntent(knex, intent); // settled in between: write a fresh intent
+  return { entry: toEntry(pending), recovered: true };
+}
+
+/** Marks intents done (inside the transaction that records the write's outcome). */
+export async function settleIntents(knex: Knex, settled: Array<{ id: string; resultId: string | null }>): Promise<void> {
+  for (const { id, resultId } of settled) {
+    await knex("outbox").where({ id }).update({ status: "done", result_id: resultId, updated_at: knex.fn.now() });
+  }
+}
+
+export async function failIntent(knex: Knex, id: string, error: string): Promise<void> {
+  await knex("outbox").where({ id, status: "pending" }).update({ status: "failed", error: error.slice(0, 2000), updated_at: knex.fn.now() });
+}
+
+export async function pendingIntents(knex: Knex, system?: SystemName): Promise<OutboxEntry[]> {
+  const builder = knex<OutboxRow>("outbox").where({ status: "pending" }).orderBy("created_at");
+  if (system) builder.where({ system });
+  return ((await builder) as OutboxRow[]).map(toEntry);
+}

@@ -1,0 +1,78 @@
+import type { ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
+import { selectedFlows } from "../engine/plan.js";
+import type { FlowId, FlowSelection, SyncContext } from "../engine/types.js";
+import { readChargebeeBusinessEntities, readChargebeeResource } from "./chargebee-reader.js";
+import { readPowerOfficeEntity, type ReadOutcome } from "./poweroffice-reader.js";
+
+/** What each flow needs read, from each side (F4's create rule also needs the sales orders). */
+const SOURCES: Record<FlowId, { poweroffice: string[]; chargebee: Array<ChargebeeReadableResource | "business_entity"> }> = {
+  F1: { poweroffice: ["ContactPerson"], chargebee: ["customer"] },
+  F2: { poweroffice: ["Employee"], chargebee: ["customer"] },
+  F3: { poweroffice: ["Customer"], chargebee: ["customer"] },
+  F4: { poweroffice: ["Customer", "SalesOrder"], chargebee: ["customer"] },
+  F5: { poweroffice: ["Customer"], chargebee: ["business_entity"] },
+  F6: { poweroffice: ["Department"], chargebee: ["business_entity"] },
+  F7: { poweroffice: ["Product"], chargebee: ["item_family", "item", "item_price"] },
+  F8: { poweroffice: ["SalesOrder"], chargebee: ["invoice", "order"] },
+  F9: { poweroffice: ["SalesOrder"], chargebee: ["invoice", "order"] },
+};
+
+export interface ReadSummary {
+  /** Records new or changed in the datasets (these are what phase 2 may process). */
+  changed: number;
+  unchanged: number;
+  deleted: number;
+  apiCalls: number;
+  /** Types whose read failed or was partial (their cursor did not move, nothing was deleted by absence). */
+  incomplete: string[];
+}
+
+function totalCalls(ctx: SyncContext): number {
+  return ctx.poweroffice.stats().totalCalls + ctx.chargebee.stats().totalCalls;
+}
+
+/**
+ * Phase 1: brings each source's changes into the datasets for the selected flows. incremental (and dry-run) read
+ * from each type's cursor; full reads everything with no time filter; reconcile reads everything and marks what a
+ * complete read did not return as deleted. A type whose read fails is reported in `incomplete` and the others go on.
+ */
+export async function readSources(ctx: SyncContext, selection: FlowSelection): Promise<ReadSummary & { changed: number }> {
+  ctx.progress.phase?.("read");
+  const flows = selectedFlows(selection.flows);
+  const poweroffice = new Set(flows.flatMap((flow) => SOURCES[flow].poweroffice));
+  const chargebee = new Set(flows.flatMap((flow) => SOURCES[flow].chargebee));
+  const summary: ReadSummary = { changed: 0, unchanged: 0, deleted: 0, apiCalls: 0, incomplete: [] };
+  const before = totalCalls(ctx);
+  const add = (name: string, outcome: ReadOutcome) => {
+    summary.changed += outcome.changed;
+    summary.unchanged += outcome.unchanged;
+    summary.deleted += outcome.deleted;
+    if (!outcome.complete) summary.incomplete.push(name);
+  };
+  const run = async (name: string, read: () => Promise<ReadOutcome>) => {
+    try {
+      add(name, await read());
+    } catch (error) {
+      ctx.logger.warn({ err: error, source: name }, "reading a source failed; its cursor stays and nothing is deleted for it");
+      summary.incomplete.push(name);
+    }
+  };
+  const poTasks = [...poweroffice].map((entity) => () => run(`poweroffice.${entity}`, () => readPowerOfficeEntity(ctx, entity, selection.mode)));
+  const cbTasks = [...chargebee].map((resource) => () =>
+    run(`chargebee.${resource}`, () =>
+      resource === "business_entity" ? readChargebeeBusinessEntities(ctx, selection.mode) : readChargebeeResource(ctx, resource, selection.mode),
+    ),
+  );
+  // The two APIs are read side by side; each side's types one after the other (their rate budgets are per API).
+  await Promise.all([
+    (async () => {
+      for (const task of poTasks) await task();
+    })(),
+    (async () => {
+      for (const task of cbTasks) await task();
+    })(),
+  ]);
+  summary.apiCalls = totalCalls(ctx) - before;
+  await ctx.progress.add({ apiCalls: summary.apiCalls });
+  return summary;
+}

@@ -1,0 +1,159 @@
+import type { Knex } from "knex";
+import type { PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
+import { contentHash } from "../../datasets/content-hash.js";
+import { upsertRecords } from "../../datasets/upsert-records.js";
+import type { SourceRecordInput } from "../../datasets/types.js";
+import type { SyncContext, SyncMode } from "../engine/types.js";
+import { markAbsentDeleted } from "./absence.js";
+import { readCursor, writeCursor } from "./cursors.js";
+import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./poweroffice-records.js";
+
+/** Seconds re-read before the cursor: the filter is exclusive and clocks are µs-precise (records re-read are unchanged). */
+export const POWEROFFICE_OVERLAP_SECONDS = 2;
+const COMPLETE_READ_CONCURRENCY = 8;
+
+export const POWEROFFICE_ENTITY_RESOURCE: Record<string, PowerOfficeResourceName> = {
+  ContactPerson: "ContactPersons",
+  Customer: "Customers",
+  Employee: "Employees",
+  Department: "Departments",
+  Product: "Products",
+  SalesOrder: "SalesOrders",
+};
+
+export interface ReadOutcome {
+  changed: number;
+  unchanged: number;
+  deleted: number;
+  /** False when some part failed (nothing was deleted by absence, the cursor did not move). */
+  complete: boolean;
+}
+
+function overlapStart(cursor: string): string {
+  const date = parsePowerOfficeTime(cursor);
+  if (!date) return cursor;
+  return new Date(date.getTime() - POWEROFFICE_OVERLAP_SECONDS * 1000).toISOString();
+}
+
+async function storedHashes(knex: Knex, entity: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await knex("dataset_records")
+    .where({ system: "poweroffice", entity })
+    .whereIn("source_id", ids)
+    .select("source_id", "content_hash")) as Array<{ source_id: string; content_hash: string }>;
+  return new Map(rows.map((row) => [row.source_id, row.content_hash]));
+}
+
+async function mapLimited<T, R>(values: readonly T[], limit: number, run: (value: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(values.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, values.length) }, async () => {
+      while (next < values.length) {
+        const index = next++;
+        try {
+          results[index] = { status: "fulfilled", value: await run(values[index]!) };
+        } catch (reason) {
+          results[index] = { status: "rejected", reason };
+        }
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * Reads one PowerOffice type into the datasets: incrementally from its cursor (LastChangedDateTimeOffset, with a
+ * small overlap), or everything (full, reconcile, and the first read). Pages are stored as they stream in.
+ * Sales orders whose content changed get their lines re-read with /SalesOrders/{id}/Complete (lines have no
+ * timestamp); an order whose lines could not be read is not stored, so it stays "changed" for the next read.
+ */
+export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mode: SyncMode): Promise<ReadOutcome> {
+  const resource = POWEROFFICE_ENTITY_RESOURCE[entity];
+  if (!resource) throw new Error(`No PowerOffice resource for ${entity}`);
+  const cursor = await readCursor(ctx.knex, "poweroffice", entity);
+  const incremental = (mode === "incremental" || mode === "dry-run") && cursor !== null;
+  const outcome: ReadOutcome = { changed: 0, unchanged: 0, deleted: 0, complete: true };
+  const seen = new Set<string>();
+  let maxChanged: { text: string; time: number } | null = cursor ? { text: cursor, time: parsePowerOfficeTime(cursor)?.getTime() ?? 0 } : null;
+
+  for await (const page of ctx.poweroffice.pages(resource, incremental ? { changedSince: overlapStart(cursor!) } : {})) {
+    let inputs: SourceRecordInput[] = [];
+    for (const raw of page as unknown as Array<Record<string, unknown>>) {
+      const input = powerOfficeRecordFrom(entity, raw);
+      inputs.push(input);
+      seen.add(input.sourceId);
+      const changedText = typeof raw.LastChangedDateTimeOffset === "string" ? raw.LastChangedDateTimeOffset : null;
+      const changedTime = input.sourceChangedAt?.getTime();
+      if (changedText && changedTime !== undefined && (!maxChanged || changedTime > maxChanged.time)) maxChanged = { text: changedText, time: changedTime };
+    }
+    if (entity === "SalesOrder") {
+      const lines = await readChangedOrderLines(ctx, inputs);
+      inputs = lines.orders;
+      if (!lines.complete) outcome.complete = false;
+      outcome.changed += lines.lineChanges;
+    }
+    const result = await upsertRecords(ctx.knex, inputs);
+    outcome.changed += result.changed.length;
+    outcome.unchanged += result.unchanged;
+  }
+
+  if (mode === "reconcile" && outcome.complete) {
+    outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", entity, seen);
+    if (entity === "SalesOrder") {
+      // Lines of orders that are gone are gone too.
+      const orphaned = (await ctx.knex("dataset_records as l")
+        .join("dataset_records as o", function joinOrder() {
+          this.on("o.source_id", "l.parent_id").andOnVal("o.system", "poweroffice").andOnVal("o.entity", "SalesOrder");
+        })
+        .where({ "l.system": "poweroffice", "l.entity": "SalesOrderLine", "l.deleted": false, "o.deleted": true })
+        .distinct("o.source_id")) as Array<{ source_id: string }>;
+      for (const { source_id } of orphaned) outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", new Set(), { parentId: source_id });
+    }
+  }
+  if (outcome.complete && maxChanged && maxChanged.text !== cursor) await writeCursor(ctx.knex, "poweroffice", entity, maxChanged.text);
+  return outcome;
+}
+
+/** Re-reads the lines of the orders on this page whose content changed; returns the orders safe to store. */
+async function readChangedOrderLines(
+  ctx: SyncContext,
+  orders: SourceRecordInput[],
+): Promise<{ orders: SourceRecordInput[]; lineChanges: number; complete: boolean }> {
+  const hashes = await storedHashes(ctx.knex, "SalesOrder", orders.map((order) => order.sourceId));
+  const changed = orders.filter((order) => hashes.get(order.sourceId) !== contentHash(order.data, false));
+  const results = await mapLimited(changed, COMPLETE_READ_CONCURRENCY, (order) => ctx.poweroffice.getSalesOrderComplete(order.sourceId));
+  const failed = new Set<string>();
+  const lines: SourceRecordInput[] = [];
+  const readOrders: string[] = [];
+  for (const [index, result] of results.entries()) {
+    const order = changed[index]!;
+    if (result.status === "rejected") {
+      failed.add(order.sourceId);
+      ctx.logger.warn({ err: result.reason, salesOrderId: order.sourceId }, "could not read the lines of a sales order; it is read again next time");
+      continue;
+    }
+    readOrders.push(order.sourceId);
+    const complete = result.value as unknown as { SalesOrderLines?: Array<Record<string, unknown>> | null };
+    for (const line of complete.SalesOrderLines ?? []) {
+      lines.push(powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }));
+    }
+  }
+  const stored = await upsertRecords(ctx.knex, lines);
+  let lineChanges = stored.changed.length;
+  // Lines no longer on a re-read order are gone.
+  const current = new Set(lines.map((line) => `${line.parentId}\u0000${line.sourceId}`));
+  const absent: Array<{ source_id: string; parent_id: string }> = [];
+  for (let start = 0; start < readOrders.length; start += 5000) {
+    const rows = (await ctx.knex("dataset_records")
+      .where({ system: "poweroffice", entity: "SalesOrderLine", deleted: false })
+      .whereIn("parent_id", readOrders.slice(start, start + 5000))
+      .select("source_id", "parent_id")) as Array<{ source_id: string; parent_id: string }>;
+    absent.push(...rows.filter((row) => !current.has(`${row.parent_id}\u0000${row.source_id}`)));
+  }
+  for (const parentId of new Set(absent.map((row) => row.parent_id))) {
+    const keep = new Set(lines.filter((line) => line.parentId === parentId).map((line) => line.sourceId));
+    lineChanges += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", keep, { parentId });
+  }
+  return { orders: orders.filter((order) => !failed.has(order.sourceId)), lineChanges, complete: failed.size === 0 };
+}

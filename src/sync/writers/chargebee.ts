@@ -1,0 +1,197 @@
+import { ChargebeeApiError, chargebeeRecordFrom, itemPriceIdFor } from "../../connectors/chargebee/index.js";
+import type { SourceRecordInput } from "../../datasets/types.js";
+import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
+import type { SyncContext } from "../engine/types.js";
+import { failIntent, recordIntent } from "../outbox/outbox.js";
+
+/** The item family our products go into (Chargebee items need one). */
+export const PRODUCT_ITEM_FAMILY_ID = "po-products";
+
+type Properties = Record<string, FieldValue>;
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value as Record<string, unknown>;
+}
+
+/** Chargebee clears a text property that is sent empty; null would be dropped by the form encoder. */
+function forUpdate(properties: Properties): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(properties)) out[key] = value === null ? "" : String(value);
+  return out;
+}
+
+function forCreate(properties: Properties): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(properties)) if (value !== null && value !== "") out[key] = String(value);
+  return out;
+}
+
+export async function createChargebeeCustomer(
+  ctx: SyncContext,
+  input: { id: string; properties: Properties; businessEntityId?: string; idempotencyKey: string },
+): Promise<WriteResult> {
+  const result = await ctx.chargebee.createCustomer(
+    { id: input.id, ...forCreate(input.properties) },
+    { idempotencyKey: input.idempotencyKey, businessEntityId: input.businessEntityId },
+  );
+  return {
+    records: [chargebeeRecordFrom("customer", asRecord(result.record))],
+    id: result.record.id,
+    existing: result.existing,
+    apiCalls: result.existing ? 2 : 1,
+  };
+}
+
+export async function updateChargebeeCustomer(
+  ctx: SyncContext,
+  input: { id: string; properties: Properties; businessEntityId?: string },
+): Promise<WriteResult> {
+  const customer = await ctx.chargebee.updateCustomer(input.id, forUpdate(input.properties), { businessEntityId: input.businessEntityId });
+  return { records: [chargebeeRecordFrom("customer", asRecord(customer))], id: input.id, apiCalls: 1 };
+}
+
+/** Per process: the item family is made once (deterministic id, so a second process finds it existing). */
+const familyReady = new WeakMap<object, Promise<{ records: SourceRecordInput[]; apiCalls: number }>>();
+
+async function ensureProductFamily(ctx: SyncContext): Promise<{ records: SourceRecordInput[]; apiCalls: number }> {
+  const known = await ctx.knex("dataset_records")
+    .where({ system: "chargebee", entity: "item_family", source_id: PRODUCT_ITEM_FAMILY_ID, deleted: false })
+    .first("id");
+  if (known) return { records: [], apiCalls: 0 };
+  let pending = familyReady.get(ctx.chargebee);
+  if (!pending) {
+    pending = ctx.chargebee
+      .createItemFamily(
+        { id: PRODUCT_ITEM_FAMILY_ID, name: "PowerOffice products", description: "Products synced from PowerOffice Go" },
+        { idempotencyKey: `create-item-family-${PRODUCT_ITEM_FAMILY_ID}` },
+      )
+      .then((result) => ({ records: [chargebeeRecordFrom("item_family", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 }));
+    pending.catch(() => familyReady.delete(ctx.chargebee));
+    familyReady.set(ctx.chargebee, pending);
+    return pending;
+  }
+  await pending;
+  return { records: [], apiCalls: 0 };
+}
+
+/** A charge item for a product, and its price in the default currency (invoice lines point at an item price). */
+export async function createChargebeeItem(
+  ctx: SyncContext,
+  input: { id: string; name: string; unitPrice: number | null; currencyCode: string; idempotencyKey: string; businessEntityId?: string },
+): Promise<WriteResult> {
+  const family = await ensureProductFamily(ctx);
+  const item = await ctx.chargebee.createItem(
+    { id: input.id, name: input.name, item_family_id: PRODUCT_ITEM_FAMILY_ID, type: "charge" },
+    { idempotencyKey: input.idempotencyKey, businessEntityId: input.businessEntityId },
+  );
+  const price = await ctx.chargebee.createItemPrice(
+    { itemId: input.id, currencyCode: input.currencyCode, price: input.unitPrice ?? 0, name: `${input.name} (${input.currencyCode})`.slice(0, 100) },
+    { idempotencyKey: `${input.idempotencyKey}-price-${input.currencyCode}`, businessEntityId: input.businessEntityId },
+  );
+  return {
+    records: [...family.records, chargebeeRecordFrom("item", asRecord(item.record)), chargebeeRecordFrom("item_price", asRecord(price.record))],
+    id: item.record.id,
+    existing: item.existing,
+    apiCalls: family.apiCalls + (item.existing ? 2 : 1) + (price.existing ? 2 : 1),
+  };
+}
+
+export async function updateChargebeeItem(ctx: SyncContext, input: { id: string; properties: Properties }): Promise<WriteResult> {
+  const item = await ctx.chargebee.updateItem(input.id, forUpdate(input.properties));
+  return { records: [chargebeeRecordFrom("item", asRecord(item))], id: input.id, apiCalls: 1 };
+}
+
+export async function archiveChargebeeItem(ctx: SyncContext, id: string): Promise<WriteResult> {
+  const item = await ctx.chargebee.updateItem(id, { status: "archived" });
+  return { records: [chargebeeRecordFrom("item", asRecord(item))], id, apiCalls: 1 };
+}
+
+/** An item price in another currency, made when an order needs it. */
+export async function ensureChargebeeItemPrice(
+  ctx: SyncContext,
+  input: { itemId: string; currencyCode: string; unitPrice: number; name: string },
+): Promise<{ id: string; records: SourceRecordInput[]; apiCalls: number }> {
+  const id = itemPriceIdFor(input.itemId, input.currencyCode);
+  const result = await ctx.chargebee.createItemPrice(
+    { itemId: input.itemId, currencyCode: input.currencyCode, price: input.unitPrice, name: `${input.name} (${input.currencyCode})`.slice(0, 100) },
+    { idempotencyKey: `create-item-price-${id}` },
+  );
+  return { id, records: [chargebeeRecordFrom("item_price", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 };
+}
+
+export interface OrderLineWrite {
+  itemPriceId: string;
+  quantity: number;
+  unitPrice: number;
+  description?: string;
+}
+
+/**
+ * A sales order the way Chargebee allows: an invoice carrying the lines, then the order for that invoice with our
+ * id. The invoice has no id of ours, so it goes through the outbox: intent first (its po_number is our reference);
+ * after a crash the invoice is looked up by that reference before one is created again. The order create is
+ * idempotent by its deterministic id.
+ */
+export async function createChargebeeOrder(
+  ctx: SyncContext,
+  input: {
+    id: string;
+    customerId: string;
+    currencyCode: string;
+    lines: OrderLineWrite[];
+    invoiceDate?: Date;
+    businessEntityId?: string;
+    flow: string;
+    note?: string;
+  },
+): Promise<WriteResult> {
+  const { entry, recovered } = await recordIntent(ctx.knex, {
+    system: "chargebee",
+    entity: "invoice",
+    operation: "create",
+    flow: input.flow,
+    lookupKey: input.id,
+    payload: { customerId: input.customerId, currencyCode: input.currencyCode, lines: input.lines as unknown as Record<string, unknown>[] },
+  });
+  let apiCalls = 0;
+  let invoice = null;
+  if (recovered) {
+    apiCalls += 1;
+    invoice = await ctx.chargebee.findInvoiceByReference(input.customerId, input.id);
+  }
+  if (!invoice) {
+    try {
+      apiCalls += 1;
+      invoice = await ctx.chargebee.createInvoiceForCharges(
+        {
+          customerId: input.customerId,
+          currencyCode: input.currencyCode,
+          lines: input.lines,
+          reference: input.id,
+          invoiceDate: input.invoiceDate,
+          invoiceNote: input.note,
+        },
+        { idempotencyKey: `create-invoice-${input.id}-${entry.attempts}`, businessEntityId: input.businessEntityId },
+      );
+    } catch (error) {
+      // A refused request (4xx other than 429) created nothing: the intent is closed. Anything else stays pending.
+      if (error instanceof ChargebeeApiError && error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus !== 429) {
+        await failIntent(ctx.knex, entry.id, error.message);
+      }
+      throw error;
+    }
+  }
+  apiCalls += 1;
+  const order = await ctx.chargebee.createOrderForInvoice(
+    { invoiceId: invoice.id, id: input.id, referenceId: input.id },
+    { idempotencyKey: `create-order-${input.id}`, businessEntityId: input.businessEntityId },
+  );
+  if (order.existing) apiCalls += 1;
+  return {
+    records: [chargebeeRecordFrom("invoice", asRecord(invoice)), chargebeeRecordFrom("order", asRecord(order.record))],
+    id: order.record.id,
+    existing: order.existing,
+    apiCalls,
+    outboxIds: [entry.id],
+  };
+}

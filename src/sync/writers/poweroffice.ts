@@ -1,0 +1,40 @@
+import type { PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
+import { replaceOperations } from "../../connectors/poweroffice/index.js";
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
+import type { SyncContext } from "../engine/types.js";
+import { powerOfficeRecordFrom } from "../readers/poweroffice-records.js";
+
+/** The API resource of each dataset entity the flows write back to. */
+export const POWEROFFICE_RESOURCE_OF: Record<string, PowerOfficeResourceName> = {
+  ContactPerson: "ContactPersons",
+  Customer: "Customers",
+  Employee: "Employees",
+  Department: "Departments",
+  Product: "Products",
+  SalesOrder: "SalesOrders",
+};
+
+/**
+ * Updates a PowerOffice record with JSON Patch `replace` operations (one call). Updates are idempotent, so a retry
+ * after a crash writes the same values again; PowerOffice creates are not part of any flow (records are created
+ * from PowerOffice into Chargebee, shared/DESIGN.md §1).
+ */
+export async function patchPowerOfficeRecord(
+  ctx: SyncContext,
+  record: DatasetRecord,
+  properties: Record<string, FieldValue>,
+): Promise<WriteResult> {
+  const resource = POWEROFFICE_RESOURCE_OF[record.entity];
+  if (!resource) throw new Error(`PowerOffice ${record.entity} records cannot be written by the sync`);
+  const id = Number(record.sourceId);
+  const key =
+    resource === "ContactPersons" ? { contactId: Number(record.parentId ?? record.data.ContactId), id } : resource === "SalesOrders" ? record.sourceId : id;
+  const operations = replaceOperations(properties as Record<string, never>);
+  const updated = (await ctx.poweroffice.patch(resource, key as never, operations as never)) as unknown as Record<string, unknown>;
+  return {
+    records: [powerOfficeRecordFrom(record.entity, updated, { parentId: record.parentId ?? undefined })],
+    id: record.sourceId,
+    apiCalls: 1,
+  };
+}
