@@ -163,6 +163,7 @@ export class ChargebeeClient {
         return result;
       } catch (raw) {
         const error = toChargebeeApiError(raw, endpoint);
+        if (error.apiErrorCode === "client_validation_failed") throw error; // nothing was sent
         this.count(endpoint, outcomeOf(error), attempt > 0);
         if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
         const wait = this.retryDelay(error, attempt);
@@ -247,17 +248,23 @@ export class ChargebeeClient {
     const readUntil = options.occurredBefore !== undefined ? toEpochSeconds(options.occurredBefore) : Math.floor(Date.now() / 1000);
     const seen = new Set<string>();
     let highWatermark: number | null = null;
-    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? 5, 30 * 86_400)) {
+    // Events are immutable and sorted by occurred_at, so one window is enough.
+    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? 5, Number.MAX_SAFE_INTEGER)) {
       const base: ListParams = { limit: clampLimit(options.limit), "sort_by[asc]": "occurred_at" };
       if (window) base.occurred_at = { between: this.timestampPair(window.from, window.to) };
-      if (options.eventTypes?.length) base.event_type = { in: this.validation ? JSON.stringify(options.eventTypes) : [...options.eventTypes] };
+      // The SDK's Zod schema types event_type[in] as one enum value (a generator slip), so with validation on a
+      // single type goes as event_type[is] and several are filtered here instead of on the server.
+      const types = options.eventTypes ?? [];
+      if (types.length === 1 && this.validation) base.event_type = { is: types[0]! };
+      else if (types.length > 0 && !this.validation) base.event_type = { in: [...types] };
+      const wanted = types.length > 1 && this.validation ? new Set(types) : null;
       let offset: string | undefined;
       do {
         const params: ListParams = offset ? { ...base, offset } : { ...base };
         const page = await this.request("event.list", () => this.sdk.event.list(params as Event.ListInputParam));
         const records: Event[] = [];
         for (const { event } of page.list) {
-          if (seen.has(event.id)) continue;
+          if (seen.has(event.id) || (wanted && !wanted.has(event.event_type ?? ""))) continue;
           seen.add(event.id);
           if (highWatermark === null || event.occurred_at > highWatermark) highWatermark = event.occurred_at;
           records.push(event);
@@ -278,6 +285,7 @@ export class ChargebeeClient {
     const start = Math.max(MIN_TIMESTAMP, toEpochSeconds(after) - Math.max(0, overlap));
     const step = Math.max(1, Math.floor(size));
     for (let from = start; from <= until; from += step) windows.push({ from, to: Math.min(until, from + step - 1) });
+    if (windows.length === 0) windows.push({ from: until, to: until }); // updatedAfter in the future: an empty read
     return windows;
   }
 
@@ -557,7 +565,7 @@ export class ChargebeeClient {
   async learnBusinessEntities(options: { occurredAfter?: Date | number } = {}): Promise<Map<string, BusinessEntity>> {
     const entities = new Map<string, BusinessEntity>();
     const types = ["business_entity_created", "business_entity_updated", "business_entity_deleted"];
-    for await (const page of this.readEvents({ occurredAfter: options.occurredAfter ?? MIN_TIMESTAMP, eventTypes: types })) {
+    for await (const page of this.readEvents({ occurredAfter: options.occurredAfter, eventTypes: types })) {
       for (const event of page.records) {
         const entity = (event.content as { business_entity?: BusinessEntity }).business_entity;
         if (!entity) continue;

@@ -56,7 +56,7 @@ export class ChargebeeApiError extends Error {
 }
 
 function isRetryable(httpStatus: number, code: string): boolean {
-  if (FINAL_SERVER_CODES.has(code)) return false;
+  if (FINAL_SERVER_CODES.has(code) || code === "client_validation_failed") return false;
   if (httpStatus === 0) return true;
   if (httpStatus === 429) return true;
   if (httpStatus >= 500) return true;
@@ -110,6 +110,10 @@ export function toChargebeeApiError(raw: unknown, endpoint: string): ChargebeeAp
     }
   }
   const error = raw instanceof Error ? raw : new Error(String(raw));
+  if (error.name === "ChargebeeZodValidationError") {
+    // The SDK's own validator refused the parameters before any request was sent.
+    return new ChargebeeApiError({ httpStatus: 400, apiErrorCode: "client_validation_failed", type: "invalid_request", message: error.message, endpoint, cause: raw });
+  }
   const causeCode = (error as { cause?: { code?: string } }).cause?.code;
   return new ChargebeeApiError({
     httpStatus: 0,
