@@ -38,7 +38,25 @@ describe("gateway with API keys", () => {
       GRAPHQL_MAX_DEPTH: "4",
       GRAPHQL_MAX_COST: "5000",
     });
-    gateway = await startGateway({ config, subgraphs, logger: silentLogger, subgraphSecret: SECRET });
+    gateway = await startGateway({
+      config,
+      subgraphs,
+      logger: silentLogger,
+      subgraphSecret: SECRET,
+      extraRoutes: [
+        { path: "/hello", method: "GET", handler: () => new Response("hello from a fetch route") },
+        {
+          path: "/webhooks/test",
+          method: "POST",
+          nodeHandler: async (req, res) => {
+            let body = "";
+            for await (const chunk of req) body += chunk;
+            res.writeHead(202, { "content-type": "text/plain" });
+            res.end(`received ${body}`);
+          },
+        },
+      ],
+    });
   });
   after(async () => {
     await gateway?.close();
@@ -203,6 +221,21 @@ describe("gateway with API keys", () => {
     assert.match(text, /^gateway_graphql_errors_total\{code="DEPTH_LIMIT_EXCEEDED"\} \d+$/m);
     assert.match(text, /^gateway_subgraph_requests_total\{status="200",subgraph="accounts"\} \d+$/m);
     assert.match(text, /^gateway_subgraph_request_duration_seconds_count\{subgraph="billing"\} \d+$/m);
+  });
+
+  test("extra routes answer on the gateway's port without an API key (fetch-style and Node-style handlers)", async () => {
+    const fetched = await fetch(`${gateway.url}/hello`);
+    assert.equal(fetched.status, 200);
+    assert.equal(await fetched.text(), "hello from a fetch route");
+    const inProcess = await gateway.fetch("http://gateway/hello");
+    assert.equal(await inProcess.text(), "hello from a fetch route");
+    const webhook = await fetch(`${gateway.url}/webhooks/test`, { method: "POST", body: "event-1" });
+    assert.equal(webhook.status, 202);
+    assert.equal(await webhook.text(), "received event-1");
+    const wrongMethod = await fetch(`${gateway.url}/webhooks/test`);
+    assert.equal(wrongMethod.status, 404);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    assert.match(metrics, /^gateway_http_requests_total\{method="POST",route="\/webhooks\/test",status="202"\} 1$/m);
   });
 
   test("the IDE is served to a browser only, and loads nothing from a CDN", async () => {

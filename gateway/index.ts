@@ -13,16 +13,20 @@ import { checkDatabase, checkSubgraph, readinessResponse } from "./health.js";
 import { createGatewayMetrics, PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from "./metrics.js";
 import {
   CallerRegistry,
+  isNodeRoute,
+  routeMatches,
   useApiKeyAuth,
   useGatewayMetrics,
   useOwnRoutes,
   useQueryLimits,
   type ExtraRoute,
+  type FetchRoute,
+  type NodeRoute,
 } from "./plugins.js";
 import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
-export type { ExtraRoute } from "./plugins.js";
+export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
 
 type GraphiQLOptions = Exclude<Parameters<typeof createGatewayRuntime>[0]["graphiql"], boolean | undefined | Function>;
 
@@ -53,6 +57,8 @@ export interface GatewayHandler {
   runtime: GatewayRuntime;
   supergraphSdl: string;
   metrics: GatewayMetrics;
+  /** Routes answered by plain Node handlers, before the runtime (served by startGateway's server). */
+  nodeRoutes: NodeRoute[];
   /** True when queries need no key (no API_KEYS, loopback listener). */
   openForReading: boolean;
   dispose(): Promise<void>;
@@ -123,7 +129,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       ...(knex ? [checkDatabase(knex)] : []),
       ...subgraphs.map((subgraph) => checkSubgraph(subgraph, secret)),
     ]);
-  const ownRoutes: ExtraRoute[] = [
+  const extraRoutes = options.extraRoutes ?? [];
+  const ownRoutes: FetchRoute[] = [
     {
       path: HEALTH_PATH,
       handler: () => Response.json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) }, { headers: { "cache-control": "no-store" } }),
@@ -134,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       method: "GET",
       handler: () => new Response(metrics.registry.render(), { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } }),
     },
-    ...(options.extraRoutes ?? []),
+    ...extraRoutes.filter((r): r is FetchRoute => !isNodeRoute(r)),
   ];
 
   let graphiqlPage: string | undefined;
@@ -171,7 +178,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     plugins: () => [
       useGatewayMetrics({
         metrics,
-        knownRoutes: new Set([GRAPHQL_PATH, ...ownRoutes.map((r) => r.path)]),
+        knownRoutes: new Set([GRAPHQL_PATH, ...extraRoutes.map((r) => r.path), ...ownRoutes.map((r) => r.path)]),
         subgraphNameByUrl: new Map(subgraphs.map((s) => [s.url, s.name])),
       }),
       useOwnRoutes(ownRoutes),
@@ -185,6 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     runtime,
     supergraphSdl,
     metrics,
+    nodeRoutes: extraRoutes.filter(isNodeRoute),
     openForReading,
     dispose: () => Promise.resolve(runtime[Symbol.asyncDispose]()),
   };
@@ -204,7 +212,21 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config, logger } = options;
   const gateway = await createGateway(options);
-  const server = createServer(gateway.runtime);
+  const server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? "/", "http://gateway").pathname;
+    const route = gateway.nodeRoutes.find((r) => routeMatches(r, pathname, req.method ?? "GET"));
+    if (!route) return void gateway.runtime(req, res);
+    const start = performance.now();
+    res.once("finish", () => {
+      gateway.metrics.httpRequests.inc({ route: route.path, method: req.method ?? "GET", status: String(res.statusCode) });
+      gateway.metrics.httpDuration.observe({ route: route.path }, (performance.now() - start) / 1000);
+    });
+    Promise.resolve(route.nodeHandler(req, res)).catch((error: unknown) => {
+      logger.error({ err: error, route: route.path }, "route handler failed");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "internal error; see the gateway log" }));
+    });
+  });
   server.keepAliveTimeout = 65_000;
   let address: AddressInfo;
   try {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, getOperationAST, type ExecutionResult } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 import {
@@ -11,12 +12,32 @@ import {
 import { queryLimitsRule, type QueryLimits } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
 
-/** A route served on the gateway's port beside /graphql (the app mounts /webhooks/chargebee this way). */
-export interface ExtraRoute {
+/** A route served on the gateway's port beside /graphql, answered by a fetch-style handler (also via gateway.fetch). */
+export interface FetchRoute {
   path: string;
   /** Only this method; any method when absent. */
   method?: string;
   handler: (request: Request) => Response | Promise<Response>;
+}
+
+/**
+ * A route answered by a plain Node handler, such as the Chargebee webhook receiver
+ * (`{ path: "/webhooks/chargebee", nodeHandler: createChargebeeWebhookHandler(...) }`). Served on the port only.
+ */
+export interface NodeRoute {
+  path: string;
+  method?: string;
+  nodeHandler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+}
+
+export type ExtraRoute = FetchRoute | NodeRoute;
+
+export function isNodeRoute(route: ExtraRoute): route is NodeRoute {
+  return "nodeHandler" in route;
+}
+
+export function routeMatches(route: { path: string; method?: string }, pathname: string, method: string): boolean {
+  return route.path === pathname && (route.method === undefined || route.method.toUpperCase() === method.toUpperCase());
 }
 
 export function graphqlErrorResponse(refusal: Refusal): Response {
@@ -145,12 +166,10 @@ export function useGatewayMetrics(options: {
 }
 
 /** Serves /healthz, /readyz, /metrics and the app's extra routes from the gateway's own request pipeline. */
-export function useOwnRoutes(routes: ReadonlyArray<ExtraRoute>): GatewayPlugin {
+export function useOwnRoutes(routes: ReadonlyArray<FetchRoute>): GatewayPlugin {
   return {
     async onRequest({ request, url, endResponse }) {
-      const route = routes.find(
-        (r) => r.path === url.pathname && (r.method === undefined || r.method.toUpperCase() === request.method),
-      );
+      const route = routes.find((r) => routeMatches(r, url.pathname, request.method));
       if (route) endResponse(await route.handler(request));
     },
   };
