@@ -41,6 +41,8 @@ export interface JobQueueOptions {
   superviseIntervalSeconds?: number;
   /** How often a worker looks for new jobs (seconds, at least 0.5; default 1). */
   pollingIntervalSeconds?: number;
+  /** Retries of run and batch jobs (default: runs 3, batches 5, exponential backoff from 1–2 s up to 60 s). */
+  retries?: { limit: number; delaySeconds: number; backoff: boolean };
 }
 
 export interface JobQueue {
@@ -137,10 +139,20 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   try {
     await boss.start();
     for (const name of [QUEUES.syncDead, QUEUES.syncRun, QUEUES.syncBatch, QUEUES.syncPoll]) {
-      const settings = { ...QUEUE_SETTINGS[name], ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}) };
+      const retry =
+        options.retries && (name === QUEUES.syncRun || name === QUEUES.syncBatch)
+          ? { retryLimit: options.retries.limit, retryDelay: options.retries.delaySeconds, retryBackoff: options.retries.backoff }
+          : {};
+      const settings: Omit<Queue, "name"> = { ...QUEUE_SETTINGS[name], ...retry, ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}) };
+      if (!settings.retryBackoff) delete settings.retryDelayMax;
       if (await boss.getQueue(name)) {
         const { policy: _policy, deadLetter, ...changeable } = settings;
-        await boss.updateQueue(name, { ...changeable, deadLetter: deadLetter ?? null, heartbeatSeconds: settings.heartbeatSeconds ?? null });
+        await boss.updateQueue(name, {
+          ...changeable,
+          deadLetter: deadLetter ?? null,
+          heartbeatSeconds: settings.heartbeatSeconds ?? null,
+          retryDelayMax: settings.retryDelayMax ?? null,
+        });
       } else {
         await boss.createQueue(name, settings);
       }

@@ -1,0 +1,47 @@
+import { buildContext } from "./context.js";
+import { createRunProgressSink } from "./progress.js";
+import { getSyncRun } from "./run-store.js";
+import { completeBatch, failBatch, type BatchCompletion } from "./stages.js";
+import type { RunDeps, WorkItem } from "./types.js";
+
+/**
+ * The job of one batch: processWork for its items (idempotent, safe when retried or when other workers run other
+ * batches), progress added to the run as it goes, then the batch is marked done and the run moved on.
+ */
+export async function handleBatchJob(
+  deps: RunDeps,
+  job: { runId: string; seq: number },
+  attempt: { retryCount: number; retryLimit: number },
+): Promise<BatchCompletion | "skipped"> {
+  const { knex, logger } = deps;
+  const run = await getSyncRun(knex, job.runId);
+  if (!run || run.status !== "running") return "skipped";
+  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label");
+  if (!batch || batch.status === "done" || batch.status === "failed") return "skipped";
+  await knex("sync_run_batches")
+    .where({ run_id: job.runId, seq: job.seq })
+    .update({ status: "running", attempts: knex.raw("attempts + 1"), started_at: knex.raw("coalesce(started_at, now())") });
+
+  const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label });
+  const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
+  const ctx = buildContext(deps, run, progress);
+  try {
+    await deps.engine.processWork(ctx, batch.items as WorkItem[]);
+  } catch (error) {
+    await progress.close();
+    const message = (error as Error).message;
+    if (attempt.retryCount >= attempt.retryLimit) {
+      await failBatch(knex, job.runId, job.seq, `${message} (after ${attempt.retryCount + 1} attempts)`);
+      log.error({ err: error }, `batch failed for good: ${message}`);
+      return "run-ended";
+    }
+    await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).update({ error: message });
+    log.warn({ err: error }, `batch attempt ${attempt.retryCount + 1} failed, will retry: ${message}`);
+    throw error;
+  }
+  await progress.close();
+  const outcome = await completeBatch(knex, deps.queue, job.runId, job.seq, ctx.plan);
+  log.debug({ outcome, counts: progress.total }, "batch done");
+  if (outcome === "run-succeeded") logger.info({ runId: job.runId }, "sync run succeeded");
+  return outcome;
+}

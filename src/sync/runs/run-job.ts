@@ -1,0 +1,124 @@
+import type { Knex } from "knex";
+import { QUEUES } from "../../jobs/queue.js";
+import { buildContext } from "./context.js";
+import { toBatches } from "./fan-out.js";
+import { createRunProgressSink } from "./progress.js";
+import { FINISHED_STATUSES, failRun, getSyncRun, mergeDetail, updateRun } from "./run-store.js";
+import { finishRun } from "./stages.js";
+import type { BatchJobData, RecordTarget, RunDeps, WorkStage } from "./types.js";
+
+/**
+ * The job of a sync run: read the sources into the datasets, plan the work, and fan it out into batch jobs, stage
+ * by stage (only the first stage is queued here; each stage's last batch queues the next).
+ *
+ * Safe to retry: reading is cursor-based and idempotent, and the plan is committed together with the first
+ * stage's jobs, once; a retry after that finds the plan and does nothing.
+ */
+export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retryCount: number; retryLimit: number }): Promise<void> {
+  const { knex, engine, logger } = deps;
+  const run = await getSyncRun(knex, runId);
+  if (!run) {
+    logger.warn({ runId }, "sync run not found; its job is dropped");
+    return;
+  }
+  if (FINISHED_STATUSES.includes(run.status)) return;
+  if (await isPlanned(knex, runId)) return;
+
+  const log = logger.child({ runId, mode: run.mode });
+  await updateRun(knex, runId, { status: "running", started: true, detail: { phase: "reading" } });
+  const progress = createRunProgressSink({ knex, runId, logger: log });
+  const ctx = buildContext(deps, run, progress);
+  const record = run.detail.record;
+  const mode = run.mode === "dry-run" ? "dry-run" : run.mode;
+  try {
+    const readStarted = Date.now();
+    log.info({ flows: run.flows }, "sync run: reading sources");
+    const { changed } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
+    await progress.close();
+    const readDetail = { counts: { ...progress.total }, changed, durationMs: Date.now() - readStarted };
+    await updateRun(knex, runId, { detail: { phase: "planning", read: readDetail } });
+
+    const planStarted = Date.now();
+    // One record: plan every record of its flows (it may not have changed), keep the items that involve it.
+    let stages = await engine.planWork(ctx, { flows: run.flows, mode: record ? "full" : mode });
+    if (record) stages = await onlyItemsOf(knex, stages, record);
+    const { batches, stages: summaries } = toBatches(stages, deps.settings.batchSize);
+    log.info(
+      { changed, items: summaries.reduce((sum, stage) => sum + stage.items, 0), batches: batches.length, stages: summaries.length },
+      "sync run: planned",
+    );
+
+    const queued = await knex.transaction(async (trx) => {
+      const locked = await trx("sync_runs").where({ id: runId }).forUpdate().first("status");
+      if (!locked || FINISHED_STATUSES.includes(locked.status)) return false;
+      if (await isPlanned(trx, runId)) return false;
+      for (let start = 0; start < batches.length; start += 200) {
+        await trx("sync_run_batches").insert(
+          batches.slice(start, start + 200).map((batch) => ({
+            run_id: runId,
+            stage: batch.stage,
+            seq: batch.seq,
+            flows: batch.flows,
+            label: batch.label,
+            items: JSON.stringify(batch.items),
+            item_count: batch.items.length,
+            status: batch.stage === 0 ? "queued" : "pending",
+          })),
+        );
+      }
+      await trx("sync_runs")
+        .where({ id: runId })
+        .update({
+          batches_total: batches.length,
+          detail: mergeDetail(trx, { phase: "processing", stage: 0, stages: summaries, planningMs: Date.now() - planStarted }),
+        });
+      if (batches.length === 0) {
+        await finishRun(trx, runId);
+        return false;
+      }
+      const first = batches.filter((batch) => batch.stage === 0);
+      await deps.queue.boss.insert(
+        QUEUES.syncBatch,
+        first.map((batch) => ({ data: { runId, seq: batch.seq } satisfies BatchJobData })),
+        { db: deps.queue.transactionDb(trx) },
+      );
+      return true;
+    });
+    if (queued) deps.queue.wake(QUEUES.syncBatch);
+  } catch (error) {
+    await progress.close();
+    const message = (error as Error).message;
+    if (attempt.retryCount >= attempt.retryLimit) {
+      await failRun(knex, runId, `Reading or planning failed after ${attempt.retryCount + 1} attempt(s): ${message}`);
+      log.error({ err: error }, `sync run failed: ${message}`);
+      return;
+    }
+    await updateRun(knex, runId, { detail: { lastError: `attempt ${attempt.retryCount + 1}: ${message}` } });
+    log.warn({ err: error }, `sync run attempt ${attempt.retryCount + 1} failed, will retry: ${message}`);
+    throw error;
+  }
+}
+
+async function isPlanned(knex: Knex, runId: string): Promise<boolean> {
+  return Boolean(await knex("sync_run_batches").where({ run_id: runId }).first("seq"));
+}
+
+/** The work items that involve one record (by its PowerOffice id, or through the links of a Chargebee record). */
+async function onlyItemsOf(knex: Knex, stages: WorkStage[], record: RecordTarget): Promise<WorkStage[]> {
+  let wanted: Array<{ flow: string | null; sourceId: string }>;
+  if (record.system === "poweroffice") {
+    wanted = [{ flow: null, sourceId: record.sourceId }];
+  } else {
+    const rows: Array<{ flow: string; source_id: string }> = await knex("links as c")
+      .join("links as p", "p.unified_id", "c.unified_id")
+      .where({ "c.system": "chargebee", "c.entity": record.entity, "c.source_id": record.sourceId, "p.system": "poweroffice" })
+      .select("p.flow", "p.source_id");
+    wanted = rows.map((row) => ({ flow: row.flow, sourceId: row.source_id }));
+  }
+  return stages.map((stage) => ({
+    flows: stage.flows,
+    items: stage.items.filter((item) =>
+      item.records.some((r) => wanted.some((w) => w.sourceId === r.sourceId && (w.flow === null || w.flow === r.flow))),
+    ),
+  }));
+}

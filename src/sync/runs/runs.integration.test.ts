@@ -1,0 +1,215 @@
+// The run machinery (fan-out into batches, stage order, counts, failure, dry-run plan, two workers) with a small
+// engine written for the test, so each behaviour of the queue side can be provoked on purpose. The real engine
+// against the sandboxes is exercised in test/sync/*.
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { loadConfig } from "../../config/config.js";
+import { startJobQueue, type JobQueue } from "../../jobs/queue.js";
+import { silentLogger } from "../../logging/logger.js";
+import { createTestDatabase, type TestDatabase } from "../../../test/helpers/database.js";
+import { requestSyncRun } from "../commands.js";
+import type { SyncContext, WorkItem, WorkStage } from "../engine/types.js";
+import { startSyncWorker, type SyncWorker } from "../worker.js";
+import { readRunReport } from "./report.js";
+import type { SyncClients, SyncEngine } from "./types.js";
+import { waitForRun } from "./wait.js";
+
+const config = loadConfig({ SYNC_BATCH_SIZE: "2", SYNC_POLL_INTERVAL_SECONDS: "0", SYNC_WORKER_CONCURRENCY: "2" });
+// The scripted engine never calls the clients.
+const clients = { poweroffice: {}, chargebee: {} } as unknown as SyncClients;
+
+/** An engine over an in-memory "API": stage 1 = products (F7), stage 2 = orders (F8) that need them. */
+class ScriptedEngine implements SyncEngine {
+  processed: Array<{ key: string; stageFlow: string; dryRun: boolean }> = [];
+  writes: string[] = [];
+  failKeys = new Map<string, number>(); // key → how many attempts fail
+  gate: Promise<void> | null = null;
+  onProcess?: (key: string) => void;
+
+  constructor(private products = 5, private orders = 3) {}
+
+  async readSources(ctx: SyncContext) {
+    ctx.progress.add({ apiCalls: 2, seen: this.products + this.orders });
+    return { changed: this.products + this.orders };
+  }
+
+  async planWork(): Promise<WorkStage[]> {
+    const item = (flow: "F7" | "F8", n: number): WorkItem => ({ key: `${flow}:${n}`, records: [{ flow, sourceId: String(n) }] });
+    return [
+      { flows: ["F7"], items: Array.from({ length: this.products }, (_, n) => item("F7", n)) },
+      { flows: ["F8"], items: Array.from({ length: this.orders }, (_, n) => item("F8", n)) },
+      { flows: ["F9"], items: [] },
+    ];
+  }
+
+  async processWork(ctx: SyncContext, items: WorkItem[]) {
+    for (const item of items) {
+      this.onProcess?.(item.key);
+      if (this.gate) await this.gate;
+      const failures = this.failKeys.get(item.key) ?? 0;
+      if (failures > 0) {
+        this.failKeys.set(item.key, failures - 1);
+        throw new Error(`the API refused ${item.key}`);
+      }
+      this.processed.push({ key: item.key, stageFlow: item.records[0]!.flow, dryRun: ctx.dryRun });
+      if (ctx.dryRun) {
+        ctx.plan!.writes.push({
+          flow: item.records[0]!.flow,
+          action: "create",
+          system: "chargebee",
+          entity: "item",
+          id: `po-${item.key}`,
+          source: { system: "poweroffice", entity: "Product", id: item.records[0]!.sourceId },
+        });
+      } else {
+        this.writes.push(item.key);
+      }
+      ctx.progress.add({ seen: 1, created: 1, apiCalls: 1 });
+    }
+  }
+}
+
+let db: TestDatabase;
+let queue: JobQueue;
+let worker: SyncWorker | undefined;
+let engine: ScriptedEngine;
+const deps = () => ({ knex: db.knex, queue, logger: silentLogger });
+
+async function startWorker(withEngine: ScriptedEngine, onQueue: JobQueue = queue) {
+  return startSyncWorker({ db, queue: onQueue, config, logger: silentLogger, clients, engine: withEngine, poll: false });
+}
+
+before(async () => {
+  db = await createTestDatabase();
+  queue = await startJobQueue({
+    db,
+    logger: silentLogger,
+    pollingIntervalSeconds: 0.5,
+    retries: { limit: 1, delaySeconds: 0, backoff: false },
+  });
+});
+
+after(async () => {
+  await worker?.stop();
+  await queue?.stop({ timeoutMs: 5_000 });
+  await db?.dispose();
+});
+
+beforeEach(async () => {
+  await worker?.stop();
+  engine = new ScriptedEngine();
+  worker = await startWorker(engine);
+});
+
+describe("a sync run on the queue", () => {
+  test("fans out into batches of SYNC_BATCH_SIZE, stage by stage, and counts what every batch did", async () => {
+    const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
+    assert.equal(queued.status, "queued");
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+
+    assert.equal(run.status, "succeeded", run.error ?? "");
+    assert.equal(run.batchesTotal, 5, "5 products in batches of 2 = 3, 3 orders = 2; the empty stage has none");
+    assert.equal(run.batchesDone, 5);
+    assert.deepEqual(run.counts, { seen: 16, created: 8, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 10 });
+    const lastProduct = Math.max(...engine.processed.map((p, i) => (p.stageFlow === "F7" ? i : -1)));
+    const firstOrder = engine.processed.findIndex((p) => p.stageFlow === "F8");
+    assert.ok(lastProduct < firstOrder, "every product batch finished before the first order batch started");
+    assert.deepEqual(run.detail.stages?.map((s) => s.batches), [3, 2]);
+
+    const report = await readRunReport(db.knex, run);
+    assert.deepEqual(
+      report.rows.map((row) => [row.label, row.counts.created, row.batches]),
+      [["read", 0, 0], ["F7", 5, 3], ["F8", 3, 2], ["total", 8, 5]],
+    );
+  });
+
+  test("shows progress while it runs: status running, batches done so far, counts so far", async () => {
+    // The first order item holds its batch until the test has looked at the run.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => {
+      engine.onProcess = (key) => {
+        if (key === "F8:0") {
+          engine.gate = held;
+          resolve();
+        }
+      };
+    });
+    const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "incremental", requestedBy: "test" });
+    await started;
+    const during = await waitForRun(db.knex, queued.id, {
+      intervalMs: 50,
+      signal: AbortSignal.abort(),
+    });
+    assert.equal(during.status, "running");
+    assert.equal(during.detail.phase, "processing");
+    assert.equal(during.detail.stage, 1, "the order stage is under way");
+    assert.ok(during.batchesDone >= 3 && during.batchesDone < 5, `batches done so far: ${during.batchesDone}`);
+    release();
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+    assert.equal(run.status, "succeeded");
+    assert.equal(run.counts.created, 8);
+  });
+
+  test("a batch that fails once is retried and the run still succeeds", async () => {
+    engine.failKeys.set("F7:2", 1);
+    const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+    assert.equal(run.status, "succeeded", run.error ?? "");
+    assert.equal(engine.processed.filter((p) => p.key === "F7:2").length, 1);
+    const batch = await db.knex("sync_run_batches").where({ run_id: run.id }).whereRaw("items @> ?::jsonb", [JSON.stringify([{ key: "F7:2" }])]).first();
+    assert.equal(batch.attempts, 2);
+  });
+
+  test("a batch that keeps failing fails the run with a readable reason, and no later stage starts", async () => {
+    engine.failKeys.set("F7:4", 10);
+    const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+    assert.equal(run.status, "failed");
+    assert.match(run.error ?? "", /batch \d+ \(stage 1, F7\) failed: the API refused F7:4 \(after 2 attempts\)/);
+    assert.equal(engine.processed.filter((p) => p.stageFlow === "F8").length, 0);
+    assert.ok(run.finishedAt);
+  });
+
+  test("a dry run writes nothing and returns its plan in detail", async () => {
+    const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "dry-run", requestedBy: "test" });
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+    assert.equal(run.status, "succeeded");
+    assert.deepEqual(engine.writes, []);
+    assert.ok(engine.processed.every((p) => p.dryRun));
+    assert.equal(run.detail.plan?.writes.length, 8);
+    assert.deepEqual(run.detail.plan?.totals, { create: 8, quarantine: 0 });
+    assert.equal(run.detail.plan?.truncated, false);
+  });
+
+  test("bad input is refused with a clear message and creates no run", async () => {
+    const before = await db.knex("sync_runs").count<{ count: number }[]>("* as count");
+    await assert.rejects(requestSyncRun(deps(), { flows: ["F1", "F42"], mode: "full", requestedBy: "test" }), /Unknown flow\(s\): F42/);
+    await assert.rejects(requestSyncRun(deps(), { mode: "sometimes", requestedBy: "test" }), /Unknown sync mode "sometimes"/);
+    await assert.rejects(requestSyncRun(deps(), { mode: "full", requestedBy: " " }), /requestedBy/);
+    const afterCount = await db.knex("sync_runs").count<{ count: number }[]>("* as count");
+    assert.equal(Number(afterCount[0]!.count), Number(before[0]!.count));
+  });
+
+  test("two workers (two queue instances) share one run's batches; each item is processed once", async () => {
+    const secondQueue = await startJobQueue({ db, logger: silentLogger, pollingIntervalSeconds: 0.5, retries: { limit: 1, delaySeconds: 0, backoff: false } });
+    await worker?.stop();
+    const big = new ScriptedEngine(40, 20);
+    const firstWorker = await startWorker(big);
+    const secondWorker = await startWorker(big, secondQueue);
+    worker = firstWorker;
+    try {
+      const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
+      const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+      assert.equal(run.status, "succeeded", run.error ?? "");
+      assert.equal(run.batchesDone, 30);
+      const keys = big.processed.map((p) => p.key);
+      assert.equal(keys.length, 60);
+      assert.equal(new Set(keys).size, 60, "no item was processed twice");
+      assert.equal(run.counts.created, 60);
+    } finally {
+      await secondWorker.stop();
+      await secondQueue.stop({ timeoutMs: 5_000 });
+    }
+  });
+});

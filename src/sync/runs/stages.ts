@@ -1,0 +1,100 @@
+import type { Knex } from "knex";
+import { QUEUES, type JobQueue } from "../../jobs/queue.js";
+import { failRun, mergeDetail } from "./run-store.js";
+import type { BatchJobData, DryRunPlan, RunDetail } from "./types.js";
+
+/** How many planned writes a dry run keeps in sync_runs.detail (all of them stay in sync_run_batches.plan). */
+export const PLAN_ENTRIES_IN_DETAIL = 1000;
+
+export type BatchCompletion = "stage-continues" | "next-stage-queued" | "run-succeeded" | "already-done" | "run-ended";
+
+/** Every planned write and quarantine of a dry run, in batch order. */
+export async function readRunPlan(knex: Knex, runId: string): Promise<DryRunPlan> {
+  const rows: Array<{ plan: DryRunPlan | null }> = await knex("sync_run_batches")
+    .where({ run_id: runId })
+    .whereNotNull("plan")
+    .orderBy("seq")
+    .select("plan");
+  return {
+    writes: rows.flatMap((row) => row.plan?.writes ?? []),
+    quarantined: rows.flatMap((row) => row.plan?.quarantined ?? []),
+  };
+}
+
+/** Marks the run succeeded; a dry run's plan (totals and the first entries) goes into its detail. */
+export async function finishRun(trx: Knex.Transaction, runId: string): Promise<void> {
+  const run = await trx("sync_runs").where({ id: runId }).first("mode");
+  const detail: RunDetail = { phase: "finished" };
+  if (run?.mode === "dry-run") {
+    const plan = await readRunPlan(trx, runId);
+    const totals: Record<string, number> = {};
+    for (const write of plan.writes) totals[write.action] = (totals[write.action] ?? 0) + 1;
+    totals.quarantine = plan.quarantined.length;
+    detail.plan = {
+      writes: plan.writes.slice(0, PLAN_ENTRIES_IN_DETAIL),
+      quarantined: plan.quarantined.slice(0, PLAN_ENTRIES_IN_DETAIL),
+      totals,
+      truncated: plan.writes.length > PLAN_ENTRIES_IN_DETAIL || plan.quarantined.length > PLAN_ENTRIES_IN_DETAIL,
+    };
+  }
+  await trx("sync_runs")
+    .where({ id: runId })
+    .whereIn("status", ["queued", "running"])
+    .update({ status: "succeeded", finished_at: trx.fn.now(), error: null, detail: mergeDetail(trx, detail) });
+}
+
+/**
+ * Marks one batch done, exactly once, and moves the run on: when it was the last batch of its stage, the next
+ * stage's batches are queued (in the same transaction), or the run succeeds after the last stage.
+ * The run row is locked first, so two workers finishing the last two batches of a stage see each other's update.
+ */
+export async function completeBatch(
+  knex: Knex,
+  queue: JobQueue,
+  runId: string,
+  seq: number,
+  plan: DryRunPlan | undefined,
+): Promise<BatchCompletion> {
+  const outcome = await knex.transaction(async (trx): Promise<BatchCompletion> => {
+    const run = await trx("sync_runs").where({ id: runId }).forUpdate().first("status");
+    const [batch] = await trx("sync_run_batches")
+      .where({ run_id: runId, seq })
+      .whereIn("status", ["queued", "running"])
+      .update({ status: "done", finished_at: trx.fn.now(), plan: plan ? JSON.stringify(plan) : null, error: null })
+      .returning(["stage"]);
+    if (!batch) return "already-done";
+    await trx("sync_runs").where({ id: runId }).update({ batches_done: trx.raw("batches_done + 1") });
+    if (!run || run.status !== "running") return "run-ended";
+
+    const stage = batch.stage as number;
+    const open = await trx("sync_run_batches").where({ run_id: runId, stage }).whereNot({ status: "done" }).first("seq");
+    if (open) return "stage-continues";
+
+    const next = await trx("sync_run_batches").where({ run_id: runId }).where("stage", ">", stage).min<{ stage: number | null }>("stage as stage").first();
+    if (next?.stage === null || next?.stage === undefined) {
+      await finishRun(trx, runId);
+      return "run-succeeded";
+    }
+    const queued: Array<{ seq: number }> = await trx("sync_run_batches")
+      .where({ run_id: runId, stage: next.stage, status: "pending" })
+      .update({ status: "queued" })
+      .returning(["seq"]);
+    await trx("sync_runs").where({ id: runId }).update({ detail: mergeDetail(trx, { stage: next.stage }) });
+    await queue.boss.insert(
+      QUEUES.syncBatch,
+      queued.map((row) => ({ data: { runId, seq: row.seq } satisfies BatchJobData })),
+      { db: queue.transactionDb(trx) },
+    );
+    return "next-stage-queued";
+  });
+  if (outcome === "next-stage-queued") queue.wake(QUEUES.syncBatch);
+  return outcome;
+}
+
+/** A batch that failed for good fails its run; the batches still running finish, no further stage starts. */
+export async function failBatch(knex: Knex, runId: string, seq: number, error: string): Promise<void> {
+  const batch = await knex("sync_run_batches").where({ run_id: runId, seq }).first("stage", "label");
+  await knex("sync_run_batches").where({ run_id: runId, seq }).whereNot({ status: "done" }).update({ status: "failed", error, finished_at: knex.fn.now() });
+  const where = batch ? `batch ${seq} (stage ${batch.stage + 1}, ${batch.label})` : `batch ${seq}`;
+  await failRun(knex, runId, `${where} failed: ${error}`);
+}

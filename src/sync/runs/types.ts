@@ -1,0 +1,103 @@
+import type { Knex } from "knex";
+import type { AppConfig } from "../../config/config.js";
+import type { Logger } from "../../logging/logger.js";
+import type { JobQueue } from "../../jobs/queue.js";
+import type { ChargebeeClient, PowerOfficeClient } from "../engine/clients.js";
+import type {
+  DryRunPlan,
+  FlowId,
+  FlowSelection,
+  RunCounts,
+  SyncContext,
+  SyncMode,
+  WorkItem,
+  WorkStage,
+} from "../engine/types.js";
+
+export type { DryRunPlan, FlowId, RunCounts, SyncMode, WorkItem, WorkStage };
+
+export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** The engine's entry points a run calls (H3's src/sync/engine; tests may pass their own). */
+export interface SyncEngine {
+  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number }>;
+  planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]>;
+  processWork(ctx: SyncContext, items: WorkItem[]): Promise<void>;
+}
+
+export interface SyncClients {
+  poweroffice: PowerOfficeClient;
+  chargebee: ChargebeeClient;
+}
+
+/** Everything the run and batch jobs need. */
+export interface RunDeps {
+  knex: Knex;
+  queue: JobQueue;
+  logger: Logger;
+  engine: SyncEngine;
+  clients: SyncClients;
+  settings: AppConfig["sync"];
+}
+
+/** One record a run was asked to sync (requestRecordSync). */
+export interface RecordTarget {
+  system: "poweroffice" | "chargebee";
+  entity: string;
+  sourceId: string;
+}
+
+export interface StageSummary {
+  flows: FlowId[];
+  items: number;
+  batches: number;
+}
+
+/** sync_runs.detail */
+export interface RunDetail {
+  phase?: "queued" | "reading" | "planning" | "processing" | "finished";
+  /** The stage whose batches are being processed (0-based). */
+  stage?: number;
+  stages?: StageSummary[];
+  /** What reading the sources counted (API calls, records seen) and how long it took. */
+  read?: { counts: Partial<RunCounts>; changed: number; durationMs: number };
+  planningMs?: number;
+  /** requestRecordSync: the record this run is about. */
+  record?: RecordTarget;
+  /** Dry run: what it would write (first entries) and how many of each. */
+  plan?: {
+    writes: DryRunPlan["writes"];
+    quarantined: DryRunPlan["quarantined"];
+    totals: Record<string, number>;
+    truncated: boolean;
+  };
+  /** The last failed attempt, while it is retried. */
+  lastError?: string;
+}
+
+/** A sync run as the commands, the CLI and GraphQL see it. */
+export interface SyncRunRow {
+  id: string;
+  requestedBy: string;
+  flows: FlowId[];
+  mode: SyncMode;
+  status: RunStatus;
+  counts: RunCounts;
+  batchesTotal: number;
+  batchesDone: number;
+  detail: RunDetail;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** What a run job carries (the rest is in sync_runs). */
+export interface RunJobData {
+  runId: string;
+}
+
+export interface BatchJobData {
+  runId: string;
+  seq: number;
+}
