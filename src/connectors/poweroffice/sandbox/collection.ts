@@ -7,8 +7,8 @@ export interface Entry {
   dto: Dto;
   /** LastChangedDateTimeOffset in microseconds since the epoch. */
   changed: number;
-  /** The serialised dto, built on first read and dropped on every write. */
-  json?: string;
+  /** The serialised dto (UTF-8, off the V8 heap), built on first read and dropped on every write. */
+  json?: Buffer;
 }
 
 export class Collection<K extends number | string> {
@@ -66,7 +66,22 @@ export function stamp(entry: Entry, changed: number): void {
   entry.json = undefined;
 }
 
-export function entryJson(entry: Entry): string {
-  entry.json ??= JSON.stringify(entry.dto);
+export function entryJson(entry: Entry): Buffer {
+  entry.json ??= Buffer.from(JSON.stringify(entry.dto), "utf8");
   return entry.json;
+}
+
+const OPEN = Buffer.from("[");
+const COMMA = Buffer.from(",");
+const CLOSE = Buffer.from("]");
+
+/** A JSON array of the entries, assembled from their cached bytes. */
+export function entriesJson(entries: readonly Entry[]): Buffer {
+  const parts: Buffer[] = [OPEN];
+  entries.forEach((entry, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(entryJson(entry));
+  });
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
 }

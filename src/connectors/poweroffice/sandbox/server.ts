@@ -38,10 +38,10 @@ class Reply {
   constructor(readonly res: ServerResponse) {}
 
   json(status: number, body: unknown, headers: Record<string, string> = {}): void {
-    this.text(status, typeof body === "string" ? body : JSON.stringify(body), JSON_TYPE, headers);
+    this.text(status, typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body), JSON_TYPE, headers);
   }
 
-  text(status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
+  text(status: number, text: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {
     this.status = status;
     if (this.res.headersSent || this.res.destroyed) return;
     this.res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), ...headers });
@@ -230,7 +230,7 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
       return reply.problem(new SandboxProblem(403, "Forbidden", `The integration lacks the privilege for ${resource} in this client.`), path);
     }
     const query = new QueryParams(url.searchParams);
-    const sendList = (result: { status: 200 | 204; json?: string }) => (result.status === 204 ? reply.empty(204) : reply.json(200, result.json!));
+    const sendList = (result: { status: 200 | 204; json?: Buffer | string }) => (result.status === 204 ? reply.empty(204) : reply.json(200, result.json!));
     const rest = segments.slice(1);
 
     if (resource === "ContactPersons") {

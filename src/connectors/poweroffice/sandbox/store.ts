@@ -7,7 +7,7 @@ import { PATCH_FIELDS, type ContactPersonKey, type PowerOfficeResourceName } fro
 import { SchemaValidator } from "../spec/schema-validator.js";
 import { applyJsonPatch, JsonPatchError, type RawJsonPatchOperation } from "../json-patch.js";
 import { MicrosecondClock, formatMicros, parseTimestampMicros } from "./clock.js";
-import { Collection, entryJson, type Dto, type Entry } from "./collection.js";
+import { Collection, entriesJson, entryJson, type Dto, type Entry } from "./collection.js";
 import { SandboxProblem, notFound, validationProblem } from "./errors.js";
 import { QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
 import { SALES_ACCOUNTS } from "./norwegian-names.js";
@@ -85,8 +85,8 @@ export function parseNumberRanges(text: string): ((n: number) => boolean) | unde
 
 export interface ListResult {
   status: 200 | 204;
-  /** The JSON array text of the page (200 only). */
-  json?: string;
+  /** The JSON array of the page (200 only). */
+  json?: Buffer | string;
   count: number;
 }
 
@@ -241,7 +241,7 @@ export class PowerOfficeSandboxStore {
     const fields = query.list("Fields");
     const json = fields
       ? JSON.stringify(page.map((e) => this.project(resource, e.dto, fields)))
-      : `[${page.map(entryJson).join(",")}]`;
+      : entriesJson(page);
     return { status: 200, json, count: page.length };
   }
 
@@ -386,7 +386,7 @@ export class PowerOfficeSandboxStore {
     return entry ? structuredClone(entry.dto) : undefined;
   }
 
-  apiGet(resource: SandboxResourceName, id: RecordId, contactId?: number): string {
+  apiGet(resource: SandboxResourceName, id: RecordId, contactId?: number): Buffer {
     const entry = resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
     return entryJson(entry);
   }
