@@ -1,24 +1,54 @@
 import "reflect-metadata";
-import { Ctx, Field, ID, ObjectType, Query, Resolver, Directive } from "type-graphql";
-import { buildFederatedSchema } from "../shared/federation.js";
-import type { SubgraphContext } from "../shared/context.js";
+import { buildFederatedSchema, type ReferenceResolvers } from "../shared/federation.js";
+import { BusinessEntityResolver } from "./resolvers/business-entity.resolver.js";
+import { ConflictResolver } from "./resolvers/conflict.resolver.js";
+import { CustomerResolver } from "./resolvers/customer.resolver.js";
+import { ItemResolver } from "./resolvers/item.resolver.js";
+import { LinkResultResolver } from "./resolvers/link-result.resolver.js";
+import { OrderResolver } from "./resolvers/order.resolver.js";
+import { QuarantineResolver } from "./resolvers/quarantine.resolver.js";
+import { SOURCE_RECORD_LINK_RESOLVERS } from "./resolvers/source-records.resolver.js";
+import { SyncRunResolver } from "./resolvers/sync-run.resolver.js";
+import { unifiedReference } from "./resolvers/unified-support.js";
+import { toBusinessEntity } from "./types/business-entity.js";
+import { toCustomer } from "./types/customer.js";
+import { toItem } from "./types/item.js";
+import { toOrder } from "./types/order.js";
+import { REFERENCE_TYPES } from "./types/references.js";
 
-@ObjectType()
-@Directive(`@key(fields: "id")`)
-class Customer {
-  @Field(() => ID) id!: string;
-  @Field(() => String, { nullable: true }) name!: string | null;
-  @Field(() => String, { nullable: true }) email!: string | null;
-}
+/** A reference to another subgraph's record resolves to its id: the fields this subgraph adds need nothing more. */
+const idReference = { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) };
 
-@Resolver(() => Customer)
-class CustomerResolver {
-  @Query(() => [Customer])
-  async customers(@Ctx() ctx: SubgraphContext) {
-    return ctx.sql.rows(ctx.sql.knex("unified_records").where({ kind: "customer" }).orderBy("id").limit(50));
+function sourceRecordReferences(): ReferenceResolvers {
+  const references: ReferenceResolvers = {};
+  for (const typeName of [...Object.values(REFERENCE_TYPES.poweroffice), ...Object.values(REFERENCE_TYPES.chargebee)]) {
+    references[typeName] = idReference;
   }
+  return references;
 }
 
+/** The link subgraph: unified records from the link table, their sync state, the sync runs and the sync mutations. */
 export function buildLinkSubgraph() {
-  return buildFederatedSchema({ resolvers: [CustomerResolver] });
+  return buildFederatedSchema(
+    {
+      resolvers: [
+        CustomerResolver,
+        OrderResolver,
+        ItemResolver,
+        BusinessEntityResolver,
+        SyncRunResolver,
+        ConflictResolver,
+        QuarantineResolver,
+        LinkResultResolver,
+        ...SOURCE_RECORD_LINK_RESOLVERS,
+      ],
+    },
+    {
+      Customer: unifiedReference("customer", toCustomer),
+      Order: unifiedReference("order", toOrder),
+      Item: unifiedReference("item", toItem),
+      BusinessEntity: unifiedReference("business_entity", toBusinessEntity),
+      ...sourceRecordReferences(),
+    },
+  );
 }

@@ -3,7 +3,7 @@ import type { Knex } from "knex";
 import type { Logger } from "../../src/logging/logger.js";
 import { RequestSql } from "./sql-counter.js";
 import { DatasetLoaders } from "./dataset-loaders.js";
-import type { SyncCommandDeps } from "../link/sync-commands.js";
+import type { SyncCommandDeps, SyncCommands } from "../link/sync-commands.js";
 
 /** What every subgraph needs from the application. */
 export interface SubgraphDeps {
@@ -11,6 +11,8 @@ export interface SubgraphDeps {
   logger: Logger;
   /** null: the job queue is not running here, so the link subgraph's sync mutations answer UNAVAILABLE. */
   commands: SyncCommandDeps | null;
+  /** Replaces some sync commands (tests); by default the link subgraph calls src/sync/commands.ts. */
+  syncCommands?: Partial<SyncCommands>;
   /** Called once per request with the number of SQL statements it ran (metrics, tests). */
   observeSql?: (event: SqlObservation) => void;
 }

@@ -57,6 +57,8 @@ export interface PageArgs {
  */
 export interface KeysetOrder {
   keys: readonly string[];
+  /** Newest first and the like: every key descending. */
+  descending?: boolean;
 }
 
 export function encodeCursor(values: readonly unknown[]): string {
@@ -104,10 +106,10 @@ export async function paginate<Row, Node>(
   order.keys.forEach((key, index) => page.select(knex.raw(`${key} as "__k${index}"`)));
   if (args.after) {
     const values = decodeCursor(args.after, order.keys.length);
-    const tuple = `(${order.keys.join(", ")}) > (${values.map(() => "?").join(", ")})`;
+    const tuple = `(${order.keys.join(", ")}) ${order.descending ? "<" : ">"} (${values.map(() => "?").join(", ")})`;
     page.whereRaw(tuple, values);
   }
-  page.orderByRaw(order.keys.join(", ")).limit(limit + 1);
+  page.orderByRaw(order.keys.map((key) => (order.descending ? `${key} desc` : key)).join(", ")).limit(limit + 1);
   const rows = limit === 0 ? [] : await sql.rows<Row & Record<string, unknown>>(page);
   const hasNextPage = rows.length > limit;
   const edges = rows.slice(0, limit).map((row) => ({

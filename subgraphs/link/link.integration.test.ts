@@ -1,0 +1,257 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
+import { startSubgraphUnderTest, type SubgraphUnderTest } from "../shared/test-support.js";
+import type { SyncCommands } from "./sync-commands.js";
+
+const SECRET = "test-subgraph-secret-0123456789";
+const INTEGRATOR = { "x-caller-name": "ops-team", "x-caller-role": "integrator" };
+const READER = { "x-caller-name": "analyst", "x-caller-role": "reader" };
+
+/** Sync commands that record their calls and write what the real ones would, so the mutations can be checked. */
+function fakeCommands(calls: Array<{ name: string; input: unknown }>): Partial<SyncCommands> {
+  return {
+    async requestSyncRun(deps, input) {
+      calls.push({ name: "requestSyncRun", input });
+      const id = randomUUID();
+      await deps.knex("sync_runs").insert({ id, requested_by: input.requestedBy, flows: input.flows ?? ["F1"], mode: input.mode });
+      return { id };
+    },
+    async requestRecordSync(deps, input) {
+      calls.push({ name: "requestRecordSync", input });
+      const id = randomUUID();
+      await deps.knex("sync_runs").insert({ id, requested_by: input.requestedBy, flows: ["F1"], mode: "incremental", detail: { record: input } });
+      return { id };
+    },
+    async resolveConflict(knex, input) {
+      calls.push({ name: "resolveConflict", input });
+      await knex("conflicts").where({ id: input.conflictId }).update({ status: "resolved", resolved_by: input.resolvedBy, resolved_value: JSON.stringify(input.value ?? null), resolved_at: knex.fn.now() });
+    },
+    async retryQuarantined(knex, input) {
+      calls.push({ name: "retryQuarantined", input });
+      await knex("quarantine").where({ id: input.quarantineId }).update({ status: "released" });
+    },
+    async linkRecords(knex, input) {
+      calls.push({ name: "linkRecords", input });
+      const unified = await knex("links").where({ system: "chargebee", entity: "customer", source_id: input.chargebeeId }).first("unified_id");
+      await knex("links").insert({ unified_id: unified.unified_id, system: "poweroffice", entity: "Employee", source_id: input.powerofficeId, flow: input.flow });
+    },
+    async unlinkRecord(knex, input) {
+      calls.push({ name: "unlinkRecord", input });
+      if (input.sourceId === "explode") throw new Error("database on fire at /secret/path");
+      if (input.sourceId === "refused") throw Object.assign(new Error("That link is managed by a flow rule"), { name: "SyncCommandError", code: "CONFLICT" });
+      await knex("links").where({ system: input.system, entity: input.entity, source_id: input.sourceId }).update({ status: "deleted" });
+    },
+  };
+}
+
+interface Seeded {
+  kari: string;
+  ola: string;
+  order: string;
+  conflictId: number;
+  resolvedConflictId: number;
+  quarantineId: number;
+  runs: string[];
+}
+
+async function seed(knex: Knex): Promise<Seeded> {
+  const kari = "00000000-0000-4000-8000-000000000001";
+  const ola = "00000000-0000-4000-8000-000000000002";
+  const order = "00000000-0000-4000-8000-0000000000a1";
+  await knex("unified_records").insert([
+    { id: kari, kind: "customer", email: "kari@example.no", name: "Kari Nordmann", agreed: JSON.stringify({ email: "kari@example.no", firstName: "Kari", lastName: "Nordmann" }), sync_state: "conflict", last_synced_at: new Date("2026-11-20T08:00:00Z") },
+    { id: ola, kind: "customer", email: "ola@example.no", name: "Ola Hansen", agreed: JSON.stringify({ email: "ola@example.no" }), sync_state: "synced" },
+    { id: order, kind: "order", name: "Sales order 5", agreed: JSON.stringify({ currencyCode: "NOK", customerId: "po-contactperson-101", amount: 250050 }), sync_state: "synced" },
+  ]);
+  await knex("links").insert([
+    { unified_id: kari, system: "poweroffice", entity: "ContactPerson", source_id: "101", flow: "F1" },
+    { unified_id: kari, system: "poweroffice", entity: "Customer", source_id: "13", flow: "F3" },
+    { unified_id: kari, system: "chargebee", entity: "customer", source_id: "po-contactperson-101", flow: "F1" },
+    { unified_id: kari, system: "chargebee", entity: "customer", source_id: "po-contactperson-101", flow: "F3" },
+    { unified_id: kari, system: "poweroffice", entity: "Employee", source_id: "55", flow: "F2", status: "deleted" },
+    { unified_id: ola, system: "poweroffice", entity: "Employee", source_id: "7", flow: "F2" },
+    { unified_id: order, system: "poweroffice", entity: "SalesOrder", source_id: "aaaaaaaa-0000-0000-0000-000000000001", flow: "F8" },
+    { unified_id: order, system: "chargebee", entity: "order", source_id: "po-so-aaaaaaaa000000000000000000000001", flow: "F8" },
+  ]);
+  const [conflict] = await knex("conflicts").insert({ unified_id: kari, flow: "F1", field: "lastName", agreed_value: JSON.stringify("Nordmann"), poweroffice_value: JSON.stringify("Nordmann-Berg"), chargebee_value: JSON.stringify("Berg"), winner: "chargebee", reason: "newer change" }).returning("id");
+  const [resolved] = await knex("conflicts").insert({ unified_id: kari, flow: "F1", field: "email", winner: "poweroffice", reason: "priority", status: "resolved", resolved_by: "someone" }).returning("id");
+  const [quarantined] = await knex("quarantine").insert({ flow: "F1", system: "poweroffice", entity: "ContactPerson", source_id: "101", reason: "Email is not valid: fix it in PowerOffice" }).returning("id");
+  const runs: string[] = [];
+  for (let index = 0; index < 5; index++) {
+    const id = `00000000-0000-4000-9000-00000000000${index}`;
+    runs.push(id);
+    await knex("sync_runs").insert({ id, requested_by: "schedule", flows: ["F1", "F2"], mode: "incremental", status: index === 4 ? "running" : "succeeded", batches_total: 4, batches_done: index === 4 ? 1 : 4, records_seen: 10 * index, created_at: new Date(Date.UTC(2026, 10, 20, 8, index)), detail: JSON.stringify({ phase: index === 4 ? "processing" : "finished" }) });
+  }
+  return { kari, ola, order, conflictId: Number(conflict.id), resolvedConflictId: Number(resolved.id), quarantineId: Number(quarantined.id), runs };
+}
+
+describe("link subgraph", () => {
+  let subgraph: SubgraphUnderTest;
+  let seeded: Seeded;
+  const calls: Array<{ name: string; input: unknown }> = [];
+  const asIntegrator = (query: string, variables?: Record<string, unknown>) => subgraph.query<any>(query, variables, INTEGRATOR);
+
+  before(async () => {
+    subgraph = await startSubgraphUnderTest("link", { secret: SECRET, deps: { syncCommands: fakeCommands(calls) } });
+    subgraph.deps.commands = { knex: subgraph.db.knex, logger: subgraph.deps.logger, queue: {} };
+    seeded = await seed(subgraph.db.knex);
+  });
+  after(async () => subgraph.close());
+
+  test("customers: filters by email, name and sync state; ordered by name", async () => {
+    const result = await asIntegrator(`{
+      all: customers { totalCount edges { node { name } } }
+      byEmail: customers(filter: { email: " KARI@example.no" }) { edges { node { id firstName lastName syncState lastSyncedAt } } }
+      byName: customers(filter: { name: "hans" }) { edges { node { name } } }
+      conflicted: customers(filter: { syncState: CONFLICT }) { totalCount }
+    }`);
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(result.data.all, { totalCount: 2, edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] });
+    assert.deepEqual(result.data.byEmail.edges, [{ node: { id: seeded.kari, firstName: "Kari", lastName: "Nordmann", syncState: "CONFLICT", lastSyncedAt: "2026-11-20T08:00:00.000Z" } }]);
+    assert.deepEqual(result.data.byName.edges, [{ node: { name: "Ola Hansen" } }]);
+    assert.equal(result.data.conflicted.totalCount, 1);
+  });
+
+  test("a customer's linked records of both systems, open conflicts, quarantine and orders", async () => {
+    const result = await asIntegrator(`query($id: ID!) { customer(id: $id) {
+      powerofficeContactPersons { id } powerofficeEmployees { id } powerofficeCustomer { id } chargebee { id }
+      links { system type sourceId flow status }
+      openConflicts { field powerofficeValue chargebeeValue winner kind }
+      quarantine { type sourceId reason }
+      orders { id currencyCode amount customer { id } powerofficeSalesOrder { id } chargebeeOrder { id } }
+    } }`, { id: seeded.kari });
+    assert.equal(result.errors, undefined);
+    const customer = result.data.customer;
+    assert.deepEqual(customer.powerofficeContactPersons, [{ id: "101" }]);
+    assert.deepEqual(customer.powerofficeEmployees, [], "the deleted employee link is not a linked record");
+    assert.deepEqual(customer.powerofficeCustomer, { id: "13" });
+    assert.deepEqual(customer.chargebee, { id: "po-contactperson-101" });
+    assert.equal(customer.links.length, 5);
+    assert.deepEqual(customer.links.at(-1), { system: "POWEROFFICE", type: "Employee", sourceId: "55", flow: "F2", status: "DELETED" });
+    assert.deepEqual(customer.openConflicts, [{ field: "lastName", powerofficeValue: "Nordmann-Berg", chargebeeValue: "Berg", winner: "CHARGEBEE", kind: "CUSTOMER" }]);
+    assert.deepEqual(customer.quarantine, [{ type: "ContactPerson", sourceId: "101", reason: "Email is not valid: fix it in PowerOffice" }]);
+    assert.deepEqual(customer.orders, [{
+      id: seeded.order, currencyCode: "NOK", amount: 250050, customer: { id: seeded.kari },
+      powerofficeSalesOrder: { id: "aaaaaaaa-0000-0000-0000-000000000001" }, chargebeeOrder: { id: "po-so-aaaaaaaa000000000000000000000001" },
+    }]);
+  });
+
+  test("customer(id): null when unknown, BAD_USER_INPUT when not a UUID", async () => {
+    const unknown = await asIntegrator(`{ customer(id: "00000000-0000-4000-8000-0000000000ff") { id } }`);
+    assert.deepEqual(unknown.data, { customer: null });
+    const bad = await asIntegrator(`{ customer(id: "42") { id } }`);
+    assert.equal(bad.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+  });
+
+  test("_entities: unified records and the way back from source records, one statement per type", async () => {
+    const result = await asIntegrator(`query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Customer { id name } ... on PowerOfficeContactPerson { unifiedCustomer { id } } ... on PowerOfficeEmployee { unifiedCustomer { name } }
+    } }`, { r: [
+      { __typename: "Customer", id: seeded.kari }, { __typename: "Customer", id: seeded.ola }, { __typename: "Customer", id: "not-a-uuid" },
+      { __typename: "PowerOfficeContactPerson", id: "101" }, { __typename: "PowerOfficeEmployee", id: "7" }, { __typename: "PowerOfficeEmployee", id: "55" },
+    ] });
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(result.data._entities, [
+      { id: seeded.kari, name: "Kari Nordmann" }, { id: seeded.ola, name: "Ola Hansen" }, null,
+      { unifiedCustomer: { id: seeded.kari } }, { unifiedCustomer: { name: "Ola Hansen" } }, { unifiedCustomer: null },
+    ]);
+    // customers by id, then one lookup by source record for all references of any type
+    assert.equal(result.extensions?.sqlQueries, 2);
+  });
+
+  test("syncRuns: newest first with cursors and a status filter; syncRun(id) with progress", async () => {
+    const first = await asIntegrator(`{ syncRuns(first: 2) { totalCount edges { node { id } } pageInfo { endCursor hasNextPage } } }`);
+    assert.deepEqual(first.data.syncRuns.edges.map((e: any) => e.node.id), [seeded.runs[4], seeded.runs[3]]);
+    assert.equal(first.data.syncRuns.totalCount, 5);
+    const second = await asIntegrator(`query($after: String) { syncRuns(first: 10, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`, { after: first.data.syncRuns.pageInfo.endCursor });
+    assert.deepEqual(second.data.syncRuns.edges.map((e: any) => e.node.id), [seeded.runs[2], seeded.runs[1], seeded.runs[0]]);
+    assert.equal(second.data.syncRuns.pageInfo.hasNextPage, false);
+    const running = await asIntegrator(`{ syncRuns(status: RUNNING) { edges { node { id status phase progress batchesDone batchesTotal counts { seen } } } } }`);
+    assert.deepEqual(running.data.syncRuns.edges, [{ node: { id: seeded.runs[4], status: "RUNNING", phase: "processing", progress: 0.25, batchesDone: 1, batchesTotal: 4, counts: { seen: 40 } } }]);
+    const one = await asIntegrator(`query($id: ID!) { syncRun(id: $id) { requestedBy flows mode } }`, { id: seeded.runs[0] });
+    assert.deepEqual(one.data.syncRun, { requestedBy: "schedule", flows: ["F1", "F2"], mode: "INCREMENTAL" });
+  });
+
+  test("runSync and syncRecord queue runs requested by the caller the gateway names", async () => {
+    const run = await asIntegrator(`mutation { runSync(flows: ["F1", "F3"], mode: FULL) { id status requestedBy mode flows } }`);
+    assert.equal(run.errors, undefined);
+    assert.deepEqual({ ...run.data.runSync, id: undefined }, { id: undefined, status: "QUEUED", requestedBy: "ops-team", mode: "FULL", flows: ["F1", "F3"] });
+    assert.deepEqual(calls.at(-1), { name: "requestSyncRun", input: { flows: ["F1", "F3"], mode: "full", requestedBy: "ops-team" } });
+    const record = await asIntegrator(`mutation { syncRecord(system: POWEROFFICE, type: "ContactPerson", id: "101") { id status } }`);
+    assert.equal(record.data.syncRecord.status, "QUEUED");
+    assert.deepEqual(calls.at(-1), { name: "requestRecordSync", input: { system: "poweroffice", entity: "ContactPerson", sourceId: "101", requestedBy: "ops-team" } });
+    const badFlow = await asIntegrator(`mutation { runSync(flows: ["F10"]) { id } }`);
+    assert.equal(badFlow.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+  });
+
+  test("mutations: FORBIDDEN for a reader, UNAVAILABLE without a job queue", async () => {
+    const reader = await subgraph.query<any>(`mutation { runSync { id } }`, undefined, READER);
+    assert.equal(reader.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    const commands = subgraph.deps.commands;
+    subgraph.deps.commands = null;
+    try {
+      const noQueue = await asIntegrator(`mutation { runSync { id } }`);
+      assert.equal(noQueue.errors?.[0]?.extensions?.code, "UNAVAILABLE");
+      assert.match(noQueue.errors![0]!.message, /job queue is not running/);
+    } finally {
+      subgraph.deps.commands = commands;
+    }
+  });
+
+  test("resolveConflict: NOT_FOUND, BAD_USER_INPUT, CONFLICT when already resolved, then resolved by the caller", async () => {
+    const missing = await asIntegrator(`mutation { resolveConflict(id: "999999", winner: POWEROFFICE) { id } }`);
+    assert.equal(missing.errors?.[0]?.extensions?.code, "NOT_FOUND");
+    const neither = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id) { id } }`, { id: String(seeded.conflictId) });
+    assert.equal(neither.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+    const done = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id, winner: CHARGEBEE) { id } }`, { id: String(seeded.resolvedConflictId) });
+    assert.equal(done.errors?.[0]?.extensions?.code, "CONFLICT");
+    const resolved = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id, value: "Nordmann-Berg") { status resolvedBy resolvedValue customer { id } } }`, { id: String(seeded.conflictId) });
+    assert.equal(resolved.errors, undefined);
+    assert.deepEqual(resolved.data.resolveConflict, { status: "RESOLVED", resolvedBy: "ops-team", resolvedValue: "Nordmann-Berg", customer: { id: seeded.kari } });
+    const open = await asIntegrator(`{ conflicts { totalCount } resolved: conflicts(status: RESOLVED) { totalCount } }`);
+    assert.deepEqual(open.data, { conflicts: { totalCount: 0 }, resolved: { totalCount: 2 } });
+  });
+
+  test("quarantine list and retryQuarantined", async () => {
+    const list = await asIntegrator(`{ quarantine(system: POWEROFFICE) { edges { node { id flow sourceId status attempts } } } }`);
+    assert.deepEqual(list.data.quarantine.edges, [{ node: { id: String(seeded.quarantineId), flow: "F1", sourceId: "101", status: "OPEN", attempts: 1 } }]);
+    const retried = await asIntegrator(`mutation($id: ID!) { retryQuarantined(id: $id) { status } }`, { id: String(seeded.quarantineId) });
+    assert.deepEqual(retried.data.retryQuarantined, { status: "RELEASED" });
+    const again = await asIntegrator(`mutation($id: ID!) { retryQuarantined(id: $id) { status } }`, { id: String(seeded.quarantineId) });
+    assert.equal(again.errors?.[0]?.extensions?.code, "CONFLICT");
+  });
+
+  test("link and unlink; command errors keep their code, unexpected ones are hidden", async () => {
+    const linked = await asIntegrator(`mutation { link(input: { flow: "F2", powerofficeId: "88", chargebeeId: "po-contactperson-101" }) { kind customer { id powerofficeEmployees { id } } } }`);
+    assert.equal(linked.errors, undefined);
+    assert.deepEqual(linked.data.link, { kind: "CUSTOMER", customer: { id: seeded.kari, powerofficeEmployees: [{ id: "88" }] } });
+    const unlinked = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "88" }) { unifiedId customer { powerofficeEmployees { id } } } }`);
+    assert.deepEqual(unlinked.data.unlink, { unifiedId: seeded.kari, customer: { powerofficeEmployees: [] } });
+    const notLinked = await asIntegrator(`mutation { unlink(input: { system: CHARGEBEE, type: "customer", id: "nobody" }) { unifiedId } }`);
+    assert.equal(notLinked.errors?.[0]?.extensions?.code, "NOT_FOUND");
+
+    await subgraph.db.knex("links").insert([
+      { unified_id: seeded.ola, system: "poweroffice", entity: "Employee", source_id: "explode", flow: "F2" },
+      { unified_id: seeded.ola, system: "poweroffice", entity: "Employee", source_id: "refused", flow: "F2" },
+    ]);
+    const refused = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "refused" }) { unifiedId } }`);
+    assert.deepEqual(refused.errors?.map((e) => [e.message, e.extensions?.code]), [["That link is managed by a flow rule", "CONFLICT"]]);
+    const exploded = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "explode" }) { unifiedId } }`);
+    assert.equal(exploded.errors?.[0]?.extensions?.code, "INTERNAL_SERVER_ERROR");
+    assert.doesNotMatch(JSON.stringify(exploded), /secret\/path|on fire|stack/);
+  });
+
+  test("refuses requests without the shared secret (403), answers /healthz", async () => {
+    const noSecret = await fetch(subgraph.server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    assert.equal(noSecret.status, 403);
+    const wrong = await fetch(subgraph.server.url, { method: "POST", headers: { "content-type": "application/json", "x-subgraph-secret": SECRET.slice(1) }, body: JSON.stringify({ query: "{ __typename }" }) });
+    assert.equal(wrong.status, 403);
+    assert.equal(((await wrong.json()) as any).errors[0].extensions.code, "FORBIDDEN");
+    const right = await subgraph.query<any>("{ __typename }");
+    assert.deepEqual(right.data, { __typename: "Query" });
+    const health = await fetch(subgraph.server.url.replace("/graphql", "/healthz"));
+    assert.equal(health.status, 200);
+  });
+});

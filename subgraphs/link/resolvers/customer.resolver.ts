@@ -1,0 +1,89 @@
+import "reflect-metadata";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import type { SubgraphContext } from "../../shared/context.js";
+import { connectionType } from "../../shared/pagination.js";
+import { ordersOfCustomer } from "../loaders.js";
+import { Conflict } from "../types/conflict.js";
+import { Customer, toCustomer } from "../types/customer.js";
+import { Link } from "../types/link.js";
+import { Order, toOrder } from "../types/order.js";
+import { QuarantineEntry } from "../types/quarantine-entry.js";
+import { ChargebeeCustomerRef, PowerOfficeContactPersonRef, PowerOfficeCustomerRef, PowerOfficeEmployeeRef } from "../types/references.js";
+import {
+  UnifiedFilter,
+  checkUuid,
+  firstLinkedRef,
+  linkedRefs,
+  linksFor,
+  listUnified,
+  loadUnified,
+  openConflictsFor,
+  quarantineFor,
+} from "./unified-support.js";
+
+@InputType("CustomerFilter")
+export class CustomerFilter extends UnifiedFilter {
+  @Field(() => String, { nullable: true, description: "Exact email address, case-insensitive." }) email?: string | null;
+}
+
+export const CustomerConnection = connectionType("Customer", Customer);
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => CustomerConnection, { description: "Unified customers, by name." })
+  customers(
+    @Ctx() ctx: SubgraphContext,
+    @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ) {
+    return listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
+      if (filter?.email) query.where("email", filter.email.trim().toLowerCase());
+    });
+  }
+
+  @Query(() => Customer, { nullable: true, description: "One unified customer (null when unknown)." })
+  customer(@Ctx() ctx: SubgraphContext, @Arg("id", () => ID) id: string) {
+    return loadUnified(ctx, "customer", checkUuid(id, "A customer"), toCustomer);
+  }
+
+  @FieldResolver(() => [PowerOfficeContactPersonRef], { description: "PowerOffice contact persons that are this customer (F1)." })
+  powerofficeContactPersons(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return linkedRefs(ctx, customer.id, "poweroffice", "ContactPerson");
+  }
+
+  @FieldResolver(() => [PowerOfficeEmployeeRef], { description: "PowerOffice employees that are this customer (F2)." })
+  powerofficeEmployees(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return linkedRefs(ctx, customer.id, "poweroffice", "Employee");
+  }
+
+  @FieldResolver(() => PowerOfficeCustomerRef, { nullable: true, description: "The PowerOffice customer (person, F3, or company, F4)." })
+  powerofficeCustomer(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return firstLinkedRef(ctx, customer.id, "poweroffice", "Customer");
+  }
+
+  @FieldResolver(() => ChargebeeCustomerRef, { nullable: true, description: "The Chargebee customer." })
+  chargebee(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return firstLinkedRef(ctx, customer.id, "chargebee", "customer");
+  }
+
+  @FieldResolver(() => [Order], { description: "Unified orders billed to this customer." })
+  async orders(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return (await ordersOfCustomer(ctx).load(customer.id)).map(toOrder);
+  }
+
+  @FieldResolver(() => [Link], { description: "Every link of this customer, closed ones included." })
+  links(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return linksFor(ctx, customer.id);
+  }
+
+  @FieldResolver(() => [Conflict], { description: "Conflicts waiting for a decision." })
+  openConflicts(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return openConflictsFor(ctx, customer.id);
+  }
+
+  @FieldResolver(() => [QuarantineEntry], { description: "Open quarantine entries of the linked records." })
+  quarantine(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
+    return quarantineFor(ctx, customer.id);
+  }
+}

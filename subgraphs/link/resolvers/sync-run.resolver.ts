@@ -1,0 +1,76 @@
+import "reflect-metadata";
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { SubgraphContext } from "../../shared/context.js";
+import { badUserInput, notFound } from "../../shared/errors.js";
+import { connectionType, paginate, type KeysetOrder } from "../../shared/pagination.js";
+import { assertMayWrite, command, queueDeps } from "../commands.js";
+import { isUuid } from "../loaders.js";
+import { SourceSystem, SyncMode, SyncRunStatus } from "../types/enums.js";
+import { SyncRun, toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
+
+export const SyncRunConnection = connectionType("SyncRun", SyncRun);
+
+/** Newest first. The time key is fixed-width text with microseconds, so a cursor compares exactly. */
+const RUN_ORDER: KeysetOrder = {
+  keys: ["to_char(created_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS')", "id::text"],
+  descending: true,
+};
+
+const FLOW_PATTERN = /^F[1-9]$/;
+
+async function readRun(ctx: SubgraphContext, id: string): Promise<SyncRun> {
+  const row = await ctx.sql.first<SyncRunDbRow>(ctx.sql.knex("sync_runs").where({ id }));
+  if (!row) throw notFound(`Sync run ${id} does not exist`);
+  return toSyncRun(row);
+}
+
+@Resolver(() => SyncRun)
+export class SyncRunResolver {
+  @Query(() => SyncRunConnection, { description: "Sync runs, newest first." })
+  syncRuns(
+    @Ctx() ctx: SubgraphContext,
+    @Arg("status", () => SyncRunStatus, { nullable: true }) status?: SyncRunStatus,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("after", () => String, { nullable: true }) after?: string,
+  ) {
+    const query = ctx.sql.knex("sync_runs");
+    if (status) query.where({ status });
+    return paginate(ctx.sql, query, RUN_ORDER, { first, after }, toSyncRun);
+  }
+
+  @Query(() => SyncRun, { nullable: true, description: "One sync run with its progress (null when unknown)." })
+  async syncRun(@Ctx() ctx: SubgraphContext, @Arg("id", () => ID) id: string) {
+    if (!isUuid(id)) throw badUserInput(`A sync run id is a UUID, got "${id}"`);
+    const row = await ctx.sql.first<SyncRunDbRow>(ctx.sql.knex("sync_runs").where({ id }));
+    return row ? toSyncRun(row) : null;
+  }
+
+  @Mutation(() => SyncRun, { description: "Queues a sync run; the workers process it. Follow it with syncRun(id)." })
+  async runSync(
+    @Ctx() ctx: SubgraphContext,
+    @Arg("flows", () => [String], { nullable: true, description: "F1–F9; none: every flow." }) flows?: string[],
+    @Arg("mode", () => SyncMode, { nullable: true, description: "Default INCREMENTAL." }) mode?: SyncMode,
+  ) {
+    assertMayWrite(ctx);
+    const unknown = (flows ?? []).filter((flow) => !FLOW_PATTERN.test(flow));
+    if (unknown.length > 0) throw badUserInput(`Unknown flow(s): ${unknown.join(", ")}. Flows are F1 to F9.`);
+    const deps = queueDeps(ctx);
+    const requestSyncRun = await command(ctx, "requestSyncRun");
+    const run = await requestSyncRun(deps, { flows, mode: mode ?? SyncMode.INCREMENTAL, requestedBy: ctx.caller.name });
+    return readRun(ctx, run.id);
+  }
+
+  @Mutation(() => SyncRun, { description: "Syncs one source record now (a run limited to it); returns the queued run." })
+  async syncRecord(
+    @Ctx() ctx: SubgraphContext,
+    @Arg("system", () => SourceSystem) system: SourceSystem,
+    @Arg("type", () => String, { description: "The API's type name: ContactPerson, Customer, … or customer, item, …" }) type: string,
+    @Arg("id", () => ID) id: string,
+  ) {
+    assertMayWrite(ctx);
+    const deps = queueDeps(ctx);
+    const requestRecordSync = await command(ctx, "requestRecordSync");
+    const run = await requestRecordSync(deps, { system, entity: type, sourceId: id, requestedBy: ctx.caller.name });
+    return readRun(ctx, run.id);
+  }
+}

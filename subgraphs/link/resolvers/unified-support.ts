@@ -1,0 +1,86 @@
+import "reflect-metadata";
+import { Field, InputType } from "type-graphql";
+import type { Knex } from "knex";
+import type { SubgraphContext } from "../../shared/context.js";
+import { escapeLike } from "../../shared/dataset-entity.js";
+import { badUserInput } from "../../shared/errors.js";
+import { paginate, type ConnectionResult, type KeysetOrder, type PageArgs } from "../../shared/pagination.js";
+import { conflictsOf, isUuid, linksOf, quarantineOf, unifiedById, type UnifiedKindName } from "../loaders.js";
+import { toConflict, type Conflict } from "../types/conflict.js";
+import { SyncState } from "../types/enums.js";
+import { toLink, type Link, type LinkRow } from "../types/link.js";
+import { toQuarantineEntry, type QuarantineEntry } from "../types/quarantine-entry.js";
+import type { UnifiedRow } from "../types/unified.js";
+
+@InputType("UnifiedFilter")
+export class UnifiedFilter {
+  @Field(() => String, { nullable: true, description: "Part of the name, case-insensitive." }) name?: string | null;
+  @Field(() => SyncState, { nullable: true }) syncState?: SyncState | null;
+}
+
+/** Name order (case-insensitive), then id: stable across pages and runs. */
+export const UNIFIED_ORDER: KeysetOrder = { keys: ["lower(coalesce(name, ''))", "id"] };
+
+export function listUnified<T>(
+  ctx: SubgraphContext,
+  kind: UnifiedKindName,
+  filter: UnifiedFilter | null | undefined,
+  page: PageArgs,
+  map: (row: UnifiedRow) => T,
+  refine?: (query: Knex.QueryBuilder) => void,
+): Promise<ConnectionResult<T>> {
+  const query = ctx.sql.knex("unified_records").where({ kind });
+  if (filter?.name) query.whereILike("name", `%${escapeLike(filter.name)}%`);
+  if (filter?.syncState) query.where("sync_state", filter.syncState);
+  refine?.(query);
+  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map);
+}
+
+export function checkUuid(id: string, what: string): string {
+  if (!isUuid(id)) throw badUserInput(`${what} id must be a UUID, got "${id}"`);
+  return id;
+}
+
+export async function loadUnified<T>(ctx: SubgraphContext, kind: UnifiedKindName, id: string, map: (row: UnifiedRow) => T): Promise<T | null> {
+  const row = await unifiedById(ctx, kind).load(id);
+  return row ? map(row) : null;
+}
+
+export function unifiedReference<T>(kind: UnifiedKindName, map: (row: UnifiedRow) => T) {
+  return {
+    __resolveReference: (reference: { id: string }, ctx: SubgraphContext) => loadUnified(ctx, kind, reference.id, map),
+  };
+}
+
+export async function linksFor(ctx: SubgraphContext, unifiedId: string): Promise<Link[]> {
+  return (await linksOf(ctx).load(unifiedId)).map(toLink);
+}
+
+/** Live links of one source type, as references ({ id }) the gateway resolves in the owning subgraph. */
+export async function linkedRefs(
+  ctx: SubgraphContext,
+  unifiedId: string,
+  system: LinkRow["system"],
+  entity: string,
+): Promise<Array<{ id: string }>> {
+  const seen = new Set<string>();
+  const refs: Array<{ id: string }> = [];
+  for (const link of await linksOf(ctx).load(unifiedId)) {
+    if (link.system !== system || link.entity !== entity || link.status === "deleted" || seen.has(link.source_id)) continue;
+    seen.add(link.source_id);
+    refs.push({ id: link.source_id });
+  }
+  return refs;
+}
+
+export async function firstLinkedRef(ctx: SubgraphContext, unifiedId: string, system: LinkRow["system"], entity: string) {
+  return (await linkedRefs(ctx, unifiedId, system, entity))[0] ?? null;
+}
+
+export async function openConflictsFor(ctx: SubgraphContext, unifiedId: string): Promise<Conflict[]> {
+  return (await conflictsOf(ctx, "open").load(unifiedId)).map(toConflict);
+}
+
+export async function quarantineFor(ctx: SubgraphContext, unifiedId: string): Promise<QuarantineEntry[]> {
+  return (await quarantineOf(ctx).load(unifiedId)).map(toQuarantineEntry);
+}

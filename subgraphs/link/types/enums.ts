@@ -1,0 +1,72 @@
+import "reflect-metadata";
+import { registerEnumType } from "type-graphql";
+
+export enum SyncState {
+  SYNCED = "synced",
+  PENDING = "pending",
+  CONFLICT = "conflict",
+  QUARANTINED = "quarantined",
+}
+registerEnumType(SyncState, {
+  name: "SyncState",
+  description: "Where a unified record stands: both sides agree, a change is on its way, a conflict was recorded, or a side is quarantined.",
+});
+
+export enum SourceSystem {
+  POWEROFFICE = "poweroffice",
+  CHARGEBEE = "chargebee",
+}
+registerEnumType(SourceSystem, { name: "SourceSystem", description: "PowerOffice Go or Chargebee." });
+
+export enum SyncMode {
+  INCREMENTAL = "incremental",
+  FULL = "full",
+  RECONCILE = "reconcile",
+  DRY_RUN = "dry-run",
+}
+registerEnumType(SyncMode, {
+  name: "SyncMode",
+  description: "INCREMENTAL: changes since the last run. FULL: every record. RECONCILE: compare both sides in full. DRY_RUN: plan only, write nothing.",
+});
+
+export enum SyncRunStatus {
+  QUEUED = "queued",
+  RUNNING = "running",
+  SUCCEEDED = "succeeded",
+  FAILED = "failed",
+  CANCELLED = "cancelled",
+}
+registerEnumType(SyncRunStatus, { name: "SyncRunStatus" });
+
+export enum ConflictStatus {
+  OPEN = "open",
+  RESOLVED = "resolved",
+}
+registerEnumType(ConflictStatus, { name: "ConflictStatus" });
+
+export enum QuarantineStatus {
+  OPEN = "open",
+  RELEASED = "released",
+  RESOLVED = "resolved",
+}
+registerEnumType(QuarantineStatus, {
+  name: "QuarantineStatus",
+  description: "OPEN: waiting for a fix. RELEASED: sent back to the sync (retryQuarantined or a new version). RESOLVED: synced since.",
+});
+
+export enum LinkStatus {
+  ACTIVE = "active",
+  PENDING = "pending",
+  CONFLICT = "conflict",
+  QUARANTINED = "quarantined",
+  DELETED = "deleted",
+}
+registerEnumType(LinkStatus, { name: "LinkStatus" });
+
+export enum UnifiedKind {
+  CUSTOMER = "customer",
+  ORDER = "order",
+  ITEM = "item",
+  BUSINESS_ENTITY = "business_entity",
+}
+registerEnumType(UnifiedKind, { name: "UnifiedKind" });

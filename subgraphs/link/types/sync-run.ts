@@ -1,0 +1,93 @@
+import "reflect-metadata";
+import { Field, Float, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { SyncMode, SyncRunStatus } from "./enums.js";
+
+@ObjectType({ description: "What a sync run has done so far (counts grow while it runs)." })
+export class SyncRunCounts {
+  @Field(() => Int, { description: "Source records looked at." }) seen!: number;
+  @Field(() => Int) created!: number;
+  @Field(() => Int) updated!: number;
+  @Field(() => Int) deleted!: number;
+  @Field(() => Int) unchanged!: number;
+  @Field(() => Int) conflicts!: number;
+  @Field(() => Int) quarantined!: number;
+  @Field(() => Int, { description: "Calls made to PowerOffice and Chargebee." }) apiCalls!: number;
+}
+
+@ObjectType({ description: "One sync run: queued by runSync/syncRecord or the schedule, processed by the workers." })
+export class SyncRun {
+  @Field(() => ID) id!: string;
+  @Field(() => String) requestedBy!: string;
+  @Field(() => [String], { description: "The flows it runs (F1–F9)." }) flows!: string[];
+  @Field(() => SyncMode) mode!: SyncMode;
+  @Field(() => SyncRunStatus) status!: SyncRunStatus;
+  @Field(() => String, { nullable: true, description: "queued, reading, planning, processing or finished." }) phase!: string | null;
+  @Field(() => SyncRunCounts) counts!: SyncRunCounts;
+  @Field(() => Int) batchesTotal!: number;
+  @Field(() => Int) batchesDone!: number;
+  @Field(() => Float, { nullable: true, description: "batchesDone / batchesTotal (0–1); null before the work is planned." }) progress!: number | null;
+  @Field(() => String, { nullable: true, description: "Why it failed, and what to do." }) error!: string | null;
+  @Field(() => GraphQLJSONObject, { description: "Phase, stages, read statistics, dry-run plan." }) detail!: Record<string, unknown>;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+}
+
+/** The columns of sync_runs. */
+export interface SyncRunDbRow {
+  id: string;
+  requested_by: string;
+  flows: string[];
+  mode: string;
+  status: string;
+  records_seen: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  conflicts: number;
+  quarantined: number;
+  api_calls: number;
+  batches_total: number;
+  batches_done: number;
+  detail: Record<string, unknown> | null;
+  error: string | null;
+  created_at: Date | string;
+  started_at: Date | string | null;
+  finished_at: Date | string | null;
+}
+
+const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
+
+export function toSyncRun(row: SyncRunDbRow): SyncRun {
+  const detail = row.detail ?? {};
+  const batchesTotal = Number(row.batches_total);
+  const batchesDone = Number(row.batches_done);
+  return {
+    id: row.id,
+    requestedBy: row.requested_by,
+    flows: row.flows,
+    mode: row.mode as SyncMode,
+    status: row.status as SyncRunStatus,
+    phase: typeof detail.phase === "string" ? detail.phase : null,
+    counts: {
+      seen: Number(row.records_seen),
+      created: Number(row.created),
+      updated: Number(row.updated),
+      deleted: Number(row.deleted),
+      unchanged: Number(row.unchanged),
+      conflicts: Number(row.conflicts),
+      quarantined: Number(row.quarantined),
+      apiCalls: Number(row.api_calls),
+    },
+    batchesTotal,
+    batchesDone,
+    progress: row.status === "succeeded" ? 1 : batchesTotal > 0 ? Math.min(1, batchesDone / batchesTotal) : null,
+    error: row.error,
+    detail,
+    createdAt: new Date(row.created_at),
+    startedAt: dateOrNull(row.started_at),
+    finishedAt: dateOrNull(row.finished_at),
+  };
+}
