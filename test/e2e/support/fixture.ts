@@ -189,16 +189,37 @@ export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promi
         status: "new",
         currency_code: "NOK",
         total,
-        order_line_items: lineItems.map((li) => ({ id: li.id, invoice_id: chargebeeInvoiceId(i), invoice_line_item_id: li.id, unit_price: li.unit_amount, description: li.description, amount: li.amount, tax: li.tax_amount, fulfillment_quantity: li.quantity, entity_type: li.entity_type, entity_id: li.entity_id, object: "order_line_item" })),
+        order_line_items: lineItems.map((li) => ({ id: li.id, invoice_id: chargebeeInvoiceId(i), invoice_line_item_id: li.id, unit_price: li.unit_amount, description: li.description, amount: li.amount, tax_amount: li.tax_amount, fulfillment_quantity: li.quantity, entity_type: li.entity_type, entity_id: li.entity_id, object: "order_line_item" })),
         created_at: unix(CHANGED_AT),
         updated_at: unix(CHANGED_AT),
         resource_version: 1,
         object: "order",
       },
     });
-    unified.push({ id: unifiedOrderId(i), kind: "order", agreed: JSON.stringify({ currencyCode: "NOK" }), name: `Sales order ${20000 + i}`, sync_state: "synced", last_synced_at: SYNCED_AT });
-    link(unifiedOrderId(i), "poweroffice", "SalesOrder", salesOrderId(i), "F8", { currencyCode: "NOK" });
-    link(unifiedOrderId(i), "chargebee", "order", chargebeeOrderId(i), "F8", { currencyCode: "NOK" });
+    // The values F8 agrees on: currency, the Chargebee customer (and contact), the date, the lines and their sums.
+    const agreedOrder = {
+      currencyCode: "NOK",
+      customerId: chargebeeCustomerId(i),
+      contactCustomerId: chargebeeCustomerId(i),
+      orderDate: "2026-11-18",
+      lines: lines.map((l) => ({
+        lineId: salesOrderLineId(i, l.line),
+        productId: productId(l.k),
+        itemPriceId: `${chargebeeItemId(l.k)}-NOK`,
+        description: l.product.name,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        discountAmount: 0,
+        amount: l.amount,
+        taxRate: 25,
+        taxAmount: l.taxAmount,
+      })),
+      amount: lines.reduce((s, l) => s + l.amount, 0),
+      taxAmount: lines.reduce((s, l) => s + l.taxAmount, 0),
+    };
+    unified.push({ id: unifiedOrderId(i), kind: "order", agreed: JSON.stringify(agreedOrder), name: `Sales order ${20000 + i}`, sync_state: "synced", last_synced_at: SYNCED_AT });
+    link(unifiedOrderId(i), "poweroffice", "SalesOrder", salesOrderId(i), "F8", agreedOrder);
+    link(unifiedOrderId(i), "chargebee", "order", chargebeeOrderId(i), "F8", agreedOrder);
   }
 
   await upsertRecords(knex, records);
