@@ -20,9 +20,16 @@ export class MicrosecondClock {
 }
 
 /** "2025-01-06T07:00:00.1234560Z": .NET's 7 fractional digits, the last always 0. */
+let cachedSecond = -1;
+let cachedSecondText = "";
+
 export function formatMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  const seconds = new Date(ms).toISOString().slice(0, 19);
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedSecondText = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const seconds = cachedSecondText;
   const fraction = String(micros % 1_000_000).padStart(6, "0");
   return `${seconds}.${fraction}0Z`;
 }

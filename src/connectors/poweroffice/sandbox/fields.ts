@@ -45,10 +45,17 @@ export function copyWritable(body: Dto, schemaName: string): Dto {
   return out;
 }
 
-/** Drops keys whose value is null or undefined (unset enums must be absent, see schema-validator.ts). */
+/**
+ * A copy without the keys whose value is null or undefined (unset enums must be absent, see schema-validator.ts).
+ * Copying instead of `delete` keeps V8's fast object layout, which matters at 100k records.
+ */
 export function withoutNulls(dto: Dto): Dto {
-  for (const [key, value] of Object.entries(dto)) if (value === null || value === undefined) delete dto[key];
-  return dto;
+  const out: Dto = {};
+  for (const key in dto) {
+    const value = dto[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 /** Case-insensitive query parameters. */

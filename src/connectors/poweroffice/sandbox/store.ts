@@ -622,8 +622,7 @@ export class PowerOfficeSandboxStore {
     // Seeded records are built valid (or deliberately invalid, see seed.ts); checking uniqueness per insert would
     // make seeding 100k records quadratic.
     if (!seed) this.validate(resource, dto, id, options);
-    withoutNulls(dto);
-    return this.collection(resource).insert(id, dto, at);
+    return this.collection(resource).insert(id, withoutNulls(dto), at);
   }
 
   private updateRecord(resource: SandboxResourceName, entry: Entry, next: Dto, options: WriteOptions): void {
@@ -631,8 +630,7 @@ export class PowerOfficeSandboxStore {
     const dto = { ...next };
     this.derive(resource, dto, at);
     this.validate(resource, dto, dto.Id as RecordId, options);
-    withoutNulls(dto);
-    this.collection(resource).replace(entry, dto, at);
+    this.collection(resource).replace(entry, withoutNulls(dto), at);
     if (resource === "ContactPersons" || resource === "Customers" || resource === "Employees" || resource === "Products") {
       this.refreshDependants(resource, dto.Id as number);
     }
@@ -796,7 +794,7 @@ export class PowerOfficeSandboxStore {
     return typeof order.CustomerId === "number" ? this.customers.get(order.CustomerId)?.dto : undefined;
   }
 
-  /** POST /SalesOrders/Complete: header and lines in one go. Returns the complete order. */
+  /** POST /SalesOrders/Complete: header and lines in one go. Returns the complete order (when seeding, its Id only). */
   createSalesOrder(post: Dto, options: WriteOptions, byIntegration: boolean, seed?: { at: number; id?: string }): Dto {
     const header = copyWritable(post, "SalesOrderDto");
     if (header.CustomerId === undefined && typeof post.CustomerNo === "number") {
@@ -819,12 +817,10 @@ export class PowerOfficeSandboxStore {
     if (!seed) this.validate("SalesOrders", header, id, options);
     const postLines = Array.isArray(post.SalesOrderLines) ? (post.SalesOrderLines as Dto[]) : [];
     const lines = postLines.map((line, index) => this.buildLine(id, line, index, customer));
-    withoutNulls(header);
-    const entry = this.salesOrders.insert(id, header, at);
+    this.applyTotals(header, lines);
+    this.salesOrders.insert(id, withoutNulls(header), at);
     this.lines.set(id, lines);
-    this.applyTotals(entry.dto, lines);
-    entry.json = undefined;
-    return structuredClone(this.salesOrderComplete(id));
+    return seed ? { Id: id } : structuredClone(this.salesOrderComplete(id));
   }
 
   private deriveOrder(header: Dto): void {
@@ -906,8 +902,7 @@ export class PowerOfficeSandboxStore {
         if (!refers) continue;
         const header = { ...order.dto };
         this.deriveOrder(header);
-        withoutNulls(header);
-        order.dto = header;
+        order.dto = withoutNulls(header);
         order.json = undefined;
       }
     }
