@@ -62,6 +62,8 @@ export interface AppConfig {
   poweroffice: PowerOfficeConfig;
   chargebee: ChargebeeConfig;
   sync: { pollIntervalSeconds: number; priority: SystemName; workerConcurrency: number; batchSize: number };
+  /** The job queue (pg-boss) that sync runs and their batches travel on. */
+  jobs: { heartbeatSeconds: number; superviseIntervalSeconds: number; schemaWaitSeconds: number };
   demo: { seed: number; size: "demo" | number };
 }
 
@@ -174,6 +176,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
+    },
+    jobs: {
+      heartbeatSeconds: reader.integer("JOB_HEARTBEAT_SECONDS", 30, { min: 10, max: 3600 }),
+      superviseIntervalSeconds: reader.integer("JOB_SUPERVISE_INTERVAL_SECONDS", 15, { min: 1, max: 3600 }),
+      schemaWaitSeconds: reader.integer("WORKER_SCHEMA_WAIT_SECONDS", 60, { min: 0, max: 3600 }),
     },
     demo: { seed: reader.integer("DEMO_SEED", 42), size: readDemoSize(reader) },
   };

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { PgBoss, fromKnex, type Db, type JobWithMetadata, type Queue, type SendOptions, type WorkOptions } from "pg-boss";
+import type { AppConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import type { Logger } from "../logging/logger.js";
 import { knexConnectionAdapter } from "./knex-connection-adapter.js";
@@ -72,6 +73,11 @@ export interface JobQueue {
   retryOrphanedJobs(): Promise<number>;
   /** Stops taking jobs, waits for the running ones (up to timeoutMs), then stops pg-boss. */
   stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** The queue settings of the configuration (JOB_* variables). */
+export function jobQueueSettings(config: AppConfig): Pick<JobQueueOptions, "heartbeatSeconds" | "superviseIntervalSeconds"> {
+  return { heartbeatSeconds: config.jobs.heartbeatSeconds, superviseIntervalSeconds: config.jobs.superviseIntervalSeconds };
 }
 
 const QUEUE_SETTINGS: Record<QueueName, Omit<Queue, "name">> = {

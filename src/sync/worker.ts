@@ -3,6 +3,7 @@ import type { Database } from "../db/database.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Logger } from "../logging/logger.js";
 import { requestSyncRun } from "./commands.js";
+import { planWork, processWork, readSources } from "./engine/index.js";
 import { handleBatchJob } from "./runs/batch-job.js";
 import { handleRunJob } from "./runs/run-job.js";
 import { failBatch } from "./runs/stages.js";
@@ -11,14 +12,16 @@ import type { BatchJobData, RunDeps, RunJobData, SyncClients, SyncEngine, SyncRu
 
 export const SCHEDULE_REQUESTER = "schedule";
 
+const defaultEngine: SyncEngine = { readSources, planWork, processWork };
+
 export interface SyncWorkerOptions {
   db: Database;
   queue: JobQueue;
   config: AppConfig;
   logger: Logger;
   clients: SyncClients;
-  /** The engine (H3's src/sync/engine by default; see default-engine.ts). */
-  engine: SyncEngine;
+  /** The engine: src/sync/engine by default (tests may pass their own). */
+  engine?: SyncEngine;
   /** Run the incremental poll every config.sync.pollIntervalSeconds (0 = off). Default true. */
   poll?: boolean;
   /** Batch jobs run at once in this process. Default config.sync.workerConcurrency. */
@@ -38,7 +41,8 @@ export interface SyncWorker {
  * Any number of workers, in any number of processes on the same PostgreSQL, share the work.
  */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
-  const { db, queue, config, logger, clients, engine } = options;
+  const { db, queue, config, logger, clients } = options;
+  const engine = options.engine ?? defaultEngine;
   const deps: RunDeps = { knex: db.knex, queue, logger, engine, clients, settings: config.sync };
   const commandDeps = { knex: db.knex, queue, logger };
   const concurrency = options.concurrency ?? config.sync.workerConcurrency;

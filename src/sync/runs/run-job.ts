@@ -33,9 +33,10 @@ export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retr
   try {
     const readStarted = Date.now();
     log.info({ flows: run.flows }, "sync run: reading sources");
-    const { changed } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
+    const { changed, incomplete } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
     await progress.close();
-    const readDetail = { counts: { ...progress.total }, changed, durationMs: Date.now() - readStarted };
+    const readDetail = { counts: { ...progress.total }, changed, durationMs: Date.now() - readStarted, ...(incomplete?.length ? { incomplete } : {}) };
+    if (incomplete?.length) log.warn({ incomplete }, `could not read everything: ${incomplete.join(", ")} (tried again next run)`);
     await updateRun(knex, runId, { detail: { phase: "planning", read: readDetail } });
 
     const planStarted = Date.now();

@@ -20,9 +20,9 @@ export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancell
 
 /** The engine's entry points a run calls (H3's src/sync/engine; tests may pass their own). */
 export interface SyncEngine {
-  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number }>;
+  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number; incomplete?: string[] }>;
   planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]>;
-  processWork(ctx: SyncContext, items: WorkItem[]): Promise<void>;
+  processWork(ctx: SyncContext, items: WorkItem[]): Promise<unknown>;
 }
 
 export interface SyncClients {
@@ -60,7 +60,7 @@ export interface RunDetail {
   stage?: number;
   stages?: StageSummary[];
   /** What reading the sources counted (API calls, records seen) and how long it took. */
-  read?: { counts: Partial<RunCounts>; changed: number; durationMs: number };
+  read?: { counts: Partial<RunCounts>; changed: number; durationMs: number; incomplete?: string[] };
   planningMs?: number;
   /** requestRecordSync: the record this run is about. */
   record?: RecordTarget;
