@@ -1,12 +1,10 @@
-import { itemPriceIdFor } from "../../connectors/chargebee/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
 import { QuarantineError } from "../errors.js";
 import type { FieldValue, FlowDefinition, MappedValues, ReferenceSpec } from "../engine/flow-definition.js";
 import { createChargebeeOrder, ensureChargebeeItemPrice, type OrderLineWrite } from "../writers/chargebee.js";
 import { cleanText } from "./fields.js";
 import { KNOWN_CURRENCIES, roundHalfUp } from "./money.js";
-import { PRODUCT_PRICE_CURRENCY } from "./f7-products.js";
-import { isProductLine, lineProblem, lineProductId, lineValues } from "./f9-sales-order-lines.js";
+import { isProductLine, lineProblem, lineProductId, lineValues, taxProfileId } from "./f9-sales-order-lines.js";
 
 /** Chargebee order ids take at most 40 characters: "po-so-" and the UUID without its dashes (38). */
 export function chargebeeOrderId(salesOrderId: string): string {
@@ -31,8 +29,9 @@ function label(record: DatasetRecord): string {
 /**
  * F8: a PowerOffice sales order → a Chargebee invoice carrying its lines (F9) and the order for that invoice
  * (po-so-<uuid>). The customer is the Chargebee customer linked to CustomerId (F3/F4; the order waits until it is
- * synced), the reference contact person's customer is kept as the contact, and the invoice is written in the
- * business entity linked to the order's department (F6) or else to its customer (F5). PowerOffice → Chargebee only.
+ * synced), the reference contact person's customer is kept as the contact. The invoice and order belong to the
+ * customer's business entity (Chargebee scopes them by their customer), so no business entity header is sent.
+ * PowerOffice → Chargebee only.
  */
 export const F8: FlowDefinition = {
   id: "F8",
@@ -58,13 +57,6 @@ export const F8: FlowDefinition = {
         required: true,
         waitingFor: `its customer ${String(customerId)} (F3/F4)`,
       });
-      references.push({
-        role: "customerBusinessEntity",
-        poweroffice: { entity: "Customer", sourceId: String(customerId) },
-        chargebeeEntity: "business_entity",
-        required: false,
-        waitingFor: "",
-      });
     }
     const contactId = record.data.CustomerReferenceContactPersonId;
     if (contactId !== null && contactId !== undefined) {
@@ -74,16 +66,6 @@ export const F8: FlowDefinition = {
         chargebeeEntity: "customer",
         required: false,
         waitingFor: `its reference contact person ${String(contactId)} (F1)`,
-      });
-    }
-    const departmentId = record.data.DepartmentId;
-    if (departmentId !== null && departmentId !== undefined) {
-      references.push({
-        role: "businessEntity",
-        poweroffice: { entity: "Department", sourceId: String(departmentId) },
-        chargebeeEntity: "business_entity",
-        required: false,
-        waitingFor: "",
       });
     }
     for (const line of productLines(children)) {
@@ -145,25 +127,29 @@ export const F8: FlowDefinition = {
   writers: {
     createInChargebee: async (ctx, input) => {
       const values = input.values;
+      const related = input.related;
       const currencyCode = String(values.currencyCode);
       const lines = values.lines as MappedValues[];
       let apiCalls = 0;
       const extraRecords = [];
-      // Items get a NOK price with F7; other currencies get theirs the first time an order needs it.
-      if (currencyCode !== PRODUCT_PRICE_CURRENCY) {
-        const itemIds = [...new Set(lines.map((line) => String(line.itemPriceId).slice(0, -(currencyCode.length + 1))))];
-        const known = new Set(
-          (await ctx.knex("dataset_records")
-            .where({ system: "chargebee", entity: "item_price", deleted: false })
-            .whereIn("source_id", itemIds.map((id) => itemPriceIdFor(id, currencyCode)))
-            .pluck("source_id")) as string[],
-        );
-        for (const itemId of itemIds) {
-          if (known.has(itemPriceIdFor(itemId, currencyCode))) continue;
-          const price = await ensureChargebeeItemPrice(ctx, { itemId, currencyCode, unitPrice: 0, name: itemId });
-          apiCalls += price.apiCalls;
-          extraRecords.push(...price.records);
-        }
+      // Items get a plain NOK price with F7; prices with a tax profile, or in other currencies, are made the first
+      // time an order needs them (deterministic ids, so a retry finds them).
+      const wanted = new Map<string, { itemId: string; taxRate: number }>();
+      for (const line of lines) {
+        const itemId = related.references.get(`product:${String(line.productId)}`);
+        if (itemId) wanted.set(String(line.itemPriceId), { itemId, taxRate: Number(line.taxRate) });
+      }
+      const known = new Set(
+        (await ctx.knex("dataset_records")
+          .where({ system: "chargebee", entity: "item_price", deleted: false })
+          .whereIn("source_id", [...wanted.keys()])
+          .pluck("source_id")) as string[],
+      );
+      for (const [priceId, { itemId, taxRate }] of wanted) {
+        if (known.has(priceId)) continue;
+        const price = await ensureChargebeeItemPrice(ctx, { id: priceId, itemId, currencyCode, unitPrice: 0, name: itemId, taxProfileId: taxProfileId(taxRate) });
+        apiCalls += price.apiCalls;
+        extraRecords.push(...price.records);
       }
       const writes: OrderLineWrite[] = lines.map((line) => {
         const quantity = Number(line.quantity);

@@ -7,6 +7,25 @@ import { lineMoney } from "./money.js";
 /** Chargebee invoice line descriptions take at most 250 characters. */
 const MAX_DESCRIPTION = 250;
 
+/** VAT rate as the percentage in a tax profile id: 0.25 → "25", 0.125 → "12.5". */
+export function vatPercent(taxRate: number): string {
+  return String(Number((taxRate * 100).toFixed(4)));
+}
+
+/**
+ * The item price a line is invoiced at. Chargebee takes the tax from the item price's tax profile, so a line with
+ * VAT points at the item's price in that currency with the tax profile "vat-<percent>" (po-product-7-NOK-VAT25);
+ * a line without VAT at the plain price (po-product-7-NOK). The tax profiles must exist on the Chargebee site.
+ */
+export function taxedItemPriceId(itemId: string, currencyCode: string, taxRate: number): string {
+  const base = itemPriceIdFor(itemId, currencyCode);
+  return taxRate > 0 ? `${base}-VAT${vatPercent(taxRate).replace(".", "_")}` : base;
+}
+
+export function taxProfileId(taxRate: number): string | undefined {
+  return taxRate > 0 ? `vat-${vatPercent(taxRate)}` : undefined;
+}
+
 /** Text, summary and other lines without a product carry no amount and are not sent to Chargebee. */
 export function isProductLine(line: DatasetRecord): boolean {
   const type = line.data.LineType;
@@ -33,7 +52,7 @@ export function lineValues(line: DatasetRecord, currencyCode: string, itemId: st
   const values: Record<string, FieldValue> = {
     lineId: line.sourceId,
     productId: lineProductId(line),
-    itemPriceId: itemId ? itemPriceIdFor(itemId, currencyCode) : null,
+    itemPriceId: itemId ? taxedItemPriceId(itemId, currencyCode, money.taxRate) : null,
     description: cleanText(line.data.Description),
     quantity: money.quantity,
     unitPrice: money.unitPrice,

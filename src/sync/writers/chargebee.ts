@@ -106,14 +106,21 @@ export async function archiveChargebeeItem(ctx: SyncContext, id: string): Promis
   return { records: [chargebeeRecordFrom("item", asRecord(item))], id, apiCalls: 1 };
 }
 
-/** An item price in another currency, made when an order needs it. */
+/** An item price for invoice lines (another currency, or a tax profile), made when an order needs it. */
 export async function ensureChargebeeItemPrice(
   ctx: SyncContext,
-  input: { itemId: string; currencyCode: string; unitPrice: number; name: string },
+  input: { id?: string; itemId: string; currencyCode: string; unitPrice: number; name: string; taxProfileId?: string },
 ): Promise<{ id: string; records: SourceRecordInput[]; apiCalls: number }> {
-  const id = itemPriceIdFor(input.itemId, input.currencyCode);
+  const id = input.id ?? itemPriceIdFor(input.itemId, input.currencyCode);
   const result = await ctx.chargebee.createItemPrice(
-    { itemId: input.itemId, currencyCode: input.currencyCode, price: input.unitPrice, name: `${input.name} (${input.currencyCode})`.slice(0, 100) },
+    {
+      id,
+      itemId: input.itemId,
+      currencyCode: input.currencyCode,
+      price: input.unitPrice,
+      name: `${input.name} (${input.currencyCode}${input.taxProfileId ? `, ${input.taxProfileId}` : ""})`.slice(0, 100),
+      taxProfileId: input.taxProfileId,
+    },
     { idempotencyKey: `create-item-price-${id}` },
   );
   return { id, records: [chargebeeRecordFrom("item_price", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 };
