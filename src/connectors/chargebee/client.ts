@@ -524,7 +524,8 @@ export class ChargebeeClient {
   }
 
   async updateOrder(id: string, input: Order.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Order> {
-    return (await this.request("order.update", (headers) => this.sdk.order.update(id, input, headers), options)).order;
+    const params = (input.order_line_items ? { ...input, order_line_items: toColumns(input.order_line_items) } : input) as Order.UpdateInputParam;
+    return (await this.request("order.update", (headers) => this.sdk.order.update(id, params, headers), options)).order;
   }
 
   async listOrders(params: Order.ListInputParam = {}): Promise<{ orders: Order[]; nextOffset?: string }> {
@@ -576,6 +577,21 @@ export class ChargebeeClient {
     }
     return entities;
   }
+}
+
+/**
+ * `[{id:"a",status:"x"},{id:"b"}]` → `{id:["a","b"],status:["x",undefined]}`: the SDK's Zod schemas describe arrays of
+ * objects column-wise; the form encoding (`order_line_items[id][0]=a`) is the same either way.
+ */
+export function toColumns<T extends object>(rows: readonly T[]): Record<string, unknown[]> {
+  const columns: Record<string, unknown[]> = {};
+  rows.forEach((row, index) => {
+    for (const [key, value] of Object.entries(row)) {
+      columns[key] ??= [];
+      columns[key]![index] = value;
+    }
+  });
+  return columns;
 }
 
 function clampLimit(limit: number | undefined): number {

@@ -107,12 +107,18 @@ export function coerce(value: FormValue, schema: ZodLike, param: string): unknow
   }
 }
 
-/** Coerces and validates a whole body; throws CoercionError naming the first bad parameter in bracket notation. */
+/**
+ * Coerces and validates a whole body; throws CoercionError naming the first bad parameter in bracket notation.
+ * Attributes sent empty come back as null ("clear it").
+ */
 export function parseBody(body: Record<string, FormValue>, schema: ZodLike): Record<string, unknown> {
   const shape = schema.shape ?? schema._zod.def.shape ?? {};
   const coerced: Record<string, unknown> = {};
+  const cleared: string[] = [];
   for (const [key, value] of Object.entries(body)) {
-    coerced[key] = shape[key] ? coerce(value, shape[key]!, key) : value;
+    // An empty top-level value clears the attribute (the SDK sends `email=` for ""), so it is not validated.
+    if (value === "") cleared.push(key);
+    else coerced[key] = shape[key] ? coerce(value, shape[key]!, key) : value;
   }
   const result = schema.safeParse(coerced);
   if (!result.success) {
@@ -121,5 +127,7 @@ export function parseBody(body: Record<string, FormValue>, schema: ZodLike): Rec
     const param = head === undefined ? "" : head + rest.map((part) => `[${part}]`).join("");
     throw new CoercionError(param, `${param ? `${param}: ` : ""}${issue.message}`);
   }
-  return result.data as Record<string, unknown>;
+  const data = result.data as Record<string, unknown>;
+  for (const key of cleared) data[key] = null;
+  return data;
 }

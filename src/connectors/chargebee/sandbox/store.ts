@@ -156,6 +156,7 @@ export class ChargebeeSandboxStore {
   }
 
   private create(resource: SandboxResource, record: SandboxRecord, ctx: WriteContext, related: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+    for (const [key, value] of Object.entries(record)) if (value === null || value === undefined) delete record[key];
     const version = this.nextVersion();
     record.resource_version = version;
     record.updated_at = Math.floor(version / 1000);
@@ -177,7 +178,8 @@ export class ChargebeeSandboxStore {
   ): Record<string, unknown> {
     for (const [key, value] of Object.entries(change)) {
       if (value === undefined) continue;
-      record[key] = value;
+      if (value === null) delete record[key];
+      else record[key] = value;
     }
     const version = this.nextVersion();
     record.resource_version = version;
