@@ -1,26 +1,147 @@
+import { randomBytes } from "node:crypto";
 import type { AppConfig } from "../config/config.js";
 import type { Logger } from "../logging/logger.js";
 import { openDatabase } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
+import { startPowerOfficeSandbox } from "../connectors/poweroffice/sandbox/index.js";
+import { startChargebeeSandbox } from "../connectors/chargebee/sandbox/index.js";
+import { createChargebeeWebhookHandler } from "../connectors/chargebee/index.js";
+import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
+import { createSyncClients, describeApis } from "../sync/clients.js";
+import { startSyncWorker, type SyncWorker } from "../sync/worker.js";
+import { requestSyncRun } from "../sync/commands.js";
+import { buildSubgraphs, type SubgraphDeps } from "../../subgraphs/index.js";
+import { startSubgraphServer } from "../../subgraphs/server.js";
+import { startGateway, subgraphSecretFor, type ExtraRoute } from "../../gateway/index.js";
+import { printStartBanner } from "./start-banner.js";
 
 export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts every part in one process: the database (migrated first), then the rest. Stops them in reverse order. */
+const WEBHOOK_PATH = "/webhooks/chargebee";
+const WEBHOOK_SYNC_DELAY_MS = 2_000;
+
+/**
+ * Starts every part in one process, in the order they depend on each other: the database (migrated first), the
+ * sandboxes (when no real API is configured), the job queue and a sync worker, the three subgraphs, the gateway,
+ * and a first sync. Stops them in reverse order.
+ */
 export async function startApp(config: AppConfig, logger: Logger): Promise<RunningApp> {
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
-    for (const stopPart of stops.reverse()) await stopPart();
+    for (const stopPart of stops.reverse()) await stopPart().catch((error: unknown) => logger.error({ err: error }, "error while stopping"));
   };
   try {
     const db = await openDatabase(config.database);
     stops.push(() => db.close());
     const { applied } = await migrateLatest(db.knex);
-    logger.info({ applied: applied.length }, `database ready: ${db.location}`);
+    logger.info({ migrationsApplied: applied.length }, `database ready: ${db.location}`);
+
+    const webhookAuth = webhookCredentials(config);
+    const sandboxes: string[] = [];
+    if (config.poweroffice.mode === "sandbox") {
+      const sandbox = await startPowerOfficeSandbox({
+        port: config.poweroffice.sandboxPort,
+        seed: config.demo.seed,
+        size: config.demo.size,
+        logger: logger.child({ component: "poweroffice-sandbox" }),
+      });
+      stops.push(() => sandbox.close());
+      sandboxes.push(`PowerOffice Go sandbox  ${sandbox.apiBaseUrl}  (admin ${sandbox.adminUrl})`);
+    }
+    if (config.chargebee.mode === "sandbox") {
+      const sandbox = await startChargebeeSandbox({
+        port: config.chargebee.sandboxPort,
+        seed: config.demo.seed,
+        size: config.demo.size,
+        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${WEBHOOK_PATH}`, ...webhookAuth } : undefined,
+        logger: logger.child({ component: "chargebee-sandbox" }),
+      });
+      stops.push(() => sandbox.close());
+      sandboxes.push(`Chargebee sandbox       ${sandbox.url}  (admin ${sandbox.adminUrl})`);
+    }
+    const apis = describeApis(config);
+    logger.info(`PowerOffice: ${apis.poweroffice}; Chargebee: ${apis.chargebee}`);
+
+    const queue = await startJobQueue({ db, logger: logger.child({ component: "queue" }), ...jobQueueSettings(config) });
+    stops.push(() => queue.stop({ timeoutMs: 10_000 }));
+    const worker: SyncWorker = await startSyncWorker({
+      db,
+      queue,
+      config,
+      logger: logger.child({ component: "worker" }),
+      clients: createSyncClients(config, { logger }),
+    });
+    stops.push(() => worker.stop());
+    const commandDeps = { knex: db.knex, queue, logger: logger.child({ component: "sync" }) };
+
+    const secret = subgraphSecretFor(config);
+    const deps: SubgraphDeps = { knex: db.knex, logger: logger.child({ component: "subgraph" }), commands: commandDeps };
+    const subgraphs = [];
+    for (const definition of await buildSubgraphs(deps)) {
+      const server = await startSubgraphServer(definition, { host: config.subgraphs.host, port: 0, secret, deps });
+      stops.push(() => server.close());
+      subgraphs.push({ name: definition.name, url: server.url, sdl: definition.sdl });
+    }
+
+    const extraRoutes: ExtraRoute[] = [];
+    if (webhookAuth) {
+      let pending: NodeJS.Timeout | undefined;
+      const handler = createChargebeeWebhookHandler({
+        knex: db.knex,
+        ...webhookAuth,
+        logger: logger.child({ component: "chargebee-webhook" }),
+        // A webhook brings a Chargebee change into the datasets at once; the sync that carries it to PowerOffice
+        // follows shortly after, once for a burst of events.
+        onChanges: (result) => {
+          if (result.changed.length === 0 || pending) return;
+          pending = setTimeout(() => {
+            pending = undefined;
+            void worker.pollNow().catch((error: unknown) => logger.warn({ err: error }, "sync after a webhook could not be queued"));
+          }, WEBHOOK_SYNC_DELAY_MS);
+          pending.unref();
+        },
+      });
+      extraRoutes.push({ path: WEBHOOK_PATH, method: "POST", nodeHandler: handler });
+    }
+    const gateway = await startGateway({
+      config,
+      subgraphs,
+      knex: db.knex,
+      logger: logger.child({ component: "gateway" }),
+      extraRoutes,
+      subgraphSecret: secret,
+    });
+    stops.push(() => gateway.close());
+
+    const firstRun = await requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "startup" });
+    printStartBanner({
+      config,
+      databaseLocation: db.location,
+      gatewayUrl: gateway.url,
+      ideUrl: gateway.ideUrl,
+      sandboxes,
+      firstRunId: firstRun.id,
+      webhookUrl: webhookAuth ? `${gateway.url}${WEBHOOK_PATH}` : undefined,
+    });
     return { stop };
   } catch (error) {
-    await stop().catch(() => {});
+    await stop();
     throw error;
   }
+}
+
+/** The webhook receiver's Basic auth: configured, or (sandbox only) a random pair shared with the sandbox. */
+function webhookCredentials(config: AppConfig): { username: string; password: string } | undefined {
+  if (config.chargebee.webhookUsername && config.chargebee.webhookPassword) {
+    return { username: config.chargebee.webhookUsername, password: config.chargebee.webhookPassword };
+  }
+  if (config.chargebee.mode === "sandbox") return { username: "chargebee-sandbox", password: randomBytes(18).toString("hex") };
+  return undefined;
+}
+
+/** An address this machine can reach the gateway on, when it listens on every interface. */
+function reachableHost(host: string): string {
+  return host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 }

@@ -1,0 +1,38 @@
+import type { AppConfig } from "../config/config.js";
+
+export interface StartBannerFacts {
+  config: AppConfig;
+  databaseLocation: string;
+  gatewayUrl: string;
+  ideUrl: string;
+  sandboxes: string[];
+  firstRunId: string;
+  webhookUrl?: string;
+}
+
+/** What `npm start` started and where, printed once everything answers. Printed plainly, for people. */
+export function printStartBanner(facts: StartBannerFacts): void {
+  const { config } = facts;
+  const open = config.gateway.apiKeys.length === 0;
+  const lines = [
+    "",
+    "PowerOffice Go ⇄ Chargebee gateway is running",
+    "",
+    `  GraphQL IDE             ${facts.ideUrl}   (open it in a browser)`,
+    `  GraphQL endpoint        ${facts.gatewayUrl}/graphql`,
+    `  Health / readiness      ${facts.gatewayUrl}/healthz   ${facts.gatewayUrl}/readyz`,
+    `  Metrics                 ${facts.gatewayUrl}/metrics`,
+    ...(facts.webhookUrl ? [`  Chargebee webhooks      ${facts.webhookUrl}`] : []),
+    `  Database                ${facts.databaseLocation}`,
+    ...facts.sandboxes.map((line) => `  ${line}`),
+    `  Sync                    first run ${facts.firstRunId} queued; incremental sync every ${config.sync.pollIntervalSeconds || "—"} s`,
+    "",
+    open
+      ? "  Local development mode: queries need no API key on this loopback address. Mutations (runSync, link, …) need an\n" +
+        "  integrator key: start with API_KEYS=me:integrator:$(openssl rand -hex 24) and send it as the x-api-key header."
+      : "  Send your API key as the x-api-key header (readers may query; integrators may also run mutations).",
+    "  Stop with Ctrl+C.",
+    "",
+  ];
+  console.log(lines.join("\n"));
+}
