@@ -450,7 +450,7 @@ export class PowerOfficeClient {
       }
       throw new PowerOfficeApiError({
         status,
-        title: problem.title ?? response.statusText ?? `HTTP ${status}`,
+        title: problem.title || response.statusText || `HTTP ${status}`,
         detail: problem.detail ?? "",
         type: problem.type,
         instance: problem.instance,

@@ -5,25 +5,22 @@
 import { loadConfig } from "../../../config/config.js";
 import { ConfigError } from "../../../config/env-parsers.js";
 import { createLogger } from "../../../logging/logger.js";
-import { startPowerOfficeSandbox } from "./index.js";
+import { startConfiguredPowerOfficeSandbox, type PowerOfficeSandbox } from "./index.js";
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: "poweroffice-sandbox" });
   const port = config.poweroffice.sandboxPort;
-  const sandbox = await startPowerOfficeSandbox({
-    port,
-    host: "127.0.0.1",
-    seed: config.demo.seed,
-    size: config.demo.size,
-    requestsPerSecond: config.poweroffice.sandboxRequestsPerSecond ?? 10,
-    logger,
-  }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "EADDRINUSE") {
+  // Standalone, the sandbox runs even when real keys are configured (it never reads them).
+  let sandbox: PowerOfficeSandbox;
+  try {
+    sandbox = (await startConfiguredPowerOfficeSandbox({ ...config, poweroffice: { ...config.poweroffice, mode: "sandbox" } }, logger))!;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`Port ${port} is already in use. Stop what runs there, or set POWEROFFICE_SANDBOX_PORT to a free port.`);
     }
     throw error;
-  });
+  }
   const counts = sandbox.store.counts();
   const lines = [
     "PowerOffice Go sandbox is running.",

@@ -198,6 +198,26 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
   };
 }
 
+/**
+ * Starts the sandbox the way the app configuration describes it (port, seed, size, rate limit), or returns
+ * undefined when PowerOffice is configured for the real API. The client built from the same configuration
+ * (createPowerOfficeClient(config.poweroffice)) then talks to it with the demo keys.
+ */
+export async function startConfiguredPowerOfficeSandbox(
+  config: { poweroffice: PowerOfficeConfig; demo: { seed: number; size: SandboxSize } },
+  logger?: Logger,
+): Promise<PowerOfficeSandbox | undefined> {
+  if (config.poweroffice.mode !== "sandbox") return undefined;
+  return startPowerOfficeSandbox({
+    port: config.poweroffice.sandboxPort,
+    host: "127.0.0.1",
+    seed: config.demo.seed,
+    size: config.demo.size,
+    requestsPerSecond: config.poweroffice.sandboxRequestsPerSecond ?? 10,
+    logger,
+  });
+}
+
 /** A PowerOffice configuration pointing the client at a running sandbox. */
 export function sandboxPowerOfficeConfig(sandbox: PowerOfficeSandbox, overrides: Partial<PowerOfficeConfig> = {}): PowerOfficeConfig {
   return sandbox.config(overrides);
