@@ -45,6 +45,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
         port: config.poweroffice.sandboxPort,
         seed: config.demo.seed,
         size: config.demo.size,
+        requestsPerSecond: config.poweroffice.sandboxRequestsPerSecond,
         logger: logger.child({ component: "poweroffice-sandbox" }),
       });
       stops.push(() => sandbox.close());
