@@ -43,11 +43,14 @@ function productOf(k: number) {
 const unix = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export interface FixtureSize {
+  /** Customers 1..customers (or startAt..customers). */
   customers: number;
+  /** To grow an existing fixture: the first customer to add (the products exist already when above 1). */
+  startAt?: number;
 }
 
-/** Writes the fixture in a few multi-row statements; safe to call once per database. */
-export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promise<void> {
+/** Writes the fixture in a few multi-row statements. */
+export async function seedFixture(knex: Knex, { customers, startAt = 1 }: FixtureSize): Promise<void> {
   const records: SourceRecordInput[] = [];
   const unified: Array<Record<string, unknown>> = [];
   const links: Array<Record<string, unknown>> = [];
@@ -64,7 +67,7 @@ export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promi
       status: "active",
     });
 
-  for (let k = 1; k <= PRODUCT_COUNT; k++) {
+  for (let k = 1; startAt === 1 && k <= PRODUCT_COUNT; k++) {
     const product = productOf(k);
     records.push({
       system: "poweroffice",
@@ -72,7 +75,7 @@ export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promi
       sourceId: productId(k),
       name: product.name,
       sourceChangedAt: CHANGED_AT,
-      data: { Id: Number(productId(k)), Code: `P${k}`, Name: product.name, SalesPrice: product.unitPrice, IsActive: true, LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
+      data: { Id: Number(productId(k)), Code: `P${k}`, Name: product.name, UnitPrice: product.unitPrice, IsArchived: false, LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
     });
     records.push({
       system: "chargebee",
@@ -87,7 +90,7 @@ export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promi
     link(unifiedItemId(k), "chargebee", "item", chargebeeItemId(k), "F7", { name: product.name });
   }
 
-  for (let i = 1; i <= customers; i++) {
+  for (let i = startAt; i <= customers; i++) {
     const person = personOf(i);
     const contactPersonId = String(1000 + i);
     const customerId = String(5000 + i);
@@ -220,6 +223,7 @@ export async function seedFixture(knex: Knex, { customers }: FixtureSize): Promi
     unified.push({ id: unifiedOrderId(i), kind: "order", agreed: JSON.stringify(agreedOrder), name: `Sales order ${20000 + i}`, sync_state: "synced", last_synced_at: SYNCED_AT });
     link(unifiedOrderId(i), "poweroffice", "SalesOrder", salesOrderId(i), "F8", agreedOrder);
     link(unifiedOrderId(i), "chargebee", "order", chargebeeOrderId(i), "F8", agreedOrder);
+    link(unifiedOrderId(i), "chargebee", "invoice", chargebeeInvoiceId(i), "F8", agreedOrder);
   }
 
   await upsertRecords(knex, records);
