@@ -1,6 +1,6 @@
 import type { SubgraphContext } from "../shared/context.js";
 import { clientError, forbidden } from "../shared/errors.js";
-import { loadSyncCommands, type SyncCommandDeps, type SyncCommands } from "./sync-commands.js";
+import { applicationSyncCommands, type SyncCommandDeps, type SyncCommands } from "./sync-commands.js";
 
 /** Roles the gateway forwards that may change things (x-caller-role). */
 const WRITER_ROLES = new Set(["integrator", "admin"]);
@@ -14,14 +14,8 @@ export function assertMayWrite(ctx: SubgraphContext): void {
 }
 
 /** One sync command: the injected one (tests) or the application's. */
-export async function command<K extends keyof SyncCommands>(ctx: SubgraphContext, name: K): Promise<SyncCommands[K]> {
-  const injected = ctx.deps.syncCommands?.[name];
-  if (injected) return injected as SyncCommands[K];
-  const loaded = (await loadSyncCommands(ctx.logger))[name];
-  if (!loaded) {
-    throw clientError("UNAVAILABLE", `The sync command ${name} is not available in this build of the service; the operators need to update it.`);
-  }
-  return loaded;
+export function command<K extends keyof SyncCommands>(ctx: SubgraphContext, name: K): SyncCommands[K] {
+  return (ctx.deps.syncCommands?.[name] ?? applicationSyncCommands[name]) as SyncCommands[K];
 }
 
 /** The job queue is needed to start runs; without it (a subgraph process with no queue) runs cannot be requested. */

@@ -36,6 +36,7 @@ function fakeCommands(calls: Array<{ name: string; input: unknown }>): Partial<S
       calls.push({ name: "linkRecords", input });
       const unified = await knex("links").where({ system: "chargebee", entity: "customer", source_id: input.chargebeeId }).first("unified_id");
       await knex("links").insert({ unified_id: unified.unified_id, system: "poweroffice", entity: "Employee", source_id: input.powerofficeId, flow: input.flow });
+      return { unifiedId: unified.unified_id };
     },
     async unlinkRecord(knex, input) {
       calls.push({ name: "unlinkRecord", input });
@@ -95,7 +96,7 @@ describe("link subgraph", () => {
 
   before(async () => {
     subgraph = await startSubgraphUnderTest("link", { secret: SECRET, deps: { syncCommands: fakeCommands(calls) } });
-    subgraph.deps.commands = { knex: subgraph.db.knex, logger: subgraph.deps.logger, queue: {} };
+    subgraph.deps.commands = { knex: subgraph.db.knex, logger: subgraph.deps.logger, queue: {} as never };
     seeded = await seed(subgraph.db.knex);
   });
   after(async () => subgraph.close());

@@ -1,23 +1,18 @@
 import type { Knex } from "knex";
-import type { Logger } from "../../src/logging/logger.js";
+import { requestRecordSync, requestSyncRun, type SyncCommandDeps } from "../../src/sync/commands.js";
+import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/links/commands.js";
+import type { FlowId } from "../../src/sync/engine/types.js";
 
-/**
- * What the link subgraph needs to start sync work. The same shape as `SyncCommandDeps` of src/sync/commands.ts
- * (owner H4); the queue is only handed through to the commands.
- */
-export interface SyncCommandDeps {
-  knex: Knex;
-  queue: unknown;
-  logger: Logger;
-}
+export type { SyncCommandDeps };
 
 export interface SyncRunRef {
   id: string;
 }
 
 /**
- * The sync commands the mutations call (src/sync/commands.ts, owner H4, which re-exports H3's link commands). This
- * thin interface keeps the subgraph independent of their internals; tests can pass their own.
+ * The sync commands the mutations call: src/sync/commands.ts (owner H4) for runs and src/sync/links/commands.ts
+ * (owner H3) for the link table. This thin interface keeps the resolvers independent of their internals, and lets
+ * tests pass their own.
  */
 export interface SyncCommands {
   requestSyncRun(deps: SyncCommandDeps, input: { flows?: readonly string[]; mode: string; requestedBy: string }): Promise<SyncRunRef>;
@@ -25,7 +20,7 @@ export interface SyncCommands {
     deps: SyncCommandDeps,
     input: { system: string; entity: string; sourceId: string; requestedBy: string },
   ): Promise<SyncRunRef>;
-  linkRecords(knex: Knex, input: LinkCommandInput): Promise<unknown>;
+  linkRecords(knex: Knex, input: LinkCommandInput): Promise<{ unifiedId: string }>;
   unlinkRecord(knex: Knex, input: UnlinkCommandInput): Promise<unknown>;
   resolveConflict(knex: Knex, input: ResolveConflictCommandInput): Promise<unknown>;
   retryQuarantined(knex: Knex, input: RetryQuarantinedCommandInput): Promise<unknown>;
@@ -58,25 +53,12 @@ export interface RetryQuarantinedCommandInput {
   requestedBy: string;
 }
 
-let loaded: Promise<Partial<SyncCommands>> | undefined;
-
-/**
- * The application's sync commands, loaded on first use. Loaded lazily (and by a computed specifier) so the subgraph
- * builds and serves queries even where the sync module is absent; a mutation then answers UNAVAILABLE.
- */
-export function loadSyncCommands(logger: Logger): Promise<Partial<SyncCommands>> {
-  loaded ??= import(new URL("../../src/sync/commands.js", import.meta.url).href).then(
-    (module: Record<string, unknown>) => {
-      const commands: Partial<SyncCommands> = {};
-      for (const name of ["requestSyncRun", "requestRecordSync", "linkRecords", "unlinkRecord", "resolveConflict", "retryQuarantined"] as const) {
-        if (typeof module[name] === "function") (commands as Record<string, unknown>)[name] = module[name];
-      }
-      return commands;
-    },
-    (error: unknown) => {
-      logger.error({ err: error }, "could not load src/sync/commands.js: the sync mutations answer UNAVAILABLE");
-      return {};
-    },
-  );
-  return loaded;
-}
+/** The application's commands (they throw SyncCommandError with a code for bad input; the error formatter keeps it). */
+export const applicationSyncCommands: SyncCommands = {
+  requestSyncRun: (deps, input) => requestSyncRun(deps, input),
+  requestRecordSync: (deps, input) => requestRecordSync(deps, input),
+  linkRecords: (knex, input) => linkRecords(knex, { ...input, flow: input.flow as FlowId }),
+  unlinkRecord: (knex, input) => unlinkRecord(knex, { ...input, flow: input.flow as FlowId | undefined }),
+  resolveConflict: (knex, input) => resolveConflict(knex, input),
+  retryQuarantined: (knex, input) => retryQuarantined(knex, { id: input.quarantineId, requestedBy: input.requestedBy }),
+};

@@ -91,7 +91,7 @@ export class ConflictResolver {
     const before = await ctx.sql.first<ConflictRow>(ctx.sql.knex("conflicts").where({ id: conflictId }));
     if (!before) throw notFound(`Conflict ${id} does not exist`);
     if (before.status !== "open") throw clientError("CONFLICT", `Conflict ${id} was already resolved by ${before.resolved_by ?? "someone"}.`);
-    const resolveConflict = await command(ctx, "resolveConflict");
+    const resolveConflict = command(ctx, "resolveConflict");
     await resolveConflict(ctx.sql.knex, {
       conflictId,
       winner: winner ?? undefined,

@@ -34,13 +34,9 @@ export class LinkResultResolver {
   async link(@Ctx() ctx: SubgraphContext, @Arg("input", () => LinkInput) input: LinkInput) {
     assertMayWrite(ctx);
     if (!FLOW_PATTERN.test(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are F1 to F9.`);
-    const linkRecords = await command(ctx, "linkRecords");
-    await linkRecords(ctx.sql.knex, { ...input, requestedBy: ctx.caller.name });
-    const link = await ctx.sql.first<{ unified_id: string }>(
-      ctx.sql.knex("links").where({ flow: input.flow, system: "poweroffice", source_id: input.powerofficeId }).whereNot("status", "deleted"),
-    );
-    if (!link) throw notFound(`No link for PowerOffice record ${input.powerofficeId} in flow ${input.flow} after linking`);
-    return resultFor(ctx, link.unified_id);
+    const linkRecords = command(ctx, "linkRecords");
+    const linked = await linkRecords(ctx.sql.knex, { ...input, requestedBy: ctx.caller.name });
+    return resultFor(ctx, linked.unifiedId);
   }
 
   @Mutation(() => LinkResult, { description: "Unlinks a source record: the sync treats it as new again (it may match and link anew)." })
@@ -51,7 +47,7 @@ export class LinkResultResolver {
     if (input.flow) query.where({ flow: input.flow });
     const link = await ctx.sql.first<{ unified_id: string }>(query);
     if (!link) throw notFound(`${input.system} ${input.type} ${input.id} is not linked${input.flow ? ` in flow ${input.flow}` : ""}`);
-    const unlinkRecord = await command(ctx, "unlinkRecord");
+    const unlinkRecord = command(ctx, "unlinkRecord");
     await unlinkRecord(ctx.sql.knex, {
       system: input.system,
       entity: input.type,

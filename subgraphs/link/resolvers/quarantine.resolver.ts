@@ -37,7 +37,7 @@ export class QuarantineResolver {
     const before = await ctx.sql.first<QuarantineRow>(ctx.sql.knex("quarantine").where({ id: quarantineId }));
     if (!before) throw notFound(`Quarantine entry ${id} does not exist`);
     if (before.status !== "open") throw clientError("CONFLICT", `Quarantine entry ${id} is not open (it is ${before.status}).`);
-    const retryQuarantined = await command(ctx, "retryQuarantined");
+    const retryQuarantined = command(ctx, "retryQuarantined");
     await retryQuarantined(ctx.sql.knex, { quarantineId, requestedBy: ctx.caller.name });
     const after = await ctx.sql.first<QuarantineRow>(ctx.sql.knex("quarantine").where({ id: quarantineId }));
     return toQuarantineEntry(after ?? before);

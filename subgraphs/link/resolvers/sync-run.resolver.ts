@@ -55,7 +55,7 @@ export class SyncRunResolver {
     const unknown = (flows ?? []).filter((flow) => !FLOW_PATTERN.test(flow));
     if (unknown.length > 0) throw badUserInput(`Unknown flow(s): ${unknown.join(", ")}. Flows are F1 to F9.`);
     const deps = queueDeps(ctx);
-    const requestSyncRun = await command(ctx, "requestSyncRun");
+    const requestSyncRun = command(ctx, "requestSyncRun");
     const run = await requestSyncRun(deps, { flows, mode: mode ?? SyncMode.INCREMENTAL, requestedBy: ctx.caller.name });
     return readRun(ctx, run.id);
   }
@@ -69,7 +69,7 @@ export class SyncRunResolver {
   ) {
     assertMayWrite(ctx);
     const deps = queueDeps(ctx);
-    const requestRecordSync = await command(ctx, "requestRecordSync");
+    const requestRecordSync = command(ctx, "requestRecordSync");
     const run = await requestRecordSync(deps, { system, entity: type, sourceId: id, requestedBy: ctx.caller.name });
     return readRun(ctx, run.id);
   }
