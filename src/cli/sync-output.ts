@@ -1,0 +1,114 @@
+// What `npm run sync` prints: a progress line (a bar on a terminal), the summary table and a dry run's plan.
+// Written here rather than taken from a library: one line of progress and one table are a few dozen lines.
+import type { PlannedWrite } from "../sync/engine/types.js";
+import type { RunReport } from "../sync/runs/report.js";
+import type { DryRunPlan, SyncRunRow } from "../sync/runs/types.js";
+
+const number = new Intl.NumberFormat("en-US");
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return "–";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function phaseText(run: SyncRunRow): string {
+  const detail = run.detail;
+  if (run.status === "queued") return "queued, waiting for a worker";
+  if (detail.phase === "reading") return "reading changes from both APIs";
+  if (detail.phase === "planning") return "planning";
+  if (detail.phase === "processing" && detail.stages && detail.stage !== undefined) {
+    return `stage ${detail.stage + 1}/${detail.stages.length} (${detail.stages[detail.stage]?.flows.join(", ")})`;
+  }
+  return run.status;
+}
+
+function countsText(run: SyncRunRow): string {
+  const c = run.counts;
+  return `created ${number.format(c.created)} · updated ${number.format(c.updated)} · unchanged ${number.format(c.unchanged)} · conflicts ${c.conflicts} · quarantined ${c.quarantined} · API calls ${number.format(c.apiCalls)}`;
+}
+
+/** One line of progress: with `width` a bar of that many characters (terminal), else plain text. */
+export function progressLine(run: SyncRunRow, elapsedMs: number, width?: number): string {
+  const total = run.batchesTotal;
+  const fraction = total > 0 ? run.batchesDone / total : 0;
+  const batches = total > 0 ? `batches ${run.batchesDone}/${total}` : "";
+  if (width !== undefined) {
+    const filled = Math.round(fraction * width);
+    const bar = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
+    return `${bar} ${phaseText(run)} ${batches ? `· ${batches} ` : ""}· ${countsText(run)} · ${formatDuration(elapsedMs)}`;
+  }
+  return `${formatDuration(elapsedMs)}: ${phaseText(run)}${batches ? `, ${batches}` : ""}; ${countsText(run)}`;
+}
+
+/** A plain text table; numbers right-aligned. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => row[index]?.length ?? 0)));
+  const isNumeric = (index: number) => index > 0;
+  const line = (cells: string[]) =>
+    cells.map((cell, index) => (isNumeric(index) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const FLOW_TITLES: Record<string, string> = {
+  read: "reading both APIs",
+  total: "total",
+};
+
+/** The summary: per flow seen/created/updated/deleted/unchanged/conflicts/quarantined, API calls, duration. */
+export function renderSummary(report: RunReport, titles: Record<string, string> = {}): string {
+  const header = ["Flow", "Seen", "Created", "Updated", "Deleted", "Unchanged", "Conflicts", "Quarantined", "API calls", "Duration"];
+  const rows = report.rows.map((row) => {
+    const title =
+      FLOW_TITLES[row.label] ??
+      (row.label.includes("+") ? `${row.label} (records decided together)` : titles[row.label] ? `${row.label} ${titles[row.label]}` : row.label);
+    const c = row.counts;
+    return [title, c.seen, c.created, c.updated, c.deleted, c.unchanged, c.conflicts, c.quarantined, c.apiCalls]
+      .map((value) => (typeof value === "number" ? number.format(value) : value))
+      .concat(formatDuration(row.durationMs));
+  });
+  const run = report.run;
+  const outcome =
+    run.status === "succeeded"
+      ? `Sync ${run.mode === "dry-run" ? "dry run " : ""}succeeded`
+      : `Sync ${run.status}${run.error ? `: ${run.error}` : ""}`;
+  const lines = [renderTable(header, rows), "", `${outcome} (run ${run.id}, ${run.mode}, flows ${run.flows.join(", ")}).`];
+  if (run.detail.read?.incomplete?.length) {
+    lines.push(`Not read completely (tried again on the next run; nothing was deleted for them): ${run.detail.read.incomplete.join(", ")}.`);
+  }
+  return lines.join("\n");
+}
+
+function describeWrite(write: PlannedWrite): string {
+  const fields = write.fields && Object.keys(write.fields).length > 0
+    ? ` ${Object.entries(write.fields).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(", ")}`
+    : "";
+  return `  ${write.flow}  ${write.system} ${write.entity} ${write.id}  ← ${write.source.system} ${write.source.entity} ${write.source.id}${fields}`;
+}
+
+const ACTION_ORDER: Array<PlannedWrite["action"]> = ["create", "update", "delete", "link"];
+const ACTION_VERB: Record<PlannedWrite["action"], string> = { create: "create", update: "update", delete: "delete", link: "link (no write)" };
+
+/** What a dry run would do, per action, at most `limit` lines each (0 = all). */
+export function renderPlan(plan: DryRunPlan, limit: number): string {
+  const lines: string[] = [];
+  const totals = ACTION_ORDER.map((action) => `${plan.writes.filter((w) => w.action === action).length} ${ACTION_VERB[action]}`);
+  lines.push(`Dry run: nothing was written. It would: ${totals.join(", ")}; quarantine ${plan.quarantined.length}.`);
+  for (const action of ACTION_ORDER) {
+    const writes = plan.writes.filter((write) => write.action === action);
+    if (writes.length === 0) continue;
+    lines.push("", `Would ${ACTION_VERB[action]} (${writes.length}):`);
+    const shown = limit === 0 ? writes : writes.slice(0, limit);
+    lines.push(...shown.map(describeWrite));
+    if (shown.length < writes.length) lines.push(`  … and ${writes.length - shown.length} more (--limit 0 shows all)`);
+  }
+  if (plan.quarantined.length > 0) {
+    lines.push("", `Would quarantine (${plan.quarantined.length}):`);
+    const shown = limit === 0 ? plan.quarantined : plan.quarantined.slice(0, limit);
+    lines.push(...shown.map((q) => `  ${q.flow}  ${q.entity} ${q.id}: ${q.reason}`));
+    if (shown.length < plan.quarantined.length) lines.push(`  … and ${plan.quarantined.length - shown.length} more (--limit 0 shows all)`);
+  }
+  return lines.join("\n");
+}
