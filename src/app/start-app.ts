@@ -3,7 +3,7 @@ import type { AppConfig } from "../config/config.js";
 import type { Logger } from "../logging/logger.js";
 import { openDatabase } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
-import { startPowerOfficeSandbox } from "../connectors/poweroffice/sandbox/index.js";
+import { startConfiguredPowerOfficeSandbox } from "../connectors/poweroffice/sandbox/index.js";
 import { startChargebeeSandbox } from "../connectors/chargebee/sandbox/index.js";
 import { createChargebeeWebhookHandler } from "../connectors/chargebee/index.js";
 import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
@@ -40,16 +40,10 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const webhookAuth = webhookCredentials(config);
     const sandboxes: string[] = [];
-    if (config.poweroffice.mode === "sandbox") {
-      const sandbox = await startPowerOfficeSandbox({
-        port: config.poweroffice.sandboxPort,
-        seed: config.demo.seed,
-        size: config.demo.size,
-        requestsPerSecond: config.poweroffice.sandboxRequestsPerSecond,
-        logger: logger.child({ component: "poweroffice-sandbox" }),
-      });
-      stops.push(() => sandbox.close());
-      sandboxes.push(`PowerOffice Go sandbox  ${sandbox.apiBaseUrl}  (admin ${sandbox.adminUrl})`);
+    const powerofficeSandbox = await startConfiguredPowerOfficeSandbox(config, logger.child({ component: "poweroffice-sandbox" }));
+    if (powerofficeSandbox) {
+      stops.push(() => powerofficeSandbox.close());
+      sandboxes.push(`PowerOffice Go sandbox  ${powerofficeSandbox.apiBaseUrl}  (admin ${powerofficeSandbox.adminUrl})`);
     }
     if (config.chargebee.mode === "sandbox") {
       const sandbox = await startChargebeeSandbox({
