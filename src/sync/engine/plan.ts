@@ -127,6 +127,8 @@ function compareIds(a: string, b: string): number {
  */
 export async function planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]> {
   const flows = selectedFlows(selection.flows);
+  // The tables grow by thousands of rows in a first sync; fresh statistics keep the planner off nested loops.
+  await ctx.knex.raw("analyze dataset_records, links, sync_record_state");
   const stages: WorkStage[] = [];
   for (const stage of stageFlows(flows)) {
     const candidates: Candidate[] = [];

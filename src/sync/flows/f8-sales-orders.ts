@@ -1,7 +1,7 @@
 import type { DatasetRecord } from "../../datasets/types.js";
 import { QuarantineError } from "../errors.js";
 import type { FieldValue, FlowDefinition, MappedValues, ReferenceSpec } from "../engine/flow-definition.js";
-import { createChargebeeOrder, ensureChargebeeItemPrice, type OrderLineWrite } from "../writers/chargebee.js";
+import { createChargebeeOrder, ensureChargebeeItemPrice, existingItemPrices, type OrderLineWrite } from "../writers/chargebee.js";
 import { cleanText } from "./fields.js";
 import { KNOWN_CURRENCIES, roundHalfUp } from "./money.js";
 import { isProductLine, lineProblem, lineProductId, lineValues, taxProfileId } from "./f9-sales-order-lines.js";
@@ -139,12 +139,7 @@ export const F8: FlowDefinition = {
         const itemId = related.references.get(`product:${String(line.productId)}`);
         if (itemId) wanted.set(String(line.itemPriceId), { itemId, taxRate: Number(line.taxRate) });
       }
-      const known = new Set(
-        (await ctx.knex("dataset_records")
-          .where({ system: "chargebee", entity: "item_price", deleted: false })
-          .whereIn("source_id", [...wanted.keys()])
-          .pluck("source_id")) as string[],
-      );
+      const known = await existingItemPrices(ctx, [...wanted.keys()]);
       for (const [priceId, { itemId, taxRate }] of wanted) {
         if (known.has(priceId)) continue;
         const price = await ensureChargebeeItemPrice(ctx, { id: priceId, itemId, currencyCode, unitPrice: 0, name: itemId, taxProfileId: taxProfileId(taxRate) });

@@ -86,8 +86,13 @@ export async function recordIntent(knex: Knex, intent: OutboxIntent): Promise<{ 
 
 /** Marks intents done (inside the transaction that records the write's outcome). */
 export async function settleIntents(knex: Knex, settled: Array<{ id: string; resultId: string | null }>): Promise<void> {
-  for (const { id, resultId } of settled) {
-    await knex("outbox").where({ id }).update({ status: "done", result_id: resultId, updated_at: knex.fn.now() });
+  for (let start = 0; start < settled.length; start += 1000) {
+    const chunk = settled.slice(start, start + 1000);
+    await knex.raw(
+      `update outbox set status = 'done', result_id = v.result_id, updated_at = now()
+         from (select unnest(?::uuid[]) as id, unnest(?::text[]) as result_id) v where outbox.id = v.id`,
+      [chunk.map((entry) => entry.id), chunk.map((entry) => entry.resultId)] as unknown as Knex.RawBinding[],
+    );
   }
 }
 

@@ -54,24 +54,50 @@ export async function updateChargebeeCustomer(
 const familyReady = new WeakMap<object, Promise<{ records: SourceRecordInput[]; apiCalls: number }>>();
 
 async function ensureProductFamily(ctx: SyncContext): Promise<{ records: SourceRecordInput[]; apiCalls: number }> {
-  const known = await ctx.knex("dataset_records")
-    .where({ system: "chargebee", entity: "item_family", source_id: PRODUCT_ITEM_FAMILY_ID, deleted: false })
-    .first("id");
-  if (known) return { records: [], apiCalls: 0 };
-  let pending = familyReady.get(ctx.chargebee);
-  if (!pending) {
-    pending = ctx.chargebee
-      .createItemFamily(
-        { id: PRODUCT_ITEM_FAMILY_ID, name: "PowerOffice products", description: "Products synced from PowerOffice Go" },
-        { idempotencyKey: `create-item-family-${PRODUCT_ITEM_FAMILY_ID}` },
-      )
-      .then((result) => ({ records: [chargebeeRecordFrom("item_family", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 }));
-    pending.catch(() => familyReady.delete(ctx.chargebee));
-    familyReady.set(ctx.chargebee, pending);
-    return pending;
+  const pending = familyReady.get(ctx.chargebee);
+  if (pending) {
+    await pending;
+    return { records: [], apiCalls: 0 };
   }
-  await pending;
-  return { records: [], apiCalls: 0 };
+  const creation = (async () => {
+    const known = await ctx.knex("dataset_records")
+      .where({ system: "chargebee", entity: "item_family", source_id: PRODUCT_ITEM_FAMILY_ID, deleted: false })
+      .first("id");
+    if (known) return { records: [], apiCalls: 0 };
+    const result = await ctx.chargebee.createItemFamily(
+      { id: PRODUCT_ITEM_FAMILY_ID, name: "PowerOffice products", description: "Products synced from PowerOffice Go" },
+      { idempotencyKey: `create-item-family-${PRODUCT_ITEM_FAMILY_ID}` },
+    );
+    return { records: [chargebeeRecordFrom("item_family", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 };
+  })();
+  creation.catch(() => familyReady.delete(ctx.chargebee));
+  familyReady.set(ctx.chargebee, creation);
+  return creation;
+}
+
+/** Item prices known to exist, per client (a process-wide cache; a stale entry makes Chargebee refuse a line). */
+const knownItemPrices = new WeakMap<object, Set<string>>();
+
+/** Which of these item prices exist (cache first, then one query for the rest). */
+export async function existingItemPrices(ctx: SyncContext, ids: readonly string[]): Promise<Set<string>> {
+  let cache = knownItemPrices.get(ctx.chargebee);
+  if (!cache) {
+    cache = new Set();
+    knownItemPrices.set(ctx.chargebee, cache);
+  }
+  const unknown = ids.filter((id) => !cache.has(id));
+  if (unknown.length > 0) {
+    const found = (await ctx.knex("dataset_records")
+      .where({ system: "chargebee", entity: "item_price", deleted: false })
+      .whereIn("source_id", unknown)
+      .pluck("source_id")) as string[];
+    for (const id of found) cache.add(id);
+  }
+  return new Set(ids.filter((id) => cache.has(id)));
+}
+
+export function rememberItemPrice(ctx: SyncContext, id: string): void {
+  knownItemPrices.get(ctx.chargebee)?.add(id);
 }
 
 /** A charge item for a product, and its price in the default currency (invoice lines point at an item price). */
@@ -123,6 +149,7 @@ export async function ensureChargebeeItemPrice(
     },
     { idempotencyKey: `create-item-price-${id}` },
   );
+  rememberItemPrice(ctx, id);
   return { id, records: [chargebeeRecordFrom("item_price", asRecord(result.record))], apiCalls: result.existing ? 2 : 1 };
 }
 
