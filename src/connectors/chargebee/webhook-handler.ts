@@ -106,7 +106,9 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
   async function prune(): Promise<number> {
     lastPrune = Date.now();
     const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
-    return knex("webhook_events").where("received_at", "<", cutoff).delete();
+    const deleted: unknown = await knex("webhook_events").where("received_at", "<", cutoff).delete();
+    // pg answers a count; the embedded engine's driver answers { affectedRows }.
+    return typeof deleted === "number" ? deleted : Number((deleted as { affectedRows?: number }).affectedRows ?? 0);
   }
 
   async function handleEvent(raw: unknown): Promise<ChargebeeWebhookResult> {
