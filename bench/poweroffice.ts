@@ -92,6 +92,8 @@ async function main(): Promise<void> {
   process.stdout.write(`Records: ${POWEROFFICE_RESOURCES.map((r) => `${r} ${sandbox.counts[r]}`).join(", ")}\n`);
   process.stdout.write(`Machine: ${os.cpus().length} cores (shared with other work), Node ${process.version}; page size ${pageSize}; rate limits off\n\n`);
 
+  const rssBeforeMb = process.memoryUsage().rss / 1048576;
+  process.stdout.write(`Client process RSS before reading: ${rssBeforeMb.toFixed(0)} MB\n`);
   const client = createPowerOfficeClient({ ...sandbox.config, requestsPerSecond: 0 });
   const expectedCalls = (resource: PowerOfficeResourceName) => Math.floor(sandbox.counts[resource]! / pageSize) + 1;
   const totalRecords = POWEROFFICE_RESOURCES.reduce((sum, r) => sum + sandbox.counts[r]!, 0);
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
     results.push({ round, seconds, perSecond: read / seconds, listCalls, expected });
     process.stdout.write(
       `round ${round}: ${read} records in ${seconds.toFixed(2)} s = ${Math.round(read / seconds).toLocaleString("en")} records/s; ` +
-        `list calls ${listCalls} (page size implies ${expected}); other calls ${stats.totalCalls - listCalls} (token)\n`,
+        `list calls ${listCalls} (page size implies ${expected}); other calls ${stats.totalCalls - listCalls} (token); ` +
+        `RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB\n`,
     );
   }
   clearInterval(sampler);

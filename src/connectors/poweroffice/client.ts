@@ -13,6 +13,8 @@ import {
   readProblemDetails,
 } from "./errors.js";
 import type { JsonPatchOperation } from "./json-patch.js";
+export type { FetchLike } from "./node-http-fetch.js";
+import { nodeHttpTransport, transportFromFetch, type FetchLike, type Transport, type TransportResponse } from "./node-http-fetch.js";
 import { RateBudget } from "./rate-budget.js";
 import { RequestCounter, type PowerOfficeRequestStats, type RequestOutcome } from "./request-stats.js";
 import {
@@ -44,11 +46,9 @@ import type {
   TokenResponse,
 } from "./types.js";
 
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
 export interface PowerOfficeClientOptions {
   logger?: Logger;
-  /** Replaces the global fetch (tests, proxies). */
+  /** Sends requests through this fetch-compatible function instead of the built-in node:http transport (tests, proxies). */
   fetch?: FetchLike;
   retry?: Partial<RetryPolicy>;
   /** Per attempt; default 30 000 ms. */
@@ -114,7 +114,7 @@ export class PowerOfficeClient {
   readonly apiBaseUrl: string;
   readonly tokenUrl: string;
   private readonly keys: PowerOfficeKeys;
-  private readonly fetchImpl: FetchLike;
+  private readonly transport: Transport;
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
@@ -130,7 +130,7 @@ export class PowerOfficeClient {
     this.apiBaseUrl = config.apiBaseUrl.replace(/\/+$/, "");
     this.tokenUrl = config.tokenUrl;
     this.keys = resolveKeys(config);
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.transport = options.fetch ? transportFromFetch(options.fetch) : nodeHttpTransport;
     this.logger = options.logger ?? silentLogger;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -379,9 +379,9 @@ export class PowerOfficeClient {
         Accept: "application/json",
       };
       if (spec.contentType) headers["Content-Type"] = spec.contentType;
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await this.fetchImpl(this.url(spec.path, spec.query), {
+        response = await this.transport(this.url(spec.path, spec.query), {
           method: spec.method,
           headers,
           body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
@@ -439,7 +439,7 @@ export class PowerOfficeClient {
         });
       }
       const retryable = isRetryableStatus(status);
-      const hint = retryable ? serverRetryHintMs(response.headers.get("retry-after"), problem.detail) : undefined;
+      const hint = retryable ? serverRetryHintMs(response.header("retry-after"), problem.detail) : undefined;
       if (status === 429) this.budget.pause(hint ?? 1000);
       const mayRetry = retryable && (status === 429 || !isCreate || this.retryCreates);
       if (mayRetry && attempt < this.retry.maxAttempts) {
@@ -502,9 +502,9 @@ export class PowerOfficeClient {
       attempt += 1;
       const throttled = await this.budget.acquire();
       if (throttled > 0) this.counter.addThrottled(throttled);
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await this.fetchImpl(this.tokenUrl, {
+        response = await this.transport(this.tokenUrl, {
           method: "POST",
           headers: {
             Authorization: `Basic ${basic}`,
@@ -546,7 +546,7 @@ export class PowerOfficeClient {
       }
       const problem = readProblemDetails(body);
       if (isRetryableStatus(status) && attempt < this.retry.maxAttempts) {
-        const hint = serverRetryHintMs(response.headers.get("retry-after"), problem.detail);
+        const hint = serverRetryHintMs(response.header("retry-after"), problem.detail);
         if (status === 429) this.budget.pause(hint ?? 1000);
         await sleep(retryDelayMs(this.retry, attempt, hint, this.random));
         continue;

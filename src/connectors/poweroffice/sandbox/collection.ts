@@ -7,7 +7,7 @@ export interface Entry {
   dto: Dto;
   /** LastChangedDateTimeOffset in microseconds since the epoch. */
   changed: number;
-  /** The serialised dto (UTF-8, off the V8 heap), built on first read and dropped on every write. */
+  /** The serialised dto (UTF-8, off the V8 heap), rebuilt on every write. */
   json?: Buffer;
 }
 
@@ -60,10 +60,11 @@ export class Collection<K extends number | string> {
   }
 }
 
+/** Moves LastChanged and serialises the record now (writes are rare, reads are many and should be fast). */
 export function stamp(entry: Entry, changed: number): void {
   entry.changed = changed;
   entry.dto.LastChangedDateTimeOffset = formatMicros(changed);
-  entry.json = undefined;
+  entry.json = Buffer.from(JSON.stringify(entry.dto), "utf8");
 }
 
 export function entryJson(entry: Entry): Buffer {
