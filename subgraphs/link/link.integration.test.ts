@@ -142,6 +142,9 @@ describe("link subgraph", () => {
   test("customer(id): null when unknown, BAD_USER_INPUT when not a UUID", async () => {
     const unknown = await asIntegrator(`{ customer(id: "00000000-0000-4000-8000-0000000000ff") { id } }`);
     assert.deepEqual(unknown.data, { customer: null });
+    const foreignCursor = Buffer.from(JSON.stringify(["kari", "not-a-uuid"])).toString("base64url");
+    const afterForeign = await asIntegrator(`query($after: String) { customers(after: $after) { edges { node { name } } } }`, { after: foreignCursor });
+    assert.deepEqual(afterForeign, { status: 200, data: { customers: { edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] } }, extensions: { sqlQueries: 1 } });
     const bad = await asIntegrator(`{ customer(id: "42") { id } }`);
     assert.equal(bad.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   });

@@ -111,6 +111,9 @@ describe("poweroffice subgraph", () => {
   test("a cursor that is not one gives BAD_USER_INPUT, first over the maximum too", async () => {
     const bad: any = await subgraph.query(`{ powerofficeCustomers(after: "nonsense") { totalCount } }`);
     assert.equal(bad.errors[0].extensions.code, "BAD_USER_INPUT");
+    const otherList = Buffer.from(JSON.stringify(["Kari Nordmann", "not-a-uuid"])).toString("base64url");
+    const wrongKind: any = await subgraph.query(`query($after: String) { powerofficeCustomers(after: $after) { totalCount } }`, { after: otherList });
+    assert.equal(wrongKind.errors[0].extensions.code, "BAD_USER_INPUT");
     const tooMany: any = await subgraph.query(`{ powerofficeCustomers(first: 100000) { totalCount } }`);
     assert.equal(tooMany.errors[0].extensions.code, "BAD_USER_INPUT");
     assert.match(tooMany.errors[0].message, /between 0 and 1000/);

@@ -47,7 +47,7 @@ export abstract class DatasetFilter {
 }
 
 /** Ids in natural order: numeric ids by value (shorter first), others alphabetically. Deterministic across runs. */
-export const DATASET_ORDER: KeysetOrder = { keys: ["length(source_id)", "source_id"] };
+export const DATASET_ORDER: KeysetOrder = { keys: ["length(source_id)", "source_id"], types: ["number", "text"] };
 
 /** SQL for a text field of the JSON data, whether the payload spelled it PascalCase or camelCase. */
 export function jsonText(knex: Knex, field: string): Knex.Raw {

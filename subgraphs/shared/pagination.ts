@@ -57,21 +57,25 @@ export interface PageArgs {
  */
 export interface KeysetOrder {
   keys: readonly string[];
+  /** What each key is in a cursor: "number" (an integer) or "text"; a cursor with anything else is refused. */
+  types: readonly KeyType[];
   /** Newest first and the like: every key descending. */
   descending?: boolean;
 }
+
+export type KeyType = "number" | "text";
 
 export function encodeCursor(values: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(values), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string, arity: number): Array<string | number> {
+export function decodeCursor(cursor: string, types: readonly KeyType[]): Array<string | number> {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (
       Array.isArray(values) &&
-      values.length === arity &&
-      values.every((value) => typeof value === "string" || typeof value === "number")
+      values.length === types.length &&
+      values.every((value, index) => (types[index] === "number" ? Number.isSafeInteger(value) : typeof value === "string"))
     ) {
       return values as Array<string | number>;
     }
@@ -105,7 +109,7 @@ export async function paginate<Row, Node>(
   const page = query.clone().select("*");
   order.keys.forEach((key, index) => page.select(knex.raw(`${key} as "__k${index}"`)));
   if (args.after) {
-    const values = decodeCursor(args.after, order.keys.length);
+    const values = decodeCursor(args.after, order.types);
     const tuple = `(${order.keys.join(", ")}) ${order.descending ? "<" : ">"} (${values.map(() => "?").join(", ")})`;
     page.whereRaw(tuple, values);
   }

@@ -59,9 +59,9 @@ describe("error formatter", () => {
 describe("cursors and page sizes", () => {
   test("a cursor round-trips its keys; anything else is BAD_USER_INPUT", () => {
     const cursor = encodeCursor([5, "105"]);
-    assert.deepEqual(decodeCursor(cursor, 2), [5, "105"]);
-    for (const bad of ["nonsense", encodeCursor([1]), encodeCursor([{ a: 1 }, 2]), Buffer.from("{").toString("base64url")]) {
-      assert.throws(() => decodeCursor(bad, 2), (error: GraphQLError) => error.extensions.code === "BAD_USER_INPUT");
+    assert.deepEqual(decodeCursor(cursor, ["number", "text"]), [5, "105"]);
+    for (const bad of ["nonsense", encodeCursor([1]), encodeCursor([{ a: 1 }, 2]), encodeCursor(["5", "105"]), encodeCursor([1.5, "x"]), Buffer.from("{").toString("base64url")]) {
+      assert.throws(() => decodeCursor(bad, ["number", "text"]), (error: GraphQLError) => error.extensions.code === "BAD_USER_INPUT");
     }
   });
 

@@ -16,7 +16,7 @@ import { checkUuid } from "./unified-support.js";
 
 export const ConflictConnection = connectionType("Conflict", Conflict);
 
-const NEWEST_FIRST: KeysetOrder = { keys: ["id"], descending: true };
+const NEWEST_FIRST: KeysetOrder = { keys: ["id"], types: ["number"], descending: true };
 
 export function numericId(id: string, what: string): number {
   if (!/^\d{1,15}$/.test(id)) throw badUserInput(`${what} id is a number, got "${id}"`);

@@ -10,7 +10,7 @@ import { numericId } from "./conflict.resolver.js";
 
 export const QuarantineConnection = connectionType("Quarantine", QuarantineEntry);
 
-const NEWEST_FIRST: KeysetOrder = { keys: ["id"], descending: true };
+const NEWEST_FIRST: KeysetOrder = { keys: ["id"], types: ["number"], descending: true };
 
 @Resolver(() => QuarantineEntry)
 export class QuarantineResolver {

@@ -13,6 +13,7 @@ export const SyncRunConnection = connectionType("SyncRun", SyncRun);
 /** Newest first. The time key is fixed-width text with microseconds, so a cursor compares exactly. */
 const RUN_ORDER: KeysetOrder = {
   keys: ["to_char(created_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS')", "id::text"],
+  types: ["text", "text"],
   descending: true,
 };
 

@@ -19,7 +19,7 @@ export class UnifiedFilter {
 }
 
 /** Name order (case-insensitive), then id: stable across pages and runs. */
-export const UNIFIED_ORDER: KeysetOrder = { keys: ["lower(coalesce(name, ''))", "id"] };
+export const UNIFIED_ORDER: KeysetOrder = { keys: ["lower(coalesce(name, ''))", "id::text"], types: ["text", "text"] };
 
 export function listUnified<T>(
   ctx: SubgraphContext,
