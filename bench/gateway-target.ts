@@ -1,7 +1,8 @@
 /**
  * Benchmark helper process: one gateway over the subgraphs given in BENCH_SOURCES (JSON), composed into the same
  * supergraph (@theguild/federation-composition). BENCH_TARGET: "hive" (our gateway, gateway/index.ts, with auth,
- * limits and metrics on) or "apollo" (@apollo/gateway 2.14 on @apollo/server 5, the baseline).
+ * limits and metrics on, Rust query planner as configured by default), "hive-js" (the same with the runtime's
+ * JavaScript planner) or "apollo" (@apollo/gateway 2.14 on @apollo/server 5, the baseline).
  * Prints one JSON line {"url": "..."} when ready; stops on SIGTERM.
  */
 import { ApolloServer } from "@apollo/server";
@@ -17,7 +18,8 @@ const target = process.env.BENCH_TARGET;
 
 async function startHive(): Promise<{ url: string; stop(): Promise<void> }> {
   const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", API_KEYS: process.env.BENCH_API_KEYS!, LOG_LEVEL: "silent" });
-  const gateway = await startGateway({ config, subgraphs: sources, logger: silentLogger, subgraphSecret: secret });
+  const queryPlanner = target === "hive-js" ? "js" : "rust";
+  const gateway = await startGateway({ config, subgraphs: sources, logger: silentLogger, subgraphSecret: secret, queryPlanner });
   return { url: gateway.graphqlUrl, stop: () => gateway.close({ drainMs: 1000 }) };
 }
 

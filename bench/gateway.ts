@@ -1,6 +1,7 @@
 /**
  * npm run bench:gateway — the unified-customers query (BENCH_CUSTOMERS customers, default 100, with both sides and
- * their orders) against our gateway (Hive runtime), against @apollo/gateway over the same subgraphs and supergraph,
+ * their orders) against our gateway (Hive runtime with the Rust query planner, and again with its JS planner),
+ * against @apollo/gateway over the same subgraphs and supergraph,
  * and straight against the link subgraph; autocannon with 10 connections. Then the SQL statements per request
  * through the gateway for 10 and for 500 customers.
  *
@@ -34,7 +35,9 @@ interface Child {
 }
 
 async function startChild(script: string, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  // BENCH_CPU_PROFILE=<dir>: each gateway process writes a V8 CPU profile there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE && script.includes("target") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -124,7 +127,7 @@ const linkBody = JSON.stringify({ query: LINK_ONLY_QUERY, variables: { first: cu
 const figures: Figures[] = [];
 let reference: unknown;
 try {
-  for (const target of ["hive", "apollo"] as const) {
+  for (const target of ["hive", "hive-js", "apollo"] as const) {
     const gateway = await startChild("bench/gateway-target.ts", {
       BENCH_TARGET: target,
       BENCH_SOURCES: JSON.stringify(sources),
@@ -133,11 +136,11 @@ try {
     });
     try {
       const url = gateway.info.url as string;
-      const headers: Record<string, string> = target === "hive" ? { "x-api-key": READER_KEY } : {};
+      const headers: Record<string, string> = target === "apollo" ? {} : { "x-api-key": READER_KEY };
       const result = await answer(url, gatewayBody, headers);
       if (reference === undefined) reference = result;
       else if (!isDeepStrictEqual(result, reference)) throw new Error(`${target} gave a different answer than our gateway`);
-      const name = target === "hive" ? "our gateway (Hive runtime)" : "@apollo/gateway 2.14";
+      const name = { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[target];
       process.stdout.write(`measuring ${name} ...\n`);
       figures.push(await load(name, url, gatewayBody, headers));
     } finally {
@@ -153,9 +156,10 @@ try {
 
 console.log("");
 printTable(figures);
-const [ours, apollo, direct] = figures as [Figures, Figures, Figures];
+const [ours, oursJs, apollo, direct] = figures as [Figures, Figures, Figures, Figures];
 console.log("");
 console.log(`our gateway / @apollo/gateway req/s: ${(ours.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}× (target ≥ 2×)`);
+console.log(`our gateway with the JS planner / @apollo/gateway req/s: ${(oursJs.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}×`);
 console.log(`our gateway / link subgraph direct req/s: ${(ours.requestsPerSecond / direct.requestsPerSecond).toFixed(2)}×`);
 console.log(`our gateway p99: ${ours.p99} ms (target < 50 ms)`);
 

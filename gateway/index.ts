@@ -49,6 +49,11 @@ export interface GatewayOptions {
   subgraphSecret?: string;
   /** Also write the composed supergraph SDL to this file. */
   writeSupergraphTo?: string;
+  /**
+   * "rust": plan queries with Hive's Rust query planner (@graphql-hive/router-runtime), "js": the runtime's own
+   * JavaScript planner. Default: config.gateway.queryPlanner.
+   */
+  queryPlanner?: "rust" | "js";
 }
 
 export interface GatewayHandler {
@@ -152,7 +157,12 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     shouldPersistHeaders: false,
   };
 
+  const planner = options.queryPlanner ?? config.gateway.queryPlanner;
+  const unifiedGraphHandler =
+    planner === "rust" ? (await import("@graphql-hive/router-runtime")).unifiedGraphHandler : undefined;
+
   const runtime = createGatewayRuntime({
+    unifiedGraphHandler,
     supergraph: supergraphSdl,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,

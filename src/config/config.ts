@@ -58,6 +58,8 @@ export interface AppConfig {
     maxCost: number;
     /** How long a separately started gateway waits for the subgraphs to answer with their SDL. */
     subgraphWaitSeconds: number;
+    /** The gateway's query planner: Hive's Rust planner or the runtime's JavaScript one. */
+    queryPlanner: "rust" | "js";
   };
   poweroffice: PowerOfficeConfig;
   chargebee: ChargebeeConfig;
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDepth: reader.integer("GRAPHQL_MAX_DEPTH", 10, { min: 1 }),
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
+      queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
     },
     poweroffice: readPowerOffice(reader),
     chargebee: readChargebee(reader),
