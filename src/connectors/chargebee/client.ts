@@ -208,10 +208,8 @@ export class ChargebeeClient {
       if (includeDeleted && spec.supportsIncludeDeleted) base.include_deleted = true;
       if (spec.sort) base["sort_by[asc]"] = spec.sort;
       if (window) base.updated_at = { between: this.timestampPair(window.from, window.to) };
-      let offset: string | undefined;
-      do {
-        const params: ListParams = offset ? { ...base, offset } : { ...base };
-        const page = await this.request(spec.endpoint, () => spec.list(params, {}));
+      const fetchPage = (offset?: string) => this.request(spec.endpoint, () => spec.list(offset ? { ...base, offset } : { ...base }, {}));
+      for await (const page of this.pages(fetchPage)) {
         const records: ChargebeeResourceMap[R][] = [];
         for (const entry of page.list) {
           const record = entry[spec.key] as Record<string, unknown> & { id: string };
@@ -223,9 +221,27 @@ export class ChargebeeClient {
           if (updatedAt !== null && (highWatermark === null || updatedAt > highWatermark)) highWatermark = updatedAt;
           records.push(record as unknown as ChargebeeResourceMap[R]);
         }
-        offset = page.next_offset;
         yield { resource, records, received: page.list.length, window, highWatermark, readUntil };
-      } while (offset);
+      }
+    }
+  }
+
+  /**
+   * Follows next_offset. The next page is requested as soon as this one arrives (one page ahead, never more), so the
+   * consumer's work on a page overlaps the API's work on the next. A consumer that stops early may leave that one
+   * prefetched call made and unused.
+   */
+  private async *pages<T>(fetchPage: (offset?: string) => Promise<ListResult<T>>): AsyncGenerator<ListResult<T>> {
+    let pending: Promise<ListResult<T>> | null = fetchPage();
+    try {
+      while (pending) {
+        const page: ListResult<T> = await pending;
+        pending = page.next_offset ? fetchPage(page.next_offset) : null;
+        pending?.catch(() => undefined); // surfaced by the await above on the next turn, not as an unhandled rejection
+        yield page;
+      }
+    } finally {
+      if (pending) await pending.catch(() => undefined);
     }
   }
 
@@ -258,10 +274,9 @@ export class ChargebeeClient {
       if (types.length === 1 && this.validation) base.event_type = { is: types[0]! };
       else if (types.length > 0 && !this.validation) base.event_type = { in: [...types] };
       const wanted = types.length > 1 && this.validation ? new Set(types) : null;
-      let offset: string | undefined;
-      do {
-        const params: ListParams = offset ? { ...base, offset } : { ...base };
-        const page = await this.request("event.list", () => this.sdk.event.list(params as Event.ListInputParam));
+      const fetchPage = (offset?: string) =>
+        this.request("event.list", () => this.sdk.event.list((offset ? { ...base, offset } : { ...base }) as Event.ListInputParam));
+      for await (const page of this.pages(fetchPage)) {
         const records: Event[] = [];
         for (const { event } of page.list) {
           if (seen.has(event.id) || (wanted && !wanted.has(event.event_type ?? ""))) continue;
@@ -269,9 +284,8 @@ export class ChargebeeClient {
           if (highWatermark === null || event.occurred_at > highWatermark) highWatermark = event.occurred_at;
           records.push(event);
         }
-        offset = page.next_offset;
         yield { resource: "event", records, received: page.list.length, window, highWatermark, readUntil };
-      } while (offset);
+      }
     }
   }
 

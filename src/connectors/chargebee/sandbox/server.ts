@@ -7,7 +7,7 @@ import { SandboxApiError, wrongValue } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
 import { FormError, parseBracketParams, type FormObject } from "./form.js";
 import type { RequestLog, SandboxRequestLogEntry } from "./request-log.js";
-import type { ChargebeeSandboxStore, WriteContext } from "./store.js";
+import { RawJson, type ChargebeeSandboxStore, type WriteContext } from "./store.js";
 
 const API_PREFIX = "/api/v2/";
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -210,7 +210,8 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
         throw error;
       }
       const segments = path.split("/").filter((segment) => segment !== "").map((segment) => decodeURIComponent(segment));
-      body = JSON.stringify(handleApiRequest(deps.store, { method: method as "GET" | "POST", segments, query, body: form, ctx }));
+      const result = handleApiRequest(deps.store, { method: method as "GET" | "POST", segments, query, body: form, ctx });
+      body = result instanceof RawJson ? result.text : JSON.stringify(result);
     } catch (error) {
       const apiError =
         error instanceof SandboxApiError

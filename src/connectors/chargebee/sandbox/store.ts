@@ -20,9 +20,9 @@ export interface WriteContext {
 export const ADMIN_CONTEXT: WriteContext = { source: "admin_console", user: "admin@sandbox.local", webhook: true };
 export const SYSTEM_CONTEXT: WriteContext = { source: "system", webhook: true };
 
-export interface ListResult {
-  list: Array<Record<string, unknown>>;
-  next_offset?: string;
+/** A response body already serialized (lists are built from cached per-record JSON). */
+export class RawJson {
+  constructor(readonly text: string) {}
 }
 
 /** Chargebee's custom ids: the sandbox allows letters, digits and `_ - . @ :` (the real rule is not documented). */
@@ -57,6 +57,8 @@ export class ChargebeeSandboxStore {
   webhookConfigured = false;
 
   private silent = false;
+  /** Each record's presented JSON, dropped when the record changes (lists are the hot path of reads). */
+  private json = new WeakMap<SandboxRecord, string>();
   private frozenAt: number | null = null;
 
   constructor(private readonly wallClock: () => number = Date.now) {
@@ -93,6 +95,7 @@ export class ChargebeeSandboxStore {
       business_entity_transfer: new Collection(),
     };
     this.counters = new Map();
+    this.json = new WeakMap();
   }
 
   onEvent(listener: (event: SandboxRecord) => void): void {
@@ -138,6 +141,15 @@ export class ChargebeeSandboxStore {
     return { ...RESOURCE_SPECS[resource].defaults, ...record };
   }
 
+  private presentJson(resource: SandboxResource, record: SandboxRecord): string {
+    let text = this.json.get(record);
+    if (text === undefined) {
+      text = JSON.stringify(this.present(resource, record));
+      this.json.set(record, text);
+    }
+    return text;
+  }
+
   raw(resource: SandboxResource, id: string): SandboxRecord | undefined {
     return this.collections[resource].get(id);
   }
@@ -176,6 +188,7 @@ export class ChargebeeSandboxStore {
     eventType?: string,
     related: Record<string, Record<string, unknown>> = {},
   ): Record<string, unknown> {
+    this.json.delete(record);
     for (const [key, value] of Object.entries(change)) {
       if (value === undefined) continue;
       if (value === null) delete record[key];
@@ -213,7 +226,7 @@ export class ChargebeeSandboxStore {
    * One page of a list: filters, include_deleted, sort_by[asc|desc], limit (1..100, default 10) and an offset token
    * that keeps paging stable while records change.
    */
-  list(resource: SandboxResource, query: FormObject): ListResult {
+  list(resource: SandboxResource, query: FormObject): RawJson {
     const spec = RESOURCE_SPECS[resource];
     const limitRaw = query.limit;
     const limit = limitRaw === undefined ? 10 : Number(limitRaw);
@@ -260,8 +273,9 @@ export class ChargebeeSandboxStore {
       }
       page.push(entry);
     }
-    const list = page.map((entry) => ({ [resource]: this.present(resource, entry.record) }));
-    return more ? { list, next_offset: encodeOffset(sortField, page[page.length - 1]!) } : { list };
+    const list = page.map((entry) => `{"${resource}":${this.presentJson(resource, entry.record)}}`).join(",");
+    const next = more ? `,"next_offset":${JSON.stringify(encodeOffset(sortField, page[page.length - 1]!))}` : "";
+    return new RawJson(`{"list":[${list}]${next}}`);
   }
 
   // ---------------------------------------------------------------- business entities (admin only in reality)
@@ -640,6 +654,7 @@ export class ChargebeeSandboxStore {
   setWebhookStatus(eventId: string, status: string, attempt?: { id: string; status: string }): void {
     const event = this.collections.event.get(eventId);
     if (!event) return;
+    this.json.delete(event);
     event.webhook_status = status;
     if (attempt) event.webhooks = [{ id: attempt.id, webhook_status: attempt.status, object: "webhook" }];
   }
