@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MicrosecondClock, formatMicros, parseTimestampMicros } from "./clock.js";
-import { parseNumberRanges, isValidEmail } from "./store.js";
+import { parseNumberRanges } from "./list-query.js";
+import { isValidEmail } from "./store.js";
 import { seedPlan } from "./seed.js";
 
 describe("sandbox clock and parsers", () => {

@@ -6,10 +6,14 @@
 import { PATCH_FIELDS, type ContactPersonKey, type PowerOfficeResourceName } from "../types.js";
 import { SchemaValidator } from "../spec/schema-validator.js";
 import { applyJsonPatch, JsonPatchError, type RawJsonPatchOperation } from "../json-patch.js";
-import { MicrosecondClock, formatMicros, parseTimestampMicros } from "./clock.js";
+import { MicrosecondClock, formatMicros } from "./clock.js";
 import { Collection, entriesJson, entryJson, type Dto, type Entry } from "./collection.js";
 import { SandboxProblem, notFound, validationProblem } from "./errors.js";
 import { QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
+import { listPredicate, paging } from "./list-query.js";
+import { validateRecord, whyInUse } from "./record-rules.js";
+
+export { isValidEmail } from "./record-rules.js";
 import { SALES_ACCOUNTS } from "./norwegian-names.js";
 import { SeededRandom } from "./random.js";
 
@@ -42,17 +46,9 @@ const POST_SCHEMA: Record<SandboxResourceName, string> = {
   SalesOrders: "SalesOrderCompletePostDto",
 };
 
-export const MAX_PAGE_SIZE = 20_000;
-export const DEFAULT_PAGE_SIZE = 5_000;
 
 /** First ids handed out; contacts (customers, employees) share one id space, as in PowerOffice. */
 export const ID_BASE = { contact: 3_000_001, contactPerson: 5_000_001, department: 1_001, product: 70_001, address: 800_001 } as const;
-
-const EMAIL = /^[^\s@()<>,;:"[\]]+@[^\s@()<>,;:"[\]]+\.[^\s@()<>,;:"[\].]{2,}$/u;
-
-export function isValidEmail(value: string): boolean {
-  return EMAIL.test(value) && !value.includes("..");
-}
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
@@ -70,18 +66,6 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** "10000-11000, 12000, 13000-" → a predicate on numbers; undefined when the text is malformed. */
-export function parseNumberRanges(text: string): ((n: number) => boolean) | undefined {
-  const ranges: [number, number][] = [];
-  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
-    const match = /^(\d+)?\s*(-)?\s*(\d+)?$/.exec(part);
-    if (!match || (!match[1] && !match[3])) return undefined;
-    const from = match[1] ? Number(match[1]) : 0;
-    const to = match[2] ? (match[3] ? Number(match[3]) : Number.MAX_SAFE_INTEGER) : from;
-    ranges.push([from, to]);
-  }
-  return (n) => ranges.some(([from, to]) => n >= from && n <= to);
-}
 
 export interface ListResult {
   status: 200 | 204;
@@ -218,8 +202,8 @@ export class PowerOfficeSandboxStore {
 
   /** A page of `resource` filtered like the API; 204 when the page is empty. */
   list(resource: SandboxResourceName, query: QueryParams): ListResult {
-    const { pageNumber, pageSize } = this.paging(query);
-    const predicate = this.listPredicate(resource, query);
+    const { pageNumber, pageSize } = paging(query);
+    const predicate = listPredicate(resource, query);
     const all = this.collection(resource).entries();
     const start = (pageNumber - 1) * pageSize;
     let page: Entry[];
@@ -254,132 +238,6 @@ export class PowerOfficeSandboxStore {
     return out;
   }
 
-  private paging(query: QueryParams): { pageNumber: number; pageSize: number } {
-    const pageNumberText = query.get("PageNumber") ?? "1";
-    const pageSizeText = query.get("PageSize") ?? String(DEFAULT_PAGE_SIZE);
-    const pageNumber = Number(pageNumberText);
-    const pageSize = Number(pageSizeText);
-    const problems: string[] = [];
-    if (!Number.isInteger(pageNumber) || pageNumber < 1) problems.push(`PageNumber must be a whole number of at least 1, got '${pageNumberText}'.`);
-    if (!Number.isInteger(pageSize) || pageSize < 1) problems.push(`PageSize must be a whole number of at least 1, got '${pageSizeText}'.`);
-    else if (pageSize > MAX_PAGE_SIZE) problems.push(`PageSize can not be larger than MaxPageSize (${MAX_PAGE_SIZE}).`);
-    if (problems.length > 0) throw new SandboxProblem(400, "Invalid resource parameters", problems.join(" "));
-    return { pageNumber, pageSize };
-  }
-
-  private timestampFilter(query: QueryParams, name: string): number | undefined {
-    const text = query.get(name);
-    if (text === undefined) return undefined;
-    const micros = parseTimestampMicros(text);
-    if (micros === undefined) {
-      throw new SandboxProblem(400, "One or more validation errors occurred.", `The value '${text}' is not valid for ${name}.`);
-    }
-    return micros;
-  }
-
-  private numberFilter(query: QueryParams, name: string): ((n: number) => boolean) | undefined {
-    const text = query.get(name);
-    if (text === undefined) return undefined;
-    const predicate = parseNumberRanges(text);
-    if (!predicate) throw new SandboxProblem(400, "One or more validation errors occurred.", `The value '${text}' is not a valid list of numbers or ranges for ${name}.`);
-    return predicate;
-  }
-
-  private booleanFilter(query: QueryParams, name: string): boolean | undefined {
-    const text = query.get(name);
-    if (text === undefined) return undefined;
-    if (/^true$/i.test(text)) return true;
-    if (/^false$/i.test(text)) return false;
-    throw new SandboxProblem(400, "One or more validation errors occurred.", `The value '${text}' is not valid for ${name}.`);
-  }
-
-  private createdMicros(dto: Dto, field: string): number {
-    const value = dto[field];
-    return typeof value === "string" ? (parseTimestampMicros(value) ?? 0) : 0;
-  }
-
-  /** The API's filters for `resource` as one predicate, or undefined when none are given. */
-  private listPredicate(resource: SandboxResourceName, query: QueryParams): ((e: Entry) => boolean) | undefined {
-    const tests: ((e: Entry) => boolean)[] = [];
-    const changedAfter = this.timestampFilter(query, "lastChangedDateTimeOffsetGreaterThan");
-    if (changedAfter !== undefined) tests.push((e) => e.changed > changedAfter);
-    const createdFilter = (param: string, field: string) => {
-      const after = this.timestampFilter(query, param);
-      if (after !== undefined) tests.push((e) => this.createdMicros(e.dto, field) > after);
-    };
-    const inList = (param: string, field: string, asNumber = false) => {
-      const values = query.list(param);
-      if (!values) return;
-      if (asNumber) {
-        const set = new Set(values.map(Number));
-        tests.push((e) => set.has(e.dto[field] as number));
-      } else {
-        const set = new Set(values);
-        tests.push((e) => set.has(e.dto[field] as string));
-      }
-    };
-    const equals = (param: string, field: string) => {
-      const value = query.get(param);
-      if (value !== undefined) tests.push((e) => e.dto[field] === value);
-    };
-    const ranges = (param: string, field: string) => {
-      const predicate = this.numberFilter(query, param);
-      if (predicate) tests.push((e) => typeof e.dto[field] === "number" && predicate(e.dto[field] as number));
-    };
-    const flag = (param: string, test: (e: Entry, value: boolean) => boolean) => {
-      const value = this.booleanFilter(query, param);
-      if (value !== undefined) tests.push((e) => test(e, value));
-    };
-    const contactGroups = () => {
-      const values = query.list("contactGroupIds");
-      if (!values) return;
-      const wanted = new Set(values.map(Number));
-      tests.push((e) => Array.isArray(e.dto.ContactGroupIds) && (e.dto.ContactGroupIds as number[]).some((g) => wanted.has(g)));
-    };
-    switch (resource) {
-      case "ContactPersons":
-        inList("contactIds", "ContactId", true);
-        inList("externalCodes", "ExternalCode");
-        createdFilter("createdDateTimeOffsetGreaterThan", "CreatedDateTimeOffset");
-        break;
-      case "Customers":
-        equals("externalImportReference", "ExternalImportReference");
-        ranges("customerNos", "Number");
-        ranges("externalNos", "ExternalNumber");
-        contactGroups();
-        createdFilter("customerCreatedDateTimeOffsetGreaterThan", "CustomerCreatedDateTimeOffset");
-        break;
-      case "Employees":
-        equals("externalImportReference", "ExternalImportReference");
-        ranges("employeeNos", "Number");
-        ranges("externalNos", "ExternalNumber");
-        contactGroups();
-        createdFilter("employeeCreatedDateTimeOffsetGreaterThan", "EmployeeCreatedDateTimeOffset");
-        break;
-      case "Departments":
-        inList("codes", "Code");
-        equals("name", "Name");
-        flag("isActive", (e, v) => (e.dto.IsActive === true) === v);
-        createdFilter("createdDateTimeOffsetGreaterThan", "CreatedDateTimeOffset");
-        break;
-      case "Products":
-        inList("codes", "Code");
-        inList("names", "Name");
-        flag("isArchived", (e, v) => (e.dto.IsArchived === true) === v);
-        equals("type", "ProductType");
-        createdFilter("createdDateTimeOffsetGreaterThan", "CreatedDateTimeOffset");
-        break;
-      case "SalesOrders":
-        ranges("customerNos", "CustomerNo");
-        equals("orderStatus", "SalesOrderStatus");
-        inList("departmentCodes", "DepartmentCode");
-        flag("onlyCreatedByCurrentIntegration", (e, v) => !v || e.dto.IsCreatedByCurrentIntegration === true);
-        break;
-    }
-    if (tests.length === 0) return undefined;
-    return (e) => tests.every((t) => t(e));
-  }
-
   /** One record as the API returns it (a copy). */
   getDto(resource: SandboxResourceName, id: RecordId): Dto | undefined {
     const entry = this.entry(resource, id);
@@ -398,7 +256,7 @@ export class PowerOfficeSandboxStore {
 
   listLines(orderId: string, query: QueryParams): ListResult {
     this.requireEntry("SalesOrders", orderId);
-    const { pageNumber, pageSize } = this.paging(query);
+    const { pageNumber, pageSize } = paging(query);
     const all = this.lines.get(orderId) ?? [];
     const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
     if (page.length === 0) return { status: 204, count: 0 };
@@ -705,87 +563,7 @@ export class PowerOfficeSandboxStore {
   }
 
   private validate(resource: SandboxResourceName, dto: Dto, id: RecordId, options: WriteOptions): void {
-    const problems: string[] = [];
-    const email = (field: string) => {
-      const value = str(dto[field]);
-      if (options.strictEmail && value !== undefined && !isValidEmail(value)) problems.push(`${field} '${value}' is not a valid e-mail address.`);
-    };
-    const unique = (collection: Collection<RecordId>, field: string, label: string) => {
-      const value = dto[field];
-      if (value === undefined || value === null || value === "") return;
-      const other = collection.entries().find((e) => e.dto[field] === value && e.dto.Id !== id);
-      if (other) problems.push(`${field} is already in use. '${String(value)}' is used on (${label}) Id = ${String(other.dto.Id)}.`);
-    };
-    const exists = (collection: Collection<RecordId>, field: string, label: string) => {
-      const value = dto[field];
-      if (typeof value === "number" && value !== -1 && !collection.has(value)) problems.push(`${label} with id = ${value} not found (${field}).`);
-    };
-    switch (resource) {
-      case "ContactPersons":
-        if (!str(dto.FirstName)) problems.push("FirstName is required.");
-        if (!str(dto.LastName)) problems.push("LastName is required.");
-        email("EmailAddress");
-        unique(this.contactPersons as Collection<RecordId>, "ExternalCode", "contact person");
-        break;
-      case "Customers": {
-        if (dto.IsPerson === true) {
-          if (!str(dto.FirstName) || !str(dto.LastName)) problems.push("FirstName and LastName are required when IsPerson is true.");
-        } else if (!str(dto.Name)) problems.push("Name is required for a customer that is not a person.");
-        const hasEmail = str(dto.EmailAddress) !== undefined || str(dto.InvoiceEmailAddress) !== undefined;
-        const delivery = dto.InvoiceDeliveryType ?? "PdfByEmail";
-        if (delivery === "PdfByEmail" && !hasEmail) {
-          problems.push("The customer needs an e-mail address (EmailAddress or InvoiceEmailAddress) unless InvoiceDeliveryType is Print.");
-        }
-        email("EmailAddress");
-        email("InvoiceEmailAddress");
-        email("PaymentReminderEmailAddress");
-        const allowance = num(dto.Allowance);
-        if (allowance !== undefined && (allowance < -1000 || allowance > 100)) problems.push("Allowance must be between -1000 and 100.");
-        unique(this.customers as Collection<RecordId>, "ExternalImportReference", "contact");
-        unique(this.customers as Collection<RecordId>, "Number", "customer");
-        unique(this.customers as Collection<RecordId>, "ExternalNumber", "customer");
-        exists(this.departments as Collection<RecordId>, "DepartmentId", "Department");
-        exists(this.employees as Collection<RecordId>, "SalesPersonEmployeeId", "Employee");
-        break;
-      }
-      case "Employees":
-        if (!str(dto.FirstName)) problems.push("FirstName is required.");
-        if (!str(dto.LastName)) problems.push("LastName is required.");
-        email("EmailAddress");
-        unique(this.employees as Collection<RecordId>, "ExternalImportReference", "contact");
-        unique(this.employees as Collection<RecordId>, "Number", "employee");
-        exists(this.departments as Collection<RecordId>, "DepartmentId", "Department");
-        exists(this.employees as Collection<RecordId>, "ManagerEmployeeId", "Employee");
-        break;
-      case "Departments":
-        if (!str(dto.Name)) problems.push("Name is required.");
-        unique(this.departments as Collection<RecordId>, "Code", "department");
-        exists(this.employees as Collection<RecordId>, "ManagerEmployeeId", "Employee");
-        break;
-      case "Products":
-        if (!str(dto.Name)) problems.push("Name is required.");
-        unique(this.products as Collection<RecordId>, "Code", "product");
-        break;
-      case "SalesOrders": {
-        const customer = typeof dto.CustomerId === "number" ? this.customers.get(dto.CustomerId) : undefined;
-        if (!customer) problems.push(`Customer with id = ${String(dto.CustomerId ?? "(none)")} not found; a sales order needs CustomerId or CustomerNo.`);
-        const reference = dto.CustomerReferenceContactPersonId;
-        if (typeof reference === "number") {
-          const person = this.contactPersons.get(reference);
-          if (!person || person.dto.ContactId !== dto.CustomerId) {
-            problems.push(`CustomerReferenceContactPersonId ${reference} is not a contact person of customer ${String(dto.CustomerId)}.`);
-          }
-        }
-        if (dto.CurrencyCode !== undefined && dto.CurrencyCode !== null && !/^[A-Z]{3}$/.test(String(dto.CurrencyCode))) {
-          problems.push(`CurrencyCode '${String(dto.CurrencyCode)}' is not an ISO 4217 code.`);
-        }
-        unique(this.salesOrders as Collection<RecordId>, "ExternalImportReference", "sales order");
-        exists(this.departments as Collection<RecordId>, "DepartmentId", "Department");
-        exists(this.employees as Collection<RecordId>, "SalesPersonEmployeeId", "Employee");
-        break;
-      }
-    }
-    if (problems.length > 0) throw validationProblem(ENTITY[resource], problems);
+    validateRecord(this, resource, dto, id, options.strictEmail);
   }
 
   // ---- sales orders -----------------------------------------------------------------------------------------------
@@ -912,36 +690,7 @@ export class PowerOfficeSandboxStore {
 
   /** Why the record cannot be deleted, or undefined. */
   inUse(resource: SandboxResourceName, id: RecordId): string | undefined {
-    const referencedBy = (collection: Collection<RecordId>, fields: string[], label: string) => {
-      const hit = collection.entries().find((e) => fields.some((f) => e.dto[f] === id));
-      return hit ? `${label} ${String(hit.dto.SalesOrderNo ?? hit.dto.Number ?? hit.dto.Code ?? hit.dto.Id)}` : undefined;
-    };
-    const orders = this.salesOrders as Collection<RecordId>;
-    switch (resource) {
-      case "Customers":
-        return referencedBy(orders, ["CustomerId"], "sales order");
-      case "ContactPersons":
-        return referencedBy(orders, ["CustomerReferenceContactPersonId"], "sales order");
-      case "Employees":
-        return (
-          referencedBy(this.departments as Collection<RecordId>, ["ManagerEmployeeId"], "department") ??
-          referencedBy(this.customers as Collection<RecordId>, ["SalesPersonEmployeeId"], "customer") ??
-          referencedBy(orders, ["SalesPersonEmployeeId"], "sales order")
-        );
-      case "Departments":
-        return (
-          referencedBy(this.customers as Collection<RecordId>, ["DepartmentId"], "customer") ??
-          referencedBy(this.employees as Collection<RecordId>, ["DepartmentId"], "employee") ??
-          referencedBy(orders, ["DepartmentId"], "sales order")
-        );
-      case "Products":
-        for (const [orderId, lines] of this.lines) {
-          if (lines.some((l) => l.ProductId === id)) return `sales order ${String(this.salesOrders.get(orderId)?.dto.SalesOrderNo ?? orderId)}`;
-        }
-        return undefined;
-      case "SalesOrders":
-        return this.salesOrders.get(id as string)?.dto.SalesOrderStatus === "Confirmed" ? "its Confirmed status (set it to Draft first)" : undefined;
-    }
+    return whyInUse(this, resource, id);
   }
 
   private deleteRecord(resource: SandboxResourceName, id: RecordId, force: boolean): void {
