@@ -100,25 +100,24 @@ export function rememberItemPrice(ctx: SyncContext, id: string): void {
   knownItemPrices.get(ctx.chargebee)?.add(id);
 }
 
-/** A charge item for a product, and its price in the default currency (invoice lines point at an item price). */
+/**
+ * A charge item for a product. Its prices are made when an order first needs one (per currency and VAT rate, see
+ * F9), so a product costs one write.
+ */
 export async function createChargebeeItem(
   ctx: SyncContext,
-  input: { id: string; name: string; unitPrice: number | null; currencyCode: string; idempotencyKey: string; businessEntityId?: string },
+  input: { id: string; name: string; idempotencyKey: string; businessEntityId?: string },
 ): Promise<WriteResult> {
   const family = await ensureProductFamily(ctx);
   const item = await ctx.chargebee.createItem(
     { id: input.id, name: input.name, item_family_id: PRODUCT_ITEM_FAMILY_ID, type: "charge" },
     { idempotencyKey: input.idempotencyKey, businessEntityId: input.businessEntityId },
   );
-  const price = await ctx.chargebee.createItemPrice(
-    { itemId: input.id, currencyCode: input.currencyCode, price: input.unitPrice ?? 0, name: `${input.name} (${input.currencyCode})`.slice(0, 100) },
-    { idempotencyKey: `${input.idempotencyKey}-price-${input.currencyCode}`, businessEntityId: input.businessEntityId },
-  );
   return {
-    records: [...family.records, chargebeeRecordFrom("item", asRecord(item.record)), chargebeeRecordFrom("item_price", asRecord(price.record))],
+    records: [...family.records, chargebeeRecordFrom("item", asRecord(item.record))],
     id: item.record.id,
     existing: item.existing,
-    apiCalls: family.apiCalls + (item.existing ? 2 : 1) + (price.existing ? 2 : 1),
+    apiCalls: family.apiCalls + (item.existing ? 2 : 1),
   };
 }
 
