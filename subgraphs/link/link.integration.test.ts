@@ -190,6 +190,14 @@ describe("link subgraph", () => {
     assert.equal(badFlow.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   });
 
+  test("syncFlows lists F1 to F9 with their fields", async () => {
+    const result = await asIntegrator(`{ syncFlows { id kind powerofficeType chargebeeType fields { key poweroffice chargebee } } }`);
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(result.data.syncFlows.map((flow: any) => flow.id), ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"]);
+    assert.deepEqual(result.data.syncFlows[0].fields.find((field: any) => field.key === "email"), { key: "email", poweroffice: "EmailAddress", chargebee: "email" });
+    assert.deepEqual(result.data.syncFlows[6], { id: "F7", kind: "ITEM", powerofficeType: "Product", chargebeeType: "item", fields: [{ key: "name", poweroffice: "Name", chargebee: "name" }] });
+  });
+
   test("mutations: FORBIDDEN for a reader, UNAVAILABLE without a job queue", async () => {
     const reader = await subgraph.query<any>(`mutation { runSync { id } }`, undefined, READER);
     assert.equal(reader.errors?.[0]?.extensions?.code, "FORBIDDEN");

@@ -8,6 +8,7 @@ import { LinkResultResolver } from "./resolvers/link-result.resolver.js";
 import { OrderResolver } from "./resolvers/order.resolver.js";
 import { QuarantineResolver } from "./resolvers/quarantine.resolver.js";
 import { SOURCE_RECORD_LINK_RESOLVERS } from "./resolvers/source-records.resolver.js";
+import { SyncFlowResolver } from "./resolvers/sync-flow.resolver.js";
 import { SyncRunResolver } from "./resolvers/sync-run.resolver.js";
 import { unifiedReference } from "./resolvers/unified-support.js";
 import { toBusinessEntity } from "./types/business-entity.js";
@@ -37,6 +38,7 @@ export function buildLinkSubgraph() {
         ItemResolver,
         BusinessEntityResolver,
         SyncRunResolver,
+        SyncFlowResolver,
         ConflictResolver,
         QuarantineResolver,
         LinkResultResolver,

@@ -144,3 +144,6 @@ function normaliseKey(value: unknown): string | number {
   if (typeof value === "bigint") return Number(value);
   return String(value);
 }
+
+// Note for resolvers: type-graphql lists a field's arguments in the reverse order of the method's parameters, so
+// list queries declare (after, first, filter) to read `filter, first, after` in the schema.

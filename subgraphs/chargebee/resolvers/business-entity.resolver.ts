@@ -19,9 +19,9 @@ export class ChargebeeBusinessEntityResolver {
   @Query(() => ChargebeeBusinessEntityConnection, { description: "Chargebee business entities, in id order." })
   chargebeeBusinessEntities(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => ChargebeeBusinessEntityFilter, { nullable: true }) filter?: ChargebeeBusinessEntityFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => ChargebeeBusinessEntityFilter, { nullable: true }) filter?: ChargebeeBusinessEntityFilter,
   ) {
     return listRecords(ctx, "chargebee", BUSINESS_ENTITY, filter, { first, after }, toChargebeeBusinessEntity, (query, f, knex) => {
       whereJson(knex, query, "status", f.status);

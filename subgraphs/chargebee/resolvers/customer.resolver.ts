@@ -23,9 +23,9 @@ export class ChargebeeCustomerResolver {
   @Query(() => ChargebeeCustomerConnection, { description: "Chargebee customers, in id order." })
   chargebeeCustomers(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => ChargebeeCustomerFilter, { nullable: true }) filter?: ChargebeeCustomerFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => ChargebeeCustomerFilter, { nullable: true }) filter?: ChargebeeCustomerFilter,
   ) {
     return listRecords(ctx, "chargebee", CUSTOMER, filter, { first, after }, toChargebeeCustomer, (query, f, knex) => {
       whereEmail(query, f.email);

@@ -21,9 +21,9 @@ export class ChargebeeInvoiceResolver {
   @Query(() => ChargebeeInvoiceConnection, { description: "Chargebee invoices, in id order." })
   chargebeeInvoices(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => ChargebeeInvoiceFilter, { nullable: true }) filter?: ChargebeeInvoiceFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => ChargebeeInvoiceFilter, { nullable: true }) filter?: ChargebeeInvoiceFilter,
   ) {
     return listRecords(ctx, "chargebee", INVOICE, filter, { first, after }, toChargebeeInvoice, (query, f, knex) => {
       whereJson(knex, query, "customer_id", f.customerId);

@@ -21,9 +21,9 @@ export class ChargebeeItemResolver {
   @Query(() => ChargebeeItemConnection, { description: "Chargebee items, in id order." })
   chargebeeItems(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => ChargebeeItemFilter, { nullable: true }) filter?: ChargebeeItemFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => ChargebeeItemFilter, { nullable: true }) filter?: ChargebeeItemFilter,
   ) {
     return listRecords(ctx, "chargebee", ITEM, filter, { first, after }, toChargebeeItem, (query, f, knex) => {
       whereJson(knex, query, "type", f.type);

@@ -23,9 +23,9 @@ export class ChargebeeOrderResolver {
   @Query(() => ChargebeeOrderConnection, { description: "Chargebee orders, in id order." })
   chargebeeOrders(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => ChargebeeOrderFilter, { nullable: true }) filter?: ChargebeeOrderFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => ChargebeeOrderFilter, { nullable: true }) filter?: ChargebeeOrderFilter,
   ) {
     return listRecords(ctx, "chargebee", ORDER, filter, { first, after }, toChargebeeOrder, (query, f, knex) => {
       whereJson(knex, query, "customer_id", f.customerId);

@@ -26,9 +26,9 @@ export class BusinessEntityResolver {
   @Query(() => BusinessEntityConnection, { description: "Unified business entities, by name." })
   businessEntities(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
   ) {
     return listUnified(ctx, "business_entity", filter, { first, after }, toBusinessEntity);
   }

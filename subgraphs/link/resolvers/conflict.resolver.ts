@@ -33,10 +33,10 @@ export class ConflictResolver {
   @Query(() => ConflictConnection, { description: "Conflicts, newest first (open ones unless status says otherwise)." })
   conflicts(
     @Ctx() ctx: SubgraphContext,
-    @Arg("status", () => ConflictStatus, { nullable: true, description: "Default OPEN." }) status?: ConflictStatus,
-    @Arg("unifiedId", () => ID, { nullable: true }) unifiedId?: string,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("unifiedId", () => ID, { nullable: true }) unifiedId?: string,
+    @Arg("status", () => ConflictStatus, { nullable: true, description: "Default OPEN." }) status?: ConflictStatus,
   ) {
     const query = ctx.sql.knex("conflicts");
     query.where({ status: status ?? ConflictStatus.OPEN });
@@ -79,9 +79,9 @@ export class ConflictResolver {
   })
   async resolveConflict(
     @Ctx() ctx: SubgraphContext,
+    @Arg("value", () => GraphQLJSON, { nullable: true }) value: unknown,
+    @Arg("winner", () => SourceSystem, { nullable: true }) winner: SourceSystem | undefined,
     @Arg("id", () => ID) id: string,
-    @Arg("winner", () => SourceSystem, { nullable: true }) winner?: SourceSystem,
-    @Arg("value", () => GraphQLJSON, { nullable: true }) value?: unknown,
   ) {
     assertMayWrite(ctx);
     const conflictId = numericId(id, "A conflict");

@@ -33,9 +33,9 @@ export class CustomerResolver {
   @Query(() => CustomerConnection, { description: "Unified customers, by name." })
   customers(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
   ) {
     return listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
       if (filter?.email) query.where("email", filter.email.trim().toLowerCase());

@@ -25,9 +25,9 @@ export class ItemResolver {
   @Query(() => ItemConnection, { description: "Unified items (products), by name." })
   items(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
   ) {
     return listUnified(ctx, "item", filter, { first, after }, toItem);
   }

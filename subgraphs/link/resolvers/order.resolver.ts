@@ -27,9 +27,9 @@ export class OrderResolver {
   @Query(() => OrderConnection, { description: "Unified orders, by name." })
   orders(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => UnifiedFilter, { nullable: true }) filter?: UnifiedFilter,
   ) {
     return listUnified(ctx, "order", filter, { first, after }, toOrder);
   }

@@ -17,11 +17,11 @@ export class QuarantineResolver {
   @Query(() => QuarantineConnection, { description: "Quarantined records, newest first (open ones unless status says otherwise)." })
   quarantine(
     @Ctx() ctx: SubgraphContext,
-    @Arg("status", () => QuarantineStatus, { nullable: true, description: "Default OPEN." }) status?: QuarantineStatus,
-    @Arg("system", () => SourceSystem, { nullable: true }) system?: SourceSystem,
-    @Arg("flow", () => String, { nullable: true }) flow?: string,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("flow", () => String, { nullable: true }) flow?: string,
+    @Arg("system", () => SourceSystem, { nullable: true }) system?: SourceSystem,
+    @Arg("status", () => QuarantineStatus, { nullable: true, description: "Default OPEN." }) status?: QuarantineStatus,
   ) {
     const query = ctx.sql.knex("quarantine");
     query.where({ status: status ?? QuarantineStatus.OPEN });

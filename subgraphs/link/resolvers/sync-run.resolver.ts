@@ -30,9 +30,9 @@ export class SyncRunResolver {
   @Query(() => SyncRunConnection, { description: "Sync runs, newest first." })
   syncRuns(
     @Ctx() ctx: SubgraphContext,
-    @Arg("status", () => SyncRunStatus, { nullable: true }) status?: SyncRunStatus,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("status", () => SyncRunStatus, { nullable: true }) status?: SyncRunStatus,
   ) {
     const query = ctx.sql.knex("sync_runs");
     if (status) query.where({ status });
@@ -49,8 +49,8 @@ export class SyncRunResolver {
   @Mutation(() => SyncRun, { description: "Queues a sync run; the workers process it. Follow it with syncRun(id)." })
   async runSync(
     @Ctx() ctx: SubgraphContext,
-    @Arg("flows", () => [String], { nullable: true, description: "F1–F9; none: every flow." }) flows?: string[],
     @Arg("mode", () => SyncMode, { nullable: true, description: "Default INCREMENTAL." }) mode?: SyncMode,
+    @Arg("flows", () => [String], { nullable: true, description: "F1–F9; none: every flow." }) flows?: string[],
   ) {
     assertMayWrite(ctx);
     const unknown = (flows ?? []).filter((flow) => !FLOW_PATTERN.test(flow));
@@ -64,9 +64,9 @@ export class SyncRunResolver {
   @Mutation(() => SyncRun, { description: "Syncs one source record now (a run limited to it); returns the queued run." })
   async syncRecord(
     @Ctx() ctx: SubgraphContext,
-    @Arg("system", () => SourceSystem) system: SourceSystem,
-    @Arg("type", () => String, { description: "The API's type name: ContactPerson, Customer, … or customer, item, …" }) type: string,
     @Arg("id", () => ID) id: string,
+    @Arg("type", () => String, { description: "The API's type name: ContactPerson, Customer, … or customer, item, …" }) type: string,
+    @Arg("system", () => SourceSystem) system: SourceSystem,
   ) {
     assertMayWrite(ctx);
     const deps = queueDeps(ctx);

@@ -20,9 +20,9 @@ export class PowerOfficeContactPersonResolver {
   @Query(() => PowerOfficeContactPersonConnection, { description: "PowerOffice contact persons, in id order." })
   powerofficeContactPersons(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeContactPersonFilter, { nullable: true }) filter?: PowerOfficeContactPersonFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeContactPersonFilter, { nullable: true }) filter?: PowerOfficeContactPersonFilter,
   ) {
     return listRecords(ctx, "poweroffice", CONTACT_PERSON, filter, { first, after }, toPowerOfficeContactPerson, (query, f, knex) => {
       whereEmail(query, f.email);

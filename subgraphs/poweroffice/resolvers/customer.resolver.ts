@@ -23,9 +23,9 @@ export class PowerOfficeCustomerResolver {
   @Query(() => PowerOfficeCustomerConnection, { description: "PowerOffice customers, in id order." })
   powerofficeCustomers(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeCustomerFilter, { nullable: true }) filter?: PowerOfficeCustomerFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeCustomerFilter, { nullable: true }) filter?: PowerOfficeCustomerFilter,
   ) {
     return listRecords(ctx, "poweroffice", CUSTOMER, filter, { first, after }, toPowerOfficeCustomer, (query, f, knex) => {
       whereEmail(query, f.email);

@@ -20,9 +20,9 @@ export class PowerOfficeDepartmentResolver {
   @Query(() => PowerOfficeDepartmentConnection, { description: "PowerOffice departments, in id order." })
   powerofficeDepartments(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeDepartmentFilter, { nullable: true }) filter?: PowerOfficeDepartmentFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeDepartmentFilter, { nullable: true }) filter?: PowerOfficeDepartmentFilter,
   ) {
     return listRecords(ctx, "poweroffice", DEPARTMENT, filter, { first, after }, toPowerOfficeDepartment, (query, f, knex) => {
       whereJson(knex, query, "Code", f.code);

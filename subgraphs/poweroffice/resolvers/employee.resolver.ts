@@ -20,9 +20,9 @@ export class PowerOfficeEmployeeResolver {
   @Query(() => PowerOfficeEmployeeConnection, { description: "PowerOffice employees, in id order." })
   powerofficeEmployees(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeEmployeeFilter, { nullable: true }) filter?: PowerOfficeEmployeeFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeEmployeeFilter, { nullable: true }) filter?: PowerOfficeEmployeeFilter,
   ) {
     return listRecords(ctx, "poweroffice", EMPLOYEE, filter, { first, after }, toPowerOfficeEmployee, (query, f, knex) => {
       whereEmail(query, f.email);

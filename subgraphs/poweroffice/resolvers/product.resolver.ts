@@ -20,9 +20,9 @@ export class PowerOfficeProductResolver {
   @Query(() => PowerOfficeProductConnection, { description: "PowerOffice products, in id order." })
   powerofficeProducts(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeProductFilter, { nullable: true }) filter?: PowerOfficeProductFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeProductFilter, { nullable: true }) filter?: PowerOfficeProductFilter,
   ) {
     return listRecords(ctx, "poweroffice", PRODUCT, filter, { first, after }, toPowerOfficeProduct, (query, f, knex) => {
       whereJson(knex, query, "Code", f.code);

@@ -24,9 +24,9 @@ export class PowerOfficeSalesOrderResolver {
   @Query(() => PowerOfficeSalesOrderConnection, { description: "PowerOffice sales orders, in id order." })
   powerofficeSalesOrders(
     @Ctx() ctx: SubgraphContext,
-    @Arg("filter", () => PowerOfficeSalesOrderFilter, { nullable: true }) filter?: PowerOfficeSalesOrderFilter,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
+    @Arg("first", () => Int, { nullable: true }) first?: number,
+    @Arg("filter", () => PowerOfficeSalesOrderFilter, { nullable: true }) filter?: PowerOfficeSalesOrderFilter,
   ) {
     return listRecords(ctx, "poweroffice", SALES_ORDER, filter, { first, after }, toPowerOfficeSalesOrder, (query, f, knex) => {
       whereJson(knex, query, "CustomerId", f.customerId);

@@ -1,0 +1,24 @@
+import "reflect-metadata";
+import { Field, ObjectType } from "type-graphql";
+import { UnifiedKind } from "./enums.js";
+
+@ObjectType({ description: "A field a flow keeps equal on both sides." })
+export class SyncFlowField {
+  @Field(() => String, { description: "The unified name (as in agreed and in conflicts)." }) key!: string;
+  @Field(() => String, { description: "The PowerOffice property." }) poweroffice!: string;
+  @Field(() => String, { description: "The Chargebee property." }) chargebee!: string;
+}
+
+@ObjectType({ description: "One sync flow (F1–F9): which PowerOffice records become which Chargebee records, and how." })
+export class SyncFlow {
+  @Field(() => String) id!: string;
+  @Field(() => String) title!: string;
+  @Field(() => String) description!: string;
+  @Field(() => UnifiedKind) kind!: UnifiedKind;
+  @Field(() => String, { description: "PowerOffice type read." }) powerofficeType!: string;
+  @Field(() => String, { description: "Chargebee type written." }) chargebeeType!: string;
+  @Field(() => String, { description: "two-way or poweroffice-to-chargebee." }) direction!: string;
+  @Field(() => [String], { description: "Flows that run before it." }) dependsOn!: string[];
+  @Field(() => [SyncFlowField]) fields!: SyncFlowField[];
+  @Field(() => String, { description: "What happens when a record is deleted on either side." }) deletePolicy!: string;
+}
