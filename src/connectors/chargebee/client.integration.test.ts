@@ -220,7 +220,8 @@ describe("retries under faults, with a bounded number of calls", () => {
     const { records } = await collect(client.readItems());
     assert.equal(records.length, sandbox.store.dump("item").length);
     const outcomes = client.stats().byEndpoint["item.list"]!.outcomes;
-    assert.deepEqual(outcomes, { rate_limited: 1, network_error: 1, timeout: 1, ok: Math.ceil(records.length / 100) });
+    // the pages of live items, plus one page of the status[is]=deleted pass
+    assert.deepEqual(outcomes, { rate_limited: 1, network_error: 1, timeout: 1, ok: Math.ceil(records.length / 100) + 1 });
   });
 
   test("a fault that does not go away ends after maxRetries + 1 calls with a retryable typed error", async () => {
@@ -259,5 +260,24 @@ describe("client budget", () => {
     } finally {
       sandbox.setRequestsPerMinute(0);
     }
+  });
+});
+
+describe("deleted catalogue records", () => {
+  test("items and item prices have no include_deleted: deleted ones come from a status[is]=deleted pass", async () => {
+    const client = fastClient();
+    const since = Math.floor(Date.now() / 1000);
+    sandbox.store.remove("item_price", "cb-report-pack-NOK");
+    sandbox.store.remove("item", "cb-report-pack");
+    const items = await collect(client.readItems({ updatedAfter: since }));
+    const deleted = items.records.find((item) => item.id === "cb-report-pack");
+    assert.deepEqual([deleted?.status, deleted?.deleted], ["deleted", true]);
+    const prices = await collect(client.readItemPrices({ updatedAfter: since }));
+    assert.equal(prices.records.find((price) => price.id === "cb-report-pack-NOK")?.deleted, true);
+    const queries = sandbox.requestLog.list({ pathIncludes: "/items" }).slice(-2).map((entry) => decodeURIComponent(entry.query));
+    assert.ok(queries.every((query) => !query.includes("include_deleted")));
+    assert.ok(queries.some((query) => query.includes("status[is]=deleted")));
+    const live = await collect(client.readItems({ includeDeleted: false }));
+    assert.ok(live.records.every((item) => item.id !== "cb-report-pack"));
   });
 });

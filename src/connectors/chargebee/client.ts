@@ -52,7 +52,10 @@ interface ReadSpec {
   endpoint: string;
   key: string;
   sort?: string;
+  /** include_deleted exists for this list (customers, invoices, orders). */
   supportsIncludeDeleted: boolean;
+  /** Where include_deleted does not exist but status[is]=deleted does (items, item prices): a second pass for them. */
+  deletedByStatus?: boolean;
   list: (params: ListParams, headers: Headers) => Promise<ListResult<Record<string, unknown>>>;
 }
 
@@ -112,9 +115,9 @@ export class ChargebeeClient {
     const sdk = this.sdk;
     this.specs = {
       customer: { endpoint: "customer.list", key: "customer", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.customer.list(p as Customer.ListInputParam, h) },
-      item: { endpoint: "item.list", key: "item", sort: "id", supportsIncludeDeleted: true, list: (p, h) => sdk.item.list(p as Item.ListInputParam, h) },
-      item_price: { endpoint: "itemPrice.list", key: "item_price", sort: "id", supportsIncludeDeleted: true, list: (p, h) => sdk.itemPrice.list(p as ItemPrice.ListInputParam, h) },
-      item_family: { endpoint: "itemFamily.list", key: "item_family", supportsIncludeDeleted: true, list: (p, h) => sdk.itemFamily.list(p as ItemFamily.ListInputParam, h) },
+      item: { endpoint: "item.list", key: "item", sort: "id", supportsIncludeDeleted: false, deletedByStatus: true, list: (p, h) => sdk.item.list(p as Item.ListInputParam, h) },
+      item_price: { endpoint: "itemPrice.list", key: "item_price", sort: "id", supportsIncludeDeleted: false, deletedByStatus: true, list: (p, h) => sdk.itemPrice.list(p as ItemPrice.ListInputParam, h) },
+      item_family: { endpoint: "itemFamily.list", key: "item_family", supportsIncludeDeleted: false, list: (p, h) => sdk.itemFamily.list(p as ItemFamily.ListInputParam, h) },
       invoice: { endpoint: "invoice.list", key: "invoice", sort: "date", supportsIncludeDeleted: true, list: (p, h) => sdk.invoice.list(p as Invoice.ListInputParam, h) },
       order: { endpoint: "order.list", key: "order", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.order.list(p as Order.ListInputParam, h) },
     } as Record<ChargebeeReadableResource, ReadSpec>;
@@ -193,7 +196,9 @@ export class ChargebeeClient {
   /**
    * Streams one resource page by page (limit 100, next_offset). With updatedAfter: `updated_at[between]` windows
    * from updatedAfter − overlap to updatedBefore (default now), sorted by an immutable key; without: every record.
-   * Records are de-duplicated by id and resource_version across pages and windows.
+   * Records are de-duplicated by id and resource_version across pages and windows. Deleted records: include_deleted
+   * for customers, invoices and orders; a second `status[is]=deleted` pass for items and item prices (their lists
+   * have no include_deleted); item family deletions arrive only as events.
    */
   async *read<R extends ChargebeeReadableResource>(resource: R, options: ChargebeeReadOptions = {}): AsyncGenerator<ChargebeePage<ChargebeeResourceMap[R]>> {
     const spec = this.specs[resource];
@@ -203,8 +208,10 @@ export class ChargebeeClient {
     const seen = new Map<string, number>();
     let highWatermark: number | null = null;
     const windows = this.windowsFor(options.updatedAfter, readUntil, options.overlapSeconds ?? 5, options.windowSeconds ?? 30 * 86_400);
-    for (const window of windows) {
-      const base: ListParams = { ...options.filters, limit: clampLimit(options.limit) };
+    const passes: ListParams[] = [{}];
+    if (includeDeleted && spec.deletedByStatus && !options.filters?.status) passes.push({ status: { is: "deleted" } });
+    for (const [window, pass] of windows.flatMap((w) => passes.map((p) => [w, p] as const))) {
+      const base: ListParams = { ...options.filters, ...pass, limit: clampLimit(options.limit) };
       if (includeDeleted && spec.supportsIncludeDeleted) base.include_deleted = true;
       if (spec.sort) base["sort_by[asc]"] = spec.sort;
       if (window) base.updated_at = { between: this.timestampPair(window.from, window.to) };
