@@ -32,11 +32,14 @@ export function transportFromFetch(fetchImpl: FetchLike): Transport {
   };
 }
 
+// Idle sockets are closed after 4 s, before a server's usual 5 s keep-alive timeout can close them under a request.
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 16 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 16 }),
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 16, timeout: 4000 }),
 };
 
+// A request that fails on a reused socket is not sent again here: the client's retry policy decides, and a create
+// (POST) may have reached the server.
 export const nodeHttpTransport: Transport = (input, init) => {
   const url = new URL(input);
   const transport = url.protocol === "https:" ? https : url.protocol === "http:" ? http : undefined;
