@@ -94,6 +94,23 @@ describe("PowerOffice client: lists", () => {
     assert.ok(people.every((p) => p.ContactId === parent));
   });
 
+  test("an abort signal stops paging", async () => {
+    const client = clientFor();
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const page of client.listCustomers({ pageSize: 3, signal: controller.signal })) {
+          seen.push(page.length);
+          controller.abort();
+        }
+      })(),
+    );
+    assert.equal((error as Error).name, "AbortError");
+    assert.deepEqual(seen, [3]);
+    assert.deepEqual(client.stats().byEndpoint["GET /Customers"], { "200": 1 });
+  });
+
   test("a page size outside 1..20000 is refused before any call", async () => {
     const client = clientFor();
     await assert.rejects(collect(client.listProducts({ pageSize: 20_001 })), RangeError);
