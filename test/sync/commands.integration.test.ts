@@ -5,6 +5,7 @@ import type { DryRunPlan } from "../../src/sync/engine/types.js";
 import { SyncCommandError } from "../../src/sync/errors.js";
 import { chargebeeOrderId } from "../../src/sync/flows/f8-sales-orders.js";
 import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/links/commands.js";
+import { countActionable, listActionable } from "../../src/sync/quarantine/index.js";
 import { startSyncHarness, type SyncHarness } from "./harness.js";
 
 describe("dry run, link commands and crash recovery", () => {
@@ -109,5 +110,16 @@ describe("dry run, link commands and crash recovery", () => {
     assert.equal(h.cb.store.dump("invoice").filter((invoice) => invoice.po_number === reference).length, 1, "no second invoice");
     assert.ok(h.cb.store.raw("order", reference), "the order exists for the invoice found by its reference");
     assert.equal((await h.db.knex("outbox").where({ id: pending.id }).first()).status, "done");
+  });
+
+  test("the actionable list names quarantined and unmatched records with what to do", async () => {
+    const all = await listActionable(h.db.knex);
+    const quarantined = all.find((row) => row.kind === "quarantined" && row.flow === "F3");
+    assert.match(quarantined!.reason, /invalid email address/);
+    const unmatched = await listActionable(h.db.knex, { kind: "unmatched", flows: ["F6"] });
+    assert.ok(unmatched.length > 0);
+    assert.ok(unmatched.every((row) => row.flow === "F6" && /create one with that name in Chargebee, or link it by hand/.test(row.reason)));
+    const counts = await countActionable(h.db.knex);
+    assert.equal(counts.find((row) => row.kind === "unmatched" && row.flow === "F6")?.count, unmatched.length);
   });
 });

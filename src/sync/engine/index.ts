@@ -22,3 +22,5 @@ export {
 } from "./types.js";
 export type { FlowDefinition, FieldSpec, MappedValues, UnifiedKind } from "./flow-definition.js";
 export { SyncCommandError, type SyncCommandErrorCode } from "../errors.js";
+export { linkRecords, unlinkRecord, resolveConflict, retryQuarantined } from "../links/commands.js";
+export { listActionable, countActionable, type ActionableRecord, type ActionableQuery } from "../quarantine/index.js";

@@ -23,9 +23,11 @@ export const F4: FlowDefinition = {
   target: { system: "chargebee", entity: "customer" },
   direction: "two-way",
   dependsOn: ["F5"],
+  // Referred to by an order, or linked already (a linked company keeps syncing after its orders are gone).
   sourceCondition:
-    "coalesce(d.data->>'IsPerson', 'false') <> 'true' and exists (select 1 from dataset_records o " +
-    "where o.system = 'poweroffice' and o.entity = 'SalesOrder' and not o.deleted and o.data->>'CustomerId' = d.source_id)",
+    "coalesce(d.data->>'IsPerson', 'false') <> 'true' and (exists (select 1 from dataset_records o " +
+    "where o.system = 'poweroffice' and o.entity = 'SalesOrder' and not o.deleted and o.data->>'CustomerId' = d.source_id) " +
+    "or exists (select 1 from links l where l.flow = 'F4' and l.system = 'poweroffice' and l.entity = 'Customer' and l.source_id = d.source_id and l.status <> 'deleted'))",
   group: { name: "organisation", keyOf: (record) => record.name },
   fields: FIELDS,
   fromPowerOffice: (record) => mapFields(FIELDS, record, "poweroffice"),

@@ -7,7 +7,7 @@ import { loadConfig } from "../../config/config.js";
 import { startJobQueue, type JobQueue } from "../../jobs/queue.js";
 import { silentLogger } from "../../logging/logger.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/database.js";
-import { requestSyncRun } from "../commands.js";
+import { requestRecordSync, requestSyncRun } from "../commands.js";
 import type { SyncContext, WorkItem, WorkStage } from "../engine/types.js";
 import { startSyncWorker, type SyncWorker } from "../worker.js";
 import { readRunReport } from "./report.js";
@@ -211,5 +211,22 @@ describe("a sync run on the queue", () => {
       await secondWorker.stop();
       await secondQueue.stop({ timeoutMs: 5_000 });
     }
+  });
+
+  test("syncing one record processes only the work that involves it", async () => {
+    await db.knex("dataset_records").insert({ system: "poweroffice", entity: "Product", source_id: "2", data: "{}", content_hash: "x" });
+    const queued = await requestRecordSync(deps(), { system: "poweroffice", entity: "Product", sourceId: "2", requestedBy: "test" });
+    assert.deepEqual(queued.flows, ["F7"]);
+    const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
+    assert.equal(run.status, "succeeded", run.error ?? "");
+    assert.deepEqual(engine.processed.map((p) => p.key), ["F7:2"]);
+    await assert.rejects(
+      requestRecordSync(deps(), { system: "poweroffice", entity: "Product", sourceId: "999", requestedBy: "test" }),
+      /No poweroffice Product with id "999" has been read yet/,
+    );
+    await assert.rejects(
+      requestRecordSync(deps(), { system: "chargebee", entity: "plan", sourceId: "1", requestedBy: "test" }),
+      /No flow syncs chargebee "plan" records/,
+    );
   });
 });

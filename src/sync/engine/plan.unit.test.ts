@@ -1,0 +1,58 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { FLOWS } from "../flows/index.js";
+import { selectedFlows, stageFlows, toWorkItems } from "./plan.js";
+import { FLOW_IDS } from "./types.js";
+
+describe("planning", () => {
+  test("stages follow the dependencies: business entities, then people/companies/products, then orders with their lines", () => {
+    assert.deepEqual(stageFlows(selectedFlows(undefined)), [["F5", "F6", "F7"], ["F1", "F2", "F3", "F4"], ["F8", "F9"]]);
+  });
+
+  test("a selection keeps only the dependencies it contains; the people of one group share a stage", () => {
+    assert.deepEqual(stageFlows(["F1", "F8"]), [["F1"], ["F8"]]);
+    assert.deepEqual(stageFlows(["F2", "F6", "F1"].sort() as never), [["F6"], ["F1", "F2"]]);
+    assert.deepEqual(stageFlows(["F9"]), [["F9"]]);
+  });
+
+  test("people sharing an email (any flow) are one work item, in a stable order", () => {
+    const items = toWorkItems([
+      { flow: "F2", source_id: "5", email: "kari@example.no", name: null },
+      { flow: "F1", source_id: "12", email: "kari@example.no", name: null },
+      { flow: "F1", source_id: "3", email: "kari@example.no", name: null },
+      { flow: "F1", source_id: "4", email: null, name: null },
+      { flow: "F7", source_id: "4", email: null, name: "Kaffe" },
+      { flow: "F7", source_id: "4", email: null, name: "Kaffe" },
+    ]);
+    assert.deepEqual(
+      items.map((item) => [item.key, item.records.map((record) => `${record.flow}:${record.sourceId}`)]),
+      [
+        ["person:kari@example.no", ["F1:3", "F1:12", "F2:5"]],
+        ["F1:4", ["F1:4"]],
+        ["F7:4", ["F7:4"]],
+      ],
+    );
+    assert.doesNotThrow(() => JSON.parse(JSON.stringify(items)), "work items travel as JSON");
+  });
+
+  test("every flow declares what the engine needs", () => {
+    for (const id of FLOW_IDS) {
+      const flow = FLOWS[id];
+      assert.equal(flow.id, id);
+      assert.ok(flow.title && flow.description && flow.deletePolicy.description, `${id} is documented`);
+      if (flow.direction === "two-way") assert.ok(flow.writers.updateInPowerOffice, `${id} can write back to PowerOffice`);
+      if (flow.create === "create" && !flow.parent) assert.ok(flow.writers.createInChargebee, `${id} can create`);
+    }
+  });
+
+  test("deterministic Chargebee ids fit Chargebee's limits", () => {
+    const record = (sourceId: string) => ({ sourceId, data: {} }) as never;
+    assert.equal(FLOWS.F1.targetId(record("123")), "po-contactperson-123");
+    assert.equal(FLOWS.F2.targetId(record("5")), "po-employee-5");
+    assert.equal(FLOWS.F4.targetId(record("9")), "po-customer-9");
+    assert.equal(FLOWS.F7.targetId(record("7")), "po-product-7");
+    const orderId = FLOWS.F8.targetId(record("3f2504e0-4f89-11d3-9a0c-0305e82c3301"));
+    assert.equal(orderId, "po-so-3f2504e04f8911d39a0c0305e82c3301");
+    assert.ok(orderId.length <= 40);
+  });
+});
