@@ -395,6 +395,21 @@ describe("PowerOffice client: retries under injected faults", () => {
     assert.equal(client.stats().retries, 2);
   });
 
+  test("a fault in the middle of paging is retried; no page is lost or read twice", async () => {
+    const client = clientFor();
+    const ids: number[] = [];
+    let pageNumber = 0;
+    for await (const page of client.listCustomers({ pageSize: 5 })) {
+      pageNumber += 1;
+      ids.push(...page.map((c) => c.Id!));
+      if (pageNumber === 1) sandbox.faults.inject({ kind: "drop", count: 1, pathIncludes: "/v2/Customers" });
+      if (pageNumber === 2) sandbox.faults.inject({ kind: "status", status: 502, count: 1, pathIncludes: "/v2/Customers" });
+    }
+    assert.deepEqual(ids, sandbox.store.all("Customers").map((c) => c.Id));
+    const pages = Math.floor(ids.length / 5) + 1;
+    assert.deepEqual(client.stats().byEndpoint["GET /Customers"], ids.length % 5 === 0 ? { "200": pages - 1, "204": 1, network: 1, "502": 1 } : { "200": pages, network: 1, "502": 1 });
+  });
+
   test("a fault that does not clear gives up after maxAttempts with a retryable error", async () => {
     const client = clientFor();
     const rule = sandbox.faults.inject({ kind: "status", status: 500, pathIncludes: "/v2/Products" });
