@@ -115,7 +115,7 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
           body: {
             site, api: `/api/v2`, seeded, seed: seedOptions,
             endpoints: [
-              "POST /_admin/reset {seed?, size?}", "GET|POST /_admin/business_entities {names}", "GET /_admin/records/:resource?limit=",
+              "POST /_admin/reset {seed?, size?} (alias /_admin/seed): empty the store and seed again", "GET|POST /_admin/business_entities {names}", "GET /_admin/records/:resource?limit=",
               "GET /_admin/records/:resource/:id", "POST /_admin/records/:resource/:id {field: value} (edit as a user)",
               "DELETE /_admin/records/:resource/:id", "GET|POST|DELETE /_admin/faults {inject:{kind,count,pathIncludes,method,retryAfterSeconds}} | {rates:{...}}",
               "GET|DELETE /_admin/requests?limit=&path=", "GET|POST /_admin/rate_limit {requestsPerMinute}", "GET /_admin/webhooks",
@@ -123,6 +123,7 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
             faultKinds: FAULT_KINDS,
           },
         };
+      case "POST /seed":
       case "POST /reset":
         return { status: 200, body: reset({ seed: input.seed === undefined ? undefined : Number(input.seed), size: input.size === undefined ? undefined : parseSize(input.size) }) };
       case "GET /business_entities":
