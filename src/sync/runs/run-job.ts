@@ -42,7 +42,7 @@ export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retr
     const planStarted = Date.now();
     // One record: plan every record of its flows (it may not have changed), keep the items that involve it.
     let stages = await engine.planWork(ctx, { flows: run.flows, mode: record ? "full" : mode });
-    if (record) stages = await onlyItemsOf(knex, stages, record);
+    if (record) stages = await onlyItemsOf(knex, stages, record, run.flows);
     const { batches, stages: summaries } = toBatches(stages, deps.settings.batchSize);
     log.info(
       { changed, items: summaries.reduce((sum, stage) => sum + stage.items, 0), batches: batches.length, stages: summaries.length },
@@ -105,10 +105,11 @@ async function isPlanned(knex: Knex, runId: string): Promise<boolean> {
 }
 
 /** The work items that involve one record (by its PowerOffice id, or through the links of a Chargebee record). */
-async function onlyItemsOf(knex: Knex, stages: WorkStage[], record: RecordTarget): Promise<WorkStage[]> {
+async function onlyItemsOf(knex: Knex, stages: WorkStage[], record: RecordTarget, flows: readonly string[]): Promise<WorkStage[]> {
   let wanted: Array<{ flow: string | null; sourceId: string }>;
   if (record.system === "poweroffice") {
-    wanted = [{ flow: null, sourceId: record.sourceId }];
+    // The run's flows are those that read this entity, so the id names one record in each of them.
+    wanted = flows.map((flow) => ({ flow, sourceId: record.sourceId }));
   } else {
     const rows: Array<{ flow: string; source_id: string }> = await knex("links as c")
       .join("links as p", "p.unified_id", "c.unified_id")
