@@ -1,5 +1,5 @@
 import type { FieldSpec, FlowDefinition } from "../engine/flow-definition.js";
-import { createChargebeeCustomer, updateChargebeeCustomer } from "../writers/chargebee.js";
+import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../writers/chargebee.js";
 import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 import { customerBusinessEntity } from "./people.js";
@@ -57,7 +57,8 @@ export const F4: FlowDefinition = {
       updateChargebeeCustomer(ctx, {
         id: input.id,
         properties: toChargebeeProperties(FIELDS, input.changes),
-        businessEntityId: input.businessEntityId,
+        // An update is scoped to the entity the customer lives in (it may have been matched, not created by us).
+          businessEntityId: customerEntity(input.target) ?? input.businessEntityId,
       }),
     updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(FIELDS, input.changes)),
   },

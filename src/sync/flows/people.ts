@@ -1,7 +1,7 @@
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { FieldSpec, FlowDefinition, ReferenceSpec } from "../engine/flow-definition.js";
 import type { FlowId } from "../engine/types.js";
-import { createChargebeeCustomer, updateChargebeeCustomer } from "../writers/chargebee.js";
+import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../writers/chargebee.js";
 import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 
@@ -75,7 +75,8 @@ export function personFlow(options: PersonFlowOptions): FlowDefinition {
         updateChargebeeCustomer(ctx, {
           id: input.id,
           properties: toChargebeeProperties(PERSON_FIELDS, input.changes),
-          businessEntityId: input.businessEntityId,
+          // An update is scoped to the entity the customer lives in (it may have been matched, not created by us).
+          businessEntityId: customerEntity(input.target) ?? input.businessEntityId,
         }),
       updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(PERSON_FIELDS, input.changes)),
     },

@@ -42,6 +42,12 @@ export async function createChargebeeCustomer(
   };
 }
 
+/** The business entity a Chargebee customer belongs to, from its stored copy. */
+export function customerEntity(target: { data: Record<string, unknown> }): string | undefined {
+  const entity = target.data.business_entity_id;
+  return typeof entity === "string" && entity !== "" ? entity : undefined;
+}
+
 export async function updateChargebeeCustomer(
   ctx: SyncContext,
   input: { id: string; properties: Properties; businessEntityId?: string },
