@@ -1,20 +1,19 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { MIGRATIONS_DIRECTORY } from "../../src/db/migrations-config.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { migrateLatest, pendingMigrations, rollbackAll } from "../../src/db/migrate.js";
 
-const EXPECTED_TABLES = [
-  "conflicts",
-  "dataset_records",
-  "links",
-  "outbox",
-  "quarantine",
-  "sync_cursors",
-  "sync_events",
-  "sync_runs",
-  "unified_records",
-  "webhook_events",
-];
+// The tables the committed schema snapshot describes (one source of truth with the snapshot test).
+const EXPECTED_TABLES = fs
+  .readFileSync(path.join(MIGRATIONS_DIRECTORY, "schema.snapshot.txt"), "utf8")
+  .split("\n")
+  .filter((line) => line.startsWith("table "))
+  .map((line) => line.slice("table ".length))
+  .sort();
+const CORE_TABLES = ["conflicts", "dataset_records", "links", "outbox", "quarantine", "sync_cursors", "sync_events", "sync_runs", "unified_records", "webhook_events"];
 
 async function appTables(db: TestDatabase): Promise<string[]> {
   const rows = await db.knex("information_schema.tables")
@@ -37,6 +36,7 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "embedd
     const first = await migrateLatest(db.knex);
     assert.ok(first.applied.length >= 3, `expected the migrations to apply, got ${first.applied.join(", ")}`);
     assert.deepEqual(await appTables(db), EXPECTED_TABLES);
+    for (const table of CORE_TABLES) assert.ok(EXPECTED_TABLES.includes(table), `${table} is missing from the schema`);
     assert.deepEqual(await pendingMigrations(db.knex), []);
 
     const rolledBack = await rollbackAll(db.knex);
