@@ -24,6 +24,7 @@ describe("poweroffice subgraph", () => {
     records.push({ system: "poweroffice", entity: "SalesOrder", sourceId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "aaaaaaaa-0000-0000-0000-000000000001", SalesOrderNo: 5, CustomerId: 1, CurrencyCode: "NOK", TotalAmount: 3126.25, SalesOrderStatus: "Draft" } });
     records.push({ system: "poweroffice", entity: "SalesOrderLine", sourceId: "bbbbbbbb-0000-0000-0000-000000000002", parentId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "bbbbbbbb-0000-0000-0000-000000000002", ProductId: 7, Quantity: 2, ProductUnitPrice: 1250.5, VatRate: 0.25, SortOrder: 1 } });
     records.push({ system: "poweroffice", entity: "SalesOrderLine", sourceId: "bbbbbbbb-0000-0000-0000-000000000001", parentId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "bbbbbbbb-0000-0000-0000-000000000001", Description: "Tekstlinje", LineType: "Text", SortOrder: 0 } });
+    records.push({ system: "poweroffice", entity: "SalesOrder", sourceId: "cccccccc-0000-0000-0000-000000000003", data: { Id: "cccccccc-0000-0000-0000-000000000003", CustomerId: 2, SalesOrderLines: [{ Id: "dddddddd-0000-0000-0000-000000000004", ProductId: 7, Quantity: 3, SortOrder: 0 }] } });
     await insertRecords(subgraph.db.knex, records);
   });
   after(async () => subgraph.close());
@@ -88,6 +89,26 @@ describe("poweroffice subgraph", () => {
         ],
       }],
     });
+  });
+
+  test("an order read with its embedded lines (SalesOrderCompleteDto) shows them when no line records exist", async () => {
+    const result: any = await subgraph.query(`{ powerofficeSalesOrders(filter: { customerId: "2" }) { edges { node { id lines { id salesOrderId quantity product { name } } } } } }`);
+    assert.equal(result.errors, undefined);
+    assert.deepEqual(result.data.powerofficeSalesOrders.edges, [{ node: {
+      id: "cccccccc-0000-0000-0000-000000000003",
+      lines: [{ id: "dddddddd-0000-0000-0000-000000000004", salesOrderId: "cccccccc-0000-0000-0000-000000000003", quantity: 3, product: { name: "Konsulenttime" } }],
+    } }]);
+  });
+
+  test("every request reports its SQL statement count to deps.observeSql", async () => {
+    const seen: Array<{ subgraph: string; operationName: string | null; statements: number }> = [];
+    subgraph.deps.observeSql = (event) => seen.push(event);
+    try {
+      await subgraph.query(`query Two { powerofficeCustomers(first: 2) { totalCount edges { node { id } } } }`);
+    } finally {
+      delete subgraph.deps.observeSql;
+    }
+    assert.deepEqual(seen, [{ subgraph: "poweroffice", operationName: "Two", statements: 2 }]);
   });
 
   test("_entities: one SQL statement per type for any number of representations", async () => {
