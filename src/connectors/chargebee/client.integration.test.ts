@@ -73,7 +73,7 @@ describe("streamed reads", () => {
     for await (const page of client.readCustomers({ updatedAfter: until - 3, updatedBefore: until })) pages.push(page);
     assert.ok(pages.length >= 1);
     assert.equal(pages[0]!.readUntil, until);
-    assert.deepEqual(pages[0]!.window, { from: until - 8, to: until });
+    assert.deepEqual(pages[0]!.window, { from: until - 63, to: until }, "the default overlap is 60 s");
   });
 
   test("items, item prices, families, invoices and orders stream too", async () => {

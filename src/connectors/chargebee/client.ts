@@ -45,6 +45,12 @@ interface ListResult<T> {
 const MIN_TIMESTAMP = 1_000_000_000; // Chargebee's validator wants 10-digit epoch seconds
 const DEFAULT_RETRY: ChargebeeRetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
 const MAX_ORDER_ID_LENGTH = 40;
+/**
+ * Each incremental read starts this long before the cursor: a write Chargebee committed with an updated_at just
+ * before our previous read ended (in flight, or stamped by a clock up to a minute behind ours) is still seen. The
+ * re-read records are de-duplicated downstream (same content, same change_seq).
+ */
+export const DEFAULT_OVERLAP_SECONDS = 60;
 const MAX_CUSTOMER_ID_LENGTH = 50;
 
 /** How each readable resource is listed: the SDK call, the wrapper key and a stable (immutable) sort key. */
@@ -207,7 +213,7 @@ export class ChargebeeClient {
     const readUntil = options.updatedBefore !== undefined ? toEpochSeconds(options.updatedBefore) : Math.floor(Date.now() / 1000);
     const seen = new Map<string, number>();
     let highWatermark: number | null = null;
-    const windows = this.windowsFor(options.updatedAfter, readUntil, options.overlapSeconds ?? 5, options.windowSeconds ?? 30 * 86_400);
+    const windows = this.windowsFor(options.updatedAfter, readUntil, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS, options.windowSeconds ?? 30 * 86_400);
     const passes: ListParams[] = [{}];
     if (includeDeleted && spec.deletedByStatus && !options.filters?.status) passes.push({ status: { is: "deleted" } });
     for (const [window, pass] of windows.flatMap((w) => passes.map((p) => [w, p] as const))) {
@@ -272,7 +278,7 @@ export class ChargebeeClient {
     const seen = new Set<string>();
     let highWatermark: number | null = null;
     // Events are immutable and sorted by occurred_at, so one window is enough.
-    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? 5, Number.MAX_SAFE_INTEGER)) {
+    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS, Number.MAX_SAFE_INTEGER)) {
       const base: ListParams = { limit: clampLimit(options.limit), "sort_by[asc]": "occurred_at" };
       if (window) base.occurred_at = { between: this.timestampPair(window.from, window.to) };
       // The SDK's Zod schema types event_type[in] as one enum value (a generator slip), so with validation on a

@@ -48,7 +48,7 @@ export interface ChargebeeReadOptions {
   updatedBefore?: Date | number;
   /** Also return deleted records (flagged `deleted: true`). Default true. */
   includeDeleted?: boolean;
-  /** Seconds subtracted from updatedAfter so edits landing in the same second are not missed. Default 5. */
+  /** Seconds subtracted from updatedAfter so writes in flight or stamped by a clock behind ours are not missed. Default 60. */
   overlapSeconds?: number;
   /** The time range is read in windows of at most this many seconds (short offset chains). Default 30 days. */
   windowSeconds?: number;
