@@ -229,4 +229,25 @@ describe("a sync run on the queue", () => {
       /No flow syncs chargebee "plan" records/,
     );
   });
+
+  test("the incremental poll runs on its schedule and never while a run is queued or running", async () => {
+    await worker?.stop();
+    const polling = new ScriptedEngine(1, 1);
+    let release!: () => void;
+    polling.gate = new Promise<void>((resolve) => (release = resolve));
+    const pollConfig = loadConfig({ SYNC_BATCH_SIZE: "2", SYNC_POLL_INTERVAL_SECONDS: "1" });
+    worker = await startSyncWorker({ db, queue, config: pollConfig, logger: silentLogger, clients, engine: polling });
+    const scheduled = async () => db.knex("sync_runs").where({ requested_by: "schedule" }).orderBy("created_at");
+    const before = (await scheduled()).length;
+    // The first poll's run is held at its first item; later polls must not start another run meanwhile.
+    let first: Array<{ id: string; status: string }> = [];
+    while ((first = await scheduled()).length === before) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await worker.pollNow(), null, "no poll while a run is running");
+    const stillOne = (await scheduled()).length;
+    assert.equal(stillOne, before + 1);
+    release();
+    const run = await waitForRun(db.knex, first[first.length - 1]!.id, { intervalMs: 50 });
+    assert.equal(run.status, "succeeded");
+    assert.equal(run.mode, "incremental");
+  });
 });
