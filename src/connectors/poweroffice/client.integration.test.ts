@@ -111,6 +111,21 @@ describe("PowerOffice client: lists", () => {
     assert.deepEqual(client.stats().byEndpoint["GET /Customers"], { "200": 1 });
   });
 
+  test("orderBy reaches the server: by LastChanged, and by name descending", async () => {
+    const client = clientFor();
+    const products = sandbox.store.all("Products");
+    sandbox.store.edit("Products", products[0]!.Id as number, { Description: "sist endret" });
+    const { records: byChange } = await collect(client.listProducts({ orderBy: "LastChangedDateTimeOffset", pageSize: 4 }));
+    assert.equal(byChange.at(-1)!.Id, products[0]!.Id);
+    const stamps = byChange.map((p) => p.LastChangedDateTimeOffset!);
+    assert.deepEqual(stamps, [...stamps].sort());
+    const { records: byName } = await collect(client.listProducts({ orderBy: "name desc" }));
+    const names = byName.map((p) => p.Name!);
+    assert.deepEqual(names, [...names].sort().reverse());
+    const error = await rejection(collect(client.listProducts({ orderBy: "Nope" })));
+    assert.ok(error instanceof PowerOfficeApiError && error.status === 400);
+  });
+
   test("a page size outside 1..20000 is refused before any call", async () => {
     const client = clientFor();
     await assert.rejects(collect(client.listProducts({ pageSize: 20_001 })), RangeError);

@@ -316,6 +316,7 @@ export class PowerOfficeClient {
     }
     const baseQuery = { ...query };
     if (options.changedSince !== undefined) baseQuery.lastChangedDateTimeOffsetGreaterThan = options.changedSince;
+    if (options.orderBy !== undefined) baseQuery.OrderBy = options.orderBy;
     for (let pageNumber = 1; ; pageNumber += 1) {
       const { status, body } = await this.request({
         method: "GET",

@@ -10,6 +10,8 @@ export interface ListOptions {
   changedSince?: string;
   /** Records per page, 1..20000 (the API's default is 5000). */
   pageSize?: number;
+  /** Sort order, e.g. "LastChangedDateTimeOffset" or "Name desc, Id" (sent as OrderBy; the API's default is unspecified). */
+  orderBy?: string;
   /** Stops paging (the current request is aborted). */
   signal?: AbortSignal;
 }
@@ -87,7 +89,7 @@ export function filterQuery(filters: Record<string, unknown>): Record<string, st
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(filters)) {
     if (value === undefined || value === null) continue;
-    if (name === "changedSince" || name === "pageSize" || name === "signal") continue;
+    if (name === "changedSince" || name === "pageSize" || name === "signal" || name === "orderBy") continue;
     query[name] = Array.isArray(value) ? value.join(",") : String(value);
   }
   return query;

@@ -146,3 +146,35 @@ export function listPredicate(resource: PowerOfficeResourceName, query: QueryPar
   if (tests.length === 0) return undefined;
   return (e) => tests.every((t) => t(e));
 }
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return 1;
+  if (b === undefined || b === null) return -1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+/**
+ * `OrderBy` ("Name desc, Id"; ascending by default) as a comparator; undefined when absent. Unknown fields are a
+ * 400. Without it, records come in the order they were created.
+ */
+export function orderByComparator(query: QueryParams, canonical: (field: string) => string | undefined): ((a: Entry, b: Entry) => number) | undefined {
+  const text = query.get("OrderBy");
+  if (text === undefined) return undefined;
+  const keys = text.split(",").map((part) => {
+    const [field = "", direction = "asc", ...extra] = part.trim().split(/\s+/);
+    const key = canonical(field);
+    if (!key || extra.length > 0 || !/^(asc|desc)$/i.test(direction)) {
+      throw new SandboxProblem(400, "Invalid resource parameters", `OrderBy '${part.trim()}' must be a field name, optionally followed by asc or desc.`);
+    }
+    return { key, sign: /^desc$/i.test(direction) ? -1 : 1 };
+  });
+  return (a, b) => {
+    for (const { key, sign } of keys) {
+      const order = key === "LastChangedDateTimeOffset" ? a.changed - b.changed : compareValues(a.dto[key], b.dto[key]);
+      if (order !== 0) return order * sign;
+    }
+    return 0;
+  };
+}

@@ -10,7 +10,7 @@ import { MicrosecondClock, formatMicros } from "./clock.js";
 import { Collection, entriesJson, entryJson, type Dto, type Entry } from "./collection.js";
 import { SandboxProblem, notFound, validationProblem } from "./errors.js";
 import { QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
-import { listPredicate, paging } from "./list-query.js";
+import { listPredicate, orderByComparator, paging } from "./list-query.js";
 import { validateRecord, whyInUse } from "./record-rules.js";
 
 export { isValidEmail } from "./record-rules.js";
@@ -204,7 +204,8 @@ export class PowerOfficeSandboxStore {
   list(resource: SandboxResourceName, query: QueryParams): ListResult {
     const { pageNumber, pageSize } = paging(query);
     const predicate = listPredicate(resource, query);
-    const all = this.collection(resource).entries();
+    const order = orderByComparator(query, (field) => canonicalKey(DTO_SCHEMA[resource], field));
+    const all = order ? [...this.collection(resource).entries()].sort(order) : this.collection(resource).entries();
     const start = (pageNumber - 1) * pageSize;
     let page: Entry[];
     if (!predicate) {
