@@ -45,3 +45,7 @@ process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
 process.on("SIGTERM", () => {
   running.stop().finally(() => process.exit(0));
 });
+// The benchmark asks for this process's CPU time to report CPU per request.
+process.on("message", (message) => {
+  if (message === "cpu") process.send?.(process.cpuUsage());
+});

@@ -8,7 +8,7 @@
  * Processes: the subgraphs in one child, each gateway in a child of its own (one at a time), autocannon here.
  * Set DATABASE_URL to run the subgraphs on a PostgreSQL server (a fresh database is made and dropped); without it
  * they use the embedded PostgreSQL (one connection, so every figure is lower).
- * BENCH_DURATION (seconds, default 10), BENCH_WARMUP (seconds, default 3), BENCH_CONNECTIONS (default 10).
+ * BENCH_DURATION (seconds, default 20), BENCH_WARMUP (seconds, default 3), BENCH_CONNECTIONS (default 10).
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -24,13 +24,15 @@ import { startFederation } from "../test/e2e/support/federation.js";
 const SECRET = "bench-subgraph-secret-0123456789abcdef";
 const READER_KEY = "bench-reader-key-0123456789abcdef";
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 100);
-const duration = Number(process.env.BENCH_DURATION ?? 10);
+const duration = Number(process.env.BENCH_DURATION ?? 20);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 interface Child {
   process: ChildProcess;
   info: Record<string, unknown>;
+  /** CPU time (user + system) the child has used so far, in milliseconds. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ async function startChild(script: string, env: Record<string, string>): Promise<
   const profile = process.env.BENCH_CPU_PROFILE && script.includes("target") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -49,6 +51,14 @@ async function startChild(script: string, env: Record<string, string>): Promise<
   return {
     process: child,
     info,
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (usage) => {
+          const { user, system } = usage as NodeJS.CpuUsage;
+          resolve((user + system) / 1000);
+        });
+        child.send("cpu");
+      }),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
@@ -64,19 +74,52 @@ interface Figures {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU milliseconds the gateway process spent per request (load-independent, unlike req/s on a shared machine). */
+  gatewayCpuMsPerRequest: number | null;
+  subgraphCpuMsPerRequest: number | null;
 }
 
-async function load(target: string, url: string, body: string, headers: Record<string, string>): Promise<Figures> {
-  const options = { url, method: "POST" as const, headers: { "content-type": "application/json", ...headers }, body, connections };
+/**
+ * Request bodies that differ (first = customers - 0..9, round robin), so no gateway can answer concurrent clients
+ * from one upstream call: Hive's HTTP transport de-duplicates identical subgraph requests in flight, which would flatter
+ * it on a load of identical queries.
+ */
+function bodiesFor(query: string): string[] {
+  return Array.from({ length: 10 }, (_, i) => JSON.stringify({ query, variables: { first: customers - i } }));
+}
+
+async function load(
+  target: string,
+  url: string,
+  bodies: string[],
+  headers: Record<string, string>,
+  processes: { gateway: Child | null; subgraphs: Child },
+): Promise<Figures> {
+  let next = 0;
+  const options = {
+    url,
+    method: "POST" as const,
+    headers: { "content-type": "application/json", ...headers },
+    connections,
+    timeout: 60,
+    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+  };
   await autocannon({ ...options, duration: warmup });
+  const gatewayCpu = await processes.gateway?.cpuMs();
+  const subgraphCpu = await processes.subgraphs.cpuMs();
   const result = await autocannon({ ...options, duration });
+  const requests = result.requests.total;
+  const gatewayCpuAfter = await processes.gateway?.cpuMs();
+  const subgraphCpuAfter = await processes.subgraphs.cpuMs();
   return {
     target,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
-    errors: result.errors,
+    errors: result.errors + result.timeouts,
+    gatewayCpuMsPerRequest: gatewayCpu === undefined || requests === 0 ? null : (gatewayCpuAfter! - gatewayCpu) / requests,
+    subgraphCpuMsPerRequest: requests === 0 ? null : (subgraphCpuAfter - subgraphCpu) / requests,
   };
 }
 
@@ -103,8 +146,17 @@ async function sqlPerRequest(size: number): Promise<number> {
 }
 
 function printTable(rows: Figures[]): void {
-  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors"];
-  const body = rows.map((r) => [r.target, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.non2xx), String(r.errors)]);
+  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors+timeouts", "gateway CPU ms/req", "subgraphs CPU ms/req"];
+  const body = rows.map((r) => [
+    r.target,
+    r.requestsPerSecond.toFixed(1),
+    String(r.p50),
+    String(r.p99),
+    String(r.non2xx),
+    String(r.errors),
+    r.gatewayCpuMsPerRequest === null ? "-" : r.gatewayCpuMsPerRequest.toFixed(1),
+    r.subgraphCpuMsPerRequest === null ? "-" : r.subgraphCpuMsPerRequest.toFixed(1),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   console.log(line(header));
@@ -142,14 +194,14 @@ try {
       else if (!isDeepStrictEqual(result, reference)) throw new Error(`${target} gave a different answer than our gateway`);
       const name = { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[target];
       process.stdout.write(`measuring ${name} ...\n`);
-      figures.push(await load(name, url, gatewayBody, headers));
+      figures.push(await load(name, url, bodiesFor(UNIFIED_CUSTOMERS_QUERY), headers, { gateway, subgraphs }));
     } finally {
       await gateway.stop();
     }
   }
   await answer(linkUrl, linkBody, { "x-subgraph-secret": SECRET });
   process.stdout.write("measuring the link subgraph directly ...\n");
-  figures.push(await load("link subgraph direct", linkUrl, linkBody, { "x-subgraph-secret": SECRET }));
+  figures.push(await load("link subgraph direct", linkUrl, bodiesFor(LINK_ONLY_QUERY), { "x-subgraph-secret": SECRET }, { gateway: null, subgraphs }));
 } finally {
   await subgraphs.stop();
 }
@@ -162,6 +214,12 @@ console.log(`our gateway / @apollo/gateway req/s: ${(ours.requestsPerSecond / ap
 console.log(`our gateway with the JS planner / @apollo/gateway req/s: ${(oursJs.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}×`);
 console.log(`our gateway / link subgraph direct req/s: ${(ours.requestsPerSecond / direct.requestsPerSecond).toFixed(2)}×`);
 console.log(`our gateway p99: ${ours.p99} ms (target < 50 ms)`);
+if (ours.gatewayCpuMsPerRequest !== null && apollo.gatewayCpuMsPerRequest !== null) {
+  console.log(
+    `gateway CPU per request: ours ${ours.gatewayCpuMsPerRequest.toFixed(1)} ms, @apollo/gateway ${apollo.gatewayCpuMsPerRequest.toFixed(1)} ms ` +
+      `(${(apollo.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2)}× less CPU per request for ours)`,
+  );
+}
 
 console.log("");
 const small = await sqlPerRequest(10);

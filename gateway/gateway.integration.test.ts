@@ -307,3 +307,25 @@ describe("gateway start-up refusals", () => {
     );
   });
 });
+
+describe("readiness when a subgraph is down", () => {
+  test("/readyz answers 503 and names the subgraph that does not answer; /healthz stays 200", async () => {
+    const subgraphs = await startTinySubgraphs(SECRET);
+    const gateway = await startGateway({ config: configFor({}), subgraphs, logger: silentLogger, subgraphSecret: SECRET });
+    try {
+      await subgraphs[1]!.close();
+      const response = await fetch(`${gateway.url}/readyz`);
+      assert.equal(response.status, 503);
+      const body = (await response.json()) as { status: string; checks: Array<{ name: string; ok: boolean; detail?: string }> };
+      assert.equal(body.status, "not ready");
+      assert.deepEqual(body.checks[0], { name: "subgraph:accounts", ok: true });
+      assert.equal(body.checks[1]!.name, "subgraph:billing");
+      assert.equal(body.checks[1]!.ok, false);
+      assert.match(body.checks[1]!.detail!, new RegExp(`^${subgraphs[1]!.url.replace(/[.]/g, "\\.")}: `));
+      assert.equal((await fetch(`${gateway.url}/healthz`)).status, 200);
+    } finally {
+      await gateway.close();
+      await subgraphs[0]!.close();
+    }
+  });
+});

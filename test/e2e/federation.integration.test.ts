@@ -203,6 +203,20 @@ describe("whole queries through the gateway", () => {
     assert.equal(Number(count[0]!.count), 0, "no run was created");
   });
 
+  test("/readyz checks the database and the three subgraphs", async () => {
+    const response = await fetch(`${federation.gateway.url}/readyz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), {
+      status: "ready",
+      checks: [
+        { name: "database", ok: true },
+        { name: "subgraph:poweroffice", ok: true },
+        { name: "subgraph:chargebee", ok: true },
+        { name: "subgraph:link", ok: true },
+      ],
+    });
+  });
+
   test("the same query through the gateway and its answer are stable across requests", async () => {
     const first = await federation.query(UNIFIED_CUSTOMERS_QUERY, { first: 3 });
     const second = await federation.query(UNIFIED_CUSTOMERS_QUERY, { first: 3 }, { "x-api-key": INTEGRATOR_KEY });
