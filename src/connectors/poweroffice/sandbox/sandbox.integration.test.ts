@@ -177,6 +177,7 @@ describe("sandbox: reading", () => {
     assert.ok(order.SalesOrderLines.every((l: { Id: string; SalesOrderId: string }) => /^[0-9a-f-]{36}$/.test(l.Id) && l.SalesOrderId === order.Id));
     assert.equal((await api("/SalesOrders/12345")).status, 400);
     assert.equal((await api("/Customers/not-a-number")).status, 400);
+    assert.equal((await api("/Customers/%E0%A4%A")).status, 400, "bad percent-encoding is the caller's error, not a 500");
     assert.ok(Number.isInteger((await api(`/Customers/${SANDBOX_SPECIAL_RECORDS.companyWithOrders}`)).json.Id));
   });
 });

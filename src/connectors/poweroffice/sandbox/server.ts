@@ -86,6 +86,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new SandboxProblem(400, "Bad Request", `The path segment '${segment}' is not valid percent-encoding.`);
+  }
+}
+
 function resourceNamed(segment: string | undefined): PowerOfficeResourceName | undefined {
   if (!segment) return undefined;
   return POWEROFFICE_RESOURCES.find((r) => r.toLowerCase() === segment.toLowerCase());
@@ -223,7 +231,7 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
 
   async function api(req: IncomingMessage, reply: Reply, url: URL, method: string, path: string): Promise<void> {
     const store = deps.store();
-    const segments = path.split("/").slice(2).map(decodeURIComponent); // after "/v2"
+    const segments = path.split("/").slice(2).map(decodeSegment); // after "/v2"
     const resource = resourceNamed(segments[0]);
     if (!resource) return reply.empty(404);
     if (deps.deniedResources.has(resource)) {
@@ -303,7 +311,7 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
   }
 
   async function admin(req: IncomingMessage, reply: Reply, url: URL, method: string, path: string): Promise<void> {
-    const segments = path.split("/").slice(2).map(decodeURIComponent);
+    const segments = path.split("/").slice(2).map(decodeSegment);
     const [area, ...rest] = segments;
     const body = async (): Promise<Dto> => {
       const text = await readBody(req);
