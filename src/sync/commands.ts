@@ -10,6 +10,18 @@ export { getSyncRun, listSyncRuns, type ListSyncRunsInput } from "./runs/run-sto
 export { readRunReport, type RunReport, type RunReportRow } from "./runs/report.js";
 export { readRunPlan } from "./runs/stages.js";
 export type { SyncRunRow, RunStatus, RunDetail } from "./runs/types.js";
+export {
+  linkRecords,
+  unlinkRecord,
+  resolveConflict,
+  retryQuarantined,
+  type LinkRecordsInput,
+  type LinkRecordsResult,
+  type UnlinkRecordInput,
+  type ResolveConflictInput,
+  type RetryQuarantinedInput,
+} from "./links/commands.js";
+export { SyncCommandError, type SyncCommandErrorCode } from "./errors.js";
 
 /** What the sync commands need: GraphQL (the link subgraph), the CLI and the scheduler call them. */
 export interface SyncCommandDeps {

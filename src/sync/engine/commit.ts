@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
 import { upsertRecords } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
-import { settleIntents } from "../outbox/outbox.js";
+import { dropIntents, settleIntents } from "../outbox/outbox.js";
 import type { MappedValues, UnifiedKind } from "./flow-definition.js";
 import { emptyCounts, type RunCounts } from "./types.js";
 
@@ -81,6 +81,8 @@ export class CommitBuffer {
   readonly released = new Map<string, { flow: string; system: SystemName; entity: string; sourceId: string }>();
   readonly events: EventInsert[] = [];
   readonly outboxSettled: Array<{ id: string; resultId: string | null }> = [];
+  /** Intents recorded ahead for creates that were never attempted. */
+  readonly outboxUnused: string[] = [];
   readonly counts: RunCounts = emptyCounts();
 
   link(link: LinkUpsert): void {
@@ -124,7 +126,7 @@ async function insertChunked(trx: Knex.Transaction, rows: readonly object[], wri
  * recognised) and the link updates together, with set-based statements.
  */
 export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: string): Promise<void> {
-  if (buffer.isEmpty && buffer.outboxSettled.length === 0) return;
+  if (buffer.isEmpty && buffer.outboxSettled.length === 0 && buffer.outboxUnused.length === 0) return;
   await knex.transaction(async (trx) => {
     if (buffer.datasetRecords.length > 0) await upsertRecords(trx, buffer.datasetRecords);
 
@@ -257,5 +259,6 @@ export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: str
     );
 
     if (buffer.outboxSettled.length > 0) await settleIntents(trx, buffer.outboxSettled);
+    if (buffer.outboxUnused.length > 0) await dropIntents(trx, buffer.outboxUnused);
   });
 }

@@ -55,6 +55,15 @@ export interface ChargebeeCreateInput {
   related: RelatedRecords;
   businessEntityId?: string;
   idempotencyKey: string;
+  /** Flows with `outbox`: the intent the engine recorded for this create before any call of the batch. */
+  outbox?: PreparedIntent;
+}
+
+/** An outbox intent recorded ahead of the call; `recovered`: an earlier attempt left it pending (look up first). */
+export interface PreparedIntent {
+  id: string;
+  attempts: number;
+  recovered: boolean;
 }
 
 export interface ChargebeeUpdateInput {
@@ -155,4 +164,9 @@ export interface FlowDefinition {
   targetId(record: DatasetRecord): string;
   deletePolicy: DeletePolicy;
   writers: FlowWriters;
+  /**
+   * Creates whose remote write has no id of ours (F8's invoice): the engine records the batch's intents in the
+   * outbox in one statement before any call, keyed by targetId; the writer settles them through WriteResult.outboxIds.
+   */
+  outbox?: { system: "chargebee" | "poweroffice"; entity: string };
 }

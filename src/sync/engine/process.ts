@@ -10,7 +10,8 @@ import { OVERRIDES_KEY } from "../links/commands.js";
 import type { LinkRow } from "../links/link-rows.js";
 import { propagate } from "../links/propagate.js";
 import { CommitBuffer, commitBuffer } from "./commit.js";
-import type { FlowDefinition, MappedValues, RelatedRecords, WriteResult } from "./flow-definition.js";
+import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "./flow-definition.js";
+import { recordIntents, type OutboxIntent } from "../outbox/outbox.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
 
@@ -64,11 +65,38 @@ function isRefusal(error: unknown): string | null {
 }
 
 class RecordProcessor {
+  /** Outbox intents recorded ahead, by flow and lookup key; removed from here when a create uses them. */
+  readonly intents = new Map<string, PreparedIntent>();
+
   constructor(
     private readonly ctx: SyncContext,
     private readonly data: BatchData,
     private readonly buffer: CommitBuffer,
   ) {}
+
+  /** Records, in one statement, the outbox intents of the creates this batch may make. */
+  async prepareIntents(items: readonly WorkItem[]): Promise<void> {
+    if (this.ctx.dryRun) return;
+    const intents: OutboxIntent[] = [];
+    for (const record of items.flatMap((item) => item.records)) {
+      const flow = FLOWS[record.flow];
+      if (!flow.outbox || flow.create !== "create" || this.data.powerofficeLink(record.flow, record.sourceId)) continue;
+      const source = this.data.source(record.flow, record.sourceId);
+      if (!source || source.deleted) continue;
+      const lookupKey = flow.targetId(source);
+      if (this.data.target(flow.target.entity, lookupKey)) continue; // exists already: it will be linked
+      intents.push({ system: flow.outbox.system, entity: flow.outbox.entity, operation: "create", flow: flow.id, lookupKey, payload: { sourceId: source.sourceId } });
+    }
+    if (intents.length === 0) return;
+    for (const [lookupKey, { entry, recovered }] of await recordIntents(this.ctx.knex, intents)) {
+      this.intents.set(`${entry.flow}\u0000${lookupKey}`, { id: entry.id, attempts: entry.attempts, recovered });
+    }
+  }
+
+  /** Intents recorded ahead that no create used; the fresh ones are dropped at commit (recovered ones stay). */
+  unusedIntents(): string[] {
+    return [...this.intents.values()].filter((intent) => !intent.recovered).map((intent) => intent.id);
+  }
 
   private get counts(): RunCounts {
     return this.buffer.counts;
@@ -297,7 +325,11 @@ class RecordProcessor {
     const id = flow.targetId(source);
     const result = await this.write(
       { flow: flow.id, action: "create", system: "chargebee", entity: flow.target.entity, id, source: { system: "poweroffice", entity: source.entity, id: source.sourceId }, fields: values },
-      () => create(this.ctx, { id, values, source, related, businessEntityId, idempotencyKey: `create-${flow.target.entity}-${id}` }),
+      () => {
+        const outbox = this.intents.get(`${flow.id}\u0000${id}`);
+        this.intents.delete(`${flow.id}\u0000${id}`);
+        return create(this.ctx, { id, values, source, related, businessEntityId, idempotencyKey: `create-${flow.target.entity}-${id}`, outbox });
+      },
     );
     this.counts.created += 1;
     if (!result) return null;
@@ -553,7 +585,9 @@ export async function processWork(ctx: SyncContext, items: readonly WorkItem[]):
   const data = await loadBatch(ctx.knex, items);
   const buffer = new CommitBuffer();
   const processor = new RecordProcessor(ctx, data, buffer);
+  await processor.prepareIntents(items);
   await forEachLimited(items, ITEM_CONCURRENCY, (item) => processItem(processor, data, item));
+  buffer.outboxUnused.push(...processor.unusedIntents());
   if (!ctx.dryRun) await commitBuffer(ctx.knex, buffer, ctx.runId);
   await ctx.progress.add(buffer.counts);
   return buffer.counts;

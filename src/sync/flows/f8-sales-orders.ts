@@ -124,6 +124,7 @@ export const F8: FlowDefinition = {
     description:
       "A sales order deleted in PowerOffice is unlinked; its Chargebee invoice and order stay (financial records are voided in Chargebee, not deleted by a sync).",
   },
+  outbox: { system: "chargebee", entity: "invoice" },
   writers: {
     createInChargebee: async (ctx, input) => {
       const values = input.values;
@@ -167,6 +168,7 @@ export const F8: FlowDefinition = {
         invoiceDate: orderDate && !Number.isNaN(orderDate.getTime()) ? orderDate : undefined,
         businessEntityId: input.businessEntityId,
         flow: "F8",
+        outbox: input.outbox,
         note: values.contactCustomerId ? `Contact: ${String(values.contactCustomerId)}` : undefined,
       });
       return { ...result, records: [...extraRecords, ...result.records], apiCalls: result.apiCalls + apiCalls };

@@ -84,6 +84,52 @@ export async function recordIntent(knex: Knex, intent: OutboxIntent): Promise<{ 
   return { entry: toEntry(pending), recovered: true };
 }
 
+/**
+ * Records many intents in one statement (before any of their calls). Returns each by lookup key; one an earlier
+ * attempt left pending comes back `recovered` (its record must be looked up before it is created again).
+ */
+export async function recordIntents(knex: Knex, intents: readonly OutboxIntent[]): Promise<Map<string, { entry: OutboxEntry; recovered: boolean }>> {
+  const prepared = new Map<string, { entry: OutboxEntry; recovered: boolean }>();
+  for (let start = 0; start < intents.length; start += 1000) {
+    const chunk = intents.slice(start, start + 1000);
+    const inserted = (await knex("outbox")
+      .insert(
+        chunk.map((intent) => ({
+          id: randomUUID(),
+          system: intent.system,
+          entity: intent.entity,
+          operation: intent.operation,
+          flow: intent.flow ?? null,
+          unified_id: intent.unifiedId ?? null,
+          lookup_key: intent.lookupKey,
+          payload: JSON.stringify(intent.payload),
+          attempts: 1,
+        })),
+      )
+      .onConflict(knex.raw("(system, entity, lookup_key) where status = 'pending'"))
+      .ignore()
+      .returning("*")) as OutboxRow[];
+    for (const row of inserted) prepared.set(row.lookup_key, { entry: toEntry(row), recovered: false });
+    const missing = chunk.filter((intent) => !prepared.has(intent.lookupKey));
+    if (missing.length > 0) {
+      const pending = (await knex("outbox")
+        .where({ status: "pending", system: missing[0]!.system, entity: missing[0]!.entity })
+        .whereIn("lookup_key", missing.map((intent) => intent.lookupKey))
+        .increment("attempts", 1)
+        .returning("*")) as OutboxRow[];
+      for (const row of pending) prepared.set(row.lookup_key, { entry: toEntry(row), recovered: true });
+    }
+  }
+  return prepared;
+}
+
+/** Removes intents recorded ahead whose call was never made (the record was quarantined or waits). */
+export async function dropIntents(knex: Knex, ids: readonly string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += 1000) {
+    await knex("outbox").where({ status: "pending" }).whereIn("id", ids.slice(start, start + 1000)).delete();
+  }
+}
+
 /** Marks intents done (inside the transaction that records the write's outcome). */
 export async function settleIntents(knex: Knex, settled: Array<{ id: string; resultId: string | null }>): Promise<void> {
   for (let start = 0; start < settled.length; start += 1000) {

@@ -182,16 +182,20 @@ export async function createChargebeeOrder(
     businessEntityId?: string;
     flow: string;
     note?: string;
+    /** The intent the engine recorded ahead (one statement per batch); without it one is recorded here. */
+    outbox?: { id: string; attempts: number; recovered: boolean };
   },
 ): Promise<WriteResult> {
-  const { entry, recovered } = await recordIntent(ctx.knex, {
-    system: "chargebee",
-    entity: "invoice",
-    operation: "create",
-    flow: input.flow,
-    lookupKey: input.id,
-    payload: { customerId: input.customerId, currencyCode: input.currencyCode, lines: input.lines as unknown as Record<string, unknown>[] },
-  });
+  const { entry, recovered } = input.outbox
+    ? { entry: { id: input.outbox.id, attempts: input.outbox.attempts }, recovered: input.outbox.recovered }
+    : await recordIntent(ctx.knex, {
+        system: "chargebee",
+        entity: "invoice",
+        operation: "create",
+        flow: input.flow,
+        lookupKey: input.id,
+        payload: { customerId: input.customerId, currencyCode: input.currencyCode },
+      });
   let apiCalls = 0;
   let invoice = null;
   if (recovered) {
