@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/logging/logger.js";
 import { startGateway, type RunningGateway } from "./index.js";
-import { startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
+import { slowGate, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
 
 const SECRET = "test-subgraph-secret-0123456789abcdef";
 const READER_KEY = "reader-key-0123456789abcdef";
@@ -326,6 +326,29 @@ describe("readiness when a subgraph is down", () => {
     } finally {
       await gateway.close();
       await subgraphs[0]!.close();
+    }
+  });
+});
+
+describe("graceful close", () => {
+  test("a request in flight when close() starts still gets its answer; new connections are refused", async () => {
+    const subgraphs = await startTinySubgraphs(SECRET);
+    const gateway = await startGateway({ config: configFor({}), subgraphs, logger: silentLogger, subgraphSecret: SECRET });
+    try {
+      const reached = slowGate.reached();
+      const inFlight = post(gateway, "{ slow }");
+      await reached;
+      const closed = gateway.close();
+      const refused = await fetch(`${gateway.url}/healthz`).then(
+        () => "answered",
+        () => "refused",
+      );
+      assert.equal(refused, "refused");
+      slowGate.release();
+      assert.deepEqual(await inFlight, { status: 200, body: { data: { slow: "finished" } } });
+      await closed;
+    } finally {
+      await Promise.all(subgraphs.map((s) => s.close()));
     }
   });
 });

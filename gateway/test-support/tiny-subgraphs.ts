@@ -21,10 +21,23 @@ const balances = new Map([
 
 export const ACCOUNTS_SDL = `${FEDERATION}
   type Person @key(fields: "id") { id: ID! name: String! friends: [Person!]! }
-  type Query { people(first: Int): [Person!]! person(id: ID!): Person }`;
+  type Query { people(first: Int): [Person!]! person(id: ID!): Person slow: String! }`;
 
 export const GREETING_SDL = `${FEDERATION}
   type Query { hello: String! }`;
+
+/** Resolvers of Query.slow wait here until the test releases them (graceful shutdown tests). */
+export const slowGate = {
+  waiting: [] as Array<() => void>,
+  arrived: [] as Array<() => void>,
+  /** Resolves once a slow request has reached the subgraph. */
+  reached(): Promise<void> {
+    return new Promise((resolve) => this.arrived.push(resolve));
+  },
+  release(): void {
+    for (const resume of this.waiting.splice(0)) resume();
+  },
+};
 
 export const BILLING_SDL = `${FEDERATION}
   type Person @key(fields: "id") { id: ID! balance: Int! }
@@ -38,6 +51,11 @@ function accountsSchema(): GraphQLSchema {
         Query: {
           people: (_: unknown, args: { first?: number }) => people.slice(0, args.first ?? people.length),
           person: (_: unknown, args: { id: string }) => people.find((p) => p.id === args.id) ?? null,
+          slow: () =>
+            new Promise<string>((resolve) => {
+              slowGate.waiting.push(() => resolve("finished"));
+              for (const arrived of slowGate.arrived.splice(0)) arrived();
+            }),
         },
         Person: {
           __resolveReference: (ref: { id: string }) => people.find((p) => p.id === ref.id),

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { startFederation, INTEGRATOR_KEY, type Federation } from "./support/federation.js";
 import { seedFixture, unifiedCustomerId, unifiedItemId, unifiedOrderId } from "./support/fixture.js";
 import { UNIFIED_CUSTOMERS_QUERY } from "../../bench/gateway-query.js";
+import { ideDefaultQuery } from "../../gateway/ide.js";
 
 const CUSTOMER_QUERY = /* GraphQL */ `
   query Customer($id: ID!) {
@@ -201,6 +202,13 @@ describe("whole queries through the gateway", () => {
     assert.equal(body.errors[0].extensions.code, "FORBIDDEN");
     const count = await federation.db.knex("sync_runs").count<{ count: number }[]>({ count: "*" });
     assert.equal(Number(count[0]!.count), 0, "no run was created");
+  });
+
+  test("the IDE's first query runs on the real supergraph", async () => {
+    const { status, body } = await federation.query(ideDefaultQuery(federation.gateway.supergraphSdl, false));
+    assert.equal(status, 200);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.equal(body.data.customers.edges.length, 3);
   });
 
   test("/readyz checks the database and the three subgraphs", async () => {
