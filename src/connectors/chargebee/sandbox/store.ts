@@ -34,6 +34,12 @@ function copy<T>(value: T): T {
   return structuredClone(value);
 }
 
+/** Per resource: each default as a serialized `"key":value,` pair. */
+const DEFAULT_PAIRS = {} as Record<SandboxResource, Array<[string, string]>>;
+for (const resource of Object.keys(RESOURCE_SPECS) as SandboxResource[]) {
+  DEFAULT_PAIRS[resource] = Object.entries(RESOURCE_SPECS[resource].defaults).map(([key, value]) => [key, `${JSON.stringify(key)}:${JSON.stringify(value)},`]);
+}
+
 /** "vat-25", "no_vat_15", "vat-12.5" → 25, 15, 12.5. A profile without a trailing number taxes nothing. */
 export function taxRateOfProfile(profileId: unknown): number {
   if (typeof profileId !== "string") return 0;
@@ -141,10 +147,14 @@ export class ChargebeeSandboxStore {
     return { ...RESOURCE_SPECS[resource].defaults, ...record };
   }
 
+  /** The presented record as JSON, built without copying the record: the defaults it lacks, then its own fields. */
   private presentJson(resource: SandboxResource, record: SandboxRecord): string {
     let text = this.json.get(record);
     if (text === undefined) {
-      text = JSON.stringify(this.present(resource, record));
+      let prefix = "";
+      for (const [key, pair] of DEFAULT_PAIRS[resource]) if (record[key] === undefined) prefix += pair;
+      const own = JSON.stringify(record);
+      text = own === "{}" ? `{${prefix.slice(0, -1)}}` : `{${prefix}${own.slice(1)}`;
       this.json.set(record, text);
     }
     return text;
