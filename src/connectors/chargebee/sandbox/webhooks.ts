@@ -35,6 +35,8 @@ export class WebhookDispatcher {
   private idleWaiters: Array<() => void> = [];
   private closed = false;
   private attemptIds = 0;
+  /** Aborts deliveries in flight when the sandbox closes. */
+  private readonly aborter = new AbortController();
 
   constructor(
     private readonly store: ChargebeeSandboxStore,
@@ -67,6 +69,7 @@ export class WebhookDispatcher {
 
   close(): void {
     this.closed = true;
+    this.aborter.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.pending = 0;
@@ -97,7 +100,7 @@ export class WebhookDispatcher {
     let status = 0;
     let error: string | undefined;
     try {
-      const response = await fetch(this.config.url, { method: "POST", headers, body, signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000) });
+      const response = await fetch(this.config.url, { method: "POST", headers, body, signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.config.timeoutMs ?? 10_000)]) });
       status = response.status;
       await response.arrayBuffer();
     } catch (cause) {
