@@ -9,6 +9,8 @@
 //      beyond the poll's list calls, calls against the minimum;
 //   3. peak RSS of this process (sandboxes, database and worker together) and before the first sync.
 import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import knexFactory from "knex";
 import { loadConfig } from "../src/config/config.js";
@@ -121,7 +123,7 @@ const poCounts = po.store.counts();
 const sourceRecords = Object.values(poCounts).reduce((a, b) => a + b, 0);
 
 // --- database, queue, worker --------------------------------------------------------------------------------------
-async function openBenchDatabase(): Promise<{ db: Database; dispose(): Promise<void> }> {
+async function openBenchDatabase(): Promise<{ db: Database; url?: string; dispose(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ dataDir: ".data-bench", poolMax: 1 }, { inMemory: true });
@@ -135,6 +137,7 @@ async function openBenchDatabase(): Promise<{ db: Database; dispose(): Promise<v
   const db = await openDatabase({ url: url.toString(), dataDir: ".data-bench", poolMax: 10 });
   return {
     db,
+    url: url.toString(),
     dispose: async () => {
       await db.close();
       await admin.raw(`drop database if exists ${name} with (force)`);
@@ -142,16 +145,52 @@ async function openBenchDatabase(): Promise<{ db: Database; dispose(): Promise<v
     },
   };
 }
-const { db, dispose } = await openBenchDatabase();
+const { db, url: databaseUrl, dispose } = await openBenchDatabase();
 await migrateLatest(db.knex);
 const config = loadConfig({ ...process.env, SYNC_POLL_INTERVAL_SECONDS: "0", LOG_LEVEL: "warn" });
 const benchLogger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", format: "json", name: "bench" });
-const queue = await startJobQueue({ db, logger: benchLogger, pollingIntervalSeconds: 0.5 });
+// With PostgreSQL the worker is a process of its own (npm run worker), so its memory is measured alone; the embedded
+// database can only be opened by one process, so there the worker runs in this one.
+const workerProcess = databaseUrl
+  ? spawn(process.execPath, ["--import", "tsx", "src/sync/worker-main.ts"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        POWEROFFICE_API_BASE_URL: po.apiBaseUrl,
+        POWEROFFICE_TOKEN_URL: po.tokenUrl,
+        POWEROFFICE_REQUESTS_PER_SECOND: "0",
+        CHARGEBEE_SANDBOX_PORT: String(cb.port),
+        CHARGEBEE_REQUESTS_PER_MINUTE: "0",
+        SYNC_POLL_INTERVAL_SECONDS: "0",
+        LOG_FORMAT: "json",
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    })
+  : undefined;
+if (workerProcess) {
+  await new Promise<void>((resolve, reject) => {
+    let seen = "";
+    workerProcess.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes("sync worker started")) resolve();
+      if (seen.length > 100_000) seen = seen.slice(-1000);
+    });
+    workerProcess.once("exit", (code) => reject(new Error(`the worker process exited with ${code}`)));
+  });
+}
+const queue = await startJobQueue({ db, logger: benchLogger, pollingIntervalSeconds: 0.5, schedule: !workerProcess });
 const clients = {
   poweroffice: createPowerOfficeClient(po.config(), { requestsPerSecond: 0 }),
   chargebee: createChargebeeClient({ ...cb.clientConfig, requestsPerMinute: 0, maxConcurrency: config.chargebee.maxConcurrency }),
 };
-const worker = await startSyncWorker({ db, queue, config, logger: benchLogger, clients, poll: false });
+const worker = workerProcess ? undefined : await startSyncWorker({ db, queue, config, logger: benchLogger, clients, poll: false });
+/** Peak resident memory of the worker process (Linux /proc), in bytes. */
+function workerPeakRss(): number | undefined {
+  if (!workerProcess?.pid) return undefined;
+  const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${workerProcess.pid}/status`, "utf8"));
+  return match ? Number(match[1]) * 1024 : undefined;
+}
 const rssBeforeSync = process.memoryUsage.rss();
 
 // --- measuring calls --------------------------------------------------------------------------------------------
@@ -193,14 +232,26 @@ async function minimumListPages(listCalls: { poweroffice: number; chargebee: num
   return Math.min(pages, listCalls.poweroffice + listCalls.chargebee || pages);
 }
 
-async function timedRun(mode: "incremental" | "full"): Promise<{ run: SyncRunRow; ms: number; calls: ReturnType<typeof callsSince> }> {
+/** How many different list endpoints (types) were read since `mark`: the poll needs at least one page of each. */
+function distinctListEndpoints(mark: ReturnType<typeof classify>): number {
+  const paths = new Set<string>();
+  for (const entry of po.requestLog.entries(mark.poMark)) {
+    if (entry.method === "GET" && !/oauth/i.test(entry.path) && !/\/\d+$/.test(entry.path)) paths.add(`po ${entry.path}`);
+  }
+  for (const entry of cb.requestLog.list({ limit: 5_000_000 }).filter((e) => e.id > mark.cbMark)) {
+    if (entry.method === "GET" && /^\/api\/v2\/[a-z_]+$/.test(entry.path)) paths.add(`cb ${entry.path}`);
+  }
+  return paths.size;
+}
+
+async function timedRun(mode: "incremental" | "full"): Promise<{ run: SyncRunRow; ms: number; calls: ReturnType<typeof callsSince> & { mark: ReturnType<typeof classify> } }> {
   const mark = classify();
   const started = performance.now();
   const queued = await requestSyncRun({ knex: db.knex, queue, logger: silentLogger }, { mode, requestedBy: "bench" });
   const run = await waitForRun(db.knex, queued.id, { intervalMs: 20 });
   const ms = performance.now() - started;
   if (run.status !== "succeeded") throw new Error(`the ${mode} run ${run.status}: ${run.error}`);
-  return { run, ms, calls: callsSince(mark) };
+  return { run, ms, calls: { ...callsSince(mark), mark } };
 }
 
 function describeCalls(calls: ReturnType<typeof callsSince>) {
@@ -208,7 +259,7 @@ function describeCalls(calls: ReturnType<typeof callsSince>) {
   return `PowerOffice ${part(calls.poweroffice)}; Chargebee ${part(calls.chargebee)}`;
 }
 
-console.log(`bench:sync on ${db.location}; node ${process.version}; ${(await import("node:os")).cpus().length} cores (shared with other work).`);
+console.log(`bench:sync on ${db.location}, worker ${workerProcess ? "in a process of its own" : "in this process"}; node ${process.version}; ${(await import("node:os")).cpus().length} cores (shared with other work).`);
 console.log(`PowerOffice sandbox: ${Object.entries(poCounts).map(([k, v]) => `${fmt.format(v)} ${k}`).join(", ")} (bench records + the demo data).`);
 console.log(`Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.\n`);
 
@@ -233,20 +284,30 @@ const incremental = await timedRun("incremental");
 const incWrites = incremental.run.counts.created + incremental.run.counts.updated + incremental.run.counts.deleted;
 const incList = incremental.calls.poweroffice.list + incremental.calls.chargebee.list;
 const incCalls = incremental.calls.poweroffice.total + incremental.calls.chargebee.total;
-const incMinimum = incList + incWrites;
+const incEndpoints = distinctListEndpoints(incremental.calls.mark);
+const incMinimum = incEndpoints + incWrites;
 console.log(`2. Incremental sync after one contact person changed: done ${fmt.format(incremental.ms)} ms after its poll`);
 console.log(`   run counts: ${JSON.stringify(incremental.run.counts)}`);
 console.log(`   API calls made ${incCalls}: ${describeCalls(incremental.calls)}`);
 console.log(`   beyond the poll's ${incList} list calls: ${incCalls - incList} (target ≤ 3)`);
-console.log(`   minimum ${incMinimum} (the poll's list pages ${incList} + one write per changed record ${incWrites}); ratio ${(incCalls / Math.max(1, incMinimum)).toFixed(2)}\n`);
+console.log(`   minimum ${incMinimum} (one list page for each of the ${incEndpoints} types the poll reads + one write per changed record ${incWrites}); ratio ${(incCalls / Math.max(1, incMinimum)).toFixed(2)}\n`);
 
 // --- 3. memory --------------------------------------------------------------------------------------------------
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
 const maxRss = process.resourceUsage().maxRSS * 1024;
-console.log(`3. Peak RSS of this process (sandboxes + database + worker): ${mb(Math.max(peakRss, maxRss))}; before the first sync ${mb(rssBeforeSync)}`);
+const workerPeak = workerPeakRss();
+if (workerPeak !== undefined) {
+  console.log(`3. Peak RSS of the worker process (npm run worker): ${mb(workerPeak)}; this process (sandboxes + queue client): ${mb(Math.max(peakRss, maxRss))}`);
+} else {
+  console.log(`3. Peak RSS of this process (sandboxes + embedded database + worker together): ${mb(Math.max(peakRss, maxRss))}; before the first sync ${mb(rssBeforeSync)}`);
+}
 
 clearInterval(sampler);
-await worker.stop();
+await worker?.stop();
+if (workerProcess) {
+  workerProcess.kill("SIGTERM");
+  await new Promise((resolve) => workerProcess.once("exit", resolve));
+}
 await queue.stop({ timeoutMs: 5_000 });
 await dispose();
 await po.close();
