@@ -16,7 +16,7 @@ import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
 
 /** How many work items of a batch write at the same time (the clients' own budgets still apply). */
-const ITEM_CONCURRENCY = 8;
+const ITEM_CONCURRENCY = 16;
 /** Passes over a group when one member's write changed a record another member is linked to (a merged person). */
 const MAX_GROUP_PASSES = 3;
 
