@@ -224,6 +224,29 @@ describe("retries under faults, with a bounded number of calls", () => {
     assert.deepEqual(outcomes, { rate_limited: 1, network_error: 1, timeout: 1, ok: Math.ceil(records.length / 100) + 1 });
   });
 
+  test("a 429 without Retry-After waits long enough for Chargebee's minute-long block to pass", async () => {
+    const waits: number[] = [];
+    const client = createChargebeeClient({ ...sandbox.clientConfig, requestsPerMinute: 0 }, { sleep: async (ms) => void waits.push(ms) });
+    sandbox.faults.inject({ kind: "rate_limit", count: 2, pathIncludes: "/customers/cb-cust-000003", retryAfterSeconds: 0 });
+    sandbox.faults.inject({ kind: "lock_timeout", count: 1, pathIncludes: "/customers/cb-cust-000003", retryAfterSeconds: 2 });
+    assert.equal((await client.retrieveCustomer("cb-cust-000003"))?.id, "cb-cust-000003");
+    assert.equal(waits.length, 3);
+    assert.ok(waits[0]! >= 7_500 && waits[0]! <= 15_000, `first wait ${waits[0]} ms`);
+    assert.ok(waits[1]! >= 15_000 && waits[1]! <= 30_000, `second wait ${waits[1]} ms`);
+    // The test's sleep returns at once, so the earlier block is still "pending": the longer of the two wins.
+    assert.ok(waits[2]! >= 2_000, "Retry-After is honoured (at least)");
+  });
+
+  test("lock_timeout with Retry-After waits exactly that long", async () => {
+    const waits: number[] = [];
+    const client = createChargebeeClient({ ...sandbox.clientConfig, requestsPerMinute: 0 }, { sleep: async (ms) => void waits.push(ms) });
+    sandbox.faults.inject({ kind: "lock_timeout", count: 1, pathIncludes: "/customers/cb-cust-000004", retryAfterSeconds: 2 });
+    assert.equal((await client.retrieveCustomer("cb-cust-000004"))?.id, "cb-cust-000004");
+    assert.equal(waits.length, 1);
+    assert.ok(waits[0]! > 1_900 && waits[0]! <= 2_000, `waited ${waits[0]} ms`);
+    assert.deepEqual(client.stats().byEndpoint["customer.retrieve"]?.outcomes, { rate_limited: 1, ok: 1 });
+  });
+
   test("a fault that does not go away ends after maxRetries + 1 calls with a retryable typed error", async () => {
     const client = fastClient({ maxRetries: 2 });
     sandbox.faults.inject({ kind: "server_error", count: 10, pathIncludes: "/customers/cb-cust-000001" });

@@ -45,6 +45,7 @@ interface ListResult<T> {
 const MIN_TIMESTAMP = 1_000_000_000; // Chargebee's validator wants 10-digit epoch seconds
 const DEFAULT_RETRY: ChargebeeRetryPolicy = { maxRetries: 5, baseDelayMs: 500, maxDelayMs: 60_000 };
 const MAX_ORDER_ID_LENGTH = 40;
+const RATE_LIMIT_STEP_MS = 15_000;
 /**
  * Each incremental read starts this long before the cursor: a write Chargebee committed with an updated_at just
  * before our previous read ended (in flight, or stamped by a clock up to a minute behind ours) is still seen. The
@@ -88,6 +89,8 @@ export class ChargebeeClient {
   private readonly suppressWebhooksByDefault: boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private counters = new Map<string, ChargebeeEndpointStats>();
+  /** After a 429 the whole site is blocked, not one request: every new request of this client waits until then. */
+  private blockedUntil = 0;
   private total = 0;
   private readonly specs: Record<ChargebeeReadableResource, ReadSpec>;
 
@@ -165,6 +168,8 @@ export class ChargebeeClient {
       if (write.suppressWebhook ?? this.suppressWebhooksByDefault) headers["chargebee-event-webhook"] = "all-disabled";
     }
     for (let attempt = 0; ; attempt += 1) {
+      const blocked = this.blockedUntil - Date.now();
+      if (blocked > 0) await this.sleep(blocked);
       const release = await this.budget.acquire();
       try {
         const result = await run(headers);
@@ -176,13 +181,13 @@ export class ChargebeeClient {
         this.count(endpoint, outcomeOf(error), attempt > 0);
         if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
         const wait = this.retryDelay(error, attempt);
-        if (error.httpStatus === 429) this.budget.pause(wait);
+        if (error.httpStatus === 429) this.blockedUntil = Math.max(this.blockedUntil, Date.now() + wait);
         this.logger.warn(
           { endpoint, httpStatus: error.httpStatus, apiErrorCode: error.apiErrorCode, attempt: attempt + 1, waitMs: wait },
           "Chargebee request failed; retrying",
         );
         release();
-        await this.sleep(wait);
+        if (error.httpStatus !== 429) await this.sleep(wait); // a 429 waits at the top of the loop, with everyone
         continue;
       } finally {
         release();
@@ -192,9 +197,12 @@ export class ChargebeeClient {
 
   private retryDelay(error: ChargebeeApiError, attempt: number): number {
     if (error.retryAfterMs !== undefined) return Math.min(this.retry.maxDelayMs, error.retryAfterMs);
-    const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    let backoff = this.retry.baseDelayMs * 2 ** attempt;
+    // A 429 without Retry-After: Chargebee blocks the site for about a minute, so quick retries only burn attempts.
+    if (error.httpStatus === 429) backoff = Math.max(backoff, RATE_LIMIT_STEP_MS * (attempt + 1));
+    const capped = Math.min(this.retry.maxDelayMs, backoff);
     // "Equal jitter": at least half the backoff, so a crowd of clients spreads out but none retries at once.
-    return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+    return Math.round(capped / 2 + Math.random() * (capped / 2));
   }
 
   // ---------------------------------------------------------------- streamed reads

@@ -21,7 +21,6 @@ export class RequestBudget {
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
-  private pausedUntil = 0;
 
   constructor(options: RequestBudgetOptions) {
     this.requestsPerMinute = Math.max(0, Math.floor(options.requestsPerMinute));
@@ -49,18 +48,12 @@ export class RequestBudget {
     };
   }
 
-  /** Holds every new request back for `ms` (after a 429: the whole site is blocked, not one request). */
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
-  }
-
   /** Milliseconds until a request may start as far as time is concerned (0 = now). */
   delayUntilRoom(): number {
-    const paused = Math.max(0, this.pausedUntil - this.now());
-    if (this.requestsPerMinute === 0) return paused;
+    if (this.requestsPerMinute === 0) return 0;
     this.expire();
-    if (this.starts.length < this.requestsPerMinute) return paused;
-    return Math.max(paused, 1, this.starts[0]! + this.windowMs - this.now());
+    if (this.starts.length < this.requestsPerMinute) return 0;
+    return Math.max(1, this.starts[0]! + this.windowMs - this.now());
   }
 
   private canStart(): boolean {

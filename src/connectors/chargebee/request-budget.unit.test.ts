@@ -37,13 +37,4 @@ describe("request budget", () => {
     now += 31_000;
     assert.equal(budget.delayUntilRoom(), 0);
   });
-
-  test("a pause after a 429 holds every new request back", () => {
-    let now = 0;
-    const budget = new RequestBudget({ requestsPerMinute: 0, maxConcurrency: 3, now: () => now });
-    budget.pause(2_000);
-    assert.equal(budget.delayUntilRoom(), 2_000);
-    now = 2_000;
-    assert.equal(budget.delayUntilRoom(), 0);
-  });
 });

@@ -27,7 +27,7 @@ export interface InjectedFault extends FaultMatch {
   kind: FaultKind;
   /** How many matching requests get it. Default 1. */
   count?: number;
-  /** For 429s. Default 1. */
+  /** For 429s. Default 1; 0 sends no Retry-After header. */
   retryAfterSeconds?: number;
 }
 

@@ -75,6 +75,11 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
+/** Chargebee does not always send Retry-After; an injected 429 with retryAfterSeconds 0 sends none. */
+function retryAfter(seconds: number): Record<string, string> {
+  return seconds > 0 ? { "retry-after": String(seconds) } : {};
+}
+
 function errorBody(error: SandboxApiError): string {
   return JSON.stringify(error.toJSON());
 }
@@ -149,9 +154,9 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       case "unavailable":
         return fail(new SandboxApiError(503, "internal_temporary_error", "Sorry, the server is temporarily unable to handle the request (injected fault)", undefined, "operation_failed"));
       case "rate_limit":
-        return fail(new SandboxApiError(429, "api_request_limit_exceeded", "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits (injected fault)", undefined, "operation_failed"), { "retry-after": String(fault.retryAfterSeconds) });
+        return fail(new SandboxApiError(429, "api_request_limit_exceeded", "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits (injected fault)", undefined, "operation_failed"), retryAfter(fault.retryAfterSeconds));
       case "lock_timeout":
-        return fail(new SandboxApiError(429, "lock_timeout", "Sorry, the resource is locked by another request; retry (injected fault)", undefined, "operation_failed"), { "retry-after": String(fault.retryAfterSeconds) });
+        return fail(new SandboxApiError(429, "lock_timeout", "Sorry, the resource is locked by another request; retry (injected fault)", undefined, "operation_failed"), retryAfter(fault.retryAfterSeconds));
       default:
         break;
     }
