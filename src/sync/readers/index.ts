@@ -63,15 +63,19 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
       resource === "business_entity" ? readChargebeeBusinessEntities(ctx, selection.mode) : readChargebeeResource(ctx, resource, selection.mode),
     ),
   );
-  // The two APIs are read side by side; each side's types one after the other (their rate budgets are per API).
-  await Promise.all([
-    (async () => {
-      for (const task of poTasks) await task();
-    })(),
-    (async () => {
-      for (const task of cbTasks) await task();
-    })(),
-  ]);
+  // The two APIs are read side by side. Within a side, an incremental poll (every type has a cursor, pages are
+  // small) reads its types at once so the poll ends sooner; a first or full read goes type by type to keep memory
+  // low. The clients' rate budgets apply either way.
+  const cursors = (await ctx.knex("sync_cursors").select("system", "entity")) as Array<{ system: string; entity: string }>;
+  const hasCursor = (system: string, entity: string) => cursors.some((row) => row.system === system && row.entity === entity);
+  const incremental = selection.mode === "incremental" || selection.mode === "dry-run";
+  const poAtOnce = incremental && [...poweroffice].every((entity) => hasCursor("poweroffice", entity));
+  const cbAtOnce = incremental && [...chargebee].every((resource) => hasCursor("chargebee", resource));
+  const runSide = async (tasks: Array<() => Promise<void>>, atOnce: boolean) => {
+    if (atOnce) await Promise.all(tasks.map((task) => task()));
+    else for (const task of tasks) await task();
+  };
+  await Promise.all([runSide(poTasks, poAtOnce), runSide(cbTasks, cbAtOnce)]);
   summary.apiCalls = totalCalls(ctx) - before;
   await ctx.progress.add({ apiCalls: summary.apiCalls });
   return summary;
