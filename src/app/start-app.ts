@@ -45,17 +45,6 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
       stops.push(() => powerofficeSandbox.close());
       sandboxes.push(`PowerOffice Go sandbox  ${powerofficeSandbox.apiBaseUrl}  (admin ${powerofficeSandbox.adminUrl})`);
     }
-    if (config.chargebee.mode === "sandbox") {
-      const sandbox = await startChargebeeSandbox({
-        port: config.chargebee.sandboxPort,
-        seed: config.demo.seed,
-        size: config.demo.size,
-        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${WEBHOOK_PATH}`, ...webhookAuth } : undefined,
-        logger: logger.child({ component: "chargebee-sandbox" }),
-      });
-      stops.push(() => sandbox.close());
-      sandboxes.push(`Chargebee sandbox       ${sandbox.url}  (admin ${sandbox.adminUrl})`);
-    }
     const apis = describeApis(config);
     logger.info(`PowerOffice: ${apis.poweroffice}; Chargebee: ${apis.chargebee}`);
 
@@ -109,6 +98,19 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
       subgraphSecret: secret,
     });
     stops.push(() => gateway.close());
+
+    // Started after the gateway, so its webhooks find the receiver listening from the first event on.
+    if (config.chargebee.mode === "sandbox") {
+      const sandbox = await startChargebeeSandbox({
+        port: config.chargebee.sandboxPort,
+        seed: config.demo.seed,
+        size: config.demo.size,
+        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${WEBHOOK_PATH}`, ...webhookAuth } : undefined,
+        logger: logger.child({ component: "chargebee-sandbox" }),
+      });
+      stops.push(() => sandbox.close());
+      sandboxes.push(`Chargebee sandbox       ${sandbox.url}  (admin ${sandbox.adminUrl})`);
+    }
 
     const firstRun = await requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "startup" });
     printStartBanner({
