@@ -136,7 +136,8 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
   if (db.kind === "postgres") {
     const connectionString = options.connectionString ?? knexConnectionString(db.knex);
     if (!connectionString) throw new Error("startJobQueue: no connection string for PostgreSQL (pass connectionString)");
-    boss = new PgBoss({ ...common, connectionString, max: options.poolMax ?? 4, application_name: "sync-jobs" });
+    // LISTEN/NOTIFY wakes workers in other processes the moment a job is sent (polling stays as the fallback).
+    boss = new PgBoss({ ...common, connectionString, max: options.poolMax ?? 4, application_name: "sync-jobs", useListenNotify: true });
   } else {
     boss = new PgBoss({ ...common, db: knexConnectionAdapter(db.knex), backend: "pglite" });
   }
@@ -149,7 +150,8 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
         options.retries && (name === QUEUES.syncRun || name === QUEUES.syncBatch)
           ? { retryLimit: options.retries.limit, retryDelay: options.retries.delaySeconds, retryBackoff: options.retries.backoff }
           : {};
-      const settings: Omit<Queue, "name"> = { ...QUEUE_SETTINGS[name], ...retry, ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}) };
+      const notify = db.kind === "postgres" && name !== QUEUES.syncDead ? { notify: true } : {};
+      const settings: Omit<Queue, "name"> = { ...QUEUE_SETTINGS[name], ...retry, ...notify, ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}) };
       if (!settings.retryBackoff) delete settings.retryDelayMax;
       if (await boss.getQueue(name)) {
         const { policy: _policy, deadLetter, ...changeable } = settings;
@@ -197,7 +199,15 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
         let ownId = "";
         ownId = await boss.work<T>(
           queue,
-          { pollingIntervalSeconds, ...rest, localConcurrency: 1, batchSize: 1, includeMetadata: true },
+          {
+            pollingIntervalSeconds,
+            // With NOTIFY active polling is only the fallback (retries and expired jobs send no NOTIFY): keep it short.
+            notifyPollingIntervalSeconds: Math.max(2, pollingIntervalSeconds),
+            ...rest,
+            localConcurrency: 1,
+            batchSize: 1,
+            includeMetadata: true,
+          },
           async ([job]) => {
             try {
               return await handler(job as JobWithMetadata<T>);
