@@ -1,10 +1,12 @@
 import "reflect-metadata";
-import { loadConfig } from "./config/config.js";
+import { loadConfig, type AppConfig } from "./config/config.js";
 import { ConfigError } from "./config/env-parsers.js";
 import { createLogger } from "./logging/logger.js";
 import { startApp } from "./app/start-app.js";
 
-let config;
+const STOP_TIMEOUT_MS = 30_000;
+
+let config: AppConfig;
 try {
   config = loadConfig();
 } catch (error) {
@@ -17,9 +19,17 @@ try {
   let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (stopping) {
+        logger.warn({ signal }, "second signal: stopping now; sync jobs cut short are retried at the next start");
+        process.exit(1);
+      }
       stopping = true;
-      logger.info({ signal }, "stopping");
+      logger.info({ signal }, "stopping: finishing the requests and sync jobs in hand (Ctrl+C again stops at once)");
+      const deadline = setTimeout(() => {
+        logger.warn(`still stopping after ${STOP_TIMEOUT_MS / 1000} s: stopping now; sync jobs cut short are retried at the next start`);
+        process.exit(1);
+      }, STOP_TIMEOUT_MS);
+      deadline.unref();
       app.stop().then(
         () => process.exit(0),
         (error: unknown) => {
