@@ -83,7 +83,7 @@ function readPowerOffice(reader: EnvReader): PowerOfficeConfig {
   const keys = ["POWEROFFICE_APPLICATION_KEY", "POWEROFFICE_CLIENT_KEY", "POWEROFFICE_SUBSCRIPTION_KEY"];
   const remote = reader.allOrNone(keys, "Connecting to the real PowerOffice Go API");
   const environment = reader.oneOf("POWEROFFICE_ENVIRONMENT", ["demo", "production"] as const, "demo");
-  const sandboxPort = reader.port("POWEROFFICE_SANDBOX_PORT", 4101);
+  const sandboxPort = reader.integer("POWEROFFICE_SANDBOX_PORT", 4101, { min: 1, max: 65535 });
   const realRoot = environment === "demo" ? "https://goapi.poweroffice.net/Demo" : "https://goapi.poweroffice.net";
   const sandboxRoot = `http://127.0.0.1:${sandboxPort}`;
   const root = remote ? realRoot : sandboxRoot;
@@ -117,7 +117,7 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
     apiKey: reader.secret("CHARGEBEE_API_KEY"),
     requestsPerMinute: reader.integer("CHARGEBEE_REQUESTS_PER_MINUTE", 150, { min: 0 }),
     maxConcurrency: reader.integer("CHARGEBEE_MAX_CONCURRENCY", 3, { min: 1, max: 100 }),
-    sandboxPort: reader.port("CHARGEBEE_SANDBOX_PORT", 4102),
+    sandboxPort: reader.integer("CHARGEBEE_SANDBOX_PORT", 4102, { min: 1, max: 65535 }),
     webhookUsername: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_USERNAME") : undefined,
     webhookPassword: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_PASSWORD") : undefined,
   };

@@ -31,7 +31,7 @@ describe("configuration", () => {
     const problems = problemsOf({ PORT: "eighty", CHARGEBEE_SANDBOX_PORT: "70000", DATABASE_URL: "mysql://x", SYNC_PRIORITY: "both" });
     assert.equal(problems.length, 4);
     assert.match(problems.join("\n"), /PORT must be a whole number, got "eighty"/);
-    assert.match(problems.join("\n"), /CHARGEBEE_SANDBOX_PORT must be between 0 and 65535, got 70000/);
+    assert.match(problems.join("\n"), /CHARGEBEE_SANDBOX_PORT must be between 1 and 65535, got 70000/);
     assert.match(problems.join("\n"), /DATABASE_URL must start with postgres:\/\//);
     assert.match(problems.join("\n"), /SYNC_PRIORITY must be one of poweroffice, chargebee/);
   });
