@@ -102,24 +102,65 @@ export function unifiedBySource(ctx: SubgraphContext, kind: UnifiedKindName): Da
   } as DataLoader<SourceKey, UnifiedRow | null>;
 }
 
-/** Unified orders whose agreed Chargebee customer is linked to each unified customer. */
-export function ordersOfCustomer(ctx: SubgraphContext): DataLoader<string, UnifiedRow[]> {
-  return ctx.loader<string, UnifiedRow[]>("orders:byCustomer", async (ids) => {
-    const knex = ctx.sql.knex;
-    const rows = await ctx.sql.rows<UnifiedRow & { __key: string }>(
-      knex("unified_records as u")
-        .join("links as l", function joinCustomerLinks() {
-          this.on(knex.raw("u.agreed->>'customerId'") as unknown as string, "=", "l.source_id")
-            .andOnVal("l.system", "chargebee")
-            .andOnVal("l.entity", "customer")
-            .andOnVal("l.status", "<>", "deleted");
-        })
-        .where("u.kind", "order")
-        .whereIn("l.unified_id", [...ids])
-        .distinct("u.*", knex.raw("l.unified_id as __key"))
-        .orderBy("u.created_at")
-        .orderBy("u.id"),
+/** The columns of a link that say where it points: what reference fields need (no jsonb, no timestamps). */
+export type LinkTarget = Pick<LinkRow, "unified_id" | "system" | "entity" | "source_id" | "status">;
+
+/**
+ * Every link of each unified record (deleted ones too), in the order of linksOf, with only the columns a reference
+ * needs: reference fields are asked for on every row of a list, and parsing agreed and four timestamps per link was
+ * most of the link subgraph's time.
+ */
+export function linkTargetsOf(ctx: SubgraphContext): DataLoader<string, LinkTarget[]> {
+  return ctx.loader<string, LinkTarget[]>("linkTargets:byUnified", async (ids) => {
+    const rows = await ctx.sql.rows<LinkTarget>(
+      ctx.sql
+        .knex("links")
+        .select("unified_id", "system", "entity", "source_id", "status")
+        .whereIn("unified_id", [...ids])
+        .orderByRaw("system, entity, length(source_id), source_id, flow"),
     );
-    return group(ids, rows, (row) => row.__key);
+    return group(ids, rows, (row) => row.unified_id);
   });
+}
+
+/** Unified orders by their agreed Chargebee customer id, each list in (created_at, id) order; __order is that order over all. */
+function ordersByChargebeeCustomer(ctx: SubgraphContext): DataLoader<string, Array<UnifiedRow & { __order: number }>> {
+  return ctx.loader<string, Array<UnifiedRow & { __order: number }>>("orders:byChargebeeCustomer", async (customerIds) => {
+    const knex = ctx.sql.knex;
+    const rows = await ctx.sql.rows<UnifiedRow & { __key: string; __order: string | number }>(
+      knex("unified_records")
+        .select("*", knex.raw("agreed->>'customerId' as __key"), knex.raw("row_number() over (order by created_at, id) as __order"))
+        .where("kind", "order")
+        .whereIn(knex.raw("agreed->>'customerId'") as unknown as string, [...customerIds])
+        .orderBy("created_at")
+        .orderBy("id"),
+    );
+    const withOrder = rows.map((row) => ({ ...row, __order: Number(row.__order) }));
+    return group(customerIds, withOrder, (row) => row.__key);
+  });
+}
+
+/**
+ * Unified orders whose agreed Chargebee customer is linked (not by a deleted link) to each unified customer, oldest
+ * first. Two steps, both batched: the customer's links (usually loaded already for its reference fields), then the
+ * orders of those Chargebee customers. A join on agreed->>'customerId' made PostgreSQL compare every link with every
+ * order (a nested loop), which grew with customers × orders.
+ */
+export function ordersOfCustomer(ctx: SubgraphContext): Pick<DataLoader<string, UnifiedRow[]>, "load"> {
+  return {
+    async load(unifiedId: string): Promise<UnifiedRow[]> {
+      const chargebeeCustomers = new Set<string>();
+      for (const link of await linkTargetsOf(ctx).load(unifiedId)) {
+        if (link.system === "chargebee" && link.entity === "customer" && link.status !== "deleted") chargebeeCustomers.add(link.source_id);
+      }
+      if (chargebeeCustomers.size === 0) return [];
+      const lists = await ordersByChargebeeCustomer(ctx).loadMany([...chargebeeCustomers]);
+      const byId = new Map<string, UnifiedRow & { __order: number }>();
+      for (const list of lists) {
+        if (list instanceof Error) throw list;
+        for (const row of list) byId.set(row.id, row);
+      }
+      return [...byId.values()].sort((a, b) => a.__order - b.__order);
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { SubgraphContext } from "../../shared/context.js";
 import { escapeLike } from "../../shared/dataset-entity.js";
 import { badUserInput } from "../../shared/errors.js";
 import { paginate, type ConnectionResult, type KeysetOrder, type PageArgs } from "../../shared/pagination.js";
-import { conflictsOf, isUuid, linksOf, quarantineOf, unifiedById, type UnifiedKindName } from "../loaders.js";
+import { conflictsOf, isUuid, linkTargetsOf, linksOf, quarantineOf, unifiedById, type UnifiedKindName } from "../loaders.js";
 import { toConflict, type Conflict } from "../types/conflict.js";
 import { SyncState } from "../types/enums.js";
 import { toLink, type Link, type LinkRow } from "../types/link.js";
@@ -65,7 +65,7 @@ export async function linkedRefs(
 ): Promise<Array<{ id: string }>> {
   const seen = new Set<string>();
   const refs: Array<{ id: string }> = [];
-  for (const link of await linksOf(ctx).load(unifiedId)) {
+  for (const link of await linkTargetsOf(ctx).load(unifiedId)) {
     if (link.system !== system || link.entity !== entity || link.status === "deleted" || seen.has(link.source_id)) continue;
     seen.add(link.source_id);
     refs.push({ id: link.source_id });
