@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { FLOWS } from "../flows/index.js";
 import type { FlowDefinition } from "./flow-definition.js";
+import { refreshStatistics } from "./statistics.js";
 import { FLOW_IDS, type FlowId, type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage } from "./types.js";
 
 /** The flows to run, with each child flow (F9) folded into its parent's stage. */
@@ -91,25 +92,6 @@ async function changedChildRecords(knex: Knex, flow: FlowDefinition, parent: Flo
     [parent.source.entity, flow.id, flow.source.entity],
   );
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
-}
-
-const PLANNED_TABLES = ["dataset_records", "links", "sync_record_state"];
-
-/**
- * A first sync adds thousands of rows between autovacuum's visits; with stale statistics the planning queries turn
- * into nested loops over them. A table whose row count moved well away from what its last analyze saw is analyzed
- * now (the incremental polls, where little changed, skip it).
- */
-async function refreshStatistics(knex: Knex): Promise<void> {
-  const stale: string[] = [];
-  for (const table of PLANNED_TABLES) {
-    const estimate = await knex.raw("select reltuples::float8 as estimate from pg_class where relname = ? and relkind = 'r'", [table]);
-    const counted = await knex(table).count<{ count: number | string }[]>({ count: "*" });
-    const expected = Number((estimate.rows as Array<{ estimate: number }>)[0]?.estimate ?? -1);
-    const actual = Number(counted[0]!.count);
-    if (expected < 0 ? actual > 200 : Math.abs(actual - expected) > 200 + 0.1 * expected) stale.push(table);
-  }
-  if (stale.length > 0) await knex.raw(`analyze ${stale.join(", ")}`);
 }
 
 /** Groups candidates into work items: one per record, or one per group key (people sharing an email). */

@@ -13,6 +13,7 @@ import { CommitBuffer, commitBuffer } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "./flow-definition.js";
 import { recordIntents, type OutboxIntent } from "../outbox/outbox.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
+import { refreshStatistics } from "./statistics.js";
 import { emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
 
 /** How many work items of a batch write at the same time (the clients' own budgets still apply). */
@@ -582,6 +583,8 @@ async function processItem(processor: RecordProcessor, data: BatchData, item: Wo
  */
 export async function processWork(ctx: SyncContext, items: readonly WorkItem[]): Promise<RunCounts> {
   if (items.length === 0) return emptyCounts();
+  // Earlier batches of this run added the links and records this one joins: plan with their real sizes.
+  await refreshStatistics(ctx.knex);
   const data = await loadBatch(ctx.knex, items);
   const buffer = new CommitBuffer();
   const processor = new RecordProcessor(ctx, data, buffer);
