@@ -8,6 +8,7 @@
 //   2. one contact person edited in PowerOffice, then the next poll: delay from the poll to the run's end, API calls
 //      beyond the poll's list calls, calls against the minimum;
 //   3. peak RSS of this process (sandboxes, database and worker together) and before the first sync.
+// BENCH_WORKER_NODE_ARGS adds node options to the worker process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -152,7 +153,7 @@ const benchLogger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", forma
 // With PostgreSQL the worker is a process of its own (npm run worker), so its memory is measured alone; the embedded
 // database can only be opened by one process, so there the worker runs in this one.
 const workerProcess = databaseUrl
-  ? spawn(process.execPath, ["--import", "tsx", "src/sync/worker-main.ts"], {
+  ? spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "src/sync/worker-main.ts"], {
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,

@@ -101,9 +101,15 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     return timingSafeEqual(digest(decoded.includes(":") ? decoded : `${decoded}:`), expectedAuth);
   }
 
+  /**
+   * Keys are kept in insertion order with one window, so the oldest come first: dropping expired keys stops at the
+   * first live one (a scan of the whole map per request made every write O(keys)).
+   */
   function pruneIdempotency(now: number): void {
-    if (idempotency.size < 1000) return;
-    for (const [key, stored] of idempotency) if (stored.expiresAt <= now) idempotency.delete(key);
+    for (const [key, stored] of idempotency) {
+      if (stored.expiresAt > now) break;
+      idempotency.delete(key);
+    }
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, started: number): Promise<void> {
@@ -229,6 +235,7 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     }
     if (idempotencyKey !== undefined && status < 500 && status !== 429) {
       pruneIdempotency(now);
+      idempotency.delete(idempotencyKey); // a reused key moves to the end, keeping the map in expiry order
       idempotency.set(idempotencyKey, { fingerprint, status, body, expiresAt: now + deps.idempotencyWindowMs });
     }
     if (fault?.kind === "drop_after_write") {
