@@ -7,8 +7,22 @@ export type Json = Record<string, unknown>;
 export function read(data: Json | null | undefined, key: string): unknown {
   if (!data) return undefined;
   if (key in data) return data[key];
-  const camel = key.charAt(0).toLowerCase() + key.slice(1);
-  return data[camel];
+  return data[camelCase(key)];
+}
+
+/**
+ * The mappers read every field of a type for every row, and most optional fields are absent, so the camelCase spelling
+ * is asked for again and again: keys are a fixed set of literals, so they are remembered once per process.
+ */
+const camelKeys = new Map<string, string>();
+
+function camelCase(key: string): string {
+  let camel = camelKeys.get(key);
+  if (camel === undefined) {
+    camel = key.charAt(0).toLowerCase() + key.slice(1);
+    camelKeys.set(key, camel);
+  }
+  return camel;
 }
 
 export function str(data: Json | null | undefined, key: string): string | null {
