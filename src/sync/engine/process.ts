@@ -584,7 +584,7 @@ async function processItem(processor: RecordProcessor, data: BatchData, item: Wo
 export async function processWork(ctx: SyncContext, items: readonly WorkItem[]): Promise<RunCounts> {
   if (items.length === 0) return emptyCounts();
   // Earlier batches of this run added the links and records this one joins: plan with their real sizes.
-  await refreshStatistics(ctx.knex);
+  await refreshStatistics(ctx.knex, { tolerance: 1 });
   const data = await loadBatch(ctx.knex, items);
   const buffer = new CommitBuffer();
   const processor = new RecordProcessor(ctx, data, buffer);
