@@ -237,10 +237,20 @@ export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: str
     const anyOpen = released.length > 0 && (await trx("quarantine").where("status", "open").first("id"));
     if (anyOpen) for (let start = 0; start < released.length; start += ROWS) {
       const chunk = released.slice(start, start + ROWS);
-      await trx("quarantine")
-        .where("status", "open")
-        .whereIn(["flow", "system", "entity", "source_id"], chunk.map((entry) => [entry.flow, entry.system, entry.entity, entry.sourceId]))
-        .update({ status: "resolved", last_seen_at: trx.fn.now() });
+      // Keys as parallel arrays joined through unnest: a row-value IN list of a few hundred tuples breaks the
+      // embedded engine (PGlite 0.5: from ~275 four-column tuples the statement returns nothing and later ones PANIC).
+      await trx.raw(
+        `update quarantine set status = 'resolved', last_seen_at = now()
+           from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as released(flow, system, entity, source_id)
+          where quarantine.status = 'open' and quarantine.flow = released.flow and quarantine.system = released.system
+            and quarantine.entity = released.entity and quarantine.source_id = released.source_id`,
+        [
+          chunk.map((entry) => entry.flow),
+          chunk.map((entry) => entry.system),
+          chunk.map((entry) => entry.entity),
+          chunk.map((entry) => entry.sourceId),
+        ] as unknown as Knex.RawBinding[],
+      );
     }
 
     await insertChunked(
