@@ -2,20 +2,13 @@
  * The gateway as a process of its own (npm run gateway): fetches the subgraphs' SDL from their URLs, composes the
  * supergraph and serves /graphql, the IDE, /healthz, /readyz and /metrics on HOST:PORT.
  */
-import { loadConfig, type AppConfig } from "../src/config/config.js";
-import { ConfigError } from "../src/config/env-parsers.js";
+import { loadConfigOrExit } from "../src/config/load-config-or-exit.js";
 import { createLogger } from "../src/logging/logger.js";
 import { openDatabase, type Database } from "../src/db/database.js";
 import { startGateway } from "./index.js";
 import { fetchAllSubgraphSdl } from "./subgraph-sdl.js";
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger({ ...config.log, name: "gateway" });
 
 async function main(): Promise<() => Promise<void>> {

@@ -1,18 +1,11 @@
 import "reflect-metadata";
-import { loadConfig, type AppConfig } from "./config/config.js";
-import { ConfigError } from "./config/env-parsers.js";
+import { loadConfigOrExit } from "./config/load-config-or-exit.js";
 import { createLogger } from "./logging/logger.js";
 import { startApp } from "./app/start-app.js";
 
 const STOP_TIMEOUT_MS = 30_000;
 
-let config: AppConfig;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger({ ...config.log, name: "app" });
 try {
   const app = await startApp(config, logger);

@@ -1,8 +1,7 @@
 // npm run worker: a sync worker process. Reads the configuration, opens the database (it never migrates: npm run
 // migrate or npm start does), takes sync jobs from the queue, and stops gracefully on SIGTERM/SIGINT (a second
 // signal stops at once; jobs cut short are retried by another worker or at the next start).
-import { loadConfig } from "../config/config.js";
-import { ConfigError } from "../config/env-parsers.js";
+import { loadConfigOrExit } from "../config/load-config-or-exit.js";
 import { openDatabase, type Database } from "../db/database.js";
 import { jobQueueSettings, startJobQueue, type JobQueue } from "../jobs/queue.js";
 import { createLogger } from "../logging/logger.js";
@@ -10,13 +9,7 @@ import { checkSandboxesReachable, createSyncClients, describeApis } from "./clie
 import { waitForSchema } from "./schema-check.js";
 import { startSyncWorker, type SyncWorker } from "./worker.js";
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const logger = createLogger({ ...config.log, name: "worker" });
 const startup = new AbortController();
 let db: Database | undefined;

@@ -1,6 +1,6 @@
 import "reflect-metadata";
-import { loadConfig, type AppConfig } from "../../src/config/config.js";
-import { ConfigError } from "../../src/config/env-parsers.js";
+import type { AppConfig } from "../../src/config/config.js";
+import { loadConfigOrExit } from "../../src/config/load-config-or-exit.js";
 import { openDatabase } from "../../src/db/database.js";
 import { pendingMigrations } from "../../src/db/migrate.js";
 import { createLogger, type Logger } from "../../src/logging/logger.js";
@@ -25,13 +25,7 @@ export type ExtraDeps = (args: { config: AppConfig; logger: Logger; deps: Subgra
  * (the embedded database belongs to the single process of `npm start`).
  */
 export async function serveOneSubgraph(name: SubgraphName, extra?: ExtraDeps): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ ...config.log, name: `subgraph-${name}` });
   const { host, secret } = config.subgraphs;
   if (!config.database.url) {
