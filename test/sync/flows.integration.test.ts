@@ -62,6 +62,11 @@ describe("sync flows end to end", () => {
     assert.deepEqual(new Set(ids).size, 1, `all three roles link to one customer: ${ids.join(", ")}`);
     const sameEmail = h.cb.store.dump("customer").filter((row) => String(row.email).toLowerCase() === shared.email && !row.deleted);
     assert.equal(sameEmail.length, 1, "no duplicate customer was created for the shared email");
+    const unified = await h.db.knex("links")
+      .where({ system: "poweroffice" })
+      .whereIn(["flow", "source_id"], [["F1", String(shared.contactPersonId)], ["F2", String(shared.employeeId)], ["F3", String(shared.personCustomerId)]])
+      .distinct("unified_id");
+    assert.equal(unified.length, 1, "the three roles are one unified customer");
   });
 
   test("F4: a company is created only when a sales order refers to it", async () => {

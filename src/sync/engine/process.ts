@@ -349,7 +349,9 @@ class RecordProcessor {
   private rememberMatch(flow: FlowDefinition, values: MappedValues, chargebeeId: string, unifiedId: string): void {
     if (flow.match.by !== "email") return;
     const email = foldedEmail(values.email);
-    if (email && !this.data.byEmail.has(email)) this.data.byEmail.set(email, { chargebeeId, unifiedId });
+    // A Chargebee customer found unlinked has no unified record yet; the first link made one for the whole group.
+    const known = email ? this.data.byEmail.get(email) : undefined;
+    if (email && (!known || known.unifiedId === null)) this.data.byEmail.set(email, { chargebeeId, unifiedId });
   }
 
   /** A first link to a record that exists already (merge by email, exact name, or our id from a lost commit). */
