@@ -60,28 +60,8 @@ function toEntry(row: OutboxRow): OutboxEntry {
  * pending, that entry is returned with `recovered: true`: the caller must look the record up before calling again.
  */
 export async function recordIntent(knex: Knex, intent: OutboxIntent): Promise<{ entry: OutboxEntry; recovered: boolean }> {
-  const inserted = (await knex("outbox")
-    .insert({
-      id: randomUUID(),
-      system: intent.system,
-      entity: intent.entity,
-      operation: intent.operation,
-      flow: intent.flow ?? null,
-      unified_id: intent.unifiedId ?? null,
-      lookup_key: intent.lookupKey,
-      payload: JSON.stringify(intent.payload),
-      attempts: 1,
-    })
-    .onConflict(knex.raw("(system, entity, lookup_key) where status = 'pending'"))
-    .ignore()
-    .returning("*")) as OutboxRow[];
-  if (inserted[0]) return { entry: toEntry(inserted[0]), recovered: false };
-  const [pending] = (await knex("outbox")
-    .where({ system: intent.system, entity: intent.entity, lookup_key: intent.lookupKey, status: "pending" })
-    .increment("attempts", 1)
-    .returning("*")) as OutboxRow[];
-  if (!pending) return recordIntent(knex, intent); // settled in between: write a fresh intent
-  return { entry: toEntry(pending), recovered: true };
+  const recorded = (await recordIntents(knex, [intent])).get(intent.lookupKey);
+  return recorded ?? recordIntent(knex, intent); // settled in between: write a fresh intent
 }
 
 /**
