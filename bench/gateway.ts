@@ -37,8 +37,9 @@ interface Child {
 }
 
 async function startChild(script: string, env: Record<string, string>): Promise<Child> {
-  // BENCH_CPU_PROFILE=<dir>: each gateway process writes a V8 CPU profile there (open it in Chrome DevTools).
-  const profile = process.env.BENCH_CPU_PROFILE && script.includes("target") ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  // BENCH_CPU_PROFILE=<dir>: each gateway process and the subgraphs process write a V8 CPU profile there (open it in
+  // Chrome DevTools). The subgraphs' profile spans the whole run: every target, and the seeding before it.
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
