@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
-import type { DatasetRow, SystemName } from "../../src/datasets/types.js";
+import type { SystemName } from "../../src/datasets/types.js";
 import type { RequestSql } from "./sql-counter.js";
-import { jsonText } from "./dataset-entity.js";
+import { DATASET_COLUMNS, jsonText, type DatasetRecordRow } from "./dataset-entity.js";
 
 /**
  * Per-request DataLoaders over dataset_records: one SQL statement per (system, entity, relation) per request,
@@ -12,10 +12,10 @@ export class DatasetLoaders {
   constructor(private readonly sql: RequestSql) {}
 
   /** Records by source id (deleted ones included: a reference to a deleted record still resolves, with deleted: true). */
-  byId(system: SystemName, entity: string): DataLoader<string, DatasetRow | null> {
+  byId(system: SystemName, entity: string): DataLoader<string, DatasetRecordRow | null> {
     return this.memo(`id:${system}:${entity}`, async (ids) => {
-      const rows = await this.sql.rows<DatasetRow>(
-        this.sql.knex("dataset_records").where({ system, entity }).whereIn("source_id", [...ids]),
+      const rows = await this.sql.rows<DatasetRecordRow>(
+        this.sql.knex("dataset_records").select(DATASET_COLUMNS).where({ system, entity }).whereIn("source_id", [...ids]),
       );
       const byId = new Map(rows.map((row) => [row.source_id, row]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -26,13 +26,13 @@ export class DatasetLoaders {
    * Live (not deleted) records whose JSON field `field` equals each key, e.g. SalesOrder by CustomerId. With
    * `orParentId`, the parent_id column (filled by the dataset writer for sub-entities) counts first.
    */
-  byField(system: SystemName, entity: string, field: string, { orParentId = false } = {}): DataLoader<string, DatasetRow[]> {
+  byField(system: SystemName, entity: string, field: string, { orParentId = false } = {}): DataLoader<string, DatasetRecordRow[]> {
     return this.memo(`field:${system}:${entity}:${field}:${orParentId}`, async (keys) => {
       const knex = this.sql.knex;
       const key = orParentId ? knex.raw("coalesce(parent_id, ?)", [jsonText(knex, field)]) : jsonText(knex, field);
-      const rows = await this.sql.rows<DatasetRow & { __key: string }>(
+      const rows = await this.sql.rows<DatasetRecordRow & { __key: string }>(
         knex("dataset_records")
-          .select("*", knex.raw("? as __key", [key]))
+          .select(...DATASET_COLUMNS, knex.raw("? as __key", [key]))
           .where({ system, entity, deleted: false })
           .whereIn(key as unknown as string, [...keys])
           .orderByRaw("length(source_id), source_id"),
@@ -42,10 +42,11 @@ export class DatasetLoaders {
   }
 
   /** Live records whose parent_id column is each key (contact persons of a customer, lines of an order). */
-  byParent(system: SystemName, entity: string): DataLoader<string, DatasetRow[]> {
+  byParent(system: SystemName, entity: string): DataLoader<string, DatasetRecordRow[]> {
     return this.memo(`parent:${system}:${entity}`, async (keys) => {
-      const rows = await this.sql.rows<DatasetRow>(
+      const rows = await this.sql.rows<DatasetRecordRow>(
         this.sql.knex("dataset_records")
+          .select(DATASET_COLUMNS)
           .where({ system, entity, deleted: false })
           .whereIn("parent_id", [...keys])
           .orderByRaw("length(source_id), source_id"),

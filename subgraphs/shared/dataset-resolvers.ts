@@ -1,10 +1,10 @@
-import type { DatasetRow, SystemName } from "../../src/datasets/types.js";
+import type { SystemName } from "../../src/datasets/types.js";
 import type { SubgraphContext } from "./context.js";
-import { DATASET_ORDER, datasetQuery, type DatasetFilter } from "./dataset-entity.js";
+import { DATASET_COLUMNS, DATASET_ORDER, datasetQuery, type DatasetFilter, type DatasetRecordRow } from "./dataset-entity.js";
 import { paginate, type ConnectionResult, type PageArgs } from "./pagination.js";
 import type { Knex } from "knex";
 
-export type RowMapper<T> = (row: DatasetRow) => T;
+export type RowMapper<T> = (row: DatasetRecordRow) => T;
 
 /** One record by source id through the request's DataLoader (null when unknown or no id). */
 export async function loadRecord<T>(
@@ -31,7 +31,7 @@ export function listRecords<T, F extends DatasetFilter>(
 ): Promise<ConnectionResult<T>> {
   const query = datasetQuery(ctx.sql.knex, system, entity, filter);
   if (filter && refine) refine(query, filter, ctx.sql.knex);
-  return paginate(ctx.sql, query, DATASET_ORDER, page, map);
+  return paginate(ctx.sql, query, DATASET_ORDER, page, map, DATASET_COLUMNS);
 }
 
 /** The federation reference resolver of a dataset entity: batched through the request's DataLoader. */

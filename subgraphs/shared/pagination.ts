@@ -95,7 +95,7 @@ export function pageSize(first: number | null | undefined): number {
 
 /**
  * One page of `query` (a builder with its filters, without select/order/limit) in keyset order: one statement for
- * the page, one more only when totalCount is asked for.
+ * the page, one more only when totalCount is asked for. `columns`: what the nodes read (all by default).
  */
 export async function paginate<Row, Node>(
   sql: RequestSql,
@@ -103,10 +103,11 @@ export async function paginate<Row, Node>(
   order: KeysetOrder,
   args: PageArgs,
   toNode: (row: Row) => Node,
+  columns: readonly string[] = ["*"],
 ): Promise<ConnectionResult<Node>> {
   const limit = pageSize(args.first);
   const knex = sql.knex;
-  const page = query.clone().select("*");
+  const page = query.clone().select(columns);
   order.keys.forEach((key, index) => page.select(knex.raw(`${key} as "__k${index}"`)));
   if (args.after) {
     const values = decodeCursor(args.after, order.types);

@@ -1,8 +1,7 @@
 import "reflect-metadata";
 import { Directive, Field, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { epochSeconds, id, int, obj, str } from "../../shared/json-fields.js";
 import { ChargebeeAddress, toChargebeeAddress } from "./address.js";
 import { MONEY_NOTE, Money } from "./money.js";
@@ -10,62 +9,126 @@ import { MONEY_NOTE, Money } from "./money.js";
 @ObjectType({ description: "A Chargebee customer." })
 @Directive(`@key(fields: "id")`)
 export class ChargebeeCustomer extends DatasetEntity {
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  @Field(() => String, { nullable: true, description: "Company, or first and last name." }) name!: string | null;
-  @Field(() => String, { nullable: true }) email!: string | null;
-  @Field(() => String, { nullable: true }) phone!: string | null;
-  @Field(() => String, { nullable: true }) company!: string | null;
-  @Field(() => String, { nullable: true }) vatNumber!: string | null;
-  @Field(() => String, { nullable: true, description: "on or off." }) autoCollection!: string | null;
-  @Field(() => Int, { nullable: true }) netTermDays!: number | null;
-  @Field(() => String, { nullable: true, description: "taxable or exempt." }) taxability!: string | null;
-  @Field(() => String, { nullable: true }) customerType!: string | null;
-  @Field(() => String, { nullable: true }) locale!: string | null;
-  @Field(() => String, { nullable: true, description: "ISO 4217." }) preferredCurrencyCode!: string | null;
-  @Field(() => ChargebeeAddress, { nullable: true }) billingAddress!: ChargebeeAddress | null;
-  @Field(() => ID, { nullable: true }) businessEntityId!: string | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) promotionalCredits!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) refundableCredits!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) excessPayments!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) unbilledCharges!: number | null;
-  @Field(() => GraphQLSafeInt, { nullable: true }) resourceVersion!: number | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) updatedAt!: Date | null;
+  @Field(() => String, { nullable: true })
+  get firstName(): string | null {
+    return str(this.row.data, "first_name");
+  }
+
+  @Field(() => String, { nullable: true })
+  get lastName(): string | null {
+    return str(this.row.data, "last_name");
+  }
+
+  @Field(() => String, { nullable: true, description: "Company, or first and last name." })
+  get name(): string | null {
+    const personal = [this.firstName, this.lastName].filter(Boolean).join(" ");
+    return this.company ?? (personal === "" ? null : personal);
+  }
+
+  @Field(() => String, { nullable: true })
+  get email(): string | null {
+    return str(this.row.data, "email");
+  }
+
+  @Field(() => String, { nullable: true })
+  get phone(): string | null {
+    return str(this.row.data, "phone");
+  }
+
+  @Field(() => String, { nullable: true })
+  get company(): string | null {
+    return str(this.row.data, "company");
+  }
+
+  @Field(() => String, { nullable: true })
+  get vatNumber(): string | null {
+    return str(this.row.data, "vat_number");
+  }
+
+  @Field(() => String, { nullable: true, description: "on or off." })
+  get autoCollection(): string | null {
+    return str(this.row.data, "auto_collection");
+  }
+
+  @Field(() => Int, { nullable: true })
+  get netTermDays(): number | null {
+    return int(this.row.data, "net_term_days");
+  }
+
+  @Field(() => String, { nullable: true, description: "taxable or exempt." })
+  get taxability(): string | null {
+    return str(this.row.data, "taxability");
+  }
+
+  @Field(() => String, { nullable: true })
+  get customerType(): string | null {
+    return str(this.row.data, "customer_type");
+  }
+
+  @Field(() => String, { nullable: true })
+  get locale(): string | null {
+    return str(this.row.data, "locale");
+  }
+
+  @Field(() => String, { nullable: true, description: "ISO 4217." })
+  get preferredCurrencyCode(): string | null {
+    return str(this.row.data, "preferred_currency_code");
+  }
+
+  @Field(() => ChargebeeAddress, { nullable: true })
+  get billingAddress(): ChargebeeAddress | null {
+    return toChargebeeAddress(obj(this.row.data, "billing_address"));
+  }
+
+  @Field(() => ID, { nullable: true })
+  get businessEntityId(): string | null {
+    return id(this.row.data, "business_entity_id");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get promotionalCredits(): number | null {
+    return int(this.row.data, "promotional_credits");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get refundableCredits(): number | null {
+    return int(this.row.data, "refundable_credits");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get excessPayments(): number | null {
+    return int(this.row.data, "excess_payments");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get unbilledCharges(): number | null {
+    return int(this.row.data, "unbilled_charges");
+  }
+
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  get resourceVersion(): number | null {
+    return int(this.row.data, "resource_version");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return epochSeconds(this.row.data, "created_at");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get updatedAt(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
+
+  override get deleted(): boolean {
+    return this.row.deleted || this.row.data.deleted === true;
+  }
+
+  protected override changedAtInData(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
 }
 
 export const CUSTOMER = "customer";
 
-export function toChargebeeCustomer(row: DatasetRow): ChargebeeCustomer {
-  const data = row.data;
-  const firstName = str(data, "first_name");
-  const lastName = str(data, "last_name");
-  const company = str(data, "company");
-  const personal = [firstName, lastName].filter(Boolean).join(" ");
-  return {
-    ...datasetFields(row, epochSeconds(data, "updated_at")),
-    deleted: row.deleted || data.deleted === true,
-    firstName,
-    lastName,
-    name: company ?? (personal === "" ? null : personal),
-    email: str(data, "email"),
-    phone: str(data, "phone"),
-    company,
-    vatNumber: str(data, "vat_number"),
-    autoCollection: str(data, "auto_collection"),
-    netTermDays: int(data, "net_term_days"),
-    taxability: str(data, "taxability"),
-    customerType: str(data, "customer_type"),
-    locale: str(data, "locale"),
-    preferredCurrencyCode: str(data, "preferred_currency_code"),
-    billingAddress: toChargebeeAddress(obj(data, "billing_address")),
-    businessEntityId: id(data, "business_entity_id"),
-    promotionalCredits: int(data, "promotional_credits"),
-    refundableCredits: int(data, "refundable_credits"),
-    excessPayments: int(data, "excess_payments"),
-    unbilledCharges: int(data, "unbilled_charges"),
-    resourceVersion: int(data, "resource_version"),
-    createdAt: epochSeconds(data, "created_at"),
-    updatedAt: epochSeconds(data, "updated_at"),
-  };
-}
+export const toChargebeeCustomer = (row: DatasetRecordRow) => new ChargebeeCustomer(row);

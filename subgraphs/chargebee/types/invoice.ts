@@ -1,7 +1,6 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { epochSeconds, id, int, list, str } from "../../shared/json-fields.js";
 import { ChargebeeInvoiceLineItem, toInvoiceLineItem } from "./line-items.js";
 import { MONEY_NOTE, Money } from "./money.js";
@@ -9,42 +8,85 @@ import { MONEY_NOTE, Money } from "./money.js";
 @ObjectType({ description: "A Chargebee invoice." })
 @Directive(`@key(fields: "id")`)
 export class ChargebeeInvoice extends DatasetEntity {
-  @Field(() => ID, { nullable: true }) customerId!: string | null;
-  @Field(() => String, { nullable: true, description: "paid, posted, payment_due, not_paid, voided or pending." }) status!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) date!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) dueDate!: Date | null;
-  @Field(() => String, { nullable: true, description: "ISO 4217." }) currencyCode!: string | null;
-  @Field(() => String, { nullable: true }) priceType!: string | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) subTotal!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) tax!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) total!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) amountPaid!: number | null;
-  @Field(() => Money, { nullable: true, description: MONEY_NOTE }) amountDue!: number | null;
-  @Field(() => ID, { nullable: true }) businessEntityId!: string | null;
-  @Field(() => [ChargebeeInvoiceLineItem]) lineItems!: ChargebeeInvoiceLineItem[];
-  @Field(() => GraphQLISODateTime, { nullable: true }) updatedAt!: Date | null;
+  @Field(() => ID, { nullable: true })
+  get customerId(): string | null {
+    return id(this.row.data, "customer_id");
+  }
+
+  @Field(() => String, { nullable: true, description: "paid, posted, payment_due, not_paid, voided or pending." })
+  get status(): string | null {
+    return str(this.row.data, "status");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get date(): Date | null {
+    return epochSeconds(this.row.data, "date");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get dueDate(): Date | null {
+    return epochSeconds(this.row.data, "due_date");
+  }
+
+  @Field(() => String, { nullable: true, description: "ISO 4217." })
+  get currencyCode(): string | null {
+    return str(this.row.data, "currency_code");
+  }
+
+  @Field(() => String, { nullable: true })
+  get priceType(): string | null {
+    return str(this.row.data, "price_type");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get subTotal(): number | null {
+    return int(this.row.data, "sub_total");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get tax(): number | null {
+    return int(this.row.data, "tax");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get total(): number | null {
+    return int(this.row.data, "total");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get amountPaid(): number | null {
+    return int(this.row.data, "amount_paid");
+  }
+
+  @Field(() => Money, { nullable: true, description: MONEY_NOTE })
+  get amountDue(): number | null {
+    return int(this.row.data, "amount_due");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get businessEntityId(): string | null {
+    return id(this.row.data, "business_entity_id");
+  }
+
+  @Field(() => [ChargebeeInvoiceLineItem])
+  get lineItems(): ChargebeeInvoiceLineItem[] {
+    return list(this.row.data, "line_items").map(toInvoiceLineItem);
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get updatedAt(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
+
+  override get deleted(): boolean {
+    return this.row.deleted || this.row.data.deleted === true;
+  }
+
+  protected override changedAtInData(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
 }
 
 export const INVOICE = "invoice";
 
-export function toChargebeeInvoice(row: DatasetRow): ChargebeeInvoice {
-  const data = row.data;
-  return {
-    ...datasetFields(row, epochSeconds(data, "updated_at")),
-    deleted: row.deleted || data.deleted === true,
-    customerId: id(data, "customer_id"),
-    status: str(data, "status"),
-    date: epochSeconds(data, "date"),
-    dueDate: epochSeconds(data, "due_date"),
-    currencyCode: str(data, "currency_code"),
-    priceType: str(data, "price_type"),
-    subTotal: int(data, "sub_total"),
-    tax: int(data, "tax"),
-    total: int(data, "total"),
-    amountPaid: int(data, "amount_paid"),
-    amountDue: int(data, "amount_due"),
-    businessEntityId: id(data, "business_entity_id"),
-    lineItems: list(data, "line_items").map(toInvoiceLineItem),
-    updatedAt: epochSeconds(data, "updated_at"),
-  };
-}
+export const toChargebeeInvoice = (row: DatasetRecordRow) => new ChargebeeInvoice(row);

@@ -1,26 +1,84 @@
 import "reflect-metadata";
 import { Directive, Field, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, epochSeconds, id, int, str } from "../../shared/json-fields.js";
 import { MONEY_NOTE, Money } from "./money.js";
 
 @ObjectType({ description: "A Chargebee catalog item (Product Catalog 2.0): plan, addon or charge." })
 @Directive(`@key(fields: "id")`)
 export class ChargebeeItem extends DatasetEntity {
-  @Field(() => String, { nullable: true }) name!: string | null;
-  @Field(() => String, { nullable: true }) externalName!: string | null;
-  @Field(() => String, { nullable: true }) description!: string | null;
-  @Field(() => String, { nullable: true, description: "plan, addon or charge." }) type!: string | null;
-  @Field(() => ID, { nullable: true }) itemFamilyId!: string | null;
-  @Field(() => String, { nullable: true, description: "active, archived or deleted." }) status!: string | null;
-  @Field(() => String, { nullable: true }) unit!: string | null;
-  @Field(() => Boolean, { nullable: true }) isShippable!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) enabledForCheckout!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) metered!: boolean | null;
-  @Field(() => ID, { nullable: true }) businessEntityId!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) archivedAt!: Date | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) updatedAt!: Date | null;
+  @Field(() => String, { nullable: true })
+  get name(): string | null {
+    return str(this.row.data, "name");
+  }
+
+  @Field(() => String, { nullable: true })
+  get externalName(): string | null {
+    return str(this.row.data, "external_name");
+  }
+
+  @Field(() => String, { nullable: true })
+  get description(): string | null {
+    return str(this.row.data, "description");
+  }
+
+  @Field(() => String, { nullable: true, description: "plan, addon or charge." })
+  get type(): string | null {
+    return str(this.row.data, "type");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get itemFamilyId(): string | null {
+    return id(this.row.data, "item_family_id");
+  }
+
+  @Field(() => String, { nullable: true, description: "active, archived or deleted." })
+  get status(): string | null {
+    return str(this.row.data, "status");
+  }
+
+  @Field(() => String, { nullable: true })
+  get unit(): string | null {
+    return str(this.row.data, "unit");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isShippable(): boolean | null {
+    return bool(this.row.data, "is_shippable");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get enabledForCheckout(): boolean | null {
+    return bool(this.row.data, "enabled_for_checkout");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get metered(): boolean | null {
+    return bool(this.row.data, "metered");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get businessEntityId(): string | null {
+    return id(this.row.data, "business_entity_id");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get archivedAt(): Date | null {
+    return epochSeconds(this.row.data, "archived_at");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get updatedAt(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
+
+  override get deleted(): boolean {
+    return this.row.deleted || this.row.data.deleted === true;
+  }
+
+  protected override changedAtInData(): Date | null {
+    return epochSeconds(this.row.data, "updated_at");
+  }
 }
 
 @ObjectType({ description: "A price of a Chargebee item (item_prices: one per currency and period)." })
@@ -40,28 +98,9 @@ export class ChargebeeItemPrice {
 export const ITEM = "item";
 export const ITEM_PRICE = "item_price";
 
-export function toChargebeeItem(row: DatasetRow): ChargebeeItem {
-  const data = row.data;
-  return {
-    ...datasetFields(row, epochSeconds(data, "updated_at")),
-    deleted: row.deleted || data.deleted === true,
-    name: str(data, "name"),
-    externalName: str(data, "external_name"),
-    description: str(data, "description"),
-    type: str(data, "type"),
-    itemFamilyId: id(data, "item_family_id"),
-    status: str(data, "status"),
-    unit: str(data, "unit"),
-    isShippable: bool(data, "is_shippable"),
-    enabledForCheckout: bool(data, "enabled_for_checkout"),
-    metered: bool(data, "metered"),
-    businessEntityId: id(data, "business_entity_id"),
-    archivedAt: epochSeconds(data, "archived_at"),
-    updatedAt: epochSeconds(data, "updated_at"),
-  };
-}
+export const toChargebeeItem = (row: DatasetRecordRow) => new ChargebeeItem(row);
 
-export function toChargebeeItemPrice(row: DatasetRow): ChargebeeItemPrice {
+export function toChargebeeItemPrice(row: DatasetRecordRow): ChargebeeItemPrice {
   const data = row.data;
   return {
     id: row.source_id,

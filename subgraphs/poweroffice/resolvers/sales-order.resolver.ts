@@ -8,7 +8,7 @@ import { CONTACT_PERSON, PowerOfficeContactPerson, toPowerOfficeContactPerson } 
 import { CUSTOMER, PowerOfficeCustomer, toPowerOfficeCustomer } from "../types/customer.js";
 import { DEPARTMENT, PowerOfficeDepartment, toPowerOfficeDepartment } from "../types/department.js";
 import { PowerOfficeSalesOrder, SALES_ORDER, toPowerOfficeSalesOrder } from "../types/sales-order.js";
-import { PowerOfficeSalesOrderLine, SALES_ORDER_LINE, lineFields, toPowerOfficeSalesOrderLine } from "../types/sales-order-line.js";
+import { PowerOfficeSalesOrderLine, SALES_ORDER_LINE, embeddedSalesOrderLine, toPowerOfficeSalesOrderLine } from "../types/sales-order-line.js";
 
 @InputType("PowerOfficeSalesOrderFilter")
 export class PowerOfficeSalesOrderFilter extends DatasetFilter {
@@ -59,16 +59,7 @@ export class PowerOfficeSalesOrderResolver {
   async lines(@Root() order: PowerOfficeSalesOrder, @Ctx() ctx: SubgraphContext): Promise<PowerOfficeSalesOrderLine[]> {
     const rows = await ctx.datasets.byField("poweroffice", SALES_ORDER_LINE, "SalesOrderId", { orParentId: true }).load(order.id);
     const lines =
-      rows.length > 0
-        ? rows.map(toPowerOfficeSalesOrderLine)
-        : order.embeddedLines.map((data) => ({
-            ...lineFields(data),
-            id: String(data.Id ?? data.id ?? ""),
-            salesOrderId: order.id,
-            deleted: order.deleted,
-            lastChangedAt: order.lastChangedAt,
-            lastSeenAt: order.lastSeenAt,
-          }));
+      rows.length > 0 ? rows.map(toPowerOfficeSalesOrderLine) : order.embeddedLines.map((data) => embeddedSalesOrderLine(order, data));
     return lines.sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
   }
 }

@@ -1,25 +1,75 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, id, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 
 @ObjectType({ description: "A contact person of a PowerOffice customer (ContactPersons)." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeContactPerson extends DatasetEntity {
-  @Field(() => ID, { nullable: true, description: "The customer (contact) the person belongs to." }) contactId!: string | null;
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  @Field(() => String, { nullable: true, description: "First and last name." }) name!: string | null;
-  @Field(() => String, { nullable: true }) emailAddress!: string | null;
-  @Field(() => String, { nullable: true }) phoneNumber!: string | null;
-  @Field(() => String, { nullable: true, description: "Job title." }) title!: string | null;
-  @Field(() => String, { nullable: true }) externalCode!: string | null;
-  @Field(() => Boolean, { nullable: true }) isActive!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) isDefault!: boolean | null;
-  @Field(() => PowerOfficeAddress, { nullable: true }) mailAddress!: PowerOfficeAddress | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => ID, { nullable: true, description: "The customer (contact) the person belongs to." })
+  get contactId(): string | null {
+    return id(this.row.data, "ContactId") ?? this.row.parent_id;
+  }
+
+  @Field(() => String, { nullable: true })
+  get firstName(): string | null {
+    return str(this.row.data, "FirstName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get lastName(): string | null {
+    return str(this.row.data, "LastName");
+  }
+
+  @Field(() => String, { nullable: true, description: "First and last name." })
+  get name(): string | null {
+    return personName(this.firstName, this.lastName);
+  }
+
+  @Field(() => String, { nullable: true })
+  get emailAddress(): string | null {
+    return str(this.row.data, "EmailAddress");
+  }
+
+  @Field(() => String, { nullable: true })
+  get phoneNumber(): string | null {
+    return str(this.row.data, "PhoneNumber");
+  }
+
+  @Field(() => String, { nullable: true, description: "Job title." })
+  get title(): string | null {
+    return str(this.row.data, "Title");
+  }
+
+  @Field(() => String, { nullable: true })
+  get externalCode(): string | null {
+    return str(this.row.data, "ExternalCode");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isActive(): boolean | null {
+    return bool(this.row.data, "IsActive");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isDefault(): boolean | null {
+    return bool(this.row.data, "IsDefault");
+  }
+
+  @Field(() => PowerOfficeAddress, { nullable: true })
+  get mailAddress(): PowerOfficeAddress | null {
+    return toPowerOfficeAddress(obj(this.row.data, "MailAddress"));
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const CONTACT_PERSON = "ContactPerson";
@@ -29,23 +79,4 @@ export function personName(first: string | null, last: string | null): string | 
   return name === "" ? null : name;
 }
 
-export function toPowerOfficeContactPerson(row: DatasetRow): PowerOfficeContactPerson {
-  const data = row.data;
-  const firstName = str(data, "FirstName");
-  const lastName = str(data, "LastName");
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    contactId: id(data, "ContactId") ?? row.parent_id,
-    firstName,
-    lastName,
-    name: personName(firstName, lastName),
-    emailAddress: str(data, "EmailAddress"),
-    phoneNumber: str(data, "PhoneNumber"),
-    title: str(data, "Title"),
-    externalCode: str(data, "ExternalCode"),
-    isActive: bool(data, "IsActive"),
-    isDefault: bool(data, "IsDefault"),
-    mailAddress: toPowerOfficeAddress(obj(data, "MailAddress")),
-    createdAt: isoDate(data, "CreatedDateTimeOffset"),
-  };
-}
+export const toPowerOfficeContactPerson = (row: DatasetRecordRow) => new PowerOfficeContactPerson(row);

@@ -1,8 +1,7 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, id, int, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 import { personName } from "./contact-person.js";
@@ -10,58 +9,116 @@ import { personName } from "./contact-person.js";
 @ObjectType({ description: "A PowerOffice customer: a company, or a person when isPerson is true (Customers)." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeCustomer extends DatasetEntity {
-  @Field(() => GraphQLSafeInt, { nullable: true, description: "Customer number (also the ledger account)." }) number!: number | null;
-  @Field(() => Boolean, { description: "A person rather than a company." }) isPerson!: boolean;
-  @Field(() => String, { nullable: true, description: "Company name, or the person's full name." }) name!: string | null;
-  @Field(() => String, { nullable: true }) legalName!: string | null;
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  @Field(() => String, { nullable: true }) organizationNumber!: string | null;
-  @Field(() => String, { nullable: true }) emailAddress!: string | null;
-  @Field(() => String, { nullable: true }) invoiceEmailAddress!: string | null;
-  @Field(() => String, { nullable: true }) phoneNumber!: string | null;
-  @Field(() => String, { nullable: true }) websiteUrl!: string | null;
-  @Field(() => String, { nullable: true, description: "ISO 4217." }) currencyCode!: string | null;
-  @Field(() => String, { nullable: true }) invoiceDeliveryType!: string | null;
-  @Field(() => String, { nullable: true }) externalImportReference!: string | null;
-  @Field(() => GraphQLSafeInt, { nullable: true }) externalNumber!: number | null;
-  @Field(() => ID, { nullable: true }) departmentId!: string | null;
-  @Field(() => Boolean, { nullable: true }) isArchived!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) isActive!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) isVatFree!: boolean | null;
-  @Field(() => PowerOfficeAddress, { nullable: true }) mailAddress!: PowerOfficeAddress | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => GraphQLSafeInt, { nullable: true, description: "Customer number (also the ledger account)." })
+  get number(): number | null {
+    return int(this.row.data, "Number");
+  }
+
+  @Field(() => Boolean, { description: "A person rather than a company." })
+  get isPerson(): boolean {
+    return bool(this.row.data, "IsPerson") ?? false;
+  }
+
+  @Field(() => String, { nullable: true, description: "Company name, or the person's full name." })
+  get name(): string | null {
+    return str(this.row.data, "Name") ?? (this.isPerson ? personName(this.firstName, this.lastName) : null);
+  }
+
+  @Field(() => String, { nullable: true })
+  get legalName(): string | null {
+    return str(this.row.data, "LegalName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get firstName(): string | null {
+    return str(this.row.data, "FirstName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get lastName(): string | null {
+    return str(this.row.data, "LastName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get organizationNumber(): string | null {
+    return str(this.row.data, "OrganizationNumber");
+  }
+
+  @Field(() => String, { nullable: true })
+  get emailAddress(): string | null {
+    return str(this.row.data, "EmailAddress");
+  }
+
+  @Field(() => String, { nullable: true })
+  get invoiceEmailAddress(): string | null {
+    return str(this.row.data, "InvoiceEmailAddress");
+  }
+
+  @Field(() => String, { nullable: true })
+  get phoneNumber(): string | null {
+    return str(this.row.data, "PhoneNumber");
+  }
+
+  @Field(() => String, { nullable: true })
+  get websiteUrl(): string | null {
+    return str(this.row.data, "WebsiteUrl");
+  }
+
+  @Field(() => String, { nullable: true, description: "ISO 4217." })
+  get currencyCode(): string | null {
+    return str(this.row.data, "CurrencyCode");
+  }
+
+  @Field(() => String, { nullable: true })
+  get invoiceDeliveryType(): string | null {
+    return str(this.row.data, "InvoiceDeliveryType");
+  }
+
+  @Field(() => String, { nullable: true })
+  get externalImportReference(): string | null {
+    return str(this.row.data, "ExternalImportReference");
+  }
+
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  get externalNumber(): number | null {
+    return int(this.row.data, "ExternalNumber");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get departmentId(): string | null {
+    return id(this.row.data, "DepartmentId");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isArchived(): boolean | null {
+    return bool(this.row.data, "IsArchived");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isActive(): boolean | null {
+    return bool(this.row.data, "IsActive");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isVatFree(): boolean | null {
+    return bool(this.row.data, "IsVatFree");
+  }
+
+  @Field(() => PowerOfficeAddress, { nullable: true })
+  get mailAddress(): PowerOfficeAddress | null {
+    return toPowerOfficeAddress(obj(this.row.data, "MailAddress"));
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "CustomerCreatedDateTimeOffset") ?? isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const CUSTOMER = "Customer";
 
-export function toPowerOfficeCustomer(row: DatasetRow): PowerOfficeCustomer {
-  const data = row.data;
-  const isPerson = bool(data, "IsPerson") ?? false;
-  const firstName = str(data, "FirstName");
-  const lastName = str(data, "LastName");
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    number: int(data, "Number"),
-    isPerson,
-    name: str(data, "Name") ?? (isPerson ? personName(firstName, lastName) : null),
-    legalName: str(data, "LegalName"),
-    firstName,
-    lastName,
-    organizationNumber: str(data, "OrganizationNumber"),
-    emailAddress: str(data, "EmailAddress"),
-    invoiceEmailAddress: str(data, "InvoiceEmailAddress"),
-    phoneNumber: str(data, "PhoneNumber"),
-    websiteUrl: str(data, "WebsiteUrl"),
-    currencyCode: str(data, "CurrencyCode"),
-    invoiceDeliveryType: str(data, "InvoiceDeliveryType"),
-    externalImportReference: str(data, "ExternalImportReference"),
-    externalNumber: int(data, "ExternalNumber"),
-    departmentId: id(data, "DepartmentId"),
-    isArchived: bool(data, "IsArchived"),
-    isActive: bool(data, "IsActive"),
-    isVatFree: bool(data, "IsVatFree"),
-    mailAddress: toPowerOfficeAddress(obj(data, "MailAddress")),
-    createdAt: isoDate(data, "CustomerCreatedDateTimeOffset") ?? isoDate(data, "CreatedDateTimeOffset"),
-  };
-}
+export const toPowerOfficeCustomer = (row: DatasetRecordRow) => new PowerOfficeCustomer(row);

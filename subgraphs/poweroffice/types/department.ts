@@ -1,29 +1,41 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, id, isoDate, str } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice department (Departments)." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeDepartment extends DatasetEntity {
-  @Field(() => String, { nullable: true }) code!: string | null;
-  @Field(() => String, { nullable: true }) name!: string | null;
-  @Field(() => Boolean, { nullable: true }) isActive!: boolean | null;
-  @Field(() => ID, { nullable: true }) managerEmployeeId!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => String, { nullable: true })
+  get code(): string | null {
+    return str(this.row.data, "Code");
+  }
+
+  @Field(() => String, { nullable: true })
+  get name(): string | null {
+    return str(this.row.data, "Name");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isActive(): boolean | null {
+    return bool(this.row.data, "IsActive");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get managerEmployeeId(): string | null {
+    return id(this.row.data, "ManagerEmployeeId");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const DEPARTMENT = "Department";
 
-export function toPowerOfficeDepartment(row: DatasetRow): PowerOfficeDepartment {
-  const data = row.data;
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    code: str(data, "Code"),
-    name: str(data, "Name"),
-    isActive: bool(data, "IsActive"),
-    managerEmployeeId: id(data, "ManagerEmployeeId"),
-    createdAt: isoDate(data, "CreatedDateTimeOffset"),
-  };
-}
+export const toPowerOfficeDepartment = (row: DatasetRecordRow) => new PowerOfficeDepartment(row);

@@ -1,8 +1,7 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, id, int, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 import { personName } from "./contact-person.js";
@@ -10,47 +9,91 @@ import { personName } from "./contact-person.js";
 @ObjectType({ description: "A PowerOffice employee (Employees)." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeEmployee extends DatasetEntity {
-  @Field(() => GraphQLSafeInt, { nullable: true, description: "Employee number." }) number!: number | null;
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  @Field(() => String, { nullable: true, description: "First and last name." }) name!: string | null;
-  @Field(() => String, { nullable: true }) emailAddress!: string | null;
-  @Field(() => String, { nullable: true }) phoneNumber!: string | null;
-  @Field(() => String, { nullable: true }) jobTitle!: string | null;
-  @Field(() => ID, { nullable: true }) departmentId!: string | null;
-  @Field(() => ID, { nullable: true }) managerEmployeeId!: string | null;
-  @Field(() => String, { nullable: true }) externalImportReference!: string | null;
-  @Field(() => Boolean, { nullable: true }) isArchived!: boolean | null;
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." }) hiredDate!: string | null;
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." }) startDate!: string | null;
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." }) endDate!: string | null;
-  @Field(() => PowerOfficeAddress, { nullable: true }) mailAddress!: PowerOfficeAddress | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => GraphQLSafeInt, { nullable: true, description: "Employee number." })
+  get number(): number | null {
+    return int(this.row.data, "Number");
+  }
+
+  @Field(() => String, { nullable: true })
+  get firstName(): string | null {
+    return str(this.row.data, "FirstName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get lastName(): string | null {
+    return str(this.row.data, "LastName");
+  }
+
+  @Field(() => String, { nullable: true, description: "First and last name." })
+  get name(): string | null {
+    return personName(this.firstName, this.lastName);
+  }
+
+  @Field(() => String, { nullable: true })
+  get emailAddress(): string | null {
+    return str(this.row.data, "EmailAddress");
+  }
+
+  @Field(() => String, { nullable: true })
+  get phoneNumber(): string | null {
+    return str(this.row.data, "PhoneNumber");
+  }
+
+  @Field(() => String, { nullable: true })
+  get jobTitle(): string | null {
+    return str(this.row.data, "JobTitle");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get departmentId(): string | null {
+    return id(this.row.data, "DepartmentId");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get managerEmployeeId(): string | null {
+    return id(this.row.data, "ManagerEmployeeId");
+  }
+
+  @Field(() => String, { nullable: true })
+  get externalImportReference(): string | null {
+    return str(this.row.data, "ExternalImportReference");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isArchived(): boolean | null {
+    return bool(this.row.data, "IsArchived");
+  }
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." })
+  get hiredDate(): string | null {
+    return str(this.row.data, "HiredDate");
+  }
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." })
+  get startDate(): string | null {
+    return str(this.row.data, "StartDate");
+  }
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." })
+  get endDate(): string | null {
+    return str(this.row.data, "EndDate");
+  }
+
+  @Field(() => PowerOfficeAddress, { nullable: true })
+  get mailAddress(): PowerOfficeAddress | null {
+    return toPowerOfficeAddress(obj(this.row.data, "MailAddress"));
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "EmployeeCreatedDateTimeOffset") ?? isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const EMPLOYEE = "Employee";
 
-export function toPowerOfficeEmployee(row: DatasetRow): PowerOfficeEmployee {
-  const data = row.data;
-  const firstName = str(data, "FirstName");
-  const lastName = str(data, "LastName");
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    number: int(data, "Number"),
-    firstName,
-    lastName,
-    name: personName(firstName, lastName),
-    emailAddress: str(data, "EmailAddress"),
-    phoneNumber: str(data, "PhoneNumber"),
-    jobTitle: str(data, "JobTitle"),
-    departmentId: id(data, "DepartmentId"),
-    managerEmployeeId: id(data, "ManagerEmployeeId"),
-    externalImportReference: str(data, "ExternalImportReference"),
-    isArchived: bool(data, "IsArchived"),
-    hiredDate: str(data, "HiredDate"),
-    startDate: str(data, "StartDate"),
-    endDate: str(data, "EndDate"),
-    mailAddress: toPowerOfficeAddress(obj(data, "MailAddress")),
-    createdAt: isoDate(data, "EmployeeCreatedDateTimeOffset") ?? isoDate(data, "CreatedDateTimeOffset"),
-  };
-}
+export const toPowerOfficeEmployee = (row: DatasetRecordRow) => new PowerOfficeEmployee(row);

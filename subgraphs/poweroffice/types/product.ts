@@ -1,45 +1,81 @@
 import "reflect-metadata";
 import { Directive, Field, Float, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { bool, id, isoDate, num, str } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice product or service (Products). Amounts in the client's currency, as PowerOffice sends them." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeProduct extends DatasetEntity {
-  @Field(() => String, { nullable: true }) code!: string | null;
-  @Field(() => String, { nullable: true }) name!: string | null;
-  @Field(() => String, { nullable: true }) description!: string | null;
-  @Field(() => String, { nullable: true }) gtin!: string | null;
-  @Field(() => String, { nullable: true, description: "Product or Service." }) productType!: string | null;
-  @Field(() => Float, { nullable: true, description: "Sales price per unit." }) unitPrice!: number | null;
-  @Field(() => Float, { nullable: true }) unitCost!: number | null;
-  @Field(() => String, { nullable: true, description: "UN/ECE code such as EA, HUR, MON." }) unitOfMeasureCode!: string | null;
-  @Field(() => ID, { nullable: true }) productGroupId!: string | null;
-  @Field(() => Boolean, { nullable: true }) isArchived!: boolean | null;
-  @Field(() => Boolean, { nullable: true }) isStockItem!: boolean | null;
-  @Field(() => Float, { nullable: true }) stockOnHand!: number | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => String, { nullable: true })
+  get code(): string | null {
+    return str(this.row.data, "Code");
+  }
+
+  @Field(() => String, { nullable: true })
+  get name(): string | null {
+    return str(this.row.data, "Name");
+  }
+
+  @Field(() => String, { nullable: true })
+  get description(): string | null {
+    return str(this.row.data, "Description");
+  }
+
+  @Field(() => String, { nullable: true })
+  get gtin(): string | null {
+    return str(this.row.data, "Gtin");
+  }
+
+  @Field(() => String, { nullable: true, description: "Product or Service." })
+  get productType(): string | null {
+    return str(this.row.data, "ProductType");
+  }
+
+  @Field(() => Float, { nullable: true, description: "Sales price per unit." })
+  get unitPrice(): number | null {
+    return num(this.row.data, "UnitPrice");
+  }
+
+  @Field(() => Float, { nullable: true })
+  get unitCost(): number | null {
+    return num(this.row.data, "UnitCost");
+  }
+
+  @Field(() => String, { nullable: true, description: "UN/ECE code such as EA, HUR, MON." })
+  get unitOfMeasureCode(): string | null {
+    return str(this.row.data, "UnitOfMeasureCode");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get productGroupId(): string | null {
+    return id(this.row.data, "ProductGroupId");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isArchived(): boolean | null {
+    return bool(this.row.data, "IsArchived");
+  }
+
+  @Field(() => Boolean, { nullable: true })
+  get isStockItem(): boolean | null {
+    return bool(this.row.data, "IsStockItem");
+  }
+
+  @Field(() => Float, { nullable: true })
+  get stockOnHand(): number | null {
+    return num(this.row.data, "StockOnHand");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const PRODUCT = "Product";
 
-export function toPowerOfficeProduct(row: DatasetRow): PowerOfficeProduct {
-  const data = row.data;
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    code: str(data, "Code"),
-    name: str(data, "Name"),
-    description: str(data, "Description"),
-    gtin: str(data, "Gtin"),
-    productType: str(data, "ProductType"),
-    unitPrice: num(data, "UnitPrice"),
-    unitCost: num(data, "UnitCost"),
-    unitOfMeasureCode: str(data, "UnitOfMeasureCode"),
-    productGroupId: id(data, "ProductGroupId"),
-    isArchived: bool(data, "IsArchived"),
-    isStockItem: bool(data, "IsStockItem"),
-    stockOnHand: num(data, "StockOnHand"),
-    createdAt: isoDate(data, "CreatedDateTimeOffset"),
-  };
-}
+export const toPowerOfficeProduct = (row: DatasetRecordRow) => new PowerOfficeProduct(row);

@@ -1,55 +1,102 @@
 import "reflect-metadata";
 import { Directive, Field, Float, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import type { DatasetRow } from "../../../src/datasets/types.js";
-import { DatasetEntity, datasetFields } from "../../shared/dataset-entity.js";
+import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
 import { id, int, isoDate, list, num, str, type Json } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice sales order: an invoice draft, Draft or Confirmed (SalesOrders)." })
 @Directive(`@key(fields: "id")`)
 export class PowerOfficeSalesOrder extends DatasetEntity {
-  @Field(() => GraphQLSafeInt, { nullable: true }) salesOrderNo!: number | null;
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." }) salesOrderDate!: string | null;
-  @Field(() => String, { nullable: true, description: "Draft or Confirmed." }) salesOrderStatus!: string | null;
-  @Field(() => ID, { nullable: true }) customerId!: string | null;
-  @Field(() => GraphQLSafeInt, { nullable: true }) customerNo!: number | null;
-  @Field(() => ID, { nullable: true }) customerReferenceContactPersonId!: string | null;
-  @Field(() => String, { nullable: true, description: "Your reference (free text)." }) customerReference!: string | null;
-  @Field(() => String, { nullable: true, description: "ISO 4217." }) currencyCode!: string | null;
-  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." }) deliveryDate!: string | null;
-  @Field(() => String, { nullable: true }) purchaseOrderReference!: string | null;
-  @Field(() => String, { nullable: true }) externalImportReference!: string | null;
-  @Field(() => ID, { nullable: true }) departmentId!: string | null;
-  @Field(() => Float, { nullable: true, description: "Net amount in the order currency." }) netAmount!: number | null;
-  @Field(() => Float, { nullable: true, description: "Total amount in the order currency." }) totalAmount!: number | null;
-  @Field(() => GraphQLSafeInt, { nullable: true }) lineCount!: number | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) createdAt!: Date | null;
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  get salesOrderNo(): number | null {
+    return int(this.row.data, "SalesOrderNo") ?? int(this.row.data, "OrderNo");
+  }
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." })
+  get salesOrderDate(): string | null {
+    return str(this.row.data, "SalesOrderDate") ?? str(this.row.data, "OrderDate");
+  }
+
+  @Field(() => String, { nullable: true, description: "Draft or Confirmed." })
+  get salesOrderStatus(): string | null {
+    return str(this.row.data, "SalesOrderStatus") ?? str(this.row.data, "OrderStatus");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get customerId(): string | null {
+    return id(this.row.data, "CustomerId");
+  }
+
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  get customerNo(): number | null {
+    return int(this.row.data, "CustomerNo");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get customerReferenceContactPersonId(): string | null {
+    return id(this.row.data, "CustomerReferenceContactPersonId");
+  }
+
+  @Field(() => String, { nullable: true, description: "Your reference (free text)." })
+  get customerReference(): string | null {
+    return str(this.row.data, "CustomerReference");
+  }
+
+  @Field(() => String, { nullable: true, description: "ISO 4217." })
+  get currencyCode(): string | null {
+    return str(this.row.data, "CurrencyCode");
+  }
+
+  @Field(() => String, { nullable: true, description: "YYYY-MM-DD." })
+  get deliveryDate(): string | null {
+    return str(this.row.data, "DeliveryDate");
+  }
+
+  @Field(() => String, { nullable: true })
+  get purchaseOrderReference(): string | null {
+    return str(this.row.data, "PurchaseOrderReference");
+  }
+
+  @Field(() => String, { nullable: true })
+  get externalImportReference(): string | null {
+    return str(this.row.data, "ExternalImportReference");
+  }
+
+  @Field(() => ID, { nullable: true })
+  get departmentId(): string | null {
+    return id(this.row.data, "DepartmentId");
+  }
+
+  @Field(() => Float, { nullable: true, description: "Net amount in the order currency." })
+  get netAmount(): number | null {
+    return num(this.row.data, "NetAmount");
+  }
+
+  @Field(() => Float, { nullable: true, description: "Total amount in the order currency." })
+  get totalAmount(): number | null {
+    return num(this.row.data, "TotalAmount");
+  }
+
+  @Field(() => GraphQLSafeInt, { nullable: true })
+  get lineCount(): number | null {
+    return int(this.row.data, "LineCount");
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  get createdAt(): Date | null {
+    return isoDate(this.row.data, "CreatedDateTimeOffset");
+  }
+
   /** Lines embedded in the order payload (SalesOrderCompleteDto), used when no line records were stored. */
-  embeddedLines!: Json[];
+  get embeddedLines(): Json[] {
+    return list(this.row.data, "SalesOrderLines");
+  }
+
+  protected override changedAtInData(): Date | null {
+    return isoDate(this.row.data, "LastChangedDateTimeOffset");
+  }
 }
 
 export const SALES_ORDER = "SalesOrder";
 
-export function toPowerOfficeSalesOrder(row: DatasetRow): PowerOfficeSalesOrder {
-  const data = row.data;
-  return {
-    ...datasetFields(row, isoDate(data, "LastChangedDateTimeOffset")),
-    salesOrderNo: int(data, "SalesOrderNo") ?? int(data, "OrderNo"),
-    salesOrderDate: str(data, "SalesOrderDate") ?? str(data, "OrderDate"),
-    salesOrderStatus: str(data, "SalesOrderStatus") ?? str(data, "OrderStatus"),
-    customerId: id(data, "CustomerId"),
-    customerNo: int(data, "CustomerNo"),
-    customerReferenceContactPersonId: id(data, "CustomerReferenceContactPersonId"),
-    customerReference: str(data, "CustomerReference"),
-    currencyCode: str(data, "CurrencyCode"),
-    deliveryDate: str(data, "DeliveryDate"),
-    purchaseOrderReference: str(data, "PurchaseOrderReference"),
-    externalImportReference: str(data, "ExternalImportReference"),
-    departmentId: id(data, "DepartmentId"),
-    netAmount: num(data, "NetAmount"),
-    totalAmount: num(data, "TotalAmount"),
-    lineCount: int(data, "LineCount"),
-    createdAt: isoDate(data, "CreatedDateTimeOffset"),
-    embeddedLines: list(data, "SalesOrderLines"),
-  };
-}
+export const toPowerOfficeSalesOrder = (row: DatasetRecordRow) => new PowerOfficeSalesOrder(row);
