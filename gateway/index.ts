@@ -174,6 +174,10 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       return graphiqlPage;
     },
     maskedErrors: true,
+    // In-flight de-duplication structuredClone()s every subgraph answer (about a tenth of the gateway's CPU per request
+    // for a 100-customer query) to share the rare identical concurrent request; @apollo/gateway does not de-duplicate
+    // POSTs either.
+    transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
     disableIntrospection: config.gateway.introspection ? undefined : { disableIf: () => true },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => {
