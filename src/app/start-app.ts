@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AppConfig } from "../config/config.js";
+import { withChargebeeWebhooks, type AppConfig } from "../config/config.js";
 import type { Logger } from "../logging/logger.js";
 import { openDatabase } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
@@ -10,6 +10,7 @@ import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
 import { createSyncClients, describeApis } from "../sync/clients.js";
 import { startSyncWorker, type SyncWorker } from "../sync/worker.js";
 import { requestSyncRun } from "../sync/commands.js";
+import { createWebhookSyncWaker } from "../sync/webhook-waker.js";
 import { buildSubgraphs, type SubgraphDeps } from "../../subgraphs/index.js";
 import { startSubgraphServer } from "../../subgraphs/server.js";
 import { startGateway, subgraphSecretFor, type ExtraRoute } from "../../gateway/index.js";
@@ -20,7 +21,6 @@ export interface RunningApp {
 }
 
 const WEBHOOK_PATH = "/webhooks/chargebee";
-const WEBHOOK_SYNC_DELAY_MS = 2_000;
 
 /**
  * Starts every part in one process, in the order they depend on each other: the database (migrated first), the
@@ -53,7 +53,8 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     const worker: SyncWorker = await startSyncWorker({
       db,
       queue,
-      config,
+      // The receiver below brings Chargebee's changes, so the worker's polls leave them to it (and catch up now and then).
+      config: webhookAuth ? withChargebeeWebhooks(config) : config,
       logger: logger.child({ component: "worker" }),
       clients: createSyncClients(config, { logger }),
     });
@@ -71,21 +72,19 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const extraRoutes: ExtraRoute[] = [];
     if (webhookAuth) {
-      let pending: NodeJS.Timeout | undefined;
+      // A webhook brings a Chargebee change into the datasets at once; a sync carries it to PowerOffice shortly
+      // after, once for a burst, and not at all for the echoes of our own writes.
+      const waker = createWebhookSyncWaker({
+        knex: db.knex,
+        logger: logger.child({ component: "chargebee-webhook" }),
+        requestSync: () => worker.pollNow(),
+      });
+      stops.push(async () => waker.stop());
       const handler = createChargebeeWebhookHandler({
         knex: db.knex,
         ...webhookAuth,
         logger: logger.child({ component: "chargebee-webhook" }),
-        // A webhook brings a Chargebee change into the datasets at once; the sync that carries it to PowerOffice
-        // follows shortly after, once for a burst of events.
-        onChanges: (result) => {
-          if (result.changed.length === 0 || pending) return;
-          pending = setTimeout(() => {
-            pending = undefined;
-            void worker.pollNow().catch((error: unknown) => logger.warn({ err: error }, "sync after a webhook could not be queued"));
-          }, WEBHOOK_SYNC_DELAY_MS);
-          pending.unref();
-        },
+        onChanges: waker.onChanges,
       });
       extraRoutes.push({ path: WEBHOOK_PATH, method: "POST", nodeHandler: handler });
     }

@@ -35,6 +35,16 @@ export interface ChargebeeConfig {
   sandboxPort: number;
   webhookUsername?: string;
   webhookPassword?: string;
+  /** With webhooks on: how often an incremental poll also reads Chargebee by its updated_at cursor (0 = every poll). */
+  catchupIntervalSeconds: number;
+}
+
+/**
+ * Chargebee changes arrive by webhook (a receiver is on): an incremental poll then reads Chargebee only when the
+ * catch-up is due, every catchupIntervalSeconds (0 = every poll), as a safety net for lost deliveries.
+ */
+export interface ChargebeeWebhookFeed {
+  catchupIntervalSeconds: number;
 }
 
 export interface AppConfig {
@@ -63,7 +73,14 @@ export interface AppConfig {
   };
   poweroffice: PowerOfficeConfig;
   chargebee: ChargebeeConfig;
-  sync: { pollIntervalSeconds: number; priority: SystemName; workerConcurrency: number; batchSize: number };
+  sync: {
+    pollIntervalSeconds: number;
+    priority: SystemName;
+    workerConcurrency: number;
+    batchSize: number;
+    /** Set when webhooks bring Chargebee changes (see ChargebeeWebhookFeed); unset: every poll reads Chargebee. */
+    chargebeeWebhooks?: ChargebeeWebhookFeed;
+  };
   /** The job queue (pg-boss) that sync runs and their batches travel on. */
   jobs: { heartbeatSeconds: number; superviseIntervalSeconds: number; schemaWaitSeconds: number };
   demo: { seed: number; size: "demo" | number };
@@ -120,6 +137,7 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
     sandboxPort: reader.integer("CHARGEBEE_SANDBOX_PORT", 4102, { min: 1, max: 65535 }),
     webhookUsername: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_USERNAME") : undefined,
     webhookPassword: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_PASSWORD") : undefined,
+    catchupIntervalSeconds: reader.integer("CHARGEBEE_CATCHUP_INTERVAL_SECONDS", 3600, { min: 0 }),
   };
 }
 
@@ -136,6 +154,14 @@ function readSubgraphUrls(reader: EnvReader): AppConfig["subgraphs"]["urls"] {
   };
 }
 
+/**
+ * The configuration with Chargebee webhooks on: for a process that hosts a receiver without configured credentials
+ * (npm start's sandbox pair), so its worker leaves Chargebee changes to the webhooks.
+ */
+export function withChargebeeWebhooks(config: AppConfig): AppConfig {
+  return { ...config, sync: { ...config.sync, chargebeeWebhooks: { catchupIntervalSeconds: config.chargebee.catchupIntervalSeconds } } };
+}
+
 /** Reads and validates every variable; throws one ConfigError listing all problems. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
@@ -144,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reader.problem("DATABASE_URL must start with postgres:// or postgresql:// (leave it unset for the embedded database)");
   }
   const isTty = Boolean(process.stdout.isTTY);
+  const chargebee = readChargebee(reader);
   const config: AppConfig = {
     nodeEnv: reader.string("NODE_ENV", "development"),
     log: {
@@ -173,12 +200,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
     },
     poweroffice: readPowerOffice(reader),
-    chargebee: readChargebee(reader),
+    chargebee,
     sync: {
       pollIntervalSeconds: reader.integer("SYNC_POLL_INTERVAL_SECONDS", 60, { min: 0 }),
       priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
+      ...(chargebee.webhookUsername && chargebee.webhookPassword ? { chargebeeWebhooks: { catchupIntervalSeconds: chargebee.catchupIntervalSeconds } } : {}),
     },
     jobs: {
       heartbeatSeconds: reader.integer("JOB_HEARTBEAT_SECONDS", 30, { min: 10, max: 3600 }),

@@ -1,5 +1,5 @@
 import { createChargebeeClient, type ChargebeeClient } from "../../src/connectors/chargebee/index.js";
-import { startChargebeeSandbox, type ChargebeeSandbox } from "../../src/connectors/chargebee/sandbox/index.js";
+import { startChargebeeSandbox, type ChargebeeSandbox, type SandboxWebhookConfig } from "../../src/connectors/chargebee/sandbox/index.js";
 import { createPowerOfficeClient, type PowerOfficeClient } from "../../src/connectors/poweroffice/index.js";
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { silentLogger } from "../../src/logging/logger.js";
@@ -22,10 +22,12 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function startSyncHarness(options: { priority?: "poweroffice" | "chargebee" } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  options: { priority?: "poweroffice" | "chargebee"; /** Where the Chargebee sandbox delivers its events. */ chargebeeWebhook?: SandboxWebhookConfig } = {},
+): Promise<SyncHarness> {
   const db = await createTestDatabase();
   const po = await startPowerOfficeSandbox({ size: "demo" });
-  const cb = await startChargebeeSandbox({ size: "demo" });
+  const cb = await startChargebeeSandbox({ size: "demo", webhook: options.chargebeeWebhook });
   const poweroffice = createPowerOfficeClient(po.config(), { retry: { baseDelayMs: 1, maxDelayMs: 5 }, requestsPerSecond: 0 });
   const chargebee = createChargebeeClient({ ...cb.clientConfig, requestsPerMinute: 0, maxConcurrency: 16 }, { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} });
   const ctx: SyncContext = {

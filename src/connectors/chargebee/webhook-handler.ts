@@ -17,7 +17,10 @@ export interface ChargebeeWebhookHandlerOptions {
   retentionDays?: number;
   /** Largest accepted body. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Called after an event was stored (not for duplicates), e.g. to wake the sync. Errors are logged, not returned. */
+  /**
+   * Called after an event changed dataset records (not for duplicates, stale or unchanged content such as the echo
+   * of our own write), e.g. to wake the sync. Errors are logged, not returned.
+   */
   onChanges?: (result: ChargebeeWebhookResult) => void | Promise<void>;
 }
 
@@ -146,7 +149,7 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
     if (Date.now() - lastPrune > 3_600_000) {
       await prune().catch((error: unknown) => logger.warn({ err: error }, "Pruning old Chargebee webhook event ids failed"));
     }
-    if (!result.duplicate && options.onChanges) {
+    if (result.changed.length > 0 && options.onChanges) {
       try {
         await options.onChanges(result);
       } catch (error) {

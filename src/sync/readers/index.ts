@@ -1,6 +1,7 @@
 import type { ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
 import { selectedFlows } from "../engine/plan.js";
 import type { FlowId, FlowSelection, SyncContext } from "../engine/types.js";
+import { chargebeeTypesToRead } from "./chargebee-catchup.js";
 import { readChargebeeBusinessEntities, readChargebeeResource } from "./chargebee-reader.js";
 import { readPowerOfficeEntity, type ReadOutcome } from "./poweroffice-reader.js";
 
@@ -40,7 +41,9 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
   ctx.progress.phase?.("read");
   const flows = selectedFlows(selection.flows);
   const poweroffice = new Set(flows.flatMap((flow) => SOURCES[flow].poweroffice));
-  const chargebee = new Set(flows.flatMap((flow) => SOURCES[flow].chargebee));
+  const chargebeeWanted = [...new Set(flows.flatMap((flow) => SOURCES[flow].chargebee))];
+  const { read: chargebee, leftToWebhooks } = await chargebeeTypesToRead(ctx.knex, ctx.settings, selection.mode, chargebeeWanted);
+  if (leftToWebhooks.length > 0) ctx.logger.debug({ types: leftToWebhooks }, "Chargebee changes come by webhook; its catch-up read is not due");
   const summary: ReadSummary = { changed: 0, unchanged: 0, deleted: 0, apiCalls: 0, incomplete: [] };
   const before = totalCalls(ctx);
   const add = (name: string, outcome: ReadOutcome) => {
@@ -58,7 +61,7 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
     }
   };
   const poTasks = [...poweroffice].map((entity) => () => run(`poweroffice.${entity}`, () => readPowerOfficeEntity(ctx, entity, selection.mode)));
-  const cbTasks = [...chargebee].map((resource) => () =>
+  const cbTasks = chargebee.map((resource) => () =>
     run(`chargebee.${resource}`, () =>
       resource === "business_entity" ? readChargebeeBusinessEntities(ctx, selection.mode) : readChargebeeResource(ctx, resource, selection.mode),
     ),
@@ -70,7 +73,7 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
   const hasCursor = (system: string, entity: string) => cursors.some((row) => row.system === system && row.entity === entity);
   const incremental = selection.mode === "incremental" || selection.mode === "dry-run";
   const poAtOnce = incremental && [...poweroffice].every((entity) => hasCursor("poweroffice", entity));
-  const cbAtOnce = incremental && [...chargebee].every((resource) => hasCursor("chargebee", resource));
+  const cbAtOnce = incremental && chargebee.every((resource) => hasCursor("chargebee", resource));
   const runSide = async (tasks: Array<() => Promise<void>>, atOnce: boolean) => {
     if (atOnce) await Promise.all(tasks.map((task) => task()));
     else for (const task of tasks) await task();

@@ -1,0 +1,109 @@
+import type { Knex } from "knex";
+import type { DatasetRecord } from "../datasets/types.js";
+import type { Logger } from "../logging/logger.js";
+
+export interface WebhookSyncWakerOptions {
+  knex: Knex;
+  /** Queues an incremental sync run. */
+  requestSync: () => Promise<unknown>;
+  logger: Logger;
+  /** Wait after the first change of a burst, so one sync carries the burst. Default 2 s. */
+  delayMs?: number;
+}
+
+export interface WebhookSyncWaker {
+  /** The webhook receiver's onChanges: the dataset records an event changed. */
+  onChanges(result: { changed: ReadonlyArray<Pick<DatasetRecord, "system" | "entity" | "sourceId">> }): void;
+  /** Delivered records not yet checked (or waiting for a run to end). */
+  pending(): number;
+  /** Resolves once nothing is pending and no check is in progress (tests, the bench). */
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Wakes an incremental sync when a webhook delivered a Chargebee record the sync has work for: one linked to a
+ * PowerOffice record whose delivered content its flow has not processed yet (what planning would pick up). The echo
+ * of our own write is not work: the write's batch commits that very content as processed. Because an echo usually
+ * arrives before its batch commits, the check waits until no run is queued or running, so a burst of echoes during
+ * a sync wakes nothing, while a real change delivered then still gets its sync once the run ends.
+ */
+export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): WebhookSyncWaker {
+  const { knex, logger } = options;
+  const delayMs = options.delayMs ?? 2_000;
+  const delivered = new Map<string, { entity: string; sourceId: string }>();
+  let timer: NodeJS.Timeout | undefined;
+  let checking: Promise<void> | undefined;
+  let idleWaiters: Array<() => void> = [];
+  let stopped = false;
+
+  const settleIdle = () => {
+    if (timer || checking || delivered.size > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const schedule = () => {
+    if (timer || stopped) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      checking = check()
+        .catch((error: unknown) => {
+          logger.warn({ err: error }, "checking webhook changes for sync work failed; the next poll picks them up");
+          delivered.clear();
+        })
+        .finally(() => {
+          checking = undefined;
+          settleIdle();
+        });
+    }, delayMs);
+    timer.unref();
+  };
+
+  async function check(): Promise<void> {
+    if (await knex("sync_runs").whereIn("status", ["queued", "running"]).first("id")) {
+      schedule();
+      return;
+    }
+    const records = [...delivered.values()];
+    delivered.clear();
+    if (records.length === 0) return;
+    const work = await knex.raw(
+      `select 1 from unnest(?::text[], ?::text[]) as k(entity, source_id)
+         join links lc on lc.system = 'chargebee' and lc.entity = k.entity and lc.source_id = k.source_id and lc.status <> 'deleted'
+         join dataset_records d on d.system = 'chargebee' and d.entity = k.entity and d.source_id = k.source_id
+         left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = d.entity and s.source_id = d.source_id
+        where s.content_hash is null or s.content_hash <> d.content_hash
+        limit 1`,
+      [records.map((record) => record.entity), records.map((record) => record.sourceId)],
+    );
+    if (work.rows.length === 0) {
+      logger.debug({ records: records.length }, "webhook changes are already synced (echoes of our own writes): no sync woken");
+      return;
+    }
+    await options.requestSync();
+  }
+
+  return {
+    onChanges(result) {
+      for (const record of result.changed) {
+        if (record.system === "chargebee") delivered.set(`${record.entity}\u0000${record.sourceId}`, { entity: record.entity, sourceId: record.sourceId });
+      }
+      if (delivered.size > 0) schedule();
+    },
+    pending: () => delivered.size,
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        settleIdle();
+      }),
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      delivered.clear();
+      settleIdle();
+    },
+  };
+}
