@@ -137,12 +137,44 @@ export async function archiveChargebeeItem(ctx: SyncContext, id: string): Promis
   return { records: [chargebeeRecordFrom("item", asRecord(item))], id, apiCalls: 1 };
 }
 
-/** An item price for invoice lines (another currency, or a tax profile), made when an order needs it. */
+/** Item price creates in flight, per client: orders processed at once that need the same new price share one create. */
+const itemPricesInFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * An item price for invoice lines (another currency, or a tax profile), made when an order needs it. Made once per
+ * process: an order that needs a price another order is making waits for that create (records and calls are counted
+ * by the first), instead of sending a second create that Chargebee would only replay.
+ */
 export async function ensureChargebeeItemPrice(
   ctx: SyncContext,
   input: { id?: string; itemId: string; currencyCode: string; unitPrice: number; name: string; taxProfileId?: string },
 ): Promise<{ id: string; records: SourceRecordInput[]; apiCalls: number }> {
   const id = input.id ?? itemPriceIdFor(input.itemId, input.currencyCode);
+  if (knownItemPrices.get(ctx.chargebee)?.has(id)) return { id, records: [], apiCalls: 0 };
+  let inFlight = itemPricesInFlight.get(ctx.chargebee);
+  if (!inFlight) {
+    inFlight = new Map();
+    itemPricesInFlight.set(ctx.chargebee, inFlight);
+  }
+  const pending = inFlight.get(id);
+  if (pending) {
+    await pending;
+    return { id, records: [], apiCalls: 0 };
+  }
+  const creation = createItemPrice(ctx, id, input);
+  inFlight.set(id, creation);
+  try {
+    return await creation;
+  } finally {
+    inFlight.delete(id);
+  }
+}
+
+async function createItemPrice(
+  ctx: SyncContext,
+  id: string,
+  input: { itemId: string; currencyCode: string; unitPrice: number; name: string; taxProfileId?: string },
+): Promise<{ id: string; records: SourceRecordInput[]; apiCalls: number }> {
   const result = await ctx.chargebee.createItemPrice(
     {
       id,
