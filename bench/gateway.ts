@@ -82,8 +82,8 @@ interface Figures {
 
 /**
  * Request bodies that differ (first = customers - 0..9, round robin), so no gateway can answer concurrent clients
- * from one upstream call: Hive's HTTP transport de-duplicates identical subgraph requests in flight, which would flatter
- * it on a load of identical queries.
+ * from one upstream call: Hive's HTTP transport can de-duplicate identical subgraph requests in flight (ours has it
+ * off), which would flatter it on a load of identical queries.
  */
 function bodiesFor(query: string): string[] {
   return Array.from({ length: 10 }, (_, i) => JSON.stringify({ query, variables: { first: customers - i } }));
@@ -186,6 +186,9 @@ try {
       BENCH_SOURCES: JSON.stringify(sources),
       BENCH_SUBGRAPH_SECRET: SECRET,
       BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
+      // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
+      // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
+      NODE_ENV: "production",
     });
     try {
       const url = gateway.info.url as string;
