@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import Chargebee, { type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity, type BusinessEntityTransfer } from "chargebee";
+import Chargebee, { type HttpClientInterface, type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity, type BusinessEntityTransfer } from "chargebee";
 import type { Logger } from "../../logging/logger.js";
 import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
+import { nodeHttpClient } from "./node-http-client.js";
 import { RequestBudget } from "./request-budget.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
 import type {
@@ -33,6 +34,8 @@ export interface ChargebeeClientOptions {
   suppressWebhooksByDefault?: boolean;
   /** Test hook: how the client waits between retries. */
   sleep?: (ms: number) => Promise<void>;
+  /** The SDK's transport. Default: node:http(s) with keep-alive (see node-http-client.ts); the SDK's own is fetch. */
+  httpClient?: HttpClientInterface;
 }
 
 type Headers = Record<string, string>;
@@ -111,6 +114,7 @@ export class ChargebeeClient {
       sdkTelemetryEnabled: false,
       enableValidation: this.validation,
       timeout: options.timeoutMs ?? 30_000,
+      httpClient: options.httpClient ?? nodeHttpClient,
       ...(endpoint ? { protocol: endpoint.protocol, hostSuffix: "", port: endpoint.port } : {}),
     });
     this.budget = new RequestBudget({
