@@ -1,13 +1,14 @@
 import "reflect-metadata";
 import { Directive, Field, ObjectType } from "type-graphql";
-import { UnifiedFields, agreedText, unifiedFields, type UnifiedRow } from "./unified.js";
+import { UnifiedFields, agreedText, type UnifiedRow } from "./unified.js";
 
 @ObjectType({ description: "A Chargebee business entity and the PowerOffice departments and customers linked to it by name." })
 @Directive(`@key(fields: "id")`)
 export class BusinessEntity extends UnifiedFields {
-  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field(() => String, { nullable: true })
+  get name(): string | null {
+    return this.row.name ?? agreedText(this.row, "name");
+  }
 }
 
-export function toBusinessEntity(row: UnifiedRow): BusinessEntity {
-  return { ...unifiedFields(row), name: row.name ?? agreedText(row, "name") };
-}
+export const toBusinessEntity = (row: UnifiedRow) => new BusinessEntity(row);

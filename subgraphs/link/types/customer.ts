@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { Directive, Field, ObjectType } from "type-graphql";
-import { UnifiedFields, agreedText, unifiedFields, type UnifiedRow } from "./unified.js";
+import { UnifiedFields, agreedText, type UnifiedRow } from "./unified.js";
 
 @ObjectType({
   description:
@@ -9,20 +9,30 @@ import { UnifiedFields, agreedText, unifiedFields, type UnifiedRow } from "./uni
 })
 @Directive(`@key(fields: "id")`)
 export class Customer extends UnifiedFields {
-  @Field(() => String, { nullable: true, description: "Case-folded email both sides agree on." }) email!: string | null;
-  @Field(() => String, { nullable: true, description: "Full name, or the company name." }) name!: string | null;
-  @Field(() => String, { nullable: true }) firstName!: string | null;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  @Field(() => String, { nullable: true }) company!: string | null;
+  @Field(() => String, { nullable: true, description: "Case-folded email both sides agree on." })
+  get email(): string | null {
+    return this.row.email ?? agreedText(this.row, "email");
+  }
+
+  @Field(() => String, { nullable: true, description: "Full name, or the company name." })
+  get name(): string | null {
+    return this.row.name;
+  }
+
+  @Field(() => String, { nullable: true })
+  get firstName(): string | null {
+    return agreedText(this.row, "firstName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get lastName(): string | null {
+    return agreedText(this.row, "lastName");
+  }
+
+  @Field(() => String, { nullable: true })
+  get company(): string | null {
+    return agreedText(this.row, "company");
+  }
 }
 
-export function toCustomer(row: UnifiedRow): Customer {
-  return {
-    ...unifiedFields(row),
-    email: row.email ?? agreedText(row, "email"),
-    name: row.name,
-    firstName: agreedText(row, "firstName"),
-    lastName: agreedText(row, "lastName"),
-    company: agreedText(row, "company"),
-  };
-}
+export const toCustomer = (row: UnifiedRow) => new Customer(row);

@@ -16,26 +16,44 @@ export interface UnifiedRow {
   updated_at: Date | string;
 }
 
-/** Fields every unified record has (Customer, Order, Item, BusinessEntity). */
+/**
+ * Fields every unified record has (Customer, Order, Item, BusinessEntity). A unified type wraps its row and builds a
+ * field when it is asked for (getters), like the dataset record types: lists ask for a few fields of every row, and an
+ * instance of its own class is what type-graphql hands field resolvers without copying it first.
+ */
 @ObjectType("UnifiedRecordFields", { description: "Not in the schema: fields shared by the unified types." })
 export abstract class UnifiedFields {
-  @Field(() => ID, { description: "The unified id both sides share (a UUID)." }) id!: string;
-  @Field(() => SyncState) syncState!: SyncState;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: "When the sync last brought both sides into agreement." }) lastSyncedAt!: Date | null;
-  @Field(() => GraphQLJSONObject, { description: "Every field value both sides agreed on, by unified field name." }) agreed!: Record<string, unknown>;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
-  @Field(() => GraphQLISODateTime) updatedAt!: Date;
-}
+  constructor(protected readonly row: UnifiedRow) {}
 
-export function unifiedFields(row: UnifiedRow): UnifiedFields {
-  return {
-    id: row.id,
-    syncState: row.sync_state as SyncState,
-    lastSyncedAt: row.last_synced_at === null ? null : new Date(row.last_synced_at),
-    agreed: row.agreed ?? {},
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
+  @Field(() => ID, { description: "The unified id both sides share (a UUID)." })
+  get id(): string {
+    return this.row.id;
+  }
+
+  @Field(() => SyncState)
+  get syncState(): SyncState {
+    return this.row.sync_state as SyncState;
+  }
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When the sync last brought both sides into agreement." })
+  get lastSyncedAt(): Date | null {
+    return this.row.last_synced_at === null ? null : new Date(this.row.last_synced_at);
+  }
+
+  @Field(() => GraphQLJSONObject, { description: "Every field value both sides agreed on, by unified field name." })
+  get agreed(): Record<string, unknown> {
+    return this.row.agreed ?? {};
+  }
+
+  @Field(() => GraphQLISODateTime)
+  get createdAt(): Date {
+    return new Date(this.row.created_at);
+  }
+
+  @Field(() => GraphQLISODateTime)
+  get updatedAt(): Date {
+    return new Date(this.row.updated_at);
+  }
 }
 
 export function agreedText(row: UnifiedRow, key: string): string | null {
