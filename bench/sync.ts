@@ -1,23 +1,29 @@
-// npm run bench:sync -- [--scale 0.1] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N]
+// npm run bench:sync -- [--scale 0.1] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
 //
 // Both sandboxes (rate limits off) in this process, seeded with the given numbers on top of their small demo data;
-// the database of DATABASE_URL (a fresh database on that server) or an in-memory embedded one; a sync worker in this
-// process taking jobs from the queue, as `npm start` runs it. Measures:
-//   1. the initial sync (a queued incremental run, what the first poll does): records/s, API calls against the
-//      minimum (the list pages reading everything takes + one write per record that must change);
-//   2. one contact person edited in PowerOffice, then the next poll: delay from the poll to the run's end, API calls
-//      beyond the poll's list calls, calls against the minimum;
-//   3. peak RSS of this process (sandboxes, database and worker together) and before the first sync.
+// the database of DATABASE_URL (a fresh database on that server) or an in-memory embedded one; a sync worker taking
+// jobs from the queue, as `npm run worker` does (with PostgreSQL in a process of its own). Chargebee webhooks are on
+// as in `npm start`: the Chargebee sandbox delivers its events to a receiver in this process (same database), which
+// wakes a sync only when a delivered record is work for it, and the worker's polls leave Chargebee to the webhooks
+// (its catch-up read, CHARGEBEE_CATCHUP_INTERVAL_SECONDS, is not due within the bench). --no-webhooks: every poll
+// lists Chargebee, as without a receiver. Measures:
+//   1. the initial sync (a queued incremental run, what the first poll does): records/s, API calls per kind next to
+//      the minimum the work needs (bench/sync-calls.ts says what it counts);
+//   2. one contact person edited in PowerOffice once the initial sync's webhook echoes have drained, then the next
+//      poll: delay from the poll to the run's end, API calls beyond the poll's list calls, calls against the minimum;
+//   3. peak RSS of the worker process (or of this process, sandboxes and database included, when embedded).
 // BENCH_WORKER_NODE_ARGS adds node options to the worker process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import knexFactory from "knex";
-import { loadConfig } from "../src/config/config.js";
-import { createChargebeeClient } from "../src/connectors/chargebee/index.js";
+import { loadConfig, withChargebeeWebhooks } from "../src/config/config.js";
+import { createChargebeeClient, createChargebeeWebhookHandler } from "../src/connectors/chargebee/index.js";
 import { startChargebeeSandbox } from "../src/connectors/chargebee/sandbox/index.js";
-import { createPowerOfficeClient, MAX_PAGE_SIZE } from "../src/connectors/poweroffice/index.js";
+import { createPowerOfficeClient } from "../src/connectors/poweroffice/index.js";
 import { startPowerOfficeSandbox } from "../src/connectors/poweroffice/sandbox/index.js";
 import { openDatabase, type Database } from "../src/db/database.js";
 import { migrateLatest } from "../src/db/migrate.js";
@@ -27,10 +33,13 @@ import { requestSyncRun } from "../src/sync/commands.js";
 import type { SyncRunRow } from "../src/sync/runs/types.js";
 import { waitForRun } from "../src/sync/runs/wait.js";
 import { startSyncWorker } from "../src/sync/worker.js";
+import { createWebhookSyncWaker } from "../src/sync/webhook-waker.js";
+import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput, type SourceSnapshot } from "./sync-calls.js";
 
-const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N]
+const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
   Defaults: 10000 contact persons, 2000 customers (70% companies), 1000 products, 5000 orders with 3 lines each.
-  --scale multiplies every count (e.g. --scale 0.1 for a quick run).`;
+  --scale multiplies every count (e.g. --scale 0.1 for a quick run).
+  --no-webhooks: no Chargebee webhook receiver, so every poll lists Chargebee.`;
 
 function readOptions() {
   let values;
@@ -43,6 +52,7 @@ function readOptions() {
         products: { type: "string" },
         orders: { type: "string" },
         lines: { type: "string" },
+        "no-webhooks": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -71,6 +81,7 @@ function readOptions() {
     products: number("products", values.products, scaled(1_000), { min: 1 }),
     orders: number("orders", values.orders, scaled(5_000)),
     lines: number("lines", values.lines, 3, { min: 1 }),
+    webhooks: !values["no-webhooks"],
   };
 }
 
@@ -80,9 +91,65 @@ const mb = (bytes: number) => `${fmt.format(bytes / 1024 / 1024)} MB`;
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
 
+// --- database -------------------------------------------------------------------------------------------------------
+async function openBenchDatabase(): Promise<{ db: Database; url?: string; dispose(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const db = await openDatabase({ dataDir: ".data-bench", poolMax: 1 }, { inMemory: true });
+    return { db, dispose: () => db.close() };
+  }
+  const name = `bench_sync_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const admin = knexFactory({ client: "pg", connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString(), dataDir: ".data-bench", poolMax: 10 });
+  return {
+    db,
+    url: url.toString(),
+    dispose: async () => {
+      await db.close();
+      await admin.raw(`drop database if exists ${name} with (force)`);
+      await admin.destroy();
+    },
+  };
+}
+const { db, url: databaseUrl, dispose } = await openBenchDatabase();
+await migrateLatest(db.knex);
+
+// --- the Chargebee webhook receiver (as npm start mounts it at /webhooks/chargebee) ----------------------------------
+const webhookAuth = sizes.webhooks ? { username: "bench-webhooks", password: randomBytes(18).toString("hex") } : undefined;
+const receiverStats = { events: 0, eventsChangingRecords: 0, changedRecords: 0, syncsWoken: 0 };
+let requestWakeSync: () => Promise<unknown> = async () => {};
+const waker = createWebhookSyncWaker({
+  knex: db.knex,
+  logger: silentLogger,
+  requestSync: async () => {
+    receiverStats.syncsWoken++;
+    return requestWakeSync();
+  },
+});
+const webhookHandler = webhookAuth
+  ? createChargebeeWebhookHandler({
+      knex: db.knex,
+      ...webhookAuth,
+      onChanges: (result) => {
+        receiverStats.eventsChangingRecords++;
+        receiverStats.changedRecords += result.changed.length;
+        waker.onChanges(result);
+      },
+    })
+  : undefined;
+const receiver = http.createServer((req, res) => {
+  receiverStats.events++;
+  void webhookHandler?.(req, res);
+});
+await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/chargebee`;
+
 // --- sandboxes -----------------------------------------------------------------------------------------------------
 const po = await startPowerOfficeSandbox({ size: "demo", seed: 1, requestLogCapacity: 5_000_000 });
-const cb = await startChargebeeSandbox({ size: "demo", seed: 1, requestLogSize: 5_000_000 });
+const cb = await startChargebeeSandbox({ size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
 const store = po.store.raw;
 const lenient = { strictEmail: false };
 const template = po.store.all("Products")[0]!;
@@ -123,32 +190,9 @@ for (let i = 0; i < sizes.orders; i++) {
 const poCounts = po.store.counts();
 const sourceRecords = Object.values(poCounts).reduce((a, b) => a + b, 0);
 
-// --- database, queue, worker --------------------------------------------------------------------------------------
-async function openBenchDatabase(): Promise<{ db: Database; url?: string; dispose(): Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const db = await openDatabase({ dataDir: ".data-bench", poolMax: 1 }, { inMemory: true });
-    return { db, dispose: () => db.close() };
-  }
-  const name = `bench_sync_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  const admin = knexFactory({ client: "pg", connection: serverUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), dataDir: ".data-bench", poolMax: 10 });
-  return {
-    db,
-    url: url.toString(),
-    dispose: async () => {
-      await db.close();
-      await admin.raw(`drop database if exists ${name} with (force)`);
-      await admin.destroy();
-    },
-  };
-}
-const { db, url: databaseUrl, dispose } = await openBenchDatabase();
-await migrateLatest(db.knex);
-const config = loadConfig({ ...process.env, SYNC_POLL_INTERVAL_SECONDS: "0", LOG_LEVEL: "warn" });
+// --- queue and worker -------------------------------------------------------------------------------------------
+const loaded = loadConfig({ ...process.env, SYNC_POLL_INTERVAL_SECONDS: "0", LOG_LEVEL: "warn" });
+const config = webhookAuth ? withChargebeeWebhooks(loaded) : loaded;
 const benchLogger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", format: "json", name: "bench" });
 // With PostgreSQL the worker is a process of its own (npm run worker), so its memory is measured alone; the embedded
 // database can only be opened by one process, so there the worker runs in this one.
@@ -163,6 +207,7 @@ const workerProcess = databaseUrl
         CHARGEBEE_SANDBOX_PORT: String(cb.port),
         CHARGEBEE_REQUESTS_PER_MINUTE: "0",
         SYNC_POLL_INTERVAL_SECONDS: "0",
+        ...(webhookAuth ? { CHARGEBEE_WEBHOOK_USERNAME: webhookAuth.username, CHARGEBEE_WEBHOOK_PASSWORD: webhookAuth.password } : {}),
         LOG_FORMAT: "json",
         LOG_LEVEL: "info",
       },
@@ -186,6 +231,7 @@ const clients = {
   chargebee: createChargebeeClient({ ...cb.clientConfig, requestsPerMinute: 0, maxConcurrency: config.chargebee.maxConcurrency }),
 };
 const worker = workerProcess ? undefined : await startSyncWorker({ db, queue, config, logger: benchLogger, clients, poll: false });
+requestWakeSync = () => requestSyncRun({ knex: db.knex, queue, logger: silentLogger }, { mode: "incremental", requestedBy: "chargebee-webhook" });
 /** Peak resident memory of the worker process (Linux /proc), in bytes. */
 function workerPeakRss(): number | undefined {
   if (!workerProcess?.pid) return undefined;
@@ -195,103 +241,113 @@ function workerPeakRss(): number | undefined {
 const rssBeforeSync = process.memoryUsage.rss();
 
 // --- measuring calls --------------------------------------------------------------------------------------------
-interface CallBreakdown { total: number; list: number; get: number; write: number; token: number }
-function classify(): { poweroffice: CallBreakdown; chargebee: CallBreakdown; poMark: number; cbMark: number } {
-  return { poweroffice: { total: 0, list: 0, get: 0, write: 0, token: 0 }, chargebee: { total: 0, list: 0, get: 0, write: 0, token: 0 }, poMark: po.requestLog.lastSeq, cbMark: cb.requestLog.list({ limit: 1 })[0]?.id ?? 0 };
-}
-function callsSince(mark: ReturnType<typeof classify>) {
-  const result = classify();
-  for (const entry of po.requestLog.entries(mark.poMark)) {
-    const b = result.poweroffice;
-    b.total++;
-    if (/oauth/i.test(entry.path)) b.token++;
-    else if (entry.method !== "GET") b.write++;
-    else if (/\/[0-9a-f-]+$/i.test(entry.path) && /\d/.test(entry.path.split("/").pop()!)) b.get++;
-    else b.list++;
+interface Mark { poMark: number; cbMark: number }
+const mark = (): Mark => ({ poMark: po.requestLog.lastSeq, cbMark: cb.requestLog.list({ limit: 1 })[0]?.id ?? 0 });
+/** Calls made since `since`, per group (sync-calls.ts), from the sandboxes' request logs. */
+function callsSince(since: Mark): { groups: Map<string, number>; poweroffice: number; chargebee: number; list: number } {
+  const groups = new Map<string, number>();
+  const count = (group: string) => groups.set(group, (groups.get(group) ?? 0) + 1);
+  let poweroffice = 0;
+  let chargebee = 0;
+  for (const entry of po.requestLog.entries(since.poMark)) {
+    poweroffice++;
+    count(powerOfficeGroup(entry));
   }
-  for (const entry of cb.requestLog.list({ limit: 5_000_000 }).filter((e) => e.id > mark.cbMark)) {
-    const b = result.chargebee;
-    b.total++;
-    if (entry.method !== "GET") b.write++;
-    else if (/^\/api\/v2\/[a-z_]+$/.test(entry.path)) b.list++;
-    else b.get++;
+  for (const entry of cb.requestLog.list({ limit: 5_000_000 })) {
+    if (entry.id <= since.cbMark) continue;
+    chargebee++;
+    count(chargebeeGroup(entry));
   }
-  return result;
+  const list = [...groups].filter(([group]) => / list /.test(group)).reduce((sum, [, n]) => sum + n, 0);
+  return { groups, poweroffice, chargebee, list };
 }
 
-/** The fewest list pages reading what the run read takes: per type read, its records over the largest page (≥ 1). */
-async function minimumListPages(listCalls: { poweroffice: number; chargebee: number }) {
-  const rows: Array<{ system: string; entity: string; count: number }> = await db.knex("dataset_records")
-    .select("system", "entity")
-    .count("* as count")
-    .groupBy("system", "entity");
-  let pages = 0;
-  for (const row of rows) {
-    if (row.entity === "SalesOrderLine") continue; // lines come with their orders
-    pages += Math.max(1, Math.ceil(Number(row.count) / (row.system === "poweroffice" ? MAX_PAGE_SIZE : 100)));
-  }
-  return Math.min(pages, listCalls.poweroffice + listCalls.chargebee || pages);
-}
-
-/** How many different list endpoints (types) were read since `mark`: the poll needs at least one page of each. */
-function distinctListEndpoints(mark: ReturnType<typeof classify>): number {
-  const paths = new Set<string>();
-  for (const entry of po.requestLog.entries(mark.poMark)) {
-    if (entry.method === "GET" && !/oauth/i.test(entry.path) && !/\/\d+$/.test(entry.path)) paths.add(`po ${entry.path}`);
-  }
-  for (const entry of cb.requestLog.list({ limit: 5_000_000 }).filter((e) => e.id > mark.cbMark)) {
-    if (entry.method === "GET" && /^\/api\/v2\/[a-z_]+$/.test(entry.path)) paths.add(`cb ${entry.path}`);
-  }
-  return paths.size;
-}
-
-async function timedRun(mode: "incremental" | "full"): Promise<{ run: SyncRunRow; ms: number; calls: ReturnType<typeof callsSince> & { mark: ReturnType<typeof classify> } }> {
-  const mark = classify();
+async function timedRun(mode: "incremental" | "full"): Promise<{ run: SyncRunRow; ms: number; since: Mark }> {
+  const since = mark();
   const started = performance.now();
   const queued = await requestSyncRun({ knex: db.knex, queue, logger: silentLogger }, { mode, requestedBy: "bench" });
   const run = await waitForRun(db.knex, queued.id, { intervalMs: 20 });
   const ms = performance.now() - started;
   if (run.status !== "succeeded") throw new Error(`the ${mode} run ${run.status}: ${run.error}`);
-  return { run, ms, calls: { ...callsSince(mark), mark } };
+  return { run, ms, since };
 }
 
-function describeCalls(calls: ReturnType<typeof callsSince>) {
-  const part = (b: CallBreakdown) => `${fmt.format(b.total)} (list ${fmt.format(b.list)}, get ${fmt.format(b.get)}, write ${fmt.format(b.write)}, token ${b.token})`;
-  return `PowerOffice ${part(calls.poweroffice)}; Chargebee ${part(calls.chargebee)}`;
+/** Prints the calls made next to the minimum, per group; returns the totals. */
+function printCalls(since: Mark, minimum: Omit<MinimumInput, "end">): { made: number; minimum: number; list: number } {
+  const calls = callsSince(since);
+  const table = callTable(calls.groups, minimumCalls({ ...minimum, end: snapshotSources(po, cb) }));
+  const width = Math.max(...table.rows.map(([group]) => group.length));
+  console.log(`   API calls made ${fmt.format(table.made)} (PowerOffice ${fmt.format(calls.poweroffice)}, Chargebee ${fmt.format(calls.chargebee)}); the minimum the work needs ${fmt.format(table.minimum)}:`);
+  console.log(`     ${"calls".padEnd(width)}  ${"made".padStart(7)}  ${"minimum".padStart(7)}  what the minimum counts`);
+  for (const [group, row] of table.rows) {
+    const flag = row.made > row.minimum ? "  ← above the minimum" : "";
+    console.log(`     ${group.padEnd(width)}  ${fmt.format(row.made).padStart(7)}  ${fmt.format(row.minimum).padStart(7)}  ${row.why}${flag}`);
+  }
+  return { made: table.made, minimum: table.minimum, list: calls.list };
+}
+
+/** Waits until the Chargebee sandbox has no webhook delivery in flight and no sync the webhooks woke is pending. */
+async function drainWebhooks(): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    await cb.webhooks.waitForIdle();
+    await waker.idle();
+    const busy = await db.knex("sync_runs").whereIn("status", ["queued", "running"]).first("id");
+    if (!busy && waker.pending() === 0) break;
+    if (busy) await waitForRun(db.knex, busy.id, { intervalMs: 20 });
+  }
+  return performance.now() - started;
+}
+
+function describeWebhooks(before: typeof receiverStats, waitedMs: number): string {
+  const events = receiverStats.events - before.events;
+  const changing = receiverStats.eventsChangingRecords - before.eventsChangingRecords;
+  return (
+    `${fmt.format(events)} webhook deliveries; ${fmt.format(events - changing)} changed nothing in the datasets (echoes of records the sync had stored from its write responses), ` +
+    `${fmt.format(changing)} stored newer content (${fmt.format(receiverStats.changedRecords - before.changedRecords)} records); syncs woken: ${receiverStats.syncsWoken - before.syncsWoken}; ` +
+    `drained ${fmt.format(waitedMs / 1000)} s after the run ended; 0 API calls`
+  );
 }
 
 console.log(`bench:sync on ${db.location}, worker ${workerProcess ? "in a process of its own" : "in this process"}; node ${process.version}; ${(await import("node:os")).cpus().length} cores (shared with other work).`);
 console.log(`PowerOffice sandbox: ${Object.entries(poCounts).map(([k, v]) => `${fmt.format(v)} ${k}`).join(", ")} (bench records + the demo data).`);
-console.log(`Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.\n`);
+console.log(`Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.`);
+console.log(
+  webhookAuth
+    ? `Chargebee webhooks on: the sandbox delivers every event to a receiver in this process; polls leave Chargebee to them (catch-up every ${config.chargebee.catchupIntervalSeconds} s).\n`
+    : "Chargebee webhooks off (--no-webhooks): every poll lists Chargebee.\n",
+);
 
 // --- 1. initial sync ------------------------------------------------------------------------------------------------
+const beforeInitial = snapshotSources(po, cb);
+const webhooksBeforeInitial = { ...receiverStats };
 const initial = await timedRun("incremental");
-const initialWrites = initial.run.counts.created + initial.run.counts.updated + initial.run.counts.deleted;
-const initialList = initial.calls.poweroffice.list + initial.calls.chargebee.list;
-const initialMinList = await minimumListPages({ poweroffice: initial.calls.poweroffice.list, chargebee: initial.calls.chargebee.list });
-const initialCalls = initial.calls.poweroffice.total + initial.calls.chargebee.total;
-const initialMinimum = initialMinList + initialWrites;
 console.log(`1. Initial sync: ${fmt.format(sourceRecords)} PowerOffice records in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`);
 console.log(`   run counts: ${JSON.stringify(initial.run.counts)}`);
 console.log(`   phases: reading ${fmt.format((initial.run.detail.read?.durationMs ?? 0) / 1000)} s, planning ${fmt.format((initial.run.detail.planningMs ?? 0) / 1000)} s, ${initial.run.batchesTotal} batches`);
-console.log(`   API calls made ${fmt.format(initialCalls)}: ${describeCalls(initial.calls)}`);
-console.log(`   minimum ${fmt.format(initialMinimum)} (list pages ${fmt.format(initialMinList)} + one write per record that changed ${fmt.format(initialWrites)}); list calls made ${fmt.format(initialList)}`);
-console.log(`   ratio made/minimum: ${(initialCalls / Math.max(1, initialMinimum)).toFixed(2)}\n`);
+const initialCalls = printCalls(initial.since, { start: beforeInitial, chargebeeRead: "all", hasToken: false });
+console.log(`   ratio made/minimum: ${(initialCalls.made / Math.max(1, initialCalls.minimum)).toFixed(2)}`);
+const initialDrainMs = webhookAuth ? await drainWebhooks() : 0;
+if (webhookAuth) console.log(`   webhooks: ${describeWebhooks(webhooksBeforeInitial, initialDrainMs)}`);
+console.log("");
 
 // --- 2. one change, then the poll -------------------------------------------------------------------------------
+const afterInitial = snapshotSources(po, cb);
 const person = po.store.all("ContactPersons").find((row) => String(row.EmailAddress ?? "").startsWith("kontakt.0@"))!;
 po.store.edit("ContactPersons", Number(person.Id), { FirstName: "Endret" });
+const beforeIncremental = snapshotSources(po, cb);
+const webhooksBeforeIncremental = { ...receiverStats };
 const incremental = await timedRun("incremental");
-const incWrites = incremental.run.counts.created + incremental.run.counts.updated + incremental.run.counts.deleted;
-const incList = incremental.calls.poweroffice.list + incremental.calls.chargebee.list;
-const incCalls = incremental.calls.poweroffice.total + incremental.calls.chargebee.total;
-const incEndpoints = distinctListEndpoints(incremental.calls.mark);
-const incMinimum = incEndpoints + incWrites;
-console.log(`2. Incremental sync after one contact person changed: done ${fmt.format(incremental.ms)} ms after its poll`);
+console.log(
+  `2. Incremental sync after one contact person changed${webhookAuth ? " (started once the initial sync's webhook deliveries had drained)" : ""}: done ${fmt.format(incremental.ms)} ms after its poll`,
+);
 console.log(`   run counts: ${JSON.stringify(incremental.run.counts)}`);
-console.log(`   API calls made ${incCalls}: ${describeCalls(incremental.calls)}`);
-console.log(`   beyond the poll's ${incList} list calls: ${incCalls - incList} (target ≤ 3)`);
-console.log(`   minimum ${incMinimum} (one list page for each of the ${incEndpoints} types the poll reads + one write per changed record ${incWrites}); ratio ${(incCalls / Math.max(1, incMinimum)).toFixed(2)}\n`);
+console.log(`   phases: reading ${fmt.format(incremental.run.detail.read?.durationMs ?? 0)} ms, planning ${fmt.format(incremental.run.detail.planningMs ?? 0)} ms, ${incremental.run.batchesTotal} batch(es) and queue hops the rest`);
+const incCalls = printCalls(incremental.since, { lastSync: afterInitial, start: beforeIncremental, chargebeeRead: webhookAuth ? "none" : "changes", hasToken: true });
+console.log(`   beyond the poll's ${incCalls.list} list calls: ${incCalls.made - incCalls.list} (target ≤ 3)`);
+console.log(`   ratio made/minimum: ${(incCalls.made / Math.max(1, incCalls.minimum)).toFixed(2)}`);
+if (webhookAuth) console.log(`   webhooks: ${describeWebhooks(webhooksBeforeIncremental, await drainWebhooks())}`);
+console.log("");
 
 // --- 3. memory --------------------------------------------------------------------------------------------------
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -309,6 +365,8 @@ if (workerProcess) {
   workerProcess.kill("SIGTERM");
   await new Promise((resolve) => workerProcess.once("exit", resolve));
 }
+waker.stop();
+await new Promise<void>((resolve) => receiver.close(() => resolve()));
 await queue.stop({ timeoutMs: 5_000 });
 await dispose();
 await po.close();
