@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
+import { MAX_PAGE_SIZE, type PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
 import { upsertRecords } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
@@ -11,6 +11,8 @@ import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./poweroffice-recor
 /** Seconds re-read before the cursor: the filter is exclusive and clocks are µs-precise (records re-read are unchanged). */
 export const POWEROFFICE_OVERLAP_SECONDS = 2;
 const COMPLETE_READ_CONCURRENCY = 8;
+/** Orders whose lines are read and stored together; bounds the memory a large page of changed orders takes. */
+const ORDERS_PER_LINE_READ = 500;
 
 export const POWEROFFICE_ENTITY_RESOURCE: Record<string, PowerOfficeResourceName> = {
   ContactPerson: "ContactPersons",
@@ -42,6 +44,12 @@ async function storedHashes(knex: Knex, entity: string, ids: string[]): Promise<
     .whereIn("source_id", ids)
     .select("source_id", "content_hash")) as Array<{ source_id: string; content_hash: string }>;
   return new Map(rows.map((row) => [row.source_id, row.content_hash]));
+}
+
+function chunk<T>(values: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+  return chunks;
 }
 
 async function mapLimited<T, R>(values: readonly T[], limit: number, run: (value: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -77,8 +85,10 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   const seen = new Set<string>();
   let maxChanged: { text: string; time: number } | null = cursor ? { text: cursor, time: parsePowerOfficeTime(cursor)?.getTime() ?? 0 } : null;
 
-  for await (const page of ctx.poweroffice.pages(resource, incremental ? { changedSince: overlapStart(cursor!) } : {})) {
-    let inputs: SourceRecordInput[] = [];
+  // The largest page the API allows: every page is a call, and the records of one are stored as they come anyway.
+  const filter = incremental ? { changedSince: overlapStart(cursor!) } : {};
+  for await (const page of ctx.poweroffice.pages(resource, { ...filter, pageSize: MAX_PAGE_SIZE })) {
+    const inputs: SourceRecordInput[] = [];
     for (const raw of page as unknown as Array<Record<string, unknown>>) {
       const input = powerOfficeRecordFrom(entity, raw);
       inputs.push(input);
@@ -87,15 +97,20 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
       const changedTime = input.sourceChangedAt?.getTime();
       if (changedText && changedTime !== undefined && (!maxChanged || changedTime > maxChanged.time)) maxChanged = { text: changedText, time: changedTime };
     }
-    if (entity === "SalesOrder") {
-      const lines = await readChangedOrderLines(ctx, inputs);
-      inputs = lines.orders;
-      if (!lines.complete) outcome.complete = false;
-      outcome.changed += lines.lineChanges;
+    // An order is stored only after its lines, so one whose lines could not be read stays "changed".
+    const slices = entity === "SalesOrder" ? chunk(inputs, ORDERS_PER_LINE_READ) : [inputs];
+    for (const slice of slices) {
+      let ready = slice;
+      if (entity === "SalesOrder") {
+        const lines = await readChangedOrderLines(ctx, slice);
+        ready = lines.orders;
+        if (!lines.complete) outcome.complete = false;
+        outcome.changed += lines.lineChanges;
+      }
+      const result = await upsertRecords(ctx.knex, ready);
+      outcome.changed += result.changed.length;
+      outcome.unchanged += result.unchanged;
     }
-    const result = await upsertRecords(ctx.knex, inputs);
-    outcome.changed += result.changed.length;
-    outcome.unchanged += result.unchanged;
   }
 
   if (mode === "reconcile" && outcome.complete) {
