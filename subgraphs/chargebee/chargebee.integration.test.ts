@@ -86,7 +86,7 @@ describe("chargebee subgraph", () => {
     assert.deepEqual(result.data.entities.edges, [{ node: { id: "be_demo", name: "PowerOffice Sync Demo", status: "active", customers: [{ id: "po-customer-7" }, { id: "po-contactperson-101" }] } }]);
   });
 
-  test("_entities of several types: one statement per type, deleted records still resolve", async () => {
+  test("_entities of several types: one statement for all of them, deleted records still resolve", async () => {
     const result: any = await subgraph.query(`query($r: [_Any!]!) { _entities(representations: $r) {
       ... on ChargebeeCustomer { id deleted } ... on ChargebeeItem { id name } ... on ChargebeeInvoice { id } } }`, { r: [
       { __typename: "ChargebeeCustomer", id: "po-customer-7" }, { __typename: "ChargebeeCustomer", id: "cb-gone" },
@@ -97,6 +97,6 @@ describe("chargebee subgraph", () => {
       { id: "po-customer-7", deleted: false }, { id: "cb-gone", deleted: true },
       { id: "po-product-7", name: "Konsulenttime" }, { id: "po-product-8", name: "Lisens" }, { id: "inv_1" },
     ]);
-    assert.equal(result.extensions.sqlQueries, 3);
+    assert.equal(result.extensions.sqlQueries, 1);
   });
 });

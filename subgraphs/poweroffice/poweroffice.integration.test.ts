@@ -111,7 +111,7 @@ describe("poweroffice subgraph", () => {
     assert.deepEqual(seen, [{ subgraph: "poweroffice", operationName: "Two", statements: 2 }]);
   });
 
-  test("_entities: one SQL statement per type for any number of representations", async () => {
+  test("_entities: one SQL statement for every type of representation, however many", async () => {
     const representations = [
       ...[1, 2, 3, 4, 5, 99].map((id) => ({ __typename: "PowerOfficeCustomer", id: String(id) })),
       { __typename: "PowerOfficeContactPerson", id: "101" },
@@ -126,7 +126,7 @@ describe("poweroffice subgraph", () => {
     assert.deepEqual(result.data._entities[0], { __typename: "PowerOfficeCustomer", id: "1", name: "Firma 1 AS" });
     assert.equal(result.data._entities[5], null);
     assert.deepEqual(result.data._entities[7], { __typename: "PowerOfficeContactPerson", id: "103", emailAddress: "p103@firma.no" });
-    assert.equal(result.extensions.sqlQueries, 2);
+    assert.equal(result.extensions.sqlQueries, 1);
   });
 
   test("a cursor that is not one gives BAD_USER_INPUT, first over the maximum too", async () => {
