@@ -1,7 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, withRollback, type TestDatabase } from "../../test/helpers/database.js";
-import { upsertRecords } from "./upsert-records.js";
+import { contentHash } from "./content-hash.js";
+import { storeRecords, upsertRecords } from "./upsert-records.js";
 import { getRecords, readChanges } from "./read-records.js";
 
 describe("dataset store", () => {
@@ -38,6 +39,18 @@ describe("dataset store", () => {
       const deleted = await upsertRecords(trx, [{ ...base, data: { email: "c@d.no" }, deleted: true }]);
       assert.equal(deleted.changed.length, 1);
       assert.equal(deleted.changed[0]!.deleted, true);
+    }));
+
+  test("storeRecords stores the same way and answers only counts; a hash given with the record is the one stored", () =>
+    withRollback(db.knex, async (trx) => {
+      const product = { system: "poweroffice", entity: "Product", sourceId: "9", data: { Name: "Sykkel", UnitPrice: 100 } } as const;
+      assert.deepEqual(await storeRecords(trx, [product, { ...product, sourceId: "10" }]), { changed: 2, unchanged: 0 });
+      assert.deepEqual(await storeRecords(trx, [{ ...product, data: { UnitPrice: 100, Name: "Sykkel" } }]), { changed: 0, unchanged: 1 });
+      const edited = { ...product, data: { Name: "Sykkel", UnitPrice: 120 } };
+      assert.deepEqual(await storeRecords(trx, [{ ...edited, contentHash: contentHash(edited.data) }]), { changed: 1, unchanged: 0 });
+      const [stored] = await getRecords(trx, "poweroffice", "Product", ["9"]);
+      assert.equal(stored!.contentHash, contentHash(edited.data));
+      assert.equal(stored!.data.UnitPrice, 120);
     }));
 
   test("rolled-back tests leave nothing behind", async () => {

@@ -9,15 +9,53 @@ export interface UpsertResult {
   unchanged: number;
 }
 
+export interface StoreResult {
+  /** How many records are new or changed (their change_seq moved). */
+  changed: number;
+  unchanged: number;
+}
+
+/** A record to store, with its content hash when the caller computed it already (it must be contentHash(data, deleted)). */
+export type HashedRecordInput = SourceRecordInput & { contentHash?: string };
+
 const ROWS_PER_STATEMENT = 1000;
+const KEY_COLUMNS = ["system", "entity", "source_id"];
 
 /**
  * Stores the last-seen copy of source records. A record whose content hash did not change keeps its change_seq,
- * so the sync engine never processes it again; only its last_seen_at moves.
+ * so the sync engine never processes it again; only its last_seen_at moves. Returns the changed records as stored.
  */
-export async function upsertRecords(knex: Knex, records: readonly SourceRecordInput[]): Promise<UpsertResult> {
+export async function upsertRecords(knex: Knex, records: readonly HashedRecordInput[]): Promise<UpsertResult> {
   const changed: DatasetRecord[] = [];
   let unchanged = 0;
+  await upsertChunks(knex, records, "*", (written, same) => {
+    changed.push(...(written as DatasetRow[]).map(toDatasetRecord));
+    unchanged += same;
+  });
+  return { changed, unchanged };
+}
+
+/**
+ * upsertRecords for callers that need only the counts (readers, the engine's commit): the database does not send
+ * the stored rows back, so their JSON is not parsed again.
+ */
+export async function storeRecords(knex: Knex, records: readonly HashedRecordInput[]): Promise<StoreResult> {
+  const result: StoreResult = { changed: 0, unchanged: 0 };
+  await upsertChunks(knex, records, KEY_COLUMNS, (written, same) => {
+    result.changed += written.length;
+    result.unchanged += same;
+  });
+  return result;
+}
+
+type KeyRow = Pick<DatasetRow, "system" | "entity" | "source_id">;
+
+async function upsertChunks(
+  knex: Knex,
+  records: readonly HashedRecordInput[],
+  returning: "*" | string[],
+  onChunk: (written: KeyRow[], unchanged: number) => void,
+): Promise<void> {
   for (let start = 0; start < records.length; start += ROWS_PER_STATEMENT) {
     const chunk = dedupeLastWins(records.slice(start, start + ROWS_PER_STATEMENT));
     const rows = chunk.map((record) => ({
@@ -25,7 +63,7 @@ export async function upsertRecords(knex: Knex, records: readonly SourceRecordIn
       entity: record.entity,
       source_id: record.sourceId,
       data: JSON.stringify(record.data),
-      content_hash: contentHash(record.data, record.deleted ?? false),
+      content_hash: record.contentHash ?? contentHash(record.data, record.deleted ?? false),
       source_changed_at: record.sourceChangedAt ?? null,
       deleted: record.deleted ?? false,
       email: record.email ? record.email.trim().toLowerCase() : null,
@@ -47,16 +85,15 @@ export async function upsertRecords(knex: Knex, records: readonly SourceRecordIn
         change_seq: knex.raw("nextval('dataset_change_seq')"),
       })
       .where("dataset_records.content_hash", "<>", knex.raw("excluded.content_hash"))
-      .returning("*")) as DatasetRow[];
-    changed.push(...written.map(toDatasetRecord));
+      .returning(returning)) as KeyRow[];
+    let same: KeyRow[] = [];
     if (written.length < rows.length) {
       const writtenKeys = new Set(written.map((row) => `${row.system}\u0000${row.entity}\u0000${row.source_id}`));
-      const same = rows.filter((row) => !writtenKeys.has(`${row.system}\u0000${row.entity}\u0000${row.source_id}`));
-      unchanged += same.length;
+      same = rows.filter((row) => !writtenKeys.has(`${row.system}\u0000${row.entity}\u0000${row.source_id}`));
       await touchLastSeen(knex, same);
     }
+    onChunk(written, same.length);
   }
-  return { changed, unchanged };
 }
 
 async function touchLastSeen(knex: Knex, rows: Array<{ system: string; entity: string; source_id: string }>): Promise<void> {
@@ -76,8 +113,8 @@ async function touchLastSeen(knex: Knex, rows: Array<{ system: string; entity: s
 }
 
 /** PostgreSQL refuses one INSERT .. ON CONFLICT that touches the same row twice; the later copy wins. */
-function dedupeLastWins(records: readonly SourceRecordInput[]): SourceRecordInput[] {
-  const byKey = new Map<string, SourceRecordInput>();
+function dedupeLastWins(records: readonly HashedRecordInput[]): HashedRecordInput[] {
+  const byKey = new Map<string, HashedRecordInput>();
   for (const record of records) byKey.set(`${record.system}\u0000${record.entity}\u0000${record.sourceId}`, record);
   return [...byKey.values()];
 }

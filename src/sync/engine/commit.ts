@@ -1,7 +1,6 @@
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
-import { upsertRecords } from "../../datasets/upsert-records.js";
-import type { SourceRecordInput } from "../../datasets/types.js";
+import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
 import { dropIntents, settleIntents } from "../outbox/outbox.js";
 import type { MappedValues, UnifiedKind } from "./flow-definition.js";
 import { emptyCounts, type RunCounts } from "./types.js";
@@ -71,7 +70,7 @@ export interface EventInsert {
 
 /** Everything one batch decided and wrote, committed in one transaction. */
 export class CommitBuffer {
-  readonly datasetRecords: SourceRecordInput[] = [];
+  readonly datasetRecords: HashedRecordInput[] = [];
   readonly unified = new Map<string, UnifiedUpsert>();
   readonly links = new Map<string, LinkUpsert>();
   readonly states = new Map<string, StateUpsert>();
@@ -128,7 +127,7 @@ async function insertChunked(trx: Knex.Transaction, rows: readonly object[], wri
 export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: string): Promise<void> {
   if (buffer.isEmpty && buffer.outboxSettled.length === 0 && buffer.outboxUnused.length === 0) return;
   await knex.transaction(async (trx) => {
-    if (buffer.datasetRecords.length > 0) await upsertRecords(trx, buffer.datasetRecords);
+    if (buffer.datasetRecords.length > 0) await storeRecords(trx, buffer.datasetRecords);
 
     const unified = [...buffer.unified.values()].map((row) => ({
       id: row.id,

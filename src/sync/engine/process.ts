@@ -111,10 +111,10 @@ class RecordProcessor {
     }
     const result = await perform();
     this.counts.apiCalls += result.apiCalls;
-    this.buffer.datasetRecords.push(...result.records);
     if (result.outboxIds) for (const id of result.outboxIds) this.buffer.outboxSettled.push({ id, resultId: result.id });
     for (const record of result.records) {
       const stored = asDatasetRecord(record);
+      this.buffer.datasetRecords.push({ ...record, contentHash: stored.contentHash }); // hashed once, here
       if (record.system === "chargebee") this.data.setTarget(stored);
     }
     return result;
