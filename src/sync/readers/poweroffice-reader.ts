@@ -38,12 +38,21 @@ function overlapStart(cursor: string): string {
 }
 
 async function storedHashes(knex: Knex, entity: string, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = (await knex("dataset_records")
-    .where({ system: "poweroffice", entity })
-    .whereIn("source_id", ids)
-    .select("source_id", "content_hash")) as Array<{ source_id: string; content_hash: string }>;
-  return new Map(rows.map((row) => [row.source_id, row.content_hash]));
+  const hashes = new Map<string, string>();
+  for (let start = 0; start < ids.length; start += 5000) {
+    const rows = (await knex("dataset_records")
+      .where({ system: "poweroffice", entity })
+      .whereRaw("source_id = any(?::text[])", [ids.slice(start, start + 5000)])
+      .select("source_id", "content_hash")) as Array<{ source_id: string; content_hash: string }>;
+    for (const row of rows) hashes.set(row.source_id, row.content_hash);
+  }
+  return hashes;
+}
+
+/** The records whose content differs from the stored copy (or that are new). */
+async function withChangedContent(knex: Knex, entity: string, inputs: SourceRecordInput[]): Promise<SourceRecordInput[]> {
+  const hashes = await storedHashes(knex, entity, inputs.map((input) => input.sourceId));
+  return inputs.filter((input) => hashes.get(input.sourceId) !== contentHash(input.data, input.deleted ?? false));
 }
 
 function chunk<T>(values: readonly T[], size: number): T[][] {
@@ -97,8 +106,12 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
       const changedTime = input.sourceChangedAt?.getTime();
       if (changedText && changedTime !== undefined && (!maxChanged || changedTime > maxChanged.time)) maxChanged = { text: changedText, time: changedTime };
     }
+    // A poll re-reads the overlap before its cursor: those records are mostly stored already, unchanged. They are
+    // left out here, which spares storing them again (and rewriting their rows only to move last_seen_at).
+    const toStore = incremental ? await withChangedContent(ctx.knex, entity, inputs) : inputs;
+    outcome.unchanged += inputs.length - toStore.length;
     // An order is stored only after its lines, so one whose lines could not be read stays "changed".
-    const slices = entity === "SalesOrder" ? chunk(inputs, ORDERS_PER_LINE_READ) : [inputs];
+    const slices = entity === "SalesOrder" ? chunk(toStore, ORDERS_PER_LINE_READ) : [toStore];
     for (const slice of slices) {
       let ready = slice;
       if (entity === "SalesOrder") {
@@ -135,8 +148,7 @@ async function readChangedOrderLines(
   ctx: SyncContext,
   orders: SourceRecordInput[],
 ): Promise<{ orders: SourceRecordInput[]; lineChanges: number; complete: boolean }> {
-  const hashes = await storedHashes(ctx.knex, "SalesOrder", orders.map((order) => order.sourceId));
-  const changed = orders.filter((order) => hashes.get(order.sourceId) !== contentHash(order.data, false));
+  const changed = await withChangedContent(ctx.knex, "SalesOrder", orders);
   const results = await mapLimited(changed, COMPLETE_READ_CONCURRENCY, (order) => ctx.poweroffice.getSalesOrderComplete(order.sourceId));
   const failed = new Set<string>();
   const lines: SourceRecordInput[] = [];
