@@ -303,9 +303,10 @@ function describeWebhooks(before: typeof receiverStats, waitedMs: number): strin
   const events = receiverStats.events - before.events;
   const changing = receiverStats.eventsChangingRecords - before.eventsChangingRecords;
   return (
-    `${fmt.format(events)} webhook deliveries; ${fmt.format(events - changing)} changed nothing in the datasets (echoes of records the sync had stored from its write responses), ` +
-    `${fmt.format(changing)} stored newer content (${fmt.format(receiverStats.changedRecords - before.changedRecords)} records); syncs woken: ${receiverStats.syncsWoken - before.syncsWoken}; ` +
-    `drained ${fmt.format(waitedMs / 1000)} s after the run ended; 0 API calls`
+    `${fmt.format(events)} deliveries (the sync's writes ask Chargebee for none: chargebee-event-webhook: all-disabled); ` +
+    `${fmt.format(events - changing)} changed nothing in the datasets, ${fmt.format(changing)} stored newer content ` +
+    `(${fmt.format(receiverStats.changedRecords - before.changedRecords)} records); syncs woken: ${receiverStats.syncsWoken - before.syncsWoken}; ` +
+    `drained ${fmt.format(waitedMs / 1000)} s after the run ended`
   );
 }
 
@@ -348,6 +349,31 @@ console.log(`   beyond the poll's ${incCalls.list} list calls: ${incCalls.made -
 console.log(`   ratio made/minimum: ${(incCalls.made / Math.max(1, incCalls.minimum)).toFixed(2)}`);
 if (webhookAuth) console.log(`   webhooks: ${describeWebhooks(webhooksBeforeIncremental, await drainWebhooks())}`);
 console.log("");
+
+// --- 2b. a Chargebee change by webhook --------------------------------------------------------------------------
+if (webhookAuth) {
+  const contact = po.store.all("ContactPersons").find((row) => String(row.EmailAddress ?? "").startsWith("kontakt.1@"))!;
+  const wokenBefore = receiverStats.syncsWoken;
+  const webhooksBefore = { ...receiverStats };
+  const afterIncremental = snapshotSources(po, cb);
+  const since = mark();
+  cb.store.edit("customer", `po-contactperson-${String(contact.Id)}`, { last_name: "Webhook" });
+  const changedAt = performance.now();
+  const start = snapshotSources(po, cb);
+  await cb.webhooks.waitForIdle();
+  await waker.idle();
+  const woken = (await db.knex("sync_runs").where({ requested_by: "chargebee-webhook" }).orderBy("created_at", "desc").first("id")) as { id: string } | undefined;
+  if (!woken || receiverStats.syncsWoken === wokenBefore) throw new Error("the webhook of a Chargebee edit woke no sync");
+  const run = await waitForRun(db.knex, woken.id, { intervalMs: 20 });
+  const doneMs = performance.now() - changedAt;
+  const runMs = run.finishedAt && run.createdAt ? run.finishedAt.getTime() - run.createdAt.getTime() : NaN;
+  console.log(`2b. One Chargebee customer edited (admin), delivered by webhook: the sync it woke took ${fmt.format(runMs)} ms; the edit was in PowerOffice ${fmt.format(doneMs)} ms after it was made (the receiver waits 2 s to carry a burst in one sync)`);
+  console.log(`   run counts: ${JSON.stringify(run.counts)}; PowerOffice now says LastName "${String(po.store.get("ContactPersons", Number(contact.Id))?.LastName)}"`);
+  const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true });
+  console.log(`   ratio made/minimum: ${(calls.made / Math.max(1, calls.minimum)).toFixed(2)}`);
+  console.log(`   webhooks: ${describeWebhooks(webhooksBefore, await drainWebhooks())}`);
+  console.log("");
+}
 
 // --- 3. memory --------------------------------------------------------------------------------------------------
 peakRss = Math.max(peakRss, process.memoryUsage.rss());
