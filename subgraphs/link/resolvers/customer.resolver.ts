@@ -1,8 +1,10 @@
 import "reflect-metadata";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { connectionType } from "../../shared/pagination.js";
-import { ordersOfCustomer } from "../loaders.js";
+import { linkTargetsOf, ordersOfCustomer } from "../loaders.js";
+import { selectsAny } from "../../shared/selection.js";
 import { Conflict } from "../types/conflict.js";
 import { Customer, toCustomer } from "../types/customer.js";
 import { Link } from "../types/link.js";
@@ -28,18 +30,25 @@ export class CustomerFilter extends UnifiedFilter {
 
 export const CustomerConnection = connectionType("Customer", Customer);
 
+/** Customer and Order fields read from the link table: a list asking for one of them loads its rows' links up front. */
+const FIELDS_FROM_LINKS = new Set(["powerofficeContactPersons", "powerofficeEmployees", "powerofficeCustomer", "chargebee", "orders"]);
+const ORDER_FIELDS_FROM_LINKS = new Set(["powerofficeSalesOrder", "chargebeeOrder", "chargebeeInvoice"]);
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => CustomerConnection, { description: "Unified customers, by name." })
-  customers(
+  async customers(
     @Ctx() ctx: SubgraphContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("after", () => String, { nullable: true }) after?: string,
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
   ) {
-    return listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
+    const page = await listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
       if (filter?.email) query.where("email", filter.email.trim().toLowerCase());
     });
+    if (selectsAny(info, ["edges", "node"], FIELDS_FROM_LINKS)) await linkTargetsOf(ctx).prefetch(page.edges.map((edge) => edge.node.id));
+    return page;
   }
 
   @Query(() => Customer, { nullable: true, description: "One unified customer (null when unknown)." })
@@ -68,8 +77,10 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [Order], { description: "Unified orders billed to this customer." })
-  async orders(@Root() customer: Customer, @Ctx() ctx: SubgraphContext) {
-    return (await ordersOfCustomer(ctx).load(customer.id)).map(toOrder);
+  async orders(@Root() customer: Customer, @Ctx() ctx: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+    const rows = await ordersOfCustomer(ctx).load(customer.id);
+    if (selectsAny(info, [], ORDER_FIELDS_FROM_LINKS)) await linkTargetsOf(ctx).prefetch(rows.map((row) => row.id));
+    return rows.map(toOrder);
   }
 
   @FieldResolver(() => [Link], { description: "Every link of this customer, closed ones included." })

@@ -5,7 +5,7 @@ import type { SubgraphContext } from "../../shared/context.js";
 import { escapeLike } from "../../shared/dataset-entity.js";
 import { badUserInput } from "../../shared/errors.js";
 import { paginate, type ConnectionResult, type KeysetOrder, type PageArgs } from "../../shared/pagination.js";
-import { conflictsOf, isUuid, linkTargetsOf, linksOf, quarantineOf, unifiedById, type UnifiedKindName } from "../loaders.js";
+import { conflictsOf, isUuid, linkTargetsOf, linksOf, quarantineOf, unifiedById, type LinkTarget, type UnifiedKindName } from "../loaders.js";
 import { toConflict, type Conflict } from "../types/conflict.js";
 import { SyncState } from "../types/enums.js";
 import { toLink, type Link, type LinkRow } from "../types/link.js";
@@ -56,25 +56,41 @@ export async function linksFor(ctx: SubgraphContext, unifiedId: string): Promise
   return (await linksOf(ctx).load(unifiedId)).map(toLink);
 }
 
-/** Live links of one source type, as references ({ id }) the gateway resolves in the owning subgraph. */
-export async function linkedRefs(
+/**
+ * Live links of one source type, as references ({ id }) the gateway resolves in the owning subgraph. Synchronous when
+ * the links are loaded already (a list prefetched them), a promise otherwise.
+ */
+export function linkedRefs(
   ctx: SubgraphContext,
   unifiedId: string,
   system: LinkRow["system"],
   entity: string,
-): Promise<Array<{ id: string }>> {
+): Array<{ id: string }> | Promise<Array<{ id: string }>> {
+  const targets = linkTargetsOf(ctx);
+  const loaded = targets.loaded(unifiedId);
+  if (loaded) return refsAmong(loaded, system, entity);
+  return targets.load(unifiedId).then((links) => refsAmong(links, system, entity));
+}
+
+export function firstLinkedRef(
+  ctx: SubgraphContext,
+  unifiedId: string,
+  system: LinkRow["system"],
+  entity: string,
+): { id: string } | null | Promise<{ id: string } | null> {
+  const refs = linkedRefs(ctx, unifiedId, system, entity);
+  return Array.isArray(refs) ? (refs[0] ?? null) : refs.then((list) => list[0] ?? null);
+}
+
+function refsAmong(links: readonly LinkTarget[], system: LinkRow["system"], entity: string): Array<{ id: string }> {
   const seen = new Set<string>();
   const refs: Array<{ id: string }> = [];
-  for (const link of await linkTargetsOf(ctx).load(unifiedId)) {
+  for (const link of links) {
     if (link.system !== system || link.entity !== entity || link.status === "deleted" || seen.has(link.source_id)) continue;
     seen.add(link.source_id);
     refs.push({ id: link.source_id });
   }
   return refs;
-}
-
-export async function firstLinkedRef(ctx: SubgraphContext, unifiedId: string, system: LinkRow["system"], entity: string) {
-  return (await linkedRefs(ctx, unifiedId, system, entity))[0] ?? null;
 }
 
 export async function openConflictsFor(ctx: SubgraphContext, unifiedId: string): Promise<Conflict[]> {
