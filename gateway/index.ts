@@ -24,6 +24,7 @@ import {
   type NodeRoute,
 } from "./plugins.js";
 import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
+import { useSubgraphHttpClient } from "./subgraph-fetch.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -190,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       },
     },
     plugins: () => [
+      useSubgraphHttpClient(),
       useGatewayMetrics({
         metrics,
         knownRoutes: new Set([GRAPHQL_PATH, ...extraRoutes.map((r) => r.path), ...ownRoutes.map((r) => r.path)]),

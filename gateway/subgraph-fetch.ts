@@ -1,0 +1,122 @@
+import { setMaxListeners } from "node:events";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
+
+type ResponseClass = new (body: Buffer, init: ResponseInit) => Response;
+type FetchFn = (url: string, init?: RequestInit, context?: unknown, info?: unknown) => Promise<Response> | Response;
+
+/** Signals that already allow any number of abort listeners. */
+const unlimitedSignals = new WeakSet<AbortSignal>();
+
+function nodeHeaders(headers: HeadersInit | undefined): OutgoingHttpHeaders {
+  const result: OutgoingHttpHeaders = {};
+  if (!headers) return result;
+  if (Array.isArray(headers)) {
+    for (const [name, value] of headers) result[name] = value;
+  } else if (typeof (headers as Headers).forEach === "function") {
+    (headers as Headers).forEach((value, name) => (result[name] = value));
+  } else {
+    for (const [name, value] of Object.entries(headers as Record<string, string | null | undefined>)) {
+      if (value != null) result[name] = value;
+    }
+  }
+  return result;
+}
+
+function decompressorFor(encoding: string | undefined) {
+  switch (encoding) {
+    case "gzip":
+    case "x-gzip":
+      return createGunzip();
+    case "deflate":
+      return createInflate();
+    case "br":
+      return createBrotliDecompress();
+    default:
+      return null;
+  }
+}
+
+function readBody(response: IncomingMessage): Promise<Buffer> {
+  const decompressor = decompressorFor(response.headers["content-encoding"]);
+  const source = decompressor ? response.pipe(decompressor) : response;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    source.on("data", (chunk: Buffer) => chunks.push(chunk));
+    source.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    source.once("error", reject);
+    if (decompressor) response.once("error", reject);
+  });
+}
+
+/**
+ * The gateway's HTTP client for subgraph requests: node:http with keep-alive sockets, the answer read whole into one
+ * Buffer and handed to the runtime's own Response class.
+ *
+ * Why not the runtime's fetch (@whatwg-node/node-fetch): per subgraph request it builds a Request object, pipes the
+ * answer through a PassThrough and a web ReadableStream, and asks for gzip/brotli, which the subgraphs on the private
+ * network then spend CPU on. Anything this client does not handle the same way (a body that is not text or bytes, a
+ * URL that is not http(s)) still goes to the runtime's fetch.
+ */
+export function useSubgraphHttpClient(): GatewayPlugin {
+  const httpAgent = new HttpAgent({ keepAlive: true });
+  const httpsAgent = new HttpsAgent({ keepAlive: true });
+  let ResponseType: ResponseClass | undefined;
+  let fallbackFetch: FetchFn | undefined;
+
+  function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined): Promise<Response> {
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // The executor passes one signal (its dispose signal) to every request in flight; each request holds one abort
+    // listener on it until it ends, so more than 10 concurrent requests are normal here, not a leak.
+    if (signal && !unlimitedSignals.has(signal)) {
+      setMaxListeners(0, signal);
+      unlimitedSignals.add(signal);
+    }
+    const secure = url.protocol === "https:";
+    return new Promise<Response>((resolve, reject) => {
+      const request = (secure ? httpsRequest : httpRequest)(
+        url,
+        { method: init.method ?? "GET", headers: nodeHeaders(init.headers), agent: secure ? httpsAgent : httpAgent, signal },
+        (response) => {
+          readBody(response).then((buffer) => {
+            const headers = { ...response.headers } as Record<string, string | string[]>;
+            if (headers["content-encoding"]) {
+              delete headers["content-encoding"];
+              delete headers["content-length"];
+            }
+            resolve(new ResponseType!(buffer, { status: response.statusCode ?? 200, statusText: response.statusMessage ?? "", headers: headers as HeadersInit }));
+          }, reject);
+        },
+      );
+      request.once("error", reject);
+      request.end(body);
+    });
+  }
+
+  const subgraphFetch: FetchFn = (url, init = {}, context, info) => {
+    const body = init.body ?? undefined;
+    const handled =
+      ResponseType !== undefined &&
+      (url.startsWith("http://") || url.startsWith("https://")) &&
+      (body === undefined || typeof body === "string" || body instanceof Uint8Array);
+    if (!handled) return fallbackFetch!(url, init, context, info);
+    return send(new URL(url), init, body as string | Uint8Array | undefined);
+  };
+
+  return {
+    onYogaInit({ yoga }) {
+      ResponseType = yoga.fetchAPI.Response as unknown as ResponseClass;
+    },
+    onFetch({ fetchFn, setFetchFn }) {
+      fallbackFetch ??= fetchFn as FetchFn;
+      setFetchFn(subgraphFetch as Parameters<typeof setFetchFn>[0]);
+    },
+    onDispose() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
