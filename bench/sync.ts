@@ -196,8 +196,13 @@ const config = webhookAuth ? withChargebeeWebhooks(loaded) : loaded;
 const benchLogger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", format: "json", name: "bench" });
 // With PostgreSQL the worker is a process of its own (npm run worker), so its memory is measured alone; the embedded
 // database can only be opened by one process, so there the worker runs in this one.
+// Its node arguments are those of `npm run worker` in package.json (heap settings included); BENCH_WORKER_NODE_ARGS
+// come after them, before the script, so they can override them.
+const workerScript = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
+if (!workerScript.startsWith("node ")) throw new Error(`bench:sync expects "npm run worker" to be "node <args> <script>", not "${workerScript}"`);
+const workerArgs = workerScript.split(/\s+/).slice(1);
 const workerProcess = databaseUrl
-  ? spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "src/sync/worker-main.ts"], {
+  ? spawn(process.execPath, [...workerArgs.slice(0, -1), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), workerArgs.at(-1)!], {
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
