@@ -129,20 +129,19 @@ function compareIds(a: string, b: string): number {
 export async function planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]> {
   const flows = selectedFlows(selection.flows);
   await refreshStatistics(ctx.knex);
-  const stages: WorkStage[] = [];
-  for (const stage of stageFlows(flows)) {
-    const candidates: Candidate[] = [];
-    for (const id of stage) {
-      const flow = FLOWS[id];
-      if (flow.parent) {
-        candidates.push(...(await changedChildRecords(ctx.knex, flow, FLOWS[flow.parent.flow])));
-        continue;
-      }
-      candidates.push(...(await changedSourceRecords(ctx.knex, flow)));
-      candidates.push(...(await changedTargetRecords(ctx.knex, flow)));
-    }
-    const items = toWorkItems(candidates);
-    if (items.length > 0) stages.push({ flows: stage, items });
-  }
-  return stages;
+  // The candidate queries only read, and none needs another's answer: on PostgreSQL they run side by side on the
+  // pool (a poll's planning is most of its time); the embedded database has one connection and takes them in turn.
+  const planned = await Promise.all(
+    stageFlows(flows).map(async (stage) => {
+      const lists = await Promise.all(
+        stage.flatMap((id) => {
+          const flow = FLOWS[id];
+          if (flow.parent) return [changedChildRecords(ctx.knex, flow, FLOWS[flow.parent.flow])];
+          return [changedSourceRecords(ctx.knex, flow), changedTargetRecords(ctx.knex, flow)];
+        }),
+      );
+      return { flows: stage, items: toWorkItems(lists.flat()) };
+    }),
+  );
+  return planned.filter((stage) => stage.items.length > 0);
 }
