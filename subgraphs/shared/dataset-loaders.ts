@@ -10,6 +10,7 @@ import { DATASET_COLUMNS, jsonText, type DatasetRecordRow } from "./dataset-enti
  */
 export class DatasetLoaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+  private readonly byIdLoaders = new Map<SystemName, DataLoader<string, DatasetRecordRow | null>>();
   constructor(private readonly sql: RequestSql) {}
 
   /**
@@ -17,34 +18,40 @@ export class DatasetLoaders {
    * Every entity of a system asked for in the same tick shares one statement: an _entities request for sales orders,
    * customers and contact persons makes one round trip, not three.
    */
-  byId(system: SystemName, entity: string): Pick<DataLoader<string, DatasetRecordRow | null>, "load"> {
-    const records = this.recordsById(system);
-    return { load: (id) => records.load(`${entity}${KEY_SEPARATOR}${id}`) };
+  record(system: SystemName, entity: string, id: string): Promise<DatasetRecordRow | null> {
+    return this.recordsById(system).load(`${entity}${KEY_SEPARATOR}${id}`);
   }
 
   private recordsById(system: SystemName): DataLoader<string, DatasetRecordRow | null> {
-    return this.memo(`id:${system}`, async (keys) => {
-      const entities: string[] = [];
-      const ids: string[] = [];
-      for (const key of keys) {
-        const at = key.indexOf(KEY_SEPARATOR);
-        entities.push(key.slice(0, at));
-        ids.push(key.slice(at + 1));
-      }
-      // Keys as parallel arrays joined through unnest: the embedded engine breaks on long row-value IN lists.
-      const rows = await this.sql.rows<DatasetRecordRow & { entity: string }>(
-        this.sql
-          .knex("dataset_records as d")
-          .select([...DATASET_COLUMNS.map((column) => `d.${column}`), "d.entity"])
-          .joinRaw("join unnest(?::text[], ?::text[]) as k(entity, source_id) on d.entity = k.entity and d.source_id = k.source_id", [
-            entities,
-            ids,
-          ] as unknown as Knex.Value[])
-          .where("d.system", system),
-      );
-      const byKey = new Map(rows.map((row) => [`${row.entity}${KEY_SEPARATOR}${row.source_id}`, row]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    });
+    let loader = this.byIdLoaders.get(system);
+    if (!loader) {
+      loader = new DataLoader((keys) => this.fetchByIds(system, keys), { maxBatchSize: 5000 });
+      this.byIdLoaders.set(system, loader);
+    }
+    return loader;
+  }
+
+  private async fetchByIds(system: SystemName, keys: readonly string[]): Promise<Array<DatasetRecordRow | null>> {
+    const entities: string[] = [];
+    const ids: string[] = [];
+    for (const key of keys) {
+      const at = key.indexOf(KEY_SEPARATOR);
+      entities.push(key.slice(0, at));
+      ids.push(key.slice(at + 1));
+    }
+    // Keys as parallel arrays joined through unnest: the embedded engine breaks on long row-value IN lists.
+    const rows = await this.sql.rows<DatasetRecordRow & { entity: string }>(
+      this.sql
+        .knex("dataset_records as d")
+        .select([...DATASET_COLUMNS.map((column) => `d.${column}`), "d.entity"])
+        .joinRaw("join unnest(?::text[], ?::text[]) as k(entity, source_id) on d.entity = k.entity and d.source_id = k.source_id", [
+          entities,
+          ids,
+        ] as unknown as Knex.Value[])
+        .where("d.system", system),
+    );
+    const byKey = new Map(rows.map((row) => [`${row.entity}${KEY_SEPARATOR}${row.source_id}`, row]));
+    return keys.map((key) => byKey.get(key) ?? null);
   }
 
   /**

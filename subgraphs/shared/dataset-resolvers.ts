@@ -15,7 +15,7 @@ export async function loadRecord<T>(
   map: RowMapper<T>,
 ): Promise<T | null> {
   if (id === null || id === undefined || id === "") return null;
-  const row = await ctx.datasets.byId(system, entity).load(String(id));
+  const row = await ctx.datasets.record(system, entity, String(id));
   return row ? map(row) : null;
 }
 
