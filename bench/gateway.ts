@@ -14,6 +14,7 @@ import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import os from "node:os";
 import autocannon from "autocannon";
@@ -27,6 +28,10 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 100);
 const duration = Number(process.env.BENCH_DURATION ?? 20);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** The node flags our gateway runs with in production: those of `npm run gateway` (package.json). */
+const gatewayNodeFlags = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts
+  .gateway!.split(/\s+/)
+  .filter((word) => word.startsWith("--"));
 
 interface Child {
   process: ChildProcess;
@@ -189,6 +194,7 @@ try {
       // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
       // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
       NODE_ENV: "production",
+      ...(target === "apollo" ? {} : { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim() }),
     });
     try {
       const url = gateway.info.url as string;
