@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
-import { upsertRecords } from "../../datasets/upsert-records.js";
+import { storeRecords } from "../../datasets/upsert-records.js";
 import type { DatasetRow } from "../../datasets/types.js";
 
 /**
@@ -24,7 +24,7 @@ export async function markAbsentDeleted(
     const rows = (await knex<DatasetRow>("dataset_records")
       .where({ system, entity })
       .whereIn("source_id", absent.slice(start, start + 1000))) as DatasetRow[];
-    const result = await upsertRecords(
+    const result = await storeRecords(
       knex,
       rows.map((row) => ({
         system,
@@ -38,7 +38,7 @@ export async function markAbsentDeleted(
         parentId: row.parent_id,
       })),
     );
-    deleted += result.changed.length;
+    deleted += result.changed;
   }
   return deleted;
 }

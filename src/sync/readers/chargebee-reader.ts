@@ -1,5 +1,5 @@
 import { chargebeeRecordFrom, type ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
-import { upsertRecords } from "../../datasets/upsert-records.js";
+import { storeRecords } from "../../datasets/upsert-records.js";
 import type { SyncContext, SyncMode } from "../engine/types.js";
 import { markAbsentDeleted } from "./absence.js";
 import { readCursor, writeCursor } from "./cursors.js";
@@ -20,8 +20,8 @@ export async function readChargebeeResource(ctx: SyncContext, resource: Chargebe
     readUntil = page.readUntil;
     const inputs = page.records.map((record) => chargebeeRecordFrom(resource, record as unknown as Record<string, unknown>));
     for (const input of inputs) seen.add(input.sourceId);
-    const result = await upsertRecords(ctx.knex, inputs);
-    outcome.changed += result.changed.length;
+    const result = await storeRecords(ctx.knex, inputs);
+    outcome.changed += result.changed;
     outcome.unchanged += result.unchanged;
   }
   if (mode === "reconcile") outcome.deleted += await markAbsentDeleted(ctx.knex, "chargebee", resource, seen);
@@ -39,7 +39,7 @@ export async function readChargebeeBusinessEntities(ctx: SyncContext, mode: Sync
   const startedAt = Math.floor(Date.now() / 1000);
   const entities = await ctx.chargebee.learnBusinessEntities(incremental ? { occurredAfter: Number(cursor) } : {});
   const inputs = [...entities.values()].map((entity) => chargebeeRecordFrom("business_entity", entity as unknown as Record<string, unknown>));
-  const result = await upsertRecords(ctx.knex, inputs);
+  const result = await storeRecords(ctx.knex, inputs);
   await writeCursor(ctx.knex, "chargebee", "business_entity", String(startedAt));
-  return { changed: result.changed.length, unchanged: result.unchanged, deleted: 0, complete: true };
+  return { changed: result.changed, unchanged: result.unchanged, deleted: 0, complete: true };
 }

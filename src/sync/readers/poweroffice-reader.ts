@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { MAX_PAGE_SIZE, type PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
-import { upsertRecords } from "../../datasets/upsert-records.js";
+import { storeRecords } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { SyncContext, SyncMode } from "../engine/types.js";
 import { markAbsentDeleted } from "./absence.js";
@@ -120,8 +120,8 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
         if (!lines.complete) outcome.complete = false;
         outcome.changed += lines.lineChanges;
       }
-      const result = await upsertRecords(ctx.knex, ready);
-      outcome.changed += result.changed.length;
+      const result = await storeRecords(ctx.knex, ready);
+      outcome.changed += result.changed;
       outcome.unchanged += result.unchanged;
     }
   }
@@ -166,8 +166,8 @@ async function readChangedOrderLines(
       lines.push(powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }));
     }
   }
-  const stored = await upsertRecords(ctx.knex, lines);
-  let lineChanges = stored.changed.length;
+  const stored = await storeRecords(ctx.knex, lines);
+  let lineChanges = stored.changed;
   // Lines no longer on a re-read order are gone.
   const current = new Set(lines.map((line) => `${line.parentId}\u0000${line.sourceId}`));
   const absent: Array<{ source_id: string; parent_id: string }> = [];
