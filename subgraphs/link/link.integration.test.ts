@@ -115,6 +115,19 @@ describe("link subgraph", () => {
     assert.equal(result.data.conflicted.totalCount, 1);
   });
 
+  test("timestamps a list leaves out unless asked for: createdAt and updatedAt of customers and their orders", async () => {
+    const result = await asIntegrator(`{ customers(filter: { email: "kari@example.no" }) { edges { node { createdAt updatedAt lastSyncedAt orders { createdAt } } } } }`);
+    assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+    const row = await subgraph.db.knex("unified_records").where({ id: seeded.kari }).first("created_at", "updated_at");
+    const order = await subgraph.db.knex("unified_records").where({ id: seeded.order }).first("created_at");
+    assert.deepEqual(result.data.customers.edges[0].node, {
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      lastSyncedAt: "2026-11-20T08:00:00.000Z",
+      orders: [{ createdAt: new Date(order.created_at).toISOString() }],
+    });
+  });
+
   test("a customer's linked records of both systems, open conflicts, quarantine and orders", async () => {
     const result = await asIntegrator(`query($id: ID!) { customer(id: $id) {
       powerofficeContactPersons { id } powerofficeEmployees { id } powerofficeCustomer { id } chargebee { id }

@@ -3,7 +3,7 @@ import type { SubgraphContext } from "../shared/context.js";
 import type { ConflictRow } from "./types/conflict.js";
 import type { LinkRow } from "./types/link.js";
 import type { QuarantineRow } from "./types/quarantine-entry.js";
-import type { UnifiedRow } from "./types/unified.js";
+import { unifiedColumns, type UnifiedRow } from "./types/unified.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
@@ -25,7 +25,10 @@ function group<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string)
 export function unifiedById(ctx: SubgraphContext, kind: UnifiedKindName): DataLoader<string, UnifiedRow | null> {
   return ctx.loader<string, UnifiedRow | null>(`unified:${kind}`, async (ids) => {
     const valid = ids.filter(isUuid);
-    const rows = valid.length === 0 ? [] : await ctx.sql.rows<UnifiedRow>(ctx.sql.knex("unified_records").where({ kind }).whereIn("id", valid));
+    const rows =
+      valid.length === 0
+        ? []
+        : await ctx.sql.rows<UnifiedRow>(ctx.sql.knex("unified_records").select(unifiedColumns(ctx.fieldsAsked)).where({ kind }).whereIn("id", valid));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -87,7 +90,7 @@ export function unifiedBySource(ctx: SubgraphContext, kind: UnifiedKindName): Da
         .where("u.kind", kind)
         .whereNot("l.status", "deleted")
         .whereIn(["l.system", "l.entity", "l.source_id"], tuples)
-        .select("u.*", "l.system as __system", "l.entity as __entity", "l.source_id as __source_id")
+        .select(...unifiedColumns(ctx.fieldsAsked, "u"), "l.system as __system", "l.entity as __entity", "l.source_id as __source_id")
         .orderBy("u.created_at"),
     );
     const byKey = new Map<string, UnifiedRow>();
@@ -159,7 +162,11 @@ function ordersByChargebeeCustomer(ctx: SubgraphContext): DataLoader<string, Arr
     const knex = ctx.sql.knex;
     const rows = await ctx.sql.rows<UnifiedRow & { __key: string; __order: string | number }>(
       knex("unified_records")
-        .select("*", knex.raw("agreed->>'customerId' as __key"), knex.raw("row_number() over (order by created_at, id) as __order"))
+        .select(
+          ...unifiedColumns(ctx.fieldsAsked),
+          knex.raw("agreed->>'customerId' as __key"),
+          knex.raw("row_number() over (order by created_at, id) as __order"),
+        )
         .where("kind", "order")
         .whereIn(knex.raw("agreed->>'customerId'") as unknown as string, [...customerIds])
         .orderBy("created_at")

@@ -8,6 +8,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "../../src/logging/logger.js";
 import { createErrorFormatter } from "./errors.js";
 import type { SubgraphContext, SubgraphDeps } from "./context.js";
+import { fieldNamesIn } from "./fields-asked.js";
 
 export interface SubgraphApolloOptions {
   name: string;
@@ -39,9 +40,23 @@ export function createSubgraphApollo(options: SubgraphApolloOptions): ApolloServ
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      fieldsAskedPlugin(),
       sqlCountPlugin(options.name, options.deps, Boolean(options.exposeSqlCount)),
     ],
   });
+}
+
+/** Records the field names the operation selects before it runs (SubgraphContext.fieldsAsked). */
+function fieldsAskedPlugin(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          contextValue.fieldsAsked = fieldNamesIn(document);
+        },
+      };
+    },
+  };
 }
 
 function sqlCountPlugin(subgraph: string, deps: SubgraphDeps, expose: boolean): ApolloServerPlugin<SubgraphContext> {

@@ -37,6 +37,11 @@ export interface SubgraphContext {
   logger: Logger;
   caller: Caller;
   sql: RequestSql;
+  /**
+   * Every field name the request's operation document selects (set before execution; null when not known). Loaders
+   * leave out columns only fields missing from it would read (timestamps no benchmark or gateway query asks for).
+   */
+  fieldsAsked: ReadonlySet<string> | null;
   datasets: DatasetLoaders;
   /** A DataLoader for this request, made on first use and shared by every resolver of the request. */
   loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V>;
@@ -45,12 +50,13 @@ export interface SubgraphContext {
 export function createRequestContext(deps: SubgraphDeps, caller: Caller = ANONYMOUS_CALLER): SubgraphContext {
   const sql = new RequestSql(deps.knex);
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
-  return {
+  const context: SubgraphContext = {
     deps,
     logger: deps.logger,
     caller,
     sql,
-    datasets: new DatasetLoaders(sql),
+    fieldsAsked: null,
+    datasets: new DatasetLoaders(sql, () => context.fieldsAsked),
     loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!loader) {
@@ -60,4 +66,5 @@ export function createRequestContext(deps: SubgraphDeps, caller: Caller = ANONYM
       return loader;
     },
   };
+  return context;
 }

@@ -4,10 +4,21 @@ import type { Knex } from "knex";
 import type { DatasetRow, SystemName } from "../../src/datasets/types.js";
 import type { KeysetOrder } from "./pagination.js";
 import { toDate } from "./json-fields.js";
+import { mayAsk } from "./fields-asked.js";
 
 /** The dataset_records columns the record types read: the loaders and lists select only these. */
-export const DATASET_COLUMNS = ["source_id", "parent_id", "deleted", "source_changed_at", "last_seen_at", "data"] as const;
-export type DatasetRecordRow = Pick<DatasetRow, (typeof DATASET_COLUMNS)[number]>;
+const COLUMNS = ["source_id", "parent_id", "deleted", "data"] as const;
+/** Read by lastChangedAt and lastSeenAt only: parsing two timestamps per row was a tenth of a list's CPU. */
+const TIME_COLUMNS = ["source_changed_at", "last_seen_at"] as const;
+const TIME_FIELDS = ["lastChangedAt", "lastSeenAt"];
+
+/** A dataset_records row as the record types read it; without the timestamps when the request asks for no field of them. */
+export type DatasetRecordRow = Pick<DatasetRow, (typeof COLUMNS)[number]> & Partial<Pick<DatasetRow, (typeof TIME_COLUMNS)[number]>>;
+
+/** The columns to select for a request that asks for `fieldsAsked` (see SubgraphContext.fieldsAsked). */
+export function datasetColumns(fieldsAsked: ReadonlySet<string> | null): readonly string[] {
+  return mayAsk(fieldsAsked, TIME_FIELDS) ? [...COLUMNS, ...TIME_COLUMNS] : COLUMNS;
+}
 
 /**
  * Fields every record read from the datasets has. A record type wraps its row and reads each field from the JSON data

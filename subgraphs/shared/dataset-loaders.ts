@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { Knex } from "knex";
 import type { SystemName } from "../../src/datasets/types.js";
 import type { RequestSql } from "./sql-counter.js";
-import { DATASET_COLUMNS, jsonText, type DatasetRecordRow } from "./dataset-entity.js";
+import { datasetColumns, jsonText, type DatasetRecordRow } from "./dataset-entity.js";
 
 /**
  * Per-request DataLoaders over dataset_records: one SQL statement per (system, entity, relation) per request,
@@ -11,7 +11,15 @@ import { DATASET_COLUMNS, jsonText, type DatasetRecordRow } from "./dataset-enti
 export class DatasetLoaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
   private readonly byIdLoaders = new Map<SystemName, DataLoader<string, DatasetRecordRow | null>>();
-  constructor(private readonly sql: RequestSql) {}
+  constructor(
+    private readonly sql: RequestSql,
+    /** The field names the request asks for (SubgraphContext.fieldsAsked), known once its operation is resolved. */
+    private readonly fieldsAsked: () => ReadonlySet<string> | null,
+  ) {}
+
+  private get columns(): readonly string[] {
+    return datasetColumns(this.fieldsAsked());
+  }
 
   /**
    * Records by source id (deleted ones included: a reference to a deleted record still resolves, with deleted: true).
@@ -43,7 +51,7 @@ export class DatasetLoaders {
     const rows = await this.sql.rows<DatasetRecordRow & { entity: string }>(
       this.sql
         .knex("dataset_records as d")
-        .select([...DATASET_COLUMNS.map((column) => `d.${column}`), "d.entity"])
+        .select([...this.columns.map((column) => `d.${column}`), "d.entity"])
         .joinRaw("join unnest(?::text[], ?::text[]) as k(entity, source_id) on d.entity = k.entity and d.source_id = k.source_id", [
           entities,
           ids,
@@ -64,7 +72,7 @@ export class DatasetLoaders {
       const key = orParentId ? knex.raw("coalesce(parent_id, ?)", [jsonText(knex, field)]) : jsonText(knex, field);
       const rows = await this.sql.rows<DatasetRecordRow & { __key: string }>(
         knex("dataset_records")
-          .select(...DATASET_COLUMNS, knex.raw("? as __key", [key]))
+          .select(...this.columns, knex.raw("? as __key", [key]))
           .where({ system, entity, deleted: false })
           .whereIn(key as unknown as string, [...keys])
           .orderByRaw("length(source_id), source_id"),
@@ -78,7 +86,7 @@ export class DatasetLoaders {
     return this.memo(`parent:${system}:${entity}`, async (keys) => {
       const rows = await this.sql.rows<DatasetRecordRow>(
         this.sql.knex("dataset_records")
-          .select(DATASET_COLUMNS)
+          .select(this.columns)
           .where({ system, entity, deleted: false })
           .whereIn("parent_id", [...keys])
           .orderByRaw("length(source_id), source_id"),

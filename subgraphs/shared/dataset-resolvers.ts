@@ -1,6 +1,6 @@
 import type { SystemName } from "../../src/datasets/types.js";
 import type { SubgraphContext } from "./context.js";
-import { DATASET_COLUMNS, DATASET_ORDER, datasetQuery, type DatasetFilter, type DatasetRecordRow } from "./dataset-entity.js";
+import { DATASET_ORDER, datasetColumns, datasetQuery, type DatasetFilter, type DatasetRecordRow } from "./dataset-entity.js";
 import { paginate, type ConnectionResult, type PageArgs } from "./pagination.js";
 import type { Knex } from "knex";
 
@@ -31,7 +31,7 @@ export function listRecords<T, F extends DatasetFilter>(
 ): Promise<ConnectionResult<T>> {
   const query = datasetQuery(ctx.sql.knex, system, entity, filter);
   if (filter && refine) refine(query, filter, ctx.sql.knex);
-  return paginate(ctx.sql, query, DATASET_ORDER, page, map, DATASET_COLUMNS);
+  return paginate(ctx.sql, query, DATASET_ORDER, page, map, { columns: datasetColumns(ctx.fieldsAsked), fieldsAsked: ctx.fieldsAsked });
 }
 
 /** The federation reference resolver of a dataset entity: batched through the request's DataLoader. */

@@ -93,9 +93,19 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
+export interface PageOptions {
+  /** What the nodes read: all columns by default. */
+  columns?: readonly string[];
+  /**
+   * The field names the request asks for (SubgraphContext.fieldsAsked). When they include totalCount, a first page
+   * counts its rows in the same statement (a window count) instead of a second one.
+   */
+  fieldsAsked?: ReadonlySet<string> | null;
+}
+
 /**
  * One page of `query` (a builder with its filters, without select/order/limit) in keyset order: one statement for
- * the page, one more only when totalCount is asked for. `columns`: what the nodes read (all by default).
+ * the page, one more only when totalCount is asked for and could not be counted along with the page.
  */
 export async function paginate<Row, Node>(
   sql: RequestSql,
@@ -103,12 +113,15 @@ export async function paginate<Row, Node>(
   order: KeysetOrder,
   args: PageArgs,
   toNode: (row: Row) => Node,
-  columns: readonly string[] = ["*"],
+  { columns = ["*"], fieldsAsked = null }: PageOptions = {},
 ): Promise<ConnectionResult<Node>> {
   const limit = pageSize(args.first);
   const knex = sql.knex;
   const page = query.clone().select(columns);
   order.keys.forEach((key, index) => page.select(knex.raw(`${key} as "__k${index}"`)));
+  // A window count sees the rows the filter matches before the limit; after a cursor it would miss the earlier ones.
+  const countAlong = limit > 0 && !args.after && fieldsAsked?.has("totalCount") === true;
+  if (countAlong) page.select(knex.raw(`count(*) over () as "__total"`));
   if (args.after) {
     const values = decodeCursor(args.after, order.types);
     const tuple = `(${order.keys.join(", ")}) ${order.descending ? "<" : ">"} (${values.map(() => "?").join(", ")})`;
@@ -117,11 +130,8 @@ export async function paginate<Row, Node>(
   page.orderByRaw(order.keys.map((key) => (order.descending ? `${key} desc` : key)).join(", ")).limit(limit + 1);
   const rows = limit === 0 ? [] : await sql.rows<Row & Record<string, unknown>>(page);
   const hasNextPage = rows.length > limit;
-  const edges = rows.slice(0, limit).map((row) => ({
-    cursor: encodeCursor(order.keys.map((_, index) => normaliseKey(row[`__k${index}`]))),
-    node: toNode(row),
-  }));
-  let total: Promise<number> | undefined;
+  const edges = rows.slice(0, limit).map((row) => new PageEdge(order, row, toNode(row)));
+  let total: Promise<number> | undefined = countAlong ? Promise.resolve(rows.length === 0 ? 0 : Number(rows[0]!.__total)) : undefined;
   return {
     edges,
     pageInfo: {
@@ -137,6 +147,19 @@ export async function paginate<Row, Node>(
       return total;
     },
   };
+}
+
+/** An edge whose cursor is encoded when asked for (a list query seldom asks for every edge's cursor). */
+class PageEdge<Node> implements Edge<Node> {
+  constructor(
+    private readonly order: KeysetOrder,
+    private readonly row: Record<string, unknown>,
+    readonly node: Node,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.order.keys.map((_, index) => normaliseKey(this.row[`__k${index}`])));
+  }
 }
 
 function normaliseKey(value: unknown): string | number {

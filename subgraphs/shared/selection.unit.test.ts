@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type OperationDefinitionNode } from "graphql";
 import { selectsAny } from "./selection.js";
+import { fieldNamesIn, mayAsk } from "./fields-asked.js";
 
 /** The parts of a resolver's info selectsAny reads, for the first field of the query. */
 function infoOf(query: string): GraphQLResolveInfo {
@@ -27,5 +28,15 @@ describe("selectsAny", () => {
     assert.equal(selectsAny(infoOf(`{ customers { edges { ... on CustomerEdge { node { ... on Customer { orders { id } } } } } } }`), ["edges", "node"], linkFields), true);
     assert.equal(selectsAny(infoOf(`{ customers { ...page } } fragment page on CustomerConnection { edges { node { ...who } } } fragment who on Customer { chargebee { id } }`), ["edges", "node"], linkFields), true);
     assert.equal(selectsAny(infoOf(`{ customers { ...page } } fragment page on CustomerConnection { edges { node { id } } }`), ["edges", "node"], linkFields), false);
+  });
+});
+
+describe("fieldNamesIn and mayAsk", () => {
+  test("every field name of the document, fragments included, aliases aside", () => {
+    const names = fieldNamesIn(parse(`query { a: customers { ...f } } fragment f on CustomerConnection { edges { node { lastSeenAt } } }`));
+    assert.deepEqual([...names].sort(), ["customers", "edges", "lastSeenAt", "node"]);
+    assert.equal(mayAsk(names, ["lastChangedAt", "lastSeenAt"]), true);
+    assert.equal(mayAsk(names, ["createdAt"]), false);
+    assert.equal(mayAsk(null, ["createdAt"]), true);
   });
 });

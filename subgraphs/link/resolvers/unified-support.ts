@@ -10,7 +10,7 @@ import { toConflict, type Conflict } from "../types/conflict.js";
 import { SyncState } from "../types/enums.js";
 import { toLink, type Link, type LinkRow } from "../types/link.js";
 import { toQuarantineEntry, type QuarantineEntry } from "../types/quarantine-entry.js";
-import type { UnifiedRow } from "../types/unified.js";
+import { unifiedColumns, type UnifiedRow } from "../types/unified.js";
 
 @InputType("UnifiedFilter")
 export class UnifiedFilter {
@@ -33,7 +33,7 @@ export function listUnified<T>(
   if (filter?.name) query.whereILike("name", `%${escapeLike(filter.name)}%`);
   if (filter?.syncState) query.where("sync_state", filter.syncState);
   refine?.(query);
-  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map);
+  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, { columns: unifiedColumns(ctx.fieldsAsked), fieldsAsked: ctx.fieldsAsked });
 }
 
 export function checkUuid(id: string, what: string): string {
