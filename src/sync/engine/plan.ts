@@ -128,7 +128,7 @@ function compareIds(a: string, b: string): number {
  */
 export async function planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]> {
   const flows = selectedFlows(selection.flows);
-  await refreshStatistics(ctx.knex, { tolerance: 1 });
+  await refreshStatistics(ctx.knex);
   // The candidate queries only read, and none needs another's answer: on PostgreSQL they run side by side on the
   // pool (a poll's planning is most of its time); the embedded database has one connection and takes them in turn.
   const planned = await Promise.all(

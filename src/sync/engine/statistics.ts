@@ -8,11 +8,10 @@ const SYNC_TABLES = ["dataset_records", "links", "unified_records", "sync_record
  * planner sees one-row tables and joins them with nested loops over everything (an order batch's reference lookup
  * took seconds and grew with the square of the data). A table whose row count moved well away from what its last
  * analyze saw is analyzed now; when little changed (incremental polls, later batches of a stage) it costs a count.
- * `tolerance` is the share of the estimate a count may move before an analyze (default 10%). Planning and the
- * per-batch check use 100%: an analyze of dataset_records (jsonb) takes seconds, while a plan only goes wrong when an
- * estimate is off by a large factor. Doubling tables are then analyzed O(log rows) times a run, and the poll after a
- * large sync does not pay an analyze of everything the sync added (1.8 s of a 2 s poll in bench:sync); autovacuum
- * refines the estimates in the background.
+ * `tolerance` is the share of the estimate a count may move before an analyze: planning (once a run) uses 10%; the
+ * per-batch check uses more, since each batch adds rows and an analyze of dataset_records (jsonb) takes seconds,
+ * while a plan only goes wrong when an estimate is off by a large factor. Doubling tables are then analyzed
+ * O(log rows) times a run.
  */
 export async function refreshStatistics(knex: Knex, { tolerance = 0.1 }: { tolerance?: number } = {}): Promise<void> {
   const stale: string[] = [];
