@@ -28,7 +28,7 @@ export function unifiedById(ctx: SubgraphContext, kind: UnifiedKindName): DataLo
     const rows =
       valid.length === 0
         ? []
-        : await ctx.sql.rows<UnifiedRow>(ctx.sql.knex("unified_records").select(unifiedColumns(ctx.fieldsAsked)).where({ kind }).whereIn("id", valid));
+        : await ctx.sql.rows<UnifiedRow>(ctx.sql.knex("unified_records").select(unifiedColumns(ctx.operation.fieldsAsked)).where({ kind }).whereIn("id", valid));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -90,7 +90,7 @@ export function unifiedBySource(ctx: SubgraphContext, kind: UnifiedKindName): Da
         .where("u.kind", kind)
         .whereNot("l.status", "deleted")
         .whereIn(["l.system", "l.entity", "l.source_id"], tuples)
-        .select(...unifiedColumns(ctx.fieldsAsked, "u"), "l.system as __system", "l.entity as __entity", "l.source_id as __source_id")
+        .select(...unifiedColumns(ctx.operation.fieldsAsked, "u"), "l.system as __system", "l.entity as __entity", "l.source_id as __source_id")
         .orderBy("u.created_at"),
     );
     const byKey = new Map<string, UnifiedRow>();
@@ -163,7 +163,7 @@ function ordersByChargebeeCustomer(ctx: SubgraphContext): DataLoader<string, Arr
     const rows = await ctx.sql.rows<UnifiedRow & { __key: string; __order: string | number }>(
       knex("unified_records")
         .select(
-          ...unifiedColumns(ctx.fieldsAsked),
+          ...unifiedColumns(ctx.operation.fieldsAsked),
           knex.raw("agreed->>'customerId' as __key"),
           knex.raw("row_number() over (order by created_at, id) as __order"),
         )

@@ -46,13 +46,13 @@ export function createSubgraphApollo(options: SubgraphApolloOptions): ApolloServ
   });
 }
 
-/** Records the field names the operation selects before it runs (SubgraphContext.fieldsAsked). */
+/** Records the field names the operation selects before it runs (SubgraphContext.operation). */
 function fieldsAskedPlugin(): ApolloServerPlugin<SubgraphContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
-          contextValue.fieldsAsked = fieldNamesIn(document);
+          contextValue.operation.fieldsAsked = fieldNamesIn(document);
         },
       };
     },

@@ -38,25 +38,34 @@ export interface SubgraphContext {
   caller: Caller;
   sql: RequestSql;
   /**
-   * Every field name the request's operation document selects (set before execution; null when not known). Loaders
-   * leave out columns only fields missing from it would read (timestamps no benchmark or gateway query asks for).
+   * What the request's operation asks for, set before execution. An object of its own because Apollo Server runs an
+   * operation with a shallow copy of the context: the dataset loaders, made with the context, share this one.
    */
-  fieldsAsked: ReadonlySet<string> | null;
+  operation: OperationFields;
   datasets: DatasetLoaders;
   /** A DataLoader for this request, made on first use and shared by every resolver of the request. */
   loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>): DataLoader<K, V>;
 }
 
+export interface OperationFields {
+  /**
+   * Every field name the operation's document selects; null when not known (then every column is read). Loaders leave
+   * out columns that only fields missing from it would read (timestamps the gateway's queries do not ask for).
+   */
+  fieldsAsked: ReadonlySet<string> | null;
+}
+
 export function createRequestContext(deps: SubgraphDeps, caller: Caller = ANONYMOUS_CALLER): SubgraphContext {
   const sql = new RequestSql(deps.knex);
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  const operation: OperationFields = { fieldsAsked: null };
   const context: SubgraphContext = {
     deps,
     logger: deps.logger,
     caller,
     sql,
-    fieldsAsked: null,
-    datasets: new DatasetLoaders(sql, () => context.fieldsAsked),
+    operation,
+    datasets: new DatasetLoaders(sql, operation),
     loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!loader) {

@@ -15,7 +15,7 @@ const TIME_FIELDS = ["lastChangedAt", "lastSeenAt"];
 /** A dataset_records row as the record types read it; without the timestamps when the request asks for no field of them. */
 export type DatasetRecordRow = Pick<DatasetRow, (typeof COLUMNS)[number]> & Partial<Pick<DatasetRow, (typeof TIME_COLUMNS)[number]>>;
 
-/** The columns to select for a request that asks for `fieldsAsked` (see SubgraphContext.fieldsAsked). */
+/** The columns to select for a request that asks for `fieldsAsked` (see SubgraphContext.operation). */
 export function datasetColumns(fieldsAsked: ReadonlySet<string> | null): readonly string[] {
   return mayAsk(fieldsAsked, TIME_FIELDS) ? [...COLUMNS, ...TIME_COLUMNS] : COLUMNS;
 }

@@ -2,6 +2,7 @@ import DataLoader from "dataloader";
 import type { Knex } from "knex";
 import type { SystemName } from "../../src/datasets/types.js";
 import type { RequestSql } from "./sql-counter.js";
+import type { OperationFields } from "./context.js";
 import { datasetColumns, jsonText, type DatasetRecordRow } from "./dataset-entity.js";
 
 /**
@@ -13,12 +14,12 @@ export class DatasetLoaders {
   private readonly byIdLoaders = new Map<SystemName, DataLoader<string, DatasetRecordRow | null>>();
   constructor(
     private readonly sql: RequestSql,
-    /** The field names the request asks for (SubgraphContext.fieldsAsked), known once its operation is resolved. */
-    private readonly fieldsAsked: () => ReadonlySet<string> | null,
+    /** What the request asks for, known once its operation is resolved (before any loader runs). */
+    private readonly operation: OperationFields,
   ) {}
 
   private get columns(): readonly string[] {
-    return datasetColumns(this.fieldsAsked());
+    return datasetColumns(this.operation.fieldsAsked);
   }
 
   /**

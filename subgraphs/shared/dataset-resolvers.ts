@@ -31,7 +31,7 @@ export function listRecords<T, F extends DatasetFilter>(
 ): Promise<ConnectionResult<T>> {
   const query = datasetQuery(ctx.sql.knex, system, entity, filter);
   if (filter && refine) refine(query, filter, ctx.sql.knex);
-  return paginate(ctx.sql, query, DATASET_ORDER, page, map, { columns: datasetColumns(ctx.fieldsAsked), fieldsAsked: ctx.fieldsAsked });
+  return paginate(ctx.sql, query, DATASET_ORDER, page, map, { columns: datasetColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
 }
 
 /** The federation reference resolver of a dataset entity: batched through the request's DataLoader. */

@@ -97,7 +97,7 @@ export interface PageOptions {
   /** What the nodes read: all columns by default. */
   columns?: readonly string[];
   /**
-   * The field names the request asks for (SubgraphContext.fieldsAsked). When they include totalCount, a first page
+   * The field names the request asks for (SubgraphContext.operation). When they include totalCount, a first page
    * counts its rows in the same statement (a window count) instead of a second one.
    */
   fieldsAsked?: ReadonlySet<string> | null;

@@ -33,7 +33,7 @@ export function listUnified<T>(
   if (filter?.name) query.whereILike("name", `%${escapeLike(filter.name)}%`);
   if (filter?.syncState) query.where("sync_state", filter.syncState);
   refine?.(query);
-  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, { columns: unifiedColumns(ctx.fieldsAsked), fieldsAsked: ctx.fieldsAsked });
+  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, { columns: unifiedColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
 }
 
 export function checkUuid(id: string, what: string): string {

@@ -23,7 +23,7 @@ const COLUMNS = ["id", "agreed", "email", "name", "sync_state", "last_synced_at"
 const TIME_COLUMNS = ["created_at", "updated_at"];
 const TIME_FIELDS = ["createdAt", "updatedAt"];
 
-/** The unified_records columns to select for a request that asks for `fieldsAsked` (SubgraphContext.fieldsAsked). */
+/** The unified_records columns to select for a request that asks for `fieldsAsked` (SubgraphContext.operation). */
 export function unifiedColumns(fieldsAsked: ReadonlySet<string> | null, table = ""): string[] {
   const columns = mayAsk(fieldsAsked, TIME_FIELDS) ? [...COLUMNS, ...TIME_COLUMNS] : COLUMNS;
   return table === "" ? columns : columns.map((column) => `${table}.${column}`);
