@@ -25,6 +25,7 @@ import {
 } from "./plugins.js";
 import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 import { useSubgraphHttpClient } from "./subgraph-fetch.js";
+import { subgraphHttpTransport } from "./subgraph-transport.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -179,6 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     // for a 100-customer query) to share the rare identical concurrent request; @apollo/gateway does not de-duplicate
     // POSTs either.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
+    transports: { http: subgraphHttpTransport },
     disableIntrospection: config.gateway.introspection ? undefined : { disableIf: () => true },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => {
