@@ -26,6 +26,7 @@ import {
 import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 import { useSubgraphHttpClient } from "./subgraph-fetch.js";
 import { subgraphHttpTransport } from "./subgraph-transport.js";
+import { oneByteSdl } from "./one-byte-sdl.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -109,6 +110,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
   const { config, subgraphs, knex, logger } = options;
   const supergraphSdl = composeSupergraph(subgraphs);
   if (options.writeSupergraphTo) await writeFile(options.writeSupergraphTo, supergraphSdl);
+  // Everything in this process that parses the supergraph gets the one-byte copy (see oneByteSdl for why).
+  const runtimeSdl = oneByteSdl(supergraphSdl);
 
   const apiKeys = config.gateway.apiKeys;
   const loopback = isLoopbackHost(config.http.host);
@@ -154,7 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
   let graphiqlPage: string | undefined;
   const graphiql: GraphiQLOptions = {
     title: IDE_TITLE,
-    defaultQuery: ideDefaultQuery(supergraphSdl, openForReading),
+    defaultQuery: ideDefaultQuery(runtimeSdl, openForReading),
     headers: ideDefaultHeaders(openForReading),
     shouldPersistHeaders: false,
   };
@@ -165,7 +168,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
 
   const runtime = createGatewayRuntime({
     unifiedGraphHandler,
-    supergraph: supergraphSdl,
+    supergraph: runtimeSdl,
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     logging: hiveLoggerFrom(logger),
