@@ -28,10 +28,11 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 100);
 const duration = Number(process.env.BENCH_DURATION ?? 20);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-/** The node flags our gateway runs with in production: those of `npm run gateway` (package.json). */
-const gatewayNodeFlags = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts
-  .gateway!.split(/\s+/)
-  .filter((word) => word.startsWith("--"));
+/** The node flags our gateway and the subgraphs run with in production: those of their npm scripts (package.json). */
+const npmScripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+const nodeFlagsOf = (script: string) => npmScripts[script]!.split(/\s+/).filter((word) => word.startsWith("--"));
+const gatewayNodeFlags = nodeFlagsOf("gateway");
+const subgraphNodeFlags = nodeFlagsOf("subgraph:link");
 
 interface Child {
   process: ChildProcess;
@@ -177,7 +178,13 @@ console.log(
     "subgraphs, gateway and load generator share these cores (and other work running on the machine).",
 );
 
-const subgraphs = await startChild("bench/gateway-subgraphs.ts", { BENCH_SUBGRAPH_SECRET: SECRET, BENCH_CUSTOMERS: String(customers) });
+// The subgraphs as production runs them (Dockerfile, docker-compose.yml, npm run subgraph:*), like the gateways below.
+const subgraphs = await startChild("bench/gateway-subgraphs.ts", {
+  BENCH_SUBGRAPH_SECRET: SECRET,
+  BENCH_CUSTOMERS: String(customers),
+  NODE_ENV: "production",
+  NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...subgraphNodeFlags].join(" ").trim(),
+});
 const sources = subgraphs.info.sources as Array<{ name: string; url: string; sdl: string }>;
 const linkUrl = sources.find((s) => s.name === "link")!.url;
 const gatewayBody = JSON.stringify({ query: UNIFIED_CUSTOMERS_QUERY, variables: { first: customers } });
