@@ -61,6 +61,13 @@ export function snapshotSources(po: PowerOfficeSandbox, cb: ChargebeeSandbox): S
   return { poweroffice, chargebee, chargebeeDeleted, businessEntityEvents };
 }
 
+/** The fields whose values differ between two contents of one record. */
+function changedFields(before: string, after: string): string {
+  const a = JSON.parse(before) as Record<string, unknown>;
+  const b = JSON.parse(after) as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).join(", ");
+}
+
 /** Records new in `after`, and records of `before` whose content changed. */
 function differences(before: Records | undefined, after: Records): { created: string[]; changed: string[] } {
   const created: string[] = [];
@@ -122,7 +129,12 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
     add(`PowerOffice list ${resource}`, pages, `${fmt(toRead)} ${input.lastSync ? "changed" : ""} records, ≤ ${fmt(MAX_PAGE_SIZE)} a page`.replace("  ", " "));
     if (resource === "SalesOrders") add("PowerOffice order lines (GET SalesOrders/{id}/Complete)", toRead, `one per new or changed order: ${fmt(toRead)}`);
     const written = differences(input.start.poweroffice[resource], input.end.poweroffice[resource]!);
-    add(`PowerOffice write ${resource}`, written.created.length + written.changed.length, `records whose content changed: ${fmt(written.changed.length)}`);
+    const shown = written.changed.slice(0, 3).map((id) => `${id}: ${changedFields(input.start.poweroffice[resource]!.get(id)!, input.end.poweroffice[resource]!.get(id)!)}`);
+    add(
+      `PowerOffice write ${resource}`,
+      written.created.length + written.changed.length,
+      `records whose content changed: ${fmt(written.changed.length)}${shown.length ? ` (${shown.join("; ")}${written.changed.length > 3 ? "; …" : ""})` : ""}`,
+    );
   }
 
   for (const type of CHARGEBEE_READ) {
