@@ -9,6 +9,8 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 import type { HttpClientInterface } from "chargebee";
 
 // Idle sockets are closed after 4 s, before a server's usual 5 s keep-alive timeout can close them under a request.
@@ -36,6 +38,19 @@ function timeoutError(): Record<string, unknown> {
   };
 }
 
+const DECODERS: Record<string, (payload: Buffer) => Promise<Buffer>> = {
+  gzip: promisify(zlib.gunzip),
+  deflate: promisify(zlib.inflate),
+  br: promisify(zlib.brotliDecompress),
+};
+
+/** The body as text, decompressed when the server compressed it (fetch asks for gzip and deflate; so do we). */
+async function bodyText(payload: Buffer, encoding: string | undefined): Promise<string> {
+  const decode = encoding ? DECODERS[encoding.trim().toLowerCase()] : undefined;
+  if (encoding && encoding !== "identity" && !decode) throw new Error(`Unsupported content-encoding ${encoding}`);
+  return (decode ? await decode(payload) : payload).toString("utf8");
+}
+
 function responseHeaders(raw: http.IncomingHttpHeaders): Map<string, string> {
   const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(raw)) {
@@ -50,6 +65,7 @@ async function send(request: Request, timeoutMs: number): Promise<SdkResponse> {
   if (!transport) throw new TypeError(`Unsupported protocol ${url.protocol}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of request.headers) headers[name] = value;
+  headers["accept-encoding"] ??= "gzip, deflate";
   const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
   if (body) headers["content-length"] = String(body.length);
 
@@ -80,7 +96,7 @@ async function send(request: Request, timeoutMs: number): Promise<SdkResponse> {
           resolve({
             status: incoming.statusCode ?? 0,
             headers: responseHeaders(incoming.headers),
-            json: async () => JSON.parse(payload.toString("utf8")) as unknown,
+            json: async () => JSON.parse(await bodyText(payload, incoming.headers["content-encoding"])) as unknown,
           }),
         );
       });
