@@ -52,7 +52,10 @@ function fieldsAskedPlugin(): ApolloServerPlugin<SubgraphContext> {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
-          contextValue.operation.fieldsAsked = fieldNamesIn(document);
+          // Added to, not replaced: operations of one HTTP request (were batching ever turned on) share the loaders.
+          const names = fieldNamesIn(document);
+          const earlier = contextValue.operation.fieldsAsked;
+          contextValue.operation.fieldsAsked = earlier === null ? names : new Set([...earlier, ...names]);
         },
       };
     },
