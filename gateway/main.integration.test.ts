@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { EventEmitter, once } from "node:events";
 import { createInterface } from "node:readline";
 import { startGreetingSubgraph, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
+import { createTestDatabase, usingServer } from "../test/helpers/database.js";
 
 const SECRET = "main-test-secret-0123456789abcdef";
 
@@ -109,3 +110,92 @@ test("npm run gateway without SUBGRAPH_SECRET says what to set and exits 1", { t
   assert.equal(code, 1);
   assert.match(stderr, /gateway could not start: SUBGRAPH_SECRET is not set\..*openssl rand -hex 32/s);
 });
+
+test("npm run gateway with Chargebee webhook credentials but no DATABASE_URL says what to set and exits 1", { timeout: 30_000 }, async () => {
+  const gateway = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
+    env: {
+      ...process.env,
+      LOG_FORMAT: "json",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      API_KEYS: "",
+      DATABASE_URL: "",
+      SUBGRAPH_SECRET: SECRET,
+      CHARGEBEE_WEBHOOK_USERNAME: "cb-hooks",
+      CHARGEBEE_WEBHOOK_PASSWORD: "hook-password-0123456789",
+      POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
+      CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
+      LINK_SUBGRAPH_URL: subgraphs[0]!.url,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  gateway.stderr!.on("data", (chunk) => (stderr += chunk));
+  const [code] = await once(gateway, "exit");
+  assert.equal(code, 1);
+  assert.match(stderr, /gateway could not start: CHARGEBEE_WEBHOOK_USERNAME and CHARGEBEE_WEBHOOK_PASSWORD are set.*needs DATABASE_URL/s);
+});
+
+test(
+  "npm run gateway with Chargebee webhook credentials receives webhooks into the datasets",
+  { timeout: 60_000, skip: usingServer ? false : "needs a PostgreSQL server (DATABASE_URL): the embedded database belongs to one process" },
+  async () => {
+    const db = await createTestDatabase();
+    const greeting = await startGreetingSubgraph(SECRET, await freePort());
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${(await db.knex.raw("select current_database() as name")).rows[0].name as string}`;
+    const gateway = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
+      env: {
+        ...process.env,
+        LOG_FORMAT: "json",
+        LOG_LEVEL: "info",
+        HOST: "127.0.0.1",
+        PORT: "0",
+        API_KEYS: "",
+        DATABASE_URL: url.toString(),
+        SUBGRAPH_SECRET: SECRET,
+        CHARGEBEE_WEBHOOK_USERNAME: "cb-hooks",
+        CHARGEBEE_WEBHOOK_PASSWORD: "hook-password-0123456789",
+        POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
+        CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
+        LINK_SUBGRAPH_URL: greeting.url,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let stderr = "";
+      gateway.stderr!.on("data", (chunk) => (stderr += chunk));
+      const serving = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: gateway.stdout! }).on("line", (text) => {
+          const match = /gateway serving (\S+)\/graphql/.exec(text);
+          if (match) resolve(match[1]!);
+        });
+        gateway.once("exit", (code) => reject(new Error(`gateway exited (${code}): ${stderr}`)));
+      });
+      const post = (authorization: string) =>
+        fetch(`${serving}/webhooks/chargebee`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json" },
+          body: JSON.stringify({
+            id: "ev_gateway_1",
+            event_type: "customer_created",
+            occurred_at: 1_795_000_000,
+            content: { customer: { id: "cb-hook-1", first_name: "Ola", email: "ola@example.no", resource_version: 1, updated_at: 1_795_000_000 } },
+          }),
+        });
+      const basic = (password: string) => `Basic ${Buffer.from(`cb-hooks:${password}`).toString("base64")}`;
+      assert.equal((await post(basic("wrong"))).status, 401);
+      assert.equal((await db.knex("dataset_records").where({ system: "chargebee", source_id: "cb-hook-1" })).length, 0);
+      assert.equal((await post(basic("hook-password-0123456789"))).status, 200);
+      const stored = await db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-hook-1" }).first("data");
+      assert.equal((stored as { data: { email: string } }).data.email, "ola@example.no");
+    } finally {
+      if (gateway.exitCode === null) {
+        gateway.kill("SIGTERM");
+        await once(gateway, "exit");
+      }
+      await greeting.close();
+      await db.dispose();
+    }
+  },
+);

@@ -1,12 +1,17 @@
 /**
  * The gateway as a process of its own (npm run gateway): fetches the subgraphs' SDL from their URLs, composes the
- * supergraph and serves /graphql, the IDE, /healthz, /readyz and /metrics on HOST:PORT.
+ * supergraph and serves /graphql, the IDE, /healthz, /readyz and /metrics on HOST:PORT — and, when
+ * CHARGEBEE_WEBHOOK_USERNAME/PASSWORD are set, the Chargebee webhook receiver at /webhooks/chargebee (the workers then
+ * leave Chargebee's changes to the webhooks, so this process must receive them).
  */
 import { loadConfigOrExit } from "../src/config/load-config-or-exit.js";
 import { createLogger } from "../src/logging/logger.js";
 import { openDatabase, type Database } from "../src/db/database.js";
 import { startGateway } from "./index.js";
 import { fetchAllSubgraphSdl } from "./subgraph-sdl.js";
+import { startJobQueue, jobQueueSettings, type JobQueue } from "../src/jobs/queue.js";
+import { requestSyncRun } from "../src/sync/commands.js";
+import { createChargebeeWebhookRoute, CHARGEBEE_WEBHOOK_PATH, type ChargebeeWebhookRoute } from "../src/app/chargebee-webhook-route.js";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ ...config.log, name: "gateway" });
@@ -28,14 +33,42 @@ async function main(): Promise<() => Promise<void>> {
     { secret, logger, timeoutMs: config.gateway.subgraphWaitSeconds * 1000 },
   );
   // /readyz checks the database only on a PostgreSQL server: the embedded one belongs to a single process.
+  const webhookCredentials = chargebeeWebhookCredentials();
+  if (webhookCredentials && !config.database.url) {
+    throw new Error(
+      "CHARGEBEE_WEBHOOK_USERNAME and CHARGEBEE_WEBHOOK_PASSWORD are set, so this gateway receives Chargebee webhooks at " +
+        `${CHARGEBEE_WEBHOOK_PATH} and stores them in the database; that needs DATABASE_URL (the embedded database belongs ` +
+        "to one process). Set DATABASE_URL to the workers' PostgreSQL, or unset the webhook credentials (the workers then poll Chargebee).",
+    );
+  }
   let db: Database | undefined;
-  if (config.database.url) db = await openDatabase({ ...config.database, poolMax: 1 });
+  if (config.database.url) db = await openDatabase({ ...config.database, poolMax: webhookCredentials ? 4 : 1 });
   else logger.info("embedded database: /readyz checks the subgraphs only (the database belongs to another process)");
-  const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret });
+  let queue: JobQueue | undefined;
+  let webhooks: ChargebeeWebhookRoute | undefined;
+  if (db && webhookCredentials) {
+    queue = await startJobQueue({ db, logger: logger.child({ component: "queue" }), schedule: false, ...jobQueueSettings(config) });
+    const commandDeps = { knex: db.knex, queue, logger };
+    webhooks = createChargebeeWebhookRoute({
+      knex: db.knex,
+      credentials: webhookCredentials,
+      requestSync: () => requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "chargebee-webhook" }),
+      logger,
+    });
+    logger.info(`Chargebee webhooks: receiving at ${CHARGEBEE_WEBHOOK_PATH}`);
+  }
+  const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret, extraRoutes: webhooks ? [webhooks.route] : [] });
   return async () => {
     await gateway.close();
+    webhooks?.stop();
+    await queue?.stop({ timeoutMs: 10_000 });
     await db?.close();
   };
+}
+
+function chargebeeWebhookCredentials(): { username: string; password: string } | undefined {
+  const { webhookUsername: username, webhookPassword: password } = config.chargebee;
+  return username && password ? { username, password } : undefined;
 }
 
 try {

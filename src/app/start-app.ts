@@ -5,22 +5,19 @@ import { openDatabase } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
 import { startConfiguredPowerOfficeSandbox } from "../connectors/poweroffice/sandbox/index.js";
 import { startChargebeeSandbox } from "../connectors/chargebee/sandbox/index.js";
-import { createChargebeeWebhookHandler } from "../connectors/chargebee/index.js";
 import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
 import { createSyncClients, describeApis } from "../sync/clients.js";
 import { startSyncWorker, type SyncWorker } from "../sync/worker.js";
 import { requestSyncRun } from "../sync/commands.js";
-import { createWebhookSyncWaker } from "../sync/webhook-waker.js";
 import { buildSubgraphs, type SubgraphDeps } from "../../subgraphs/index.js";
 import { startSubgraphServer } from "../../subgraphs/server.js";
 import { startGateway, subgraphSecretFor, type ExtraRoute } from "../../gateway/index.js";
 import { printStartBanner } from "./start-banner.js";
+import { CHARGEBEE_WEBHOOK_PATH, createChargebeeWebhookRoute } from "./chargebee-webhook-route.js";
 
 export interface RunningApp {
   stop(): Promise<void>;
 }
-
-const WEBHOOK_PATH = "/webhooks/chargebee";
 
 /**
  * Starts every part in one process, in the order they depend on each other: the database (migrated first), the
@@ -72,21 +69,9 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const extraRoutes: ExtraRoute[] = [];
     if (webhookAuth) {
-      // A webhook brings a Chargebee change into the datasets at once; a sync carries it to PowerOffice shortly
-      // after, once for a burst, and not at all for the echoes of our own writes.
-      const waker = createWebhookSyncWaker({
-        knex: db.knex,
-        logger: logger.child({ component: "chargebee-webhook" }),
-        requestSync: () => worker.pollNow(),
-      });
-      stops.push(async () => waker.stop());
-      const handler = createChargebeeWebhookHandler({
-        knex: db.knex,
-        ...webhookAuth,
-        logger: logger.child({ component: "chargebee-webhook" }),
-        onChanges: waker.onChanges,
-      });
-      extraRoutes.push({ path: WEBHOOK_PATH, method: "POST", nodeHandler: handler });
+      const webhooks = createChargebeeWebhookRoute({ knex: db.knex, credentials: webhookAuth, requestSync: () => worker.pollNow(), logger });
+      stops.push(async () => webhooks.stop());
+      extraRoutes.push(webhooks.route);
     }
     const gateway = await startGateway({
       config,
@@ -104,7 +89,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
         port: config.chargebee.sandboxPort,
         seed: config.demo.seed,
         size: config.demo.size,
-        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${WEBHOOK_PATH}`, ...webhookAuth } : undefined,
+        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${CHARGEBEE_WEBHOOK_PATH}`, ...webhookAuth } : undefined,
         logger: logger.child({ component: "chargebee-sandbox" }),
       });
       stops.push(() => sandbox.close());
@@ -119,7 +104,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
       ideUrl: gateway.ideUrl,
       sandboxes,
       firstRunId: firstRun.id,
-      webhookUrl: webhookAuth ? `${gateway.url}${WEBHOOK_PATH}` : undefined,
+      webhookUrl: webhookAuth ? `${gateway.url}${CHARGEBEE_WEBHOOK_PATH}` : undefined,
     });
     return { stop };
   } catch (error) {
