@@ -243,6 +243,12 @@ function workerPeakRss(): number | undefined {
   const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${workerProcess.pid}/status`, "utf8"));
   return match ? Number(match[1]) * 1024 : undefined;
 }
+/** CPU seconds (user + system) the worker process has used so far (Linux /proc; clock ticks of 1/100 s). */
+function workerCpuSeconds(): number | undefined {
+  if (!workerProcess?.pid) return undefined;
+  const fields = fs.readFileSync(`/proc/${workerProcess.pid}/stat`, "utf8").split(") ").pop()!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, fields 14 and 15 of stat
+}
 const rssBeforeSync = process.memoryUsage.rss();
 
 // --- measuring calls --------------------------------------------------------------------------------------------
@@ -327,8 +333,13 @@ console.log(
 // --- 1. initial sync ------------------------------------------------------------------------------------------------
 const beforeInitial = snapshotSources(po, cb);
 const webhooksBeforeInitial = { ...receiverStats };
+const workerCpuBefore = workerCpuSeconds();
 const initial = await timedRun("incremental");
+const workerCpuInitial = workerCpuBefore === undefined ? undefined : workerCpuSeconds()! - workerCpuBefore;
 console.log(`1. Initial sync: ${fmt.format(sourceRecords)} PowerOffice records in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`);
+if (workerCpuInitial !== undefined) {
+  console.log(`   worker process CPU: ${fmt.format(workerCpuInitial)} s = ${(workerCpuInitial / (sourceRecords / 1000)).toFixed(3)} CPU-s per 1,000 records (load-independent)`);
+}
 console.log(`   run counts: ${JSON.stringify(initial.run.counts)}`);
 console.log(`   phases: reading ${fmt.format((initial.run.detail.read?.durationMs ?? 0) / 1000)} s, planning ${fmt.format((initial.run.detail.planningMs ?? 0) / 1000)} s, ${initial.run.batchesTotal} batches`);
 const initialCalls = printCalls(initial.since, { start: beforeInitial, chargebeeRead: "all", hasToken: false });
