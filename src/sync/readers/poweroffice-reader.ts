@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { MAX_PAGE_SIZE, type PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
-import { storeRecords } from "../../datasets/upsert-records.js";
+import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { SyncContext, SyncMode } from "../engine/types.js";
 import { markAbsentDeleted } from "./absence.js";
@@ -49,10 +49,17 @@ async function storedHashes(knex: Knex, entity: string, ids: string[]): Promise<
   return hashes;
 }
 
+/** A record read, with its content hash: computed once, for the comparison with the stored copy and for storing. */
+type HashedInput = HashedRecordInput & { contentHash: string };
+
+function withContentHash(input: SourceRecordInput): HashedInput {
+  return { ...input, contentHash: contentHash(input.data, input.deleted ?? false) };
+}
+
 /** The records whose content differs from the stored copy (or that are new). */
-async function withChangedContent(knex: Knex, entity: string, inputs: SourceRecordInput[]): Promise<SourceRecordInput[]> {
+async function withChangedContent(knex: Knex, entity: string, inputs: HashedInput[]): Promise<HashedInput[]> {
   const hashes = await storedHashes(knex, entity, inputs.map((input) => input.sourceId));
-  return inputs.filter((input) => hashes.get(input.sourceId) !== contentHash(input.data, input.deleted ?? false));
+  return inputs.filter((input) => hashes.get(input.sourceId) !== input.contentHash);
 }
 
 function chunk<T>(values: readonly T[], size: number): T[][] {
@@ -97,9 +104,9 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   // The largest page the API allows: every page is a call, and the records of one are stored as they come anyway.
   const filter = incremental ? { changedSince: overlapStart(cursor!) } : {};
   for await (const page of ctx.poweroffice.pages(resource, { ...filter, pageSize: MAX_PAGE_SIZE })) {
-    const inputs: SourceRecordInput[] = [];
+    const inputs: HashedInput[] = [];
     for (const raw of page as unknown as Array<Record<string, unknown>>) {
-      const input = powerOfficeRecordFrom(entity, raw);
+      const input = withContentHash(powerOfficeRecordFrom(entity, raw));
       inputs.push(input);
       seen.add(input.sourceId);
       const changedText = typeof raw.LastChangedDateTimeOffset === "string" ? raw.LastChangedDateTimeOffset : null;
@@ -115,7 +122,9 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
     for (const slice of slices) {
       let ready = slice;
       if (entity === "SalesOrder") {
-        const lines = await readChangedOrderLines(ctx, slice);
+        // A poll's slice holds only changed orders already; a full read compares them here.
+        const changedOrders = incremental ? slice : await withChangedContent(ctx.knex, entity, slice);
+        const lines = await readChangedOrderLines(ctx, slice, changedOrders);
         ready = lines.orders;
         if (!lines.complete) outcome.complete = false;
         outcome.changed += lines.lineChanges;
@@ -143,12 +152,12 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   return outcome;
 }
 
-/** Re-reads the lines of the orders on this page whose content changed; returns the orders safe to store. */
+/** Re-reads the lines of the orders whose content changed (of these orders); returns the orders safe to store. */
 async function readChangedOrderLines(
   ctx: SyncContext,
-  orders: SourceRecordInput[],
-): Promise<{ orders: SourceRecordInput[]; lineChanges: number; complete: boolean }> {
-  const changed = await withChangedContent(ctx.knex, "SalesOrder", orders);
+  orders: HashedInput[],
+  changed: HashedInput[],
+): Promise<{ orders: HashedInput[]; lineChanges: number; complete: boolean }> {
   const results = await mapLimited(changed, COMPLETE_READ_CONCURRENCY, (order) => ctx.poweroffice.getSalesOrderComplete(order.sourceId));
   const failed = new Set<string>();
   const lines: SourceRecordInput[] = [];
