@@ -80,28 +80,40 @@ async function changedSourceRecords(knex: Knex, flow: FlowDefinition): Promise<C
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
 }
 
-/** Linked Chargebee records of a flow that changed since the flow last processed them, as their PowerOffice side. */
+/**
+ * Linked Chargebee records of a flow that changed since the flow last processed them, as their PowerOffice side.
+ * The flow's changed linked records are found first (materialized): the planner cannot tell that a poll finds
+ * almost none, and otherwise joins every link of the flow to both sides' records before comparing (F1 at
+ * bench:sync's size: 96 ms instead of about 55 ms).
+ */
 async function changedTargetRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
   const result = await knex.raw(
-    `select distinct p.source_id, p.email, p.name from dataset_records d
-       join links lc on lc.flow = ? and lc.system = 'chargebee' and lc.entity = d.entity and lc.source_id = d.source_id and lc.status <> 'deleted'
-       join links lp on lp.unified_id = lc.unified_id and lp.flow = lc.flow and lp.system = 'poweroffice' and lp.status <> 'deleted'
-       join dataset_records p on p.system = 'poweroffice' and p.entity = lp.entity and p.source_id = lp.source_id
-       left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = d.entity and s.source_id = d.source_id
-      where d.system = 'chargebee' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)`,
-    [flow.id, flow.target.entity],
+    `with changed as materialized (
+       select lc.unified_id from links lc
+         join dataset_records d on d.system = 'chargebee' and d.entity = lc.entity and d.source_id = lc.source_id
+         left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = lc.entity and s.source_id = lc.source_id
+        where lc.flow = ? and lc.system = 'chargebee' and lc.entity = ? and lc.status <> 'deleted'
+          and (s.content_hash is null or s.content_hash <> d.content_hash)
+     )
+     select distinct p.source_id, p.email, p.name from changed c
+       join links lp on lp.unified_id = c.unified_id and lp.flow = ? and lp.system = 'poweroffice' and lp.status <> 'deleted'
+       join dataset_records p on p.system = 'poweroffice' and p.entity = lp.entity and p.source_id = lp.source_id`,
+    [flow.id, flow.target.entity, flow.id],
   );
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
 }
 
-/** Changed child records (order lines) as their parent's work. */
+/** Changed child records (order lines) as their parent's work; the changed lines first, as in changedTargetRecords. */
 async function changedChildRecords(knex: Knex, flow: FlowDefinition, parent: FlowDefinition): Promise<Candidate[]> {
   const result = await knex.raw(
-    `select distinct p.source_id, p.email, p.name from dataset_records d
-       join dataset_records p on p.system = 'poweroffice' and p.entity = ? and p.source_id = d.parent_id
-       left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
-      where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)`,
-    [parent.source.entity, flow.id, flow.source.entity],
+    `with changed as materialized (
+       select d.parent_id from dataset_records d
+         left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
+        where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)
+     )
+     select distinct p.source_id, p.email, p.name from changed d
+       join dataset_records p on p.system = 'poweroffice' and p.entity = ? and p.source_id = d.parent_id`,
+    [flow.id, flow.source.entity, parent.source.entity],
   );
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
 }
