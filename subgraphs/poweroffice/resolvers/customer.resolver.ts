@@ -42,7 +42,8 @@ export class PowerOfficeCustomerResolver {
 
   @FieldResolver(() => [PowerOfficeContactPerson], { description: "The customer's contact persons (not deleted), in id order." })
   async contactPersons(@Root() customer: PowerOfficeCustomer, @Ctx() ctx: SubgraphContext) {
-    const rows = await ctx.datasets.byField("poweroffice", CONTACT_PERSON, "ContactId", { orParentId: true }).load(customer.id);
+    // The dataset writer stores a contact person's ContactId as its parent_id: the indexed column, not the JSON field.
+    const rows = await ctx.datasets.byParent("poweroffice", CONTACT_PERSON).load(customer.id);
     return rows.map(toPowerOfficeContactPerson);
   }
 

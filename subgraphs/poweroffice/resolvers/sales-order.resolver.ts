@@ -57,7 +57,8 @@ export class PowerOfficeSalesOrderResolver {
 
   @FieldResolver(() => [PowerOfficeSalesOrderLine], { description: "The order's lines, in sort order." })
   async lines(@Root() order: PowerOfficeSalesOrder, @Ctx() ctx: SubgraphContext): Promise<PowerOfficeSalesOrderLine[]> {
-    const rows = await ctx.datasets.byField("poweroffice", SALES_ORDER_LINE, "SalesOrderId", { orParentId: true }).load(order.id);
+    // The dataset writer always stores a line with parent_id = its order: the indexed column, not the JSON field.
+    const rows = await ctx.datasets.byParent("poweroffice", SALES_ORDER_LINE).load(order.id);
     const lines =
       rows.length > 0 ? rows.map(toPowerOfficeSalesOrderLine) : order.embeddedLines.map((data) => embeddedSalesOrderLine(order, data));
     return lines.sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
