@@ -8,7 +8,10 @@
  * Processes: the subgraphs in one child, each gateway in a child of its own (one at a time), autocannon here.
  * Set DATABASE_URL to run the subgraphs on a PostgreSQL server (a fresh database is made and dropped); without it
  * they use the embedded PostgreSQL (one connection, so every figure is lower).
- * BENCH_DURATION (seconds, default 20), BENCH_WARMUP (seconds, default 3), BENCH_CONNECTIONS (default 10).
+ * BENCH_DURATION (seconds per target, default 20), BENCH_WARMUP (seconds per target, default 3), BENCH_CONNECTIONS
+ * (default 10), BENCH_ROUNDS (default 4): each target's measuring time is split into rounds that take turns with the
+ * other targets', so a change in the machine's load (it is shared) falls on every target alike. p50 is the median and
+ * p99 the worst of a target's rounds.
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -28,6 +31,7 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 100);
 const duration = Number(process.env.BENCH_DURATION ?? 20);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 /** The node flags our gateway and the subgraphs run with in production: those of their npm scripts (package.json). */
 const npmScripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 const nodeFlagsOf = (script: string) => npmScripts[script]!.split(/\s+/).filter((word) => word.startsWith("--"));
@@ -95,38 +99,76 @@ function bodiesFor(query: string): string[] {
   return Array.from({ length: 10 }, (_, i) => JSON.stringify({ query, variables: { first: customers - i } }));
 }
 
-async function load(
-  target: string,
-  url: string,
-  bodies: string[],
-  headers: Record<string, string>,
-  processes: { gateway: Child | null; subgraphs: Child },
-): Promise<Figures> {
+interface Target {
+  name: string;
+  url: string;
+  bodies: string[];
+  headers: Record<string, string>;
+  gateway: Child | null;
+}
+
+interface Round {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  gatewayCpuMs: number | null;
+  subgraphCpuMs: number;
+}
+
+function cannonOptions(target: Target, seconds: number) {
   let next = 0;
-  const options = {
-    url,
+  return {
+    url: target.url,
     method: "POST" as const,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", ...target.headers },
     connections,
     timeout: 60,
-    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+    duration: seconds,
+    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: target.bodies[next++ % target.bodies.length] }) }],
   };
-  await autocannon({ ...options, duration: warmup });
-  const gatewayCpu = await processes.gateway?.cpuMs();
-  const subgraphCpu = await processes.subgraphs.cpuMs();
-  const result = await autocannon({ ...options, duration });
-  const requests = result.requests.total;
-  const gatewayCpuAfter = await processes.gateway?.cpuMs();
-  const subgraphCpuAfter = await processes.subgraphs.cpuMs();
+}
+
+async function measureRound(target: Target, seconds: number, subgraphs: Child): Promise<Round> {
+  const gatewayCpu = await target.gateway?.cpuMs();
+  const subgraphCpu = await subgraphs.cpuMs();
+  const result = await autocannon(cannonOptions(target, seconds));
+  const gatewayCpuAfter = await target.gateway?.cpuMs();
+  const subgraphCpuAfter = await subgraphs.cpuMs();
   return {
-    target,
-    requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
+    seconds: result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
-    gatewayCpuMsPerRequest: gatewayCpu === undefined || requests === 0 ? null : (gatewayCpuAfter! - gatewayCpu) / requests,
-    subgraphCpuMsPerRequest: requests === 0 ? null : (subgraphCpuAfter - subgraphCpu) / requests,
+    gatewayCpuMs: gatewayCpu === undefined ? null : gatewayCpuAfter! - gatewayCpu,
+    subgraphCpuMs: subgraphCpuAfter - subgraphCpu,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function figuresOf(target: Target, measured: Round[]): Figures {
+  const requests = measured.reduce((sum, round) => sum + round.requests, 0);
+  const seconds = measured.reduce((sum, round) => sum + round.seconds, 0);
+  const gatewayCpu = measured.reduce((sum, round) => sum + (round.gatewayCpuMs ?? 0), 0);
+  const subgraphCpu = measured.reduce((sum, round) => sum + round.subgraphCpuMs, 0);
+  return {
+    target: target.name,
+    requestsPerSecond: seconds > 0 ? requests / seconds : 0,
+    p50: median(measured.map((round) => round.p50)),
+    p99: Math.max(...measured.map((round) => round.p99)),
+    non2xx: measured.reduce((sum, round) => sum + round.non2xx, 0),
+    errors: measured.reduce((sum, round) => sum + round.errors, 0),
+    gatewayCpuMsPerRequest: target.gateway === null || requests === 0 ? null : gatewayCpu / requests,
+    subgraphCpuMsPerRequest: requests === 0 ? null : subgraphCpu / requests,
   };
 }
 
@@ -190,36 +232,46 @@ const linkUrl = sources.find((s) => s.name === "link")!.url;
 const gatewayBody = JSON.stringify({ query: UNIFIED_CUSTOMERS_QUERY, variables: { first: customers } });
 const linkBody = JSON.stringify({ query: LINK_ONLY_QUERY, variables: { first: customers } });
 const figures: Figures[] = [];
+const gateways: Child[] = [];
 let reference: unknown;
 try {
-  for (const target of ["hive", "hive-js", "apollo"] as const) {
+  const targets: Target[] = [];
+  for (const kind of ["hive", "hive-js", "apollo"] as const) {
     const gateway = await startChild("bench/gateway-target.ts", {
-      BENCH_TARGET: target,
+      BENCH_TARGET: kind,
       BENCH_SOURCES: JSON.stringify(sources),
       BENCH_SUBGRAPH_SECRET: SECRET,
       BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
       // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
       // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
       NODE_ENV: "production",
-      ...(target === "apollo" ? {} : { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim() }),
+      ...(kind === "apollo" ? {} : { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim() }),
     });
-    try {
-      const url = gateway.info.url as string;
-      const headers: Record<string, string> = target === "apollo" ? {} : { "x-api-key": READER_KEY };
-      const result = await answer(url, gatewayBody, headers);
-      if (reference === undefined) reference = result;
-      else if (!isDeepStrictEqual(result, reference)) throw new Error(`${target} gave a different answer than our gateway`);
-      const name = { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[target];
-      process.stdout.write(`measuring ${name} ...\n`);
-      figures.push(await load(name, url, bodiesFor(UNIFIED_CUSTOMERS_QUERY), headers, { gateway, subgraphs }));
-    } finally {
-      await gateway.stop();
-    }
+    gateways.push(gateway);
+    const url = gateway.info.url as string;
+    const headers: Record<string, string> = kind === "apollo" ? {} : { "x-api-key": READER_KEY };
+    const result = await answer(url, gatewayBody, headers);
+    if (reference === undefined) reference = result;
+    else if (!isDeepStrictEqual(result, reference)) throw new Error(`${kind} gave a different answer than our gateway`);
+    const name = { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[kind];
+    targets.push({ name, url, bodies: bodiesFor(UNIFIED_CUSTOMERS_QUERY), headers, gateway });
   }
   await answer(linkUrl, linkBody, { "x-subgraph-secret": SECRET });
-  process.stdout.write("measuring the link subgraph directly ...\n");
-  figures.push(await load("link subgraph direct", linkUrl, bodiesFor(LINK_ONLY_QUERY), { "x-subgraph-secret": SECRET }, { gateway: null, subgraphs }));
+  targets.push({ name: "link subgraph direct", url: linkUrl, bodies: bodiesFor(LINK_ONLY_QUERY), headers: { "x-subgraph-secret": SECRET }, gateway: null });
+
+  // Warm-up: the subgraphs once more before the first target, so no gateway meets them cold.
+  process.stdout.write(`warming up (${warmup} s per target, ${warmup} s more for the subgraphs) ...\n`);
+  await autocannon(cannonOptions(targets[0]!, warmup));
+  for (const target of targets) await autocannon(cannonOptions(target, warmup));
+
+  const measured = new Map<Target, Round[]>(targets.map((target) => [target, []]));
+  for (let round = 1; round <= rounds; round++) {
+    process.stdout.write(`round ${round} of ${rounds}: ${targets.map((t) => t.name).join(", ")} (${(duration / rounds).toFixed(1)} s each) ...\n`);
+    for (const target of targets) measured.get(target)!.push(await measureRound(target, duration / rounds, subgraphs));
+  }
+  for (const target of targets) figures.push(figuresOf(target, measured.get(target)!));
 } finally {
+  for (const gateway of gateways) await gateway.stop();
   await subgraphs.stop();
 }
 
