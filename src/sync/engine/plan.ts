@@ -55,18 +55,6 @@ interface Candidate {
   name: string | null;
 }
 
-/**
- * Runs a candidate query with PostgreSQL's JIT off. The queries take tens of milliseconds, but the cost estimate of
- * a subquery condition (F4's "referred to by an order") passes jit_above_cost, and compiling the query then took
- * longer than running it: 366 ms of the 495 ms F4 query after bench:sync's initial sync, each poll.
- */
-function withoutJit<T>(knex: Knex, query: (db: Knex) => Promise<T>): Promise<T> {
-  return knex.transaction(async (trx) => {
-    await trx.raw("set local jit = off");
-    return query(trx);
-  });
-}
-
 /** PowerOffice records of a flow whose current version this flow has not processed yet. */
 async function changedSourceRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
   const condition = flow.sourceCondition ? `and (d.deleted or (${flow.sourceCondition}))` : "";
@@ -161,8 +149,8 @@ export async function planWork(ctx: SyncContext, selection: FlowSelection): Prom
         stage.flatMap((id) => {
           const flow = FLOWS[id];
           const parent = flow.parent ? FLOWS[flow.parent.flow] : undefined;
-          if (parent) return [withoutJit(ctx.knex, (db) => changedChildRecords(db, flow, parent))];
-          return [withoutJit(ctx.knex, (db) => changedSourceRecords(db, flow)), withoutJit(ctx.knex, (db) => changedTargetRecords(db, flow))];
+          if (parent) return [changedChildRecords(ctx.knex, flow, parent)];
+          return [changedSourceRecords(ctx.knex, flow), changedTargetRecords(ctx.knex, flow)];
         }),
       );
       return { flows: stage, items: toWorkItems(lists.flat()) };
