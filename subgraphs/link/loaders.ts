@@ -186,18 +186,64 @@ function ordersByChargebeeCustomer(ctx: SubgraphContext): DataLoader<string, Arr
 export function ordersOfCustomer(ctx: SubgraphContext): Pick<DataLoader<string, UnifiedRow[]>, "load"> {
   return {
     async load(unifiedId: string): Promise<UnifiedRow[]> {
-      const chargebeeCustomers = new Set<string>();
-      for (const link of await linkTargetsOf(ctx).load(unifiedId)) {
-        if (link.system === "chargebee" && link.entity === "customer" && link.status !== "deleted") chargebeeCustomers.add(link.source_id);
-      }
-      if (chargebeeCustomers.size === 0) return [];
-      const lists = await ordersByChargebeeCustomer(ctx).loadMany([...chargebeeCustomers]);
-      const byId = new Map<string, UnifiedRow & { __order: number }>();
-      for (const list of lists) {
-        if (list instanceof Error) throw list;
-        for (const row of list) byId.set(row.id, row);
-      }
-      return [...byId.values()].sort((a, b) => a.__order - b.__order);
+      const prefetched = prefetchedOrdersOf(ctx).get(unifiedId);
+      if (prefetched) return prefetched;
+      const chargebeeCustomers = chargebeeCustomersOf(await linkTargetsOf(ctx).load(unifiedId));
+      if (chargebeeCustomers.length === 0) return [];
+      return ordersOfChargebeeCustomers(chargebeeCustomers, await ordersByChargebeeCustomer(ctx).loadMany(chargebeeCustomers));
     },
   };
+}
+
+/**
+ * Loads the orders of a list's customers in the same two batches as ordersOfCustomer (links, then orders), so that
+ * Customer.orders can answer each row synchronously (prefetchedOrdersOf) instead of with a promise per customer.
+ */
+export async function prefetchOrdersOfCustomers(ctx: SubgraphContext, unifiedIds: readonly string[]): Promise<UnifiedRow[]> {
+  const links = linkTargetsOf(ctx);
+  await links.prefetch(unifiedIds);
+  const chargebeeByCustomer = new Map(unifiedIds.map((id) => [id, chargebeeCustomersOf(links.loaded(id) ?? [])]));
+  const allChargebee = [...new Set([...chargebeeByCustomer.values()].flat())];
+  const lists = allChargebee.length > 0 ? await ordersByChargebeeCustomer(ctx).loadMany(allChargebee) : [];
+  const listOf = new Map(allChargebee.map((id, index) => [id, lists[index]!]));
+  const prefetched = prefetchedOrdersOf(ctx);
+  const all: UnifiedRow[] = [];
+  for (const [unifiedId, chargebeeCustomers] of chargebeeByCustomer) {
+    const orders = ordersOfChargebeeCustomers(chargebeeCustomers, chargebeeCustomers.map((id) => listOf.get(id)!));
+    prefetched.set(unifiedId, orders);
+    all.push(...orders);
+  }
+  return all;
+}
+
+const prefetchedOrdersByRequest = new WeakMap<SubgraphContext, Map<string, UnifiedRow[]>>();
+
+/** Orders of customers a list has loaded up front, by unified customer id. */
+export function prefetchedOrdersOf(ctx: SubgraphContext): Map<string, UnifiedRow[]> {
+  let prefetched = prefetchedOrdersByRequest.get(ctx);
+  if (!prefetched) prefetchedOrdersByRequest.set(ctx, (prefetched = new Map()));
+  return prefetched;
+}
+
+/** The Chargebee customers a unified customer is linked to (not by a deleted link). */
+function chargebeeCustomersOf(links: readonly LinkTarget[]): string[] {
+  const chargebeeCustomers = new Set<string>();
+  for (const link of links) {
+    if (link.system === "chargebee" && link.entity === "customer" && link.status !== "deleted") chargebeeCustomers.add(link.source_id);
+  }
+  return [...chargebeeCustomers];
+}
+
+/** The orders of several Chargebee customers, each once, oldest first. */
+function ordersOfChargebeeCustomers(
+  chargebeeCustomers: readonly string[],
+  lists: ReadonlyArray<Array<UnifiedRow & { __order: number }> | Error>,
+): UnifiedRow[] {
+  if (chargebeeCustomers.length === 0) return [];
+  const byId = new Map<string, UnifiedRow & { __order: number }>();
+  for (const list of lists) {
+    if (list instanceof Error) throw list;
+    for (const row of list) byId.set(row.id, row);
+  }
+  return [...byId.values()].sort((a, b) => a.__order - b.__order);
 }

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { connectionType } from "../../shared/pagination.js";
-import { linkTargetsOf, ordersOfCustomer } from "../loaders.js";
+import { linkTargetsOf, ordersOfCustomer, prefetchOrdersOfCustomers, prefetchedOrdersOf } from "../loaders.js";
 import { selectsAny } from "../../shared/selection.js";
 import { Conflict } from "../types/conflict.js";
 import { Customer, toCustomer } from "../types/customer.js";
@@ -33,6 +33,7 @@ export const CustomerConnection = connectionType("Customer", Customer);
 /** Customer and Order fields read from the link table: a list asking for one of them loads its rows' links up front. */
 const FIELDS_FROM_LINKS = new Set(["powerofficeContactPersons", "powerofficeEmployees", "powerofficeCustomer", "chargebee", "orders"]);
 const ORDER_FIELDS_FROM_LINKS = new Set(["powerofficeSalesOrder", "chargebeeOrder", "chargebeeInvoice"]);
+const ORDERS = new Set(["orders"]);
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -47,7 +48,14 @@ export class CustomerResolver {
     const page = await listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
       if (filter?.email) query.where("email", filter.email.trim().toLowerCase());
     });
-    if (selectsAny(info, ["edges", "node"], FIELDS_FROM_LINKS)) await linkTargetsOf(ctx).prefetch(page.edges.map((edge) => edge.node.id));
+    const ids = page.edges.map((edge) => edge.node.id);
+    if (selectsAny(info, ["edges", "node"], ORDERS)) {
+      // Orders (and their links when asked for) for every row at once: Customer.orders then answers without a promise.
+      const orders = await prefetchOrdersOfCustomers(ctx, ids);
+      if (selectsAny(info, ["edges", "node", "orders"], ORDER_FIELDS_FROM_LINKS)) await linkTargetsOf(ctx).prefetch(orders.map((order) => order.id));
+    } else if (selectsAny(info, ["edges", "node"], FIELDS_FROM_LINKS)) {
+      await linkTargetsOf(ctx).prefetch(ids);
+    }
     return page;
   }
 
@@ -77,7 +85,13 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [Order], { description: "Unified orders billed to this customer." })
-  async orders(@Root() customer: Customer, @Ctx() ctx: SubgraphContext, @Info() info: GraphQLResolveInfo) {
+  orders(@Root() customer: Customer, @Ctx() ctx: SubgraphContext, @Info() info: GraphQLResolveInfo): Order[] | Promise<Order[]> {
+    const prefetched = prefetchedOrdersOf(ctx).get(customer.id);
+    if (prefetched) return prefetched.map(toOrder);
+    return this.loadOrders(customer, ctx, info);
+  }
+
+  private async loadOrders(customer: Customer, ctx: SubgraphContext, info: GraphQLResolveInfo): Promise<Order[]> {
     const rows = await ordersOfCustomer(ctx).load(customer.id);
     if (selectsAny(info, [], ORDER_FIELDS_FROM_LINKS)) await linkTargetsOf(ctx).prefetch(rows.map((row) => row.id));
     return rows.map(toOrder);
