@@ -17,6 +17,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** `npm run gateway` as a child process: loopback, any port, JSON logs, no API keys; `env` adds or overrides. */
+function spawnGateway(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
+    env: { ...process.env, LOG_FORMAT: "json", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", API_KEYS: "", DATABASE_URL: "", SUBGRAPH_SECRET: SECRET, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+const WEBHOOK_CREDENTIALS = { CHARGEBEE_WEBHOOK_USERNAME: "cb-hooks", CHARGEBEE_WEBHOOK_PASSWORD: "hook-password-0123456789" };
+
 interface LogLine {
   msg: string;
   level: number;
@@ -35,21 +45,10 @@ after(async () => {
 
 test("npm run gateway: waits for a late subgraph, serves, and exits 0 on SIGTERM", { timeout: 60_000 }, async () => {
   const latePort = await freePort();
-  child = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    env: {
-      ...process.env,
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "info",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      API_KEYS: "",
-      DATABASE_URL: "",
-      SUBGRAPH_SECRET: SECRET,
-      POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
-      CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
-      LINK_SUBGRAPH_URL: `http://127.0.0.1:${latePort}/graphql`,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  child = spawnGateway({
+    POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
+    CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
+    LINK_SUBGRAPH_URL: `http://127.0.0.1:${latePort}/graphql`,
   });
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -100,10 +99,7 @@ test("npm run gateway: waits for a late subgraph, serves, and exits 0 on SIGTERM
 });
 
 test("npm run gateway without SUBGRAPH_SECRET says what to set and exits 1", { timeout: 30_000 }, async () => {
-  const process2 = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    env: { ...process.env, SUBGRAPH_SECRET: "", LOG_FORMAT: "json", PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const process2 = spawnGateway({ SUBGRAPH_SECRET: "" });
   let stderr = "";
   process2.stderr!.on("data", (chunk) => (stderr += chunk));
   const [code] = await once(process2, "exit");
@@ -112,22 +108,11 @@ test("npm run gateway without SUBGRAPH_SECRET says what to set and exits 1", { t
 });
 
 test("npm run gateway with Chargebee webhook credentials but no DATABASE_URL says what to set and exits 1", { timeout: 30_000 }, async () => {
-  const gateway = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    env: {
-      ...process.env,
-      LOG_FORMAT: "json",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      API_KEYS: "",
-      DATABASE_URL: "",
-      SUBGRAPH_SECRET: SECRET,
-      CHARGEBEE_WEBHOOK_USERNAME: "cb-hooks",
-      CHARGEBEE_WEBHOOK_PASSWORD: "hook-password-0123456789",
-      POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
-      CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
-      LINK_SUBGRAPH_URL: subgraphs[0]!.url,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const gateway = spawnGateway({
+    ...WEBHOOK_CREDENTIALS,
+    POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
+    CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
+    LINK_SUBGRAPH_URL: subgraphs[0]!.url,
   });
   let stderr = "";
   gateway.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -144,23 +129,12 @@ test(
     const greeting = await startGreetingSubgraph(SECRET, await freePort());
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = `/${(await db.knex.raw("select current_database() as name")).rows[0].name as string}`;
-    const gateway = spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-      env: {
-        ...process.env,
-        LOG_FORMAT: "json",
-        LOG_LEVEL: "info",
-        HOST: "127.0.0.1",
-        PORT: "0",
-        API_KEYS: "",
-        DATABASE_URL: url.toString(),
-        SUBGRAPH_SECRET: SECRET,
-        CHARGEBEE_WEBHOOK_USERNAME: "cb-hooks",
-        CHARGEBEE_WEBHOOK_PASSWORD: "hook-password-0123456789",
-        POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
-        CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
-        LINK_SUBGRAPH_URL: greeting.url,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const gateway = spawnGateway({
+      ...WEBHOOK_CREDENTIALS,
+      DATABASE_URL: url.toString(),
+      POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
+      CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
+      LINK_SUBGRAPH_URL: greeting.url,
     });
     try {
       let stderr = "";
@@ -183,10 +157,10 @@ test(
             content: { customer: { id: "cb-hook-1", first_name: "Ola", email: "ola@example.no", resource_version: 1, updated_at: 1_795_000_000 } },
           }),
         });
-      const basic = (password: string) => `Basic ${Buffer.from(`cb-hooks:${password}`).toString("base64")}`;
+      const basic = (password: string) => `Basic ${Buffer.from(`${WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_USERNAME}:${password}`).toString("base64")}`;
       assert.equal((await post(basic("wrong"))).status, 401);
       assert.equal((await db.knex("dataset_records").where({ system: "chargebee", source_id: "cb-hook-1" })).length, 0);
-      assert.equal((await post(basic("hook-password-0123456789"))).status, 200);
+      assert.equal((await post(basic(WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_PASSWORD))).status, 200);
       const stored = await db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-hook-1" }).first("data");
       assert.equal((stored as { data: { email: string } }).data.email, "ola@example.no");
     } finally {
