@@ -2,6 +2,7 @@ import { print, type DocumentNode } from "graphql";
 import httpTransport from "@graphql-mesh/transport-http";
 import { createGraphQLError, type ExecutionRequest, type ExecutionResult, type Executor } from "@graphql-tools/utils";
 import type { GatewayConfig } from "@graphql-hive/gateway-runtime";
+import { abortSignalAny } from "@graphql-hive/signal";
 
 type Transports = Exclude<NonNullable<GatewayConfig<Record<string, unknown>>["transports"]>, Function>;
 type Transport = Exclude<Awaited<Transports[string]>, { default: unknown }>;
@@ -101,7 +102,9 @@ export const subgraphHttpTransport: Transport = {
             method: "POST",
             headers: { accept: ACCEPT, "content-type": "application/json", ...extensionHeaders },
             body: requestBody(request, extensions),
-            signal: requestSignal ? AbortSignal.any([disposal.signal, requestSignal]) : disposal.signal,
+            // Not AbortSignal.any: on Node 20 the long-lived disposal signal keeps every combined signal it ever made
+            // (nodejs/node#55351), one per subgraph request, for the executor's lifetime.
+            signal: requestSignal ? (abortSignalAny([disposal.signal, requestSignal]) ?? disposal.signal) : disposal.signal,
           },
           request.context,
           request.info,
