@@ -142,9 +142,18 @@ export class LinkTargets {
     return this.byUnified.get(unifiedId);
   }
 
-  /** Loads the links of many unified records in one batch (the rows of a list). */
+  /**
+   * Loads the links of many unified records in one batch (the rows of a list). Kept from loadMany's results, not only
+   * from the batch function: the request's DataLoader is shared by the context copies Apollo makes per operation, and
+   * its batch function fills the map of whichever copy created it. A failed batch is thrown, not read as "no links".
+   */
   async prefetch(unifiedIds: readonly string[]): Promise<void> {
-    if (unifiedIds.length > 0) await this.loader.loadMany(unifiedIds);
+    if (unifiedIds.length === 0) return;
+    const lists = await this.loader.loadMany(unifiedIds);
+    lists.forEach((list, index) => {
+      if (list instanceof Error) throw list;
+      this.byUnified.set(unifiedIds[index]!, list);
+    });
   }
 }
 
