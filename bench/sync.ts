@@ -407,7 +407,7 @@ if (workerProcess) {
   workerProcess.kill("SIGTERM");
   await new Promise((resolve) => workerProcess.once("exit", resolve));
 }
-waker.stop();
+await waker.stop();
 await new Promise<void>((resolve) => receiver.close(() => resolve()));
 await queue.stop({ timeoutMs: 5_000 });
 await dispose();

@@ -60,7 +60,7 @@ async function main(): Promise<() => Promise<void>> {
   const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret, extraRoutes: webhooks ? [webhooks.route] : [] });
   return async () => {
     await gateway.close();
-    webhooks?.stop();
+    await webhooks?.stop();
     await queue?.stop({ timeoutMs: 10_000 });
     await db?.close();
   };

@@ -8,7 +8,8 @@ export const CHARGEBEE_WEBHOOK_PATH = "/webhooks/chargebee";
 
 export interface ChargebeeWebhookRoute {
   route: ExtraRoute;
-  stop(): void;
+  /** Stops waking syncs (after a check in progress), before the job queue it sends to is stopped. */
+  stop(): Promise<void>;
 }
 
 /**

@@ -70,7 +70,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     const extraRoutes: ExtraRoute[] = [];
     if (webhookAuth) {
       const webhooks = createChargebeeWebhookRoute({ knex: db.knex, credentials: webhookAuth, requestSync: () => worker.pollNow(), logger });
-      stops.push(async () => webhooks.stop());
+      stops.push(() => webhooks.stop());
       extraRoutes.push(webhooks.route);
     }
     const gateway = await startGateway({

@@ -18,7 +18,8 @@ export interface WebhookSyncWaker {
   pending(): number;
   /** Resolves once nothing is pending and no check is in progress (tests, the bench). */
   idle(): Promise<void>;
-  stop(): void;
+  /** Stops waking syncs; resolves once a check in progress has ended. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -36,6 +37,8 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
   let checking: Promise<void> | undefined;
   let idleWaiters: Array<() => void> = [];
   let stopped = false;
+  // A change delivered while a check runs is checked after it, never by a second check alongside.
+  let checkAgain = false;
 
   const settleIdle = () => {
     if (timer || checking || delivered.size > 0) return;
@@ -45,7 +48,12 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
   };
 
   const schedule = () => {
-    if (timer || stopped) return;
+    if (stopped) return;
+    if (checking) {
+      checkAgain = true;
+      return;
+    }
+    if (timer) return;
     timer = setTimeout(() => {
       timer = undefined;
       checking = check()
@@ -55,6 +63,10 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
         })
         .finally(() => {
           checking = undefined;
+          if (checkAgain) {
+            checkAgain = false;
+            schedule();
+          }
           settleIdle();
         });
     }, delayMs);
@@ -98,11 +110,12 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
         idleWaiters.push(resolve);
         settleIdle();
       }),
-    stop() {
+    async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       delivered.clear();
+      await checking;
       settleIdle();
     },
   };

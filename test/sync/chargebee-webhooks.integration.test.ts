@@ -134,7 +134,47 @@ describe("Chargebee changes by webhook", () => {
       assert.deepEqual(woken, ["sync"], "content the datasets hold already does not call the listener");
     } finally {
       onChanges = undefined;
-      waker.stop();
+      await waker.stop();
+    }
+  });
+  test("a change delivered while a check runs is checked after it, never by a second check alongside", async () => {
+    let running = 0;
+    let mostAtOnce = 0;
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const calls: number[] = [];
+    const waker = createWebhookSyncWaker({
+      knex: h.db.knex,
+      logger: silentLogger,
+      delayMs: 1,
+      requestSync: async () => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        calls.push(calls.length + 1);
+        if (calls.length === 1) await firstHeld;
+        running -= 1;
+      },
+    });
+    const customerId = `po-contactperson-${String(contactPerson().Id)}`;
+    const delivered = { changed: [{ system: "chargebee" as const, entity: "customer", sourceId: customerId }] };
+    try {
+      h.cb.store.edit("customer", customerId, { first_name: "Under sjekk" });
+      await h.cb.webhooks.waitForIdle();
+      waker.onChanges(delivered);
+      while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      waker.onChanges(delivered);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(calls.length, 1, "the second delivery waits for the check in progress");
+      let idle = false;
+      const idlePromise = waker.idle().then(() => (idle = true));
+      assert.equal(idle, false);
+      releaseFirst();
+      await idlePromise;
+      assert.deepEqual([calls.length, mostAtOnce], [2, 1], "checked again after the first check, one at a time");
+    } finally {
+      releaseFirst();
+      await waker.stop();
+      await h.sync();
     }
   });
 });
