@@ -46,6 +46,13 @@ try {
   queue = await startJobQueue({ db, logger, ...jobQueueSettings(config) });
   const apis = describeApis(config);
   logger.info(`PowerOffice: ${apis.poweroffice}; Chargebee: ${apis.chargebee}`);
+  const webhookFeed = config.sync.chargebeeWebhooks;
+  logger.info(
+    webhookFeed
+      ? `Chargebee changes: by webhook (CHARGEBEE_WEBHOOK_USERNAME/PASSWORD are set; the gateway must receive them at /webhooks/chargebee), ` +
+          `with a catch-up read every ${webhookFeed.catchupIntervalSeconds} s`
+      : "Chargebee changes: polled (no webhook credentials set)",
+  );
   for (const problem of await checkSandboxesReachable(config)) logger.warn(problem);
   if (!stopping) {
     worker = await startSyncWorker({ db, queue, config, logger, clients: createSyncClients(config, { logger }) });
