@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { decodeBody } from "../src/http/decode-body.js";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
 type ResponseClass = new (body: Buffer, init: ResponseInit) => Response;
@@ -25,30 +25,13 @@ function nodeHeaders(headers: HeadersInit | undefined): OutgoingHttpHeaders {
   return result;
 }
 
-function decompressorFor(encoding: string | undefined) {
-  switch (encoding) {
-    case "gzip":
-    case "x-gzip":
-      return createGunzip();
-    case "deflate":
-      return createInflate();
-    case "br":
-      return createBrotliDecompress();
-    default:
-      return null;
-  }
-}
-
 function readBody(response: IncomingMessage): Promise<Buffer> {
-  const decompressor = decompressorFor(response.headers["content-encoding"]);
-  const source = decompressor ? response.pipe(decompressor) : response;
-  return new Promise((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    source.on("data", (chunk: Buffer) => chunks.push(chunk));
-    source.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    source.once("error", reject);
-    if (decompressor) response.once("error", reject);
-  });
+    response.on("data", (chunk: Buffer) => chunks.push(chunk));
+    response.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    response.once("error", reject);
+  }).then((payload) => decodeBody(payload, response.headers["content-encoding"]));
 }
 
 /**

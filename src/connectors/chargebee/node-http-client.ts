@@ -9,8 +9,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import { promisify } from "node:util";
-import zlib from "node:zlib";
+import { decodeBody } from "../../http/decode-body.js";
 import type { HttpClientInterface } from "chargebee";
 
 // Idle sockets are closed after 4 s, before a server's usual 5 s keep-alive timeout can close them under a request.
@@ -38,17 +37,9 @@ function timeoutError(): Record<string, unknown> {
   };
 }
 
-const DECODERS: Record<string, (payload: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(zlib.gunzip),
-  deflate: promisify(zlib.inflate),
-  br: promisify(zlib.brotliDecompress),
-};
-
 /** The body as text, decompressed when the server compressed it (fetch asks for gzip and deflate; so do we). */
 async function bodyText(payload: Buffer, encoding: string | undefined): Promise<string> {
-  const decode = encoding ? DECODERS[encoding.trim().toLowerCase()] : undefined;
-  if (encoding && encoding !== "identity" && !decode) throw new Error(`Unsupported content-encoding ${encoding}`);
-  return (decode ? await decode(payload) : payload).toString("utf8");
+  return (await decodeBody(payload, encoding)).toString("utf8");
 }
 
 function responseHeaders(raw: http.IncomingHttpHeaders): Map<string, string> {
