@@ -53,6 +53,21 @@ describe("dataset store", () => {
       assert.equal(stored!.data.UnitPrice, 120);
     }));
 
+  test("an older Chargebee copy (lower resource_version) never replaces a newer one; a newer one does", () =>
+    withRollback(db.knex, async (trx) => {
+      const base = { system: "chargebee", entity: "customer", sourceId: "cb-versioned" } as const;
+      await storeRecords(trx, [{ ...base, data: { first_name: "Ny", resource_version: 2000 } }]);
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Gammel", resource_version: 1000 } }]), { changed: 0, unchanged: 1 });
+      assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Ny");
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Nyere", resource_version: 3000 } }]), { changed: 1, unchanged: 0 });
+      await storeRecords(trx, [{ ...base, data: { first_name: "Uten versjon" } }]);
+      assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Uten versjon", "no version: stored as before");
+      const product = { system: "poweroffice", entity: "Product", sourceId: "77" } as const;
+      await storeRecords(trx, [{ ...product, data: { Name: "B", resource_version: 2 } }]);
+      await storeRecords(trx, [{ ...product, data: { Name: "A", resource_version: 1 } }]);
+      assert.equal((await getRecords(trx, "poweroffice", "Product", ["77"]))[0]!.data.Name, "A", "only Chargebee copies are compared by version");
+    }));
+
   test("rolled-back tests leave nothing behind", async () => {
     const count = await db.knex("dataset_records").count<{ count: number }[]>({ count: "*" });
     assert.equal(Number(count[0]!.count), 0);

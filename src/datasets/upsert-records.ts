@@ -50,6 +50,18 @@ export async function storeRecords(knex: Knex, records: readonly HashedRecordInp
 
 type KeyRow = Pick<DatasetRow, "system" | "entity" | "source_id">;
 
+/**
+ * A Chargebee copy older (lower resource_version) than the stored one: a list page read before a newer webhook was
+ * stored must not put the older content back. Such a copy counts as unchanged. CASE, so a malformed version is never
+ * cast.
+ */
+const OLDER_CHARGEBEE_VERSION = `(case
+  when dataset_records.system = 'chargebee'
+   and excluded.data->>'resource_version' ~ '^[0-9]{1,30}$'
+   and dataset_records.data->>'resource_version' ~ '^[0-9]{1,30}$'
+  then (excluded.data->>'resource_version')::numeric < (dataset_records.data->>'resource_version')::numeric
+  else false end)`;
+
 async function upsertChunks(
   knex: Knex,
   records: readonly HashedRecordInput[],
@@ -85,6 +97,7 @@ async function upsertChunks(
         change_seq: knex.raw("nextval('dataset_change_seq')"),
       })
       .where("dataset_records.content_hash", "<>", knex.raw("excluded.content_hash"))
+      .andWhereRaw(`not ${OLDER_CHARGEBEE_VERSION}`)
       .returning(returning)) as KeyRow[];
     let same: KeyRow[] = [];
     if (written.length < rows.length) {
