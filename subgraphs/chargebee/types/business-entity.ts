@@ -1,11 +1,12 @@
 import "reflect-metadata";
 import { Directive, Field, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { ChargebeeDatasetEntity } from "./chargebee-entity.js";
 import { epochSeconds, str } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A Chargebee business entity (set up by an admin; the API cannot create or rename them)." })
 @Directive(`@key(fields: "id")`)
-export class ChargebeeBusinessEntity extends DatasetEntity {
+export class ChargebeeBusinessEntity extends ChargebeeDatasetEntity {
   @Field(() => String, { nullable: true })
   get name(): string | null {
     return str(this.row.data, "name");
@@ -23,14 +24,6 @@ export class ChargebeeBusinessEntity extends DatasetEntity {
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   get updatedAt(): Date | null {
-    return epochSeconds(this.row.data, "updated_at");
-  }
-
-  override get deleted(): boolean {
-    return this.row.deleted || this.row.data.deleted === true;
-  }
-
-  protected override changedAtInData(): Date | null {
     return epochSeconds(this.row.data, "updated_at");
   }
 }

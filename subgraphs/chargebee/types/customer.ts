@@ -1,14 +1,15 @@
 import "reflect-metadata";
 import { Directive, Field, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { ChargebeeDatasetEntity } from "./chargebee-entity.js";
 import { epochSeconds, id, int, obj, str } from "../../shared/json-fields.js";
 import { ChargebeeAddress, toChargebeeAddress } from "./address.js";
 import { MONEY_NOTE, Money } from "./money.js";
 
 @ObjectType({ description: "A Chargebee customer." })
 @Directive(`@key(fields: "id")`)
-export class ChargebeeCustomer extends DatasetEntity {
+export class ChargebeeCustomer extends ChargebeeDatasetEntity {
   @Field(() => String, { nullable: true })
   get firstName(): string | null {
     return str(this.row.data, "first_name");
@@ -117,14 +118,6 @@ export class ChargebeeCustomer extends DatasetEntity {
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   get updatedAt(): Date | null {
-    return epochSeconds(this.row.data, "updated_at");
-  }
-
-  override get deleted(): boolean {
-    return this.row.deleted || this.row.data.deleted === true;
-  }
-
-  protected override changedAtInData(): Date | null {
     return epochSeconds(this.row.data, "updated_at");
   }
 }

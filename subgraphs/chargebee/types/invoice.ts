@@ -1,13 +1,14 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { ChargebeeDatasetEntity } from "./chargebee-entity.js";
 import { epochSeconds, id, int, list, str } from "../../shared/json-fields.js";
 import { ChargebeeInvoiceLineItem, toInvoiceLineItem } from "./line-items.js";
 import { MONEY_NOTE, Money } from "./money.js";
 
 @ObjectType({ description: "A Chargebee invoice." })
 @Directive(`@key(fields: "id")`)
-export class ChargebeeInvoice extends DatasetEntity {
+export class ChargebeeInvoice extends ChargebeeDatasetEntity {
   @Field(() => ID, { nullable: true })
   get customerId(): string | null {
     return id(this.row.data, "customer_id");
@@ -75,14 +76,6 @@ export class ChargebeeInvoice extends DatasetEntity {
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   get updatedAt(): Date | null {
-    return epochSeconds(this.row.data, "updated_at");
-  }
-
-  override get deleted(): boolean {
-    return this.row.deleted || this.row.data.deleted === true;
-  }
-
-  protected override changedAtInData(): Date | null {
     return epochSeconds(this.row.data, "updated_at");
   }
 }

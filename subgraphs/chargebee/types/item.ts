@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import { Directive, Field, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { ChargebeeDatasetEntity } from "./chargebee-entity.js";
 import { bool, epochSeconds, id, int, str } from "../../shared/json-fields.js";
 import { MONEY_NOTE, Money } from "./money.js";
 
 @ObjectType({ description: "A Chargebee catalog item (Product Catalog 2.0): plan, addon or charge." })
 @Directive(`@key(fields: "id")`)
-export class ChargebeeItem extends DatasetEntity {
+export class ChargebeeItem extends ChargebeeDatasetEntity {
   @Field(() => String, { nullable: true })
   get name(): string | null {
     return str(this.row.data, "name");
@@ -69,14 +70,6 @@ export class ChargebeeItem extends DatasetEntity {
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   get updatedAt(): Date | null {
-    return epochSeconds(this.row.data, "updated_at");
-  }
-
-  override get deleted(): boolean {
-    return this.row.deleted || this.row.data.deleted === true;
-  }
-
-  protected override changedAtInData(): Date | null {
     return epochSeconds(this.row.data, "updated_at");
   }
 }

@@ -1,13 +1,14 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { ChargebeeDatasetEntity } from "./chargebee-entity.js";
 import { epochSeconds, id, int, list, str } from "../../shared/json-fields.js";
 import { ChargebeeOrderLineItem, toOrderLineItem } from "./line-items.js";
 import { MONEY_NOTE, Money } from "./money.js";
 
 @ObjectType({ description: "A Chargebee order. Every order belongs to an invoice; its line items come from the invoice's lines." })
 @Directive(`@key(fields: "id")`)
-export class ChargebeeOrder extends DatasetEntity {
+export class ChargebeeOrder extends ChargebeeDatasetEntity {
   @Field(() => String, { nullable: true })
   get documentNumber(): string | null {
     return str(this.row.data, "document_number");
@@ -105,14 +106,6 @@ export class ChargebeeOrder extends DatasetEntity {
 
   @Field(() => GraphQLISODateTime, { nullable: true })
   get updatedAt(): Date | null {
-    return epochSeconds(this.row.data, "updated_at");
-  }
-
-  override get deleted(): boolean {
-    return this.row.deleted || this.row.data.deleted === true;
-  }
-
-  protected override changedAtInData(): Date | null {
     return epochSeconds(this.row.data, "updated_at");
   }
 }

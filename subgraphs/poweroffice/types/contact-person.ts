@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { bool, id, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 
 @ObjectType({ description: "A contact person of a PowerOffice customer (ContactPersons)." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeContactPerson extends DatasetEntity {
+export class PowerOfficeContactPerson extends PowerOfficeDatasetEntity {
   @Field(() => ID, { nullable: true, description: "The customer (contact) the person belongs to." })
   get contactId(): string | null {
     return id(this.row.data, "ContactId") ?? this.row.parent_id;
@@ -65,10 +66,6 @@ export class PowerOfficeContactPerson extends DatasetEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   get createdAt(): Date | null {
     return isoDate(this.row.data, "CreatedDateTimeOffset");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 

@@ -1,14 +1,15 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { bool, id, int, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 import { personName } from "./contact-person.js";
 
 @ObjectType({ description: "A PowerOffice customer: a company, or a person when isPerson is true (Customers)." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeCustomer extends DatasetEntity {
+export class PowerOfficeCustomer extends PowerOfficeDatasetEntity {
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Customer number (also the ledger account)." })
   get number(): number | null {
     return int(this.row.data, "Number");
@@ -112,10 +113,6 @@ export class PowerOfficeCustomer extends DatasetEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   get createdAt(): Date | null {
     return isoDate(this.row.data, "CustomerCreatedDateTimeOffset") ?? isoDate(this.row.data, "CreatedDateTimeOffset");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 

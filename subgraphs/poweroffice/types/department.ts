@@ -1,11 +1,12 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { bool, id, isoDate, str } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice department (Departments)." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeDepartment extends DatasetEntity {
+export class PowerOfficeDepartment extends PowerOfficeDatasetEntity {
   @Field(() => String, { nullable: true })
   get code(): string | null {
     return str(this.row.data, "Code");
@@ -29,10 +30,6 @@ export class PowerOfficeDepartment extends DatasetEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   get createdAt(): Date | null {
     return isoDate(this.row.data, "CreatedDateTimeOffset");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 

@@ -1,14 +1,15 @@
 import "reflect-metadata";
 import { Directive, Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { bool, id, int, isoDate, obj, str } from "../../shared/json-fields.js";
 import { PowerOfficeAddress, toPowerOfficeAddress } from "./address.js";
 import { personName } from "./contact-person.js";
 
 @ObjectType({ description: "A PowerOffice employee (Employees)." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeEmployee extends DatasetEntity {
+export class PowerOfficeEmployee extends PowerOfficeDatasetEntity {
   @Field(() => GraphQLSafeInt, { nullable: true, description: "Employee number." })
   get number(): number | null {
     return int(this.row.data, "Number");
@@ -87,10 +88,6 @@ export class PowerOfficeEmployee extends DatasetEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   get createdAt(): Date | null {
     return isoDate(this.row.data, "EmployeeCreatedDateTimeOffset") ?? isoDate(this.row.data, "CreatedDateTimeOffset");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 

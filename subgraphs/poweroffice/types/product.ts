@@ -1,11 +1,12 @@
 import "reflect-metadata";
 import { Directive, Field, Float, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { bool, id, isoDate, num, str } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice product or service (Products). Amounts in the client's currency, as PowerOffice sends them." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeProduct extends DatasetEntity {
+export class PowerOfficeProduct extends PowerOfficeDatasetEntity {
   @Field(() => String, { nullable: true })
   get code(): string | null {
     return str(this.row.data, "Code");
@@ -69,10 +70,6 @@ export class PowerOfficeProduct extends DatasetEntity {
   @Field(() => GraphQLISODateTime, { nullable: true })
   get createdAt(): Date | null {
     return isoDate(this.row.data, "CreatedDateTimeOffset");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 

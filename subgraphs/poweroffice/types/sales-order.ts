@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import { Directive, Field, Float, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLSafeInt } from "graphql-scalars";
-import { DatasetEntity, type DatasetRecordRow } from "../../shared/dataset-entity.js";
+import type { DatasetRecordRow } from "../../shared/dataset-entity.js";
+import { PowerOfficeDatasetEntity } from "./poweroffice-entity.js";
 import { id, int, isoDate, list, num, str, type Json } from "../../shared/json-fields.js";
 
 @ObjectType({ description: "A PowerOffice sales order: an invoice draft, Draft or Confirmed (SalesOrders)." })
 @Directive(`@key(fields: "id")`)
-export class PowerOfficeSalesOrder extends DatasetEntity {
+export class PowerOfficeSalesOrder extends PowerOfficeDatasetEntity {
   @Field(() => GraphQLSafeInt, { nullable: true })
   get salesOrderNo(): number | null {
     return int(this.row.data, "SalesOrderNo") ?? int(this.row.data, "OrderNo");
@@ -90,10 +91,6 @@ export class PowerOfficeSalesOrder extends DatasetEntity {
   /** Lines embedded in the order payload (SalesOrderCompleteDto), used when no line records were stored. */
   get embeddedLines(): Json[] {
     return list(this.row.data, "SalesOrderLines");
-  }
-
-  protected override changedAtInData(): Date | null {
-    return isoDate(this.row.data, "LastChangedDateTimeOffset");
   }
 }
 
