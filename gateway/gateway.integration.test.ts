@@ -1,7 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadConfig } from "../src/config/config.js";
-import { silentLogger } from "../src/logging/logger.js";
+import { pino } from "pino";
+import { silentLogger, type Logger } from "../src/logging/logger.js";
 import { startGateway, type RunningGateway } from "./index.js";
 import { slowGate, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
 
@@ -11,6 +12,11 @@ const INTEGRATOR_KEY = "integrator-key-0123456789abcdef";
 
 function configFor(env: Record<string, string>) {
   return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...env });
+}
+
+/** A logger whose lines (JSON) are pushed to `lines`. */
+function recordingLogger(lines: string[]): Logger {
+  return pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
 }
 
 async function post(
@@ -349,6 +355,63 @@ describe("graceful close", () => {
       await closed;
     } finally {
       await Promise.all(subgraphs.map((s) => s.close()));
+    }
+  });
+});
+
+describe("a subgraph that does not answer", () => {
+  test("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS: a hanging subgraph costs the client GATEWAY_TIMEOUT, not a request that never ends", async () => {
+    const subgraphs = await startTinySubgraphs(SECRET);
+    const logged: string[] = [];
+    const gateway = await startGateway({
+      config: configFor({ GATEWAY_SUBGRAPH_TIMEOUT_SECONDS: "1" }),
+      subgraphs,
+      logger: recordingLogger(logged),
+      subgraphSecret: SECRET,
+    });
+    try {
+      const reached = slowGate.reached();
+      // The subgraph's resolver waits until release() in finally: only the gateway's timeout can answer this.
+      const { status, body } = await post(gateway, "{ slow }");
+      await reached;
+      assert.equal(status, 200);
+      const errors = body.errors as Array<{ message: string; extensions: Record<string, unknown> }>;
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]!.extensions.code, "GATEWAY_TIMEOUT");
+      assert.equal(errors[0]!.extensions.serviceName, "accounts");
+      assert.match(errors[0]!.message, /^The accounts subgraph did not answer within 1 s \(GATEWAY_SUBGRAPH_TIMEOUT_SECONDS\)/);
+      assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1/, "no subgraph address in the answer");
+      assert.ok(logged.some((line) => line.includes("subgraph request timed out") && line.includes(subgraphs[0]!.url)), logged.join("\n"));
+    } finally {
+      slowGate.release();
+      await gateway.close({ drainMs: 100 });
+      await Promise.all(subgraphs.map((s) => s.close()));
+    }
+  });
+
+  test("a subgraph that is down: a clear SUBREQUEST_HTTP_ERROR naming it, the rest of the answer kept, the cause logged", async () => {
+    const subgraphs = await startTinySubgraphs(SECRET);
+    const logged: string[] = [];
+    const gateway = await startGateway({ config: configFor({}), subgraphs, logger: recordingLogger(logged), subgraphSecret: SECRET });
+    try {
+      await subgraphs[1]!.close();
+      const { status, body } = await post(gateway, "{ people { id name } balances: people { balance } }");
+      assert.equal(status, 200);
+      const data = body.data as { people: unknown; balances: unknown };
+      assert.deepEqual(data.people, [
+        { id: "p1", name: "Ada Lovelace" },
+        { id: "p2", name: "Alan Turing" },
+      ]);
+      const errors = body.errors as Array<{ message: string; extensions: Record<string, unknown> }>;
+      assert.ok(errors.length >= 1);
+      assert.equal(errors[0]!.extensions.code, "SUBREQUEST_HTTP_ERROR");
+      assert.equal(errors[0]!.extensions.serviceName, "billing");
+      assert.match(errors[0]!.message, /^The billing subgraph could not be reached\. Try again/);
+      assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1|ECONNREFUSED/, "no address or errno in the answer");
+      assert.ok(logged.some((line) => line.includes("subgraph request failed") && line.includes("ECONNREFUSED")), logged.join("\n"));
+    } finally {
+      await gateway.close({ drainMs: 100 });
+      await subgraphs[0]!.close();
     }
   });
 });

@@ -25,7 +25,7 @@ import {
 } from "./plugins.js";
 import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 import { useSubgraphHttpClient } from "./subgraph-fetch.js";
-import { subgraphHttpTransport } from "./subgraph-transport.js";
+import { createSubgraphHttpTransport } from "./subgraph-transport.js";
 import { oneByteSdl } from "./one-byte-sdl.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
@@ -183,7 +183,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     // for a 100-customer query) to share the rare identical concurrent request; @apollo/gateway does not de-duplicate
     // POSTs either.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
-    transports: { http: subgraphHttpTransport },
+    // A subgraph that hangs costs the client an error after GATEWAY_SUBGRAPH_TIMEOUT_SECONDS, not a request that never ends.
+    transports: { http: createSubgraphHttpTransport({ timeoutMs: config.gateway.subgraphTimeoutSeconds * 1000 }) },
     disableIntrospection: config.gateway.introspection ? undefined : { disableIf: () => true },
     propagateHeaders: {
       fromClientToSubgraphs: ({ request }) => {

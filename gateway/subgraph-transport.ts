@@ -36,26 +36,33 @@ function requestBody(request: ExecutionRequest, extensions: Record<string, unkno
   });
 }
 
-function upstreamError(message: string, code: string, originalError?: unknown): ExecutionResult {
-  return {
-    errors: [
-      createGraphQLError(message, {
-        extensions: { code, request: { method: "POST" } },
-        originalError: originalError instanceof Error ? originalError : undefined,
-      }),
-    ],
-  };
+/**
+ * An error for the client about one subgraph request. No originalError: the runtime would mask it as "Unexpected
+ * error.", and its text (addresses, errno) belongs in the gateway's log, not in answers.
+ */
+function upstreamError(message: string, code: string, subgraph: string): ExecutionResult {
+  return { errors: [createGraphQLError(message, { extensions: { code, serviceName: subgraph } })] };
 }
 
-function resultFrom(text: string): ExecutionResult {
-  let parsed: { data?: unknown; errors?: Array<{ message: string } & Record<string, unknown>> };
+function shuttingDown(subgraph: string): ExecutionResult {
+  return upstreamError("The gateway is shutting down: try again in a moment", "SUBREQUEST_HTTP_ERROR", subgraph);
+}
+
+/** What the subgraph answered, or an error naming the subgraph when the answer is not a GraphQL result. */
+function resultFrom(text: string, status: number, subgraph: string, log: TransportOptions["log"]): ExecutionResult {
+  let parsed: { data?: unknown; errors?: Array<{ message: string } & Record<string, unknown>> } | null;
   try {
     parsed = JSON.parse(text) as typeof parsed;
-  } catch (error) {
-    return upstreamError(`Unexpected response: ${JSON.stringify(text)}`, "RESPONSE_VALIDATION_FAILED", error);
+  } catch {
+    parsed = null;
   }
   if (parsed?.data == null && !parsed?.errors?.length) {
-    return upstreamError(`Unexpected empty "data" and "errors" fields in result: ${text}`, "RESPONSE_VALIDATION_FAILED");
+    log.warn({ subgraph, status, body: text.slice(0, 500) }, "subgraph answer is not a GraphQL result");
+    return upstreamError(
+      `The ${subgraph} subgraph answered HTTP ${status} without a GraphQL result. Try again; if it goes on, the gateway's log has its answer.`,
+      "SUBREQUEST_HTTP_ERROR",
+      subgraph,
+    );
   }
   if (Array.isArray(parsed.errors)) {
     return {
@@ -64,6 +71,29 @@ function resultFrom(text: string): ExecutionResult {
     };
   }
   return parsed as ExecutionResult;
+}
+
+/** A subgraph request's deadline: aborts its signal after timeoutMs; clear() once the answer is in. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  constructor(timeoutMs: number) {
+    this.timer = setTimeout(() => this.controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get passed(): boolean {
+    return this.controller.signal.aborted;
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+export interface SubgraphTransportOptions {
+  /** How long one subgraph request may take before the client gets GATEWAY_TIMEOUT for it; 0: no limit. */
+  timeoutMs: number;
 }
 
 /**
@@ -76,51 +106,76 @@ function resultFrom(text: string): ExecutionResult {
  * abort signal per request; together about a twentieth of the gateway's CPU per request on the benchmark query. This
  * API has no uploads.
  */
-export const subgraphHttpTransport: Transport = {
-  getSubgraphExecutor(options: TransportOptions) {
-    const endpoint = options.transportEntry.location;
-    const fetch: MeshFetch = options.fetch;
-    let standard: Executor | undefined;
-    const standardExecutor = async () => (standard ??= await httpTransport.getSubgraphExecutor(options));
-    if (!endpoint || endpoint.includes("{") || !fetch) return standardExecutor();
+export function createSubgraphHttpTransport({ timeoutMs }: SubgraphTransportOptions): Transport {
+  return { getSubgraphExecutor: (options) => subgraphExecutor(options, timeoutMs) };
+}
 
-    const disposal = new AbortController();
-    const execute = async (request: ExecutionRequest): Promise<ExecutionResult> => {
-      if (request.operationType === "subscription") {
-        return (await standardExecutor())(request) as Promise<ExecutionResult>;
-      }
-      if (disposal.signal.aborted) return upstreamError("The gateway is shutting down", "SUBREQUEST_HTTP_ERROR");
-      const { headers: extensionHeaders, ...extensions } = (request.extensions ?? {}) as Record<string, unknown> & {
-        headers?: Record<string, string>;
-      };
-      const requestSignal = request.signal ?? request.info?.signal;
-      let text: string;
-      try {
-        const response = await fetch(
-          endpoint,
-          {
-            method: "POST",
-            headers: { accept: ACCEPT, "content-type": "application/json", ...extensionHeaders },
-            body: requestBody(request, extensions),
-            // Not AbortSignal.any: on Node 20 the long-lived disposal signal keeps every combined signal it ever made
-            // (nodejs/node#55351), one per subgraph request, for the executor's lifetime.
-            signal: requestSignal ? (abortSignalAny([disposal.signal, requestSignal]) ?? disposal.signal) : disposal.signal,
-          },
-          request.context,
-          request.info,
-        );
-        text = await response.text();
-      } catch (error) {
-        return upstreamError((error as Error)?.message || "Unknown error", "SUBREQUEST_HTTP_ERROR", error);
-      }
-      return resultFrom(text);
+function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnType<Transport["getSubgraphExecutor"]> {
+  const endpoint = options.transportEntry.location;
+  const subgraph = options.subgraphName;
+  const fetch: MeshFetch = options.fetch;
+  let standard: Executor | undefined;
+  const standardExecutor = async () => (standard ??= await httpTransport.getSubgraphExecutor(options));
+  if (!endpoint || endpoint.includes("{") || !fetch) return standardExecutor();
+
+  const disposal = new AbortController();
+  const execute = async (request: ExecutionRequest): Promise<ExecutionResult> => {
+    if (request.operationType === "subscription") {
+      return (await standardExecutor())(request) as Promise<ExecutionResult>;
+    }
+    if (disposal.signal.aborted) return shuttingDown(subgraph);
+    const { headers: extensionHeaders, ...extensions } = (request.extensions ?? {}) as Record<string, unknown> & {
+      headers?: Record<string, string>;
     };
-    return Object.assign(execute as Executor, {
-      async [Symbol.asyncDispose]() {
-        disposal.abort(options.getDisposeReason?.());
-        const disposable = standard as (Executor & Partial<AsyncDisposable>) | undefined;
-        await disposable?.[Symbol.asyncDispose]?.();
-      },
-    });
-  },
-};
+    const requestSignal = request.signal ?? request.info?.signal;
+    const deadline = timeoutMs > 0 ? new Deadline(timeoutMs) : null;
+    const signals = [disposal.signal, ...(requestSignal ? [requestSignal] : []), ...(deadline ? [deadline.signal] : [])];
+    let text: string;
+    let status: number;
+    try {
+      const response = await fetch(
+        endpoint,
+        {
+          method: "POST",
+          headers: { accept: ACCEPT, "content-type": "application/json", ...extensionHeaders },
+          body: requestBody(request, extensions),
+          // Not AbortSignal.any: on Node 20 the long-lived disposal signal keeps every combined signal it ever made
+          // (nodejs/node#55351), one per subgraph request, for the executor's lifetime.
+          signal: signals.length > 1 ? (abortSignalAny(signals) ?? disposal.signal) : disposal.signal,
+        },
+        request.context,
+        request.info,
+      );
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (deadline?.passed) {
+        options.log.warn({ subgraph, url: endpoint, timeoutMs }, "subgraph request timed out");
+        return upstreamError(
+          `The ${subgraph} subgraph did not answer within ${timeoutMs / 1000} s (GATEWAY_SUBGRAPH_TIMEOUT_SECONDS). ` +
+            "Try again; if it goes on, the gateway's /readyz and log say which subgraph is slow.",
+          "GATEWAY_TIMEOUT",
+          subgraph,
+        );
+      }
+      if (disposal.signal.aborted) return shuttingDown(subgraph);
+      if (requestSignal?.aborted) return upstreamError("The request was cancelled", "SUBREQUEST_HTTP_ERROR", subgraph);
+      options.log.warn({ subgraph, url: endpoint, error: (error as Error)?.message ?? String(error) }, "subgraph request failed");
+      return upstreamError(
+        `The ${subgraph} subgraph could not be reached. Try again; if it goes on, the gateway's /readyz and log say why.`,
+        "SUBREQUEST_HTTP_ERROR",
+        subgraph,
+      );
+    } finally {
+      deadline?.clear();
+    }
+    return resultFrom(text, status, subgraph, options.log);
+  };
+  return Object.assign(execute as Executor, {
+    async [Symbol.asyncDispose]() {
+      disposal.abort(options.getDisposeReason?.());
+      const disposable = standard as (Executor & Partial<AsyncDisposable>) | undefined;
+      await disposable?.[Symbol.asyncDispose]?.();
+    },
+  });
+}

@@ -70,6 +70,8 @@ export interface AppConfig {
     subgraphWaitSeconds: number;
     /** The gateway's query planner: Hive's Rust planner or the runtime's JavaScript one. */
     queryPlanner: "rust" | "js";
+    /** How long the gateway waits for one subgraph request before giving up on it (0: no limit). */
+    subgraphTimeoutSeconds: number;
   };
   poweroffice: PowerOfficeConfig;
   chargebee: ChargebeeConfig;
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
+      subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0 }),
     },
     poweroffice: readPowerOffice(reader),
     chargebee,
