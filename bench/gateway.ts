@@ -5,9 +5,9 @@
  * and straight against the link subgraph; autocannon with 10 connections. Then the SQL statements per request
  * through the gateway for 10 and for 500 customers.
  *
- * Processes: the subgraphs in one child, each gateway in a child of its own (one at a time), autocannon here.
- * Set DATABASE_URL to run the subgraphs on a PostgreSQL server (a fresh database is made and dropped); without it
- * they use the embedded PostgreSQL (one connection, so every figure is lower).
+ * Processes: with DATABASE_URL, each subgraph in a child of its own on a PostgreSQL server (a fresh database is made and
+ * dropped), as production runs them; without it, the three in one child on the embedded PostgreSQL (one connection, so
+ * every figure is lower). Each gateway in a child of its own; autocannon here.
  * BENCH_DURATION (seconds per target, default 20), BENCH_WARMUP (seconds per target, default 3), BENCH_CONNECTIONS
  * (default 10), BENCH_ROUNDS (default 4): each target's measuring time is split into rounds that take turns with the
  * other targets', so a change in the machine's load (it is shared) falls on every target alike. p50 is the median and
@@ -47,8 +47,8 @@ interface Child {
 }
 
 async function startChild(script: string, env: Record<string, string>): Promise<Child> {
-  // BENCH_CPU_PROFILE=<dir>: each gateway process and the subgraphs process write a V8 CPU profile there (open it in
-  // Chrome DevTools). The subgraphs' profile spans the whole run: every target, and the seeding before it.
+  // BENCH_CPU_PROFILE=<dir>: each gateway process and each subgraph process write a V8 CPU profile there (open it in
+  // Chrome DevTools). The subgraphs' profiles span the whole run: every target, and the seeding before it.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
     env: { ...process.env, ...env },
@@ -131,7 +131,52 @@ function cannonOptions(target: Target, seconds: number) {
   };
 }
 
-async function measureRound(target: Target, seconds: number, subgraphs: Child): Promise<Round> {
+interface Subgraphs {
+  sources: Array<{ name: string; url: string; sdl: string }>;
+  /** CPU time all subgraph processes have used so far, in milliseconds. */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The subgraphs as production runs them (npm run subgraph:*, docker-compose.yml): one process each, with their npm
+ * scripts' node flags. The first seeds the database the others then open.
+ */
+async function startSubgraphs(): Promise<Subgraphs> {
+  const env = (extra: Record<string, string>) => ({
+    BENCH_SUBGRAPH_SECRET: SECRET,
+    BENCH_CUSTOMERS: String(customers),
+    NODE_ENV: "production",
+    NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...subgraphNodeFlags].join(" ").trim(),
+    ...extra,
+  });
+  const children: Child[] = [];
+  const stop = async () => {
+    for (const child of children.reverse()) await child.stop();
+  };
+  try {
+    const first = await startChild("bench/gateway-subgraphs.ts", env(process.env.DATABASE_URL ? { BENCH_SUBGRAPHS: "link" } : {}));
+    children.push(first);
+    const databaseUrl = first.info.databaseUrl as string | undefined;
+    if (databaseUrl) {
+      for (const name of ["poweroffice", "chargebee"]) {
+        children.push(await startChild("bench/gateway-subgraphs.ts", env({ BENCH_SUBGRAPHS: name, BENCH_DATABASE_URL: databaseUrl })));
+      }
+    }
+    const all = children.flatMap((child) => child.info.sources as Subgraphs["sources"]);
+    const order = ["poweroffice", "chargebee", "link"];
+    return {
+      sources: all.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)),
+      cpuMs: async () => (await Promise.all(children.map((child) => child.cpuMs()))).reduce((sum, ms) => sum + ms, 0),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function measureRound(target: Target, seconds: number, subgraphs: Subgraphs): Promise<Round> {
   const gatewayCpu = await target.gateway?.cpuMs();
   const subgraphCpu = await subgraphs.cpuMs();
   const result = await autocannon(cannonOptions(target, seconds));
@@ -217,17 +262,11 @@ console.log(
 );
 console.log(
   `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}, database: ${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded PGlite"}; ` +
-    "subgraphs, gateway and load generator share these cores (and other work running on the machine).",
+    `subgraphs (${process.env.DATABASE_URL ? "one process each" : "one process"}), gateway and load generator share these cores (and other work running on the machine).`,
 );
 
-// The subgraphs as production runs them (Dockerfile, docker-compose.yml, npm run subgraph:*), like the gateways below.
-const subgraphs = await startChild("bench/gateway-subgraphs.ts", {
-  BENCH_SUBGRAPH_SECRET: SECRET,
-  BENCH_CUSTOMERS: String(customers),
-  NODE_ENV: "production",
-  NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...subgraphNodeFlags].join(" ").trim(),
-});
-const sources = subgraphs.info.sources as Array<{ name: string; url: string; sdl: string }>;
+const subgraphs = await startSubgraphs();
+const sources = subgraphs.sources;
 const linkUrl = sources.find((s) => s.name === "link")!.url;
 const gatewayBody = JSON.stringify({ query: UNIFIED_CUSTOMERS_QUERY, variables: { first: customers } });
 const linkBody = JSON.stringify({ query: LINK_ONLY_QUERY, variables: { first: customers } });
@@ -245,7 +284,8 @@ try {
       // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
       // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
       NODE_ENV: "production",
-      ...(kind === "apollo" ? {} : { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim() }),
+      // Every gateway, @apollo/gateway too, with the node flags of our gateway's npm script: the same runtime settings.
+      NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim(),
     });
     gateways.push(gateway);
     const url = gateway.info.url as string;

@@ -10,11 +10,13 @@ import { migrateLatest } from "../../src/db/migrate.js";
 export interface TestDatabase extends Database {
   /** Drops the database (server) or closes the engine (embedded). */
   dispose(): Promise<void>;
+  /** The server database's URL, for other processes to open it (undefined for the embedded engine). */
+  url?: string;
 }
 
 export const usingServer = Boolean(process.env.DATABASE_URL);
 
-export async function createTestDatabase({ migrate = true } = {}): Promise<TestDatabase> {
+export async function createTestDatabase({ migrate = true, poolMax = 5 } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const db = await openDatabase({ dataDir: ".data-test", poolMax: 1 }, { inMemory: true });
@@ -26,10 +28,11 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
   await admin.raw(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), dataDir: ".data-test", poolMax: 5 });
+  const db = await openDatabase({ url: url.toString(), dataDir: ".data-test", poolMax });
   if (migrate) await migrateLatest(db.knex);
   return {
     ...db,
+    url: url.toString(),
     dispose: async () => {
       await db.close();
       await admin.raw(`drop database if exists ${name} with (force)`);
