@@ -24,6 +24,7 @@ import autocannon from "autocannon";
 import { LINK_ONLY_QUERY, UNIFIED_CUSTOMERS_QUERY } from "./gateway-query.js";
 import { seedFixture } from "../test/e2e/support/fixture.js";
 import { startFederation } from "../test/e2e/support/federation.js";
+import { localPostgresCpuMs } from "./postgres-cpu.js";
 
 const SECRET = "bench-subgraph-secret-0123456789abcdef";
 const READER_KEY = "bench-reader-key-0123456789abcdef";
@@ -88,6 +89,8 @@ interface Figures {
   /** CPU milliseconds the gateway process spent per request (load-independent, unlike req/s on a shared machine). */
   gatewayCpuMsPerRequest: number | null;
   subgraphCpuMsPerRequest: number | null;
+  /** The local PostgreSQL server's CPU per request (null: no local server, or the embedded database). */
+  postgresCpuMsPerRequest: number | null;
 }
 
 /**
@@ -116,6 +119,7 @@ interface Round {
   errors: number;
   gatewayCpuMs: number | null;
   subgraphCpuMs: number;
+  postgresCpuMs: number | null;
 }
 
 function cannonOptions(target: Target, seconds: number) {
@@ -179,9 +183,11 @@ async function startSubgraphs(): Promise<Subgraphs> {
 async function measureRound(target: Target, seconds: number, subgraphs: Subgraphs): Promise<Round> {
   const gatewayCpu = await target.gateway?.cpuMs();
   const subgraphCpu = await subgraphs.cpuMs();
+  const postgresCpu = process.env.DATABASE_URL ? localPostgresCpuMs() : null;
   const result = await autocannon(cannonOptions(target, seconds));
   const gatewayCpuAfter = await target.gateway?.cpuMs();
   const subgraphCpuAfter = await subgraphs.cpuMs();
+  const postgresCpuAfter = process.env.DATABASE_URL ? localPostgresCpuMs() : null;
   return {
     requests: result.requests.total,
     seconds: result.duration,
@@ -191,6 +197,7 @@ async function measureRound(target: Target, seconds: number, subgraphs: Subgraph
     errors: result.errors + result.timeouts,
     gatewayCpuMs: gatewayCpu === undefined ? null : gatewayCpuAfter! - gatewayCpu,
     subgraphCpuMs: subgraphCpuAfter - subgraphCpu,
+    postgresCpuMs: postgresCpu === null || postgresCpuAfter === null ? null : postgresCpuAfter - postgresCpu,
   };
 }
 
@@ -205,6 +212,8 @@ function figuresOf(target: Target, measured: Round[]): Figures {
   const seconds = measured.reduce((sum, round) => sum + round.seconds, 0);
   const gatewayCpu = measured.reduce((sum, round) => sum + (round.gatewayCpuMs ?? 0), 0);
   const subgraphCpu = measured.reduce((sum, round) => sum + round.subgraphCpuMs, 0);
+  const postgresKnown = measured.every((round) => round.postgresCpuMs !== null);
+  const postgresCpu = measured.reduce((sum, round) => sum + (round.postgresCpuMs ?? 0), 0);
   return {
     target: target.name,
     requestsPerSecond: seconds > 0 ? requests / seconds : 0,
@@ -214,6 +223,7 @@ function figuresOf(target: Target, measured: Round[]): Figures {
     errors: measured.reduce((sum, round) => sum + round.errors, 0),
     gatewayCpuMsPerRequest: target.gateway === null || requests === 0 ? null : gatewayCpu / requests,
     subgraphCpuMsPerRequest: requests === 0 ? null : subgraphCpu / requests,
+    postgresCpuMsPerRequest: requests === 0 || !postgresKnown ? null : postgresCpu / requests,
   };
 }
 
@@ -240,7 +250,7 @@ async function sqlPerRequest(size: number): Promise<number> {
 }
 
 function printTable(rows: Figures[]): void {
-  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors+timeouts", "gateway CPU ms/req", "subgraphs CPU ms/req"];
+  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors+timeouts", "gateway CPU ms/req", "subgraphs CPU ms/req", "PostgreSQL CPU ms/req"];
   const body = rows.map((r) => [
     r.target,
     r.requestsPerSecond.toFixed(1),
@@ -250,6 +260,7 @@ function printTable(rows: Figures[]): void {
     String(r.errors),
     r.gatewayCpuMsPerRequest === null ? "-" : r.gatewayCpuMsPerRequest.toFixed(1),
     r.subgraphCpuMsPerRequest === null ? "-" : r.subgraphCpuMsPerRequest.toFixed(1),
+    r.postgresCpuMsPerRequest === null ? "-" : r.postgresCpuMsPerRequest.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -327,6 +338,21 @@ if (ours.gatewayCpuMsPerRequest !== null && apollo.gatewayCpuMsPerRequest !== nu
   console.log(
     `gateway CPU per request: ours ${ours.gatewayCpuMsPerRequest.toFixed(1)} ms, @apollo/gateway ${apollo.gatewayCpuMsPerRequest.toFixed(1)} ms ` +
       `(${(apollo.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2)}× less CPU per request for ours)`,
+  );
+}
+
+const totalCpu = (f: Figures) =>
+  f.gatewayCpuMsPerRequest === null || f.subgraphCpuMsPerRequest === null || f.postgresCpuMsPerRequest === null
+    ? null
+    : f.gatewayCpuMsPerRequest + f.subgraphCpuMsPerRequest + f.postgresCpuMsPerRequest;
+const oursTotal = totalCpu(ours);
+const apolloTotal = totalCpu(apollo);
+if (oursTotal !== null && apolloTotal !== null) {
+  const cores = os.cpus().length;
+  console.log(
+    `CPU per request, gateway + subgraphs + PostgreSQL: ours ${oursTotal.toFixed(1)} ms, @apollo/gateway ${apolloTotal.toFixed(1)} ms ` +
+      `(${(apolloTotal / oursTotal).toFixed(2)}×); ${cores} cores allow at most ${((cores * 1000) / oursTotal).toFixed(0)} and ` +
+      `${((cores * 1000) / apolloTotal).toFixed(0)} req/s, before the load generator's share`,
   );
 }
 
