@@ -414,4 +414,32 @@ describe("a subgraph that does not answer", () => {
       await subgraphs[0]!.close();
     }
   });
+
+  test("a subgraph that refuses the gateway's secret: the client is told it is a gateway misconfiguration, /readyz says what to set", async () => {
+    const subgraphs = await startTinySubgraphs(SECRET);
+    const logged: string[] = [];
+    const gateway = await startGateway({
+      config: configFor({}),
+      subgraphs,
+      logger: recordingLogger(logged),
+      subgraphSecret: "another-secret-0123456789abcdef0123",
+    });
+    try {
+      const { status, body } = await post(gateway, "{ people { id } }");
+      assert.equal(status, 200);
+      const errors = body.errors as Array<{ message: string; extensions: Record<string, unknown> }>;
+      assert.equal(errors[0]!.extensions.code, "SUBREQUEST_HTTP_ERROR");
+      assert.equal(errors[0]!.extensions.serviceName, "accounts");
+      assert.match(errors[0]!.message, /^The accounts subgraph refused the gateway \(HTTP 403\): the gateway is misconfigured, not your request/);
+      assert.ok(logged.some((line) => line.includes("must have the same SUBGRAPH_SECRET")), logged.join("\n"));
+      assert.ok(!logged.some((line) => line.includes("another-secret")), "the secret is never logged");
+      const ready = await fetch(`${gateway.url}/readyz`);
+      assert.equal(ready.status, 503);
+      const readiness = (await ready.json()) as { checks: Array<{ name: string; ok: boolean; detail?: string }> };
+      assert.match(readiness.checks[0]!.detail!, /refused the gateway's secret \(HTTP 403\): set the same SUBGRAPH_SECRET/);
+    } finally {
+      await gateway.close({ drainMs: 100 });
+      await Promise.all(subgraphs.map((s) => s.close()));
+    }
+  });
 });

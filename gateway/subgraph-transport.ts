@@ -50,6 +50,16 @@ function shuttingDown(subgraph: string): ExecutionResult {
 
 /** What the subgraph answered, or an error naming the subgraph when the answer is not a GraphQL result. */
 function resultFrom(text: string, status: number, subgraph: string, log: TransportOptions["log"]): ExecutionResult {
+  if (status === 401 || status === 403) {
+    // Our subgraphs refuse only requests without their SUBGRAPH_SECRET: the client's key has nothing to do with it.
+    log.error({ subgraph, status }, `subgraph ${subgraph} refused the gateway: the gateway and the subgraph must have the same SUBGRAPH_SECRET`);
+    return upstreamError(
+      `The ${subgraph} subgraph refused the gateway (HTTP ${status}): the gateway is misconfigured, not your request. ` +
+        "Tell its operator; the gateway's log and /readyz say what to fix.",
+      "SUBREQUEST_HTTP_ERROR",
+      subgraph,
+    );
+  }
   let parsed: { data?: unknown; errors?: Array<{ message: string } & Record<string, unknown>> } | null;
   try {
     parsed = JSON.parse(text) as typeof parsed;
