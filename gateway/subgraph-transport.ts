@@ -2,7 +2,7 @@ import { print, type DocumentNode } from "graphql";
 import httpTransport from "@graphql-mesh/transport-http";
 import { createGraphQLError, type ExecutionRequest, type ExecutionResult, type Executor } from "@graphql-tools/utils";
 import type { GatewayConfig } from "@graphql-hive/gateway-runtime";
-import { abortSignalAny } from "@graphql-hive/signal";
+import { setMaxListeners } from "node:events";
 
 type Transports = Exclude<NonNullable<GatewayConfig<Record<string, unknown>>["transports"]>, Function>;
 type Transport = Exclude<Awaited<Transports[string]>, { default: unknown }>;
@@ -50,12 +50,12 @@ function shuttingDown(subgraph: string): ExecutionResult {
 
 /** What the subgraph answered, or an error naming the subgraph when the answer is not a GraphQL result. */
 function resultFrom(text: string, status: number, subgraph: string, log: TransportOptions["log"]): ExecutionResult {
-  if (status === 401 || status === 403) {
+  if (status === 403) {
     // Our subgraphs refuse only requests without their SUBGRAPH_SECRET: the client's key has nothing to do with it.
     log.error({ subgraph, status }, `subgraph ${subgraph} refused the gateway: the gateway and the subgraph must have the same SUBGRAPH_SECRET`);
     return upstreamError(
       `The ${subgraph} subgraph refused the gateway (HTTP ${status}): the gateway is misconfigured, not your request. ` +
-        "Tell its operator; the gateway's log and /readyz say what to fix.",
+        "Tell its operator: the gateway's log says what to fix.",
       "SUBREQUEST_HTTP_ERROR",
       subgraph,
     );
@@ -69,7 +69,7 @@ function resultFrom(text: string, status: number, subgraph: string, log: Transpo
   if (parsed?.data == null && !parsed?.errors?.length) {
     log.warn({ subgraph, status, body: text.slice(0, 500) }, "subgraph answer is not a GraphQL result");
     return upstreamError(
-      `The ${subgraph} subgraph answered HTTP ${status} without a GraphQL result. Try again; if it goes on, the gateway's log has its answer.`,
+      `The ${subgraph} subgraph answered HTTP ${status} without a GraphQL result. Try again; if it goes on, the gateway's operator finds its answer in the log.`,
       "SUBREQUEST_HTTP_ERROR",
       subgraph,
     );
@@ -83,22 +83,58 @@ function resultFrom(text: string, status: number, subgraph: string, log: Transpo
   return parsed as ExecutionResult;
 }
 
-/** A subgraph request's deadline: aborts its signal after timeoutMs; clear() once the answer is in. */
-class Deadline {
+/**
+ * One subgraph request's abort signal: aborted when the gateway shuts down, the client goes away or the deadline
+ * passes. Its listeners on the long-lived signals go away with dispose(), when the request ends. Not AbortSignal.any
+ * (or a polyfill of it): on Node 20 those keep a listener on the executor's lifetime signal until the combined signal
+ * is garbage-collected (nodejs/node#55351).
+ */
+export class SubgraphRequestSignal {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
-  constructor(timeoutMs: number) {
-    this.timer = setTimeout(() => this.controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly abort = () => this.controller.abort();
+  timedOut = false;
+
+  constructor(
+    private readonly sources: AbortSignal[],
+    timeoutMs: number,
+  ) {
+    for (const source of sources) {
+      if (source.aborted) this.controller.abort();
+      else source.addEventListener("abort", this.abort, { once: true });
+    }
+    if (timeoutMs > 0) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.controller.abort();
+      }, timeoutMs);
+    }
   }
+
   get signal(): AbortSignal {
     return this.controller.signal;
   }
-  get passed(): boolean {
-    return this.controller.signal.aborted;
-  }
-  clear(): void {
+
+  dispose(): void {
     clearTimeout(this.timer);
+    for (const source of this.sources) source.removeEventListener("abort", this.abort);
   }
+}
+
+/** Network errors raised before the request reached the subgraph. */
+const NOT_REACHED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
+
+function errorCode(error: unknown): string | undefined {
+  const withCode = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = withCode?.code ?? withCode?.cause?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** What the client may do next: a mutation may have taken effect before the failure. */
+function nextStep(request: ExecutionRequest): string {
+  return request.operationType === "mutation"
+    ? "The mutation may already have taken effect: check before sending it again."
+    : "Try again; if it goes on, the gateway's operator finds the cause in its log.";
 }
 
 export interface SubgraphTransportOptions {
@@ -129,6 +165,8 @@ function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnT
   if (!endpoint || endpoint.includes("{") || !fetch) return standardExecutor();
 
   const disposal = new AbortController();
+  // Every request in flight listens on it until it ends: many at once is normal here, not a leak.
+  setMaxListeners(0, disposal.signal);
   const execute = async (request: ExecutionRequest): Promise<ExecutionResult> => {
     if (request.operationType === "subscription") {
       return (await standardExecutor())(request) as Promise<ExecutionResult>;
@@ -138,8 +176,7 @@ function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnT
       headers?: Record<string, string>;
     };
     const requestSignal = request.signal ?? request.info?.signal;
-    const deadline = timeoutMs > 0 ? new Deadline(timeoutMs) : null;
-    const signals = [disposal.signal, ...(requestSignal ? [requestSignal] : []), ...(deadline ? [deadline.signal] : [])];
+    const abort = new SubgraphRequestSignal(requestSignal ? [disposal.signal, requestSignal] : [disposal.signal], timeoutMs);
     let text: string;
     let status: number;
     try {
@@ -149,9 +186,7 @@ function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnT
           method: "POST",
           headers: { accept: ACCEPT, "content-type": "application/json", ...extensionHeaders },
           body: requestBody(request, extensions),
-          // Not AbortSignal.any: on Node 20 the long-lived disposal signal keeps every combined signal it ever made
-          // (nodejs/node#55351), one per subgraph request, for the executor's lifetime.
-          signal: signals.length > 1 ? (abortSignalAny(signals) ?? disposal.signal) : disposal.signal,
+          signal: abort.signal,
         },
         request.context,
         request.info,
@@ -159,25 +194,22 @@ function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnT
       status = response.status;
       text = await response.text();
     } catch (error) {
-      if (deadline?.passed) {
+      if (abort.timedOut) {
         options.log.warn({ subgraph, url: endpoint, timeoutMs }, "subgraph request timed out");
         return upstreamError(
-          `The ${subgraph} subgraph did not answer within ${timeoutMs / 1000} s (GATEWAY_SUBGRAPH_TIMEOUT_SECONDS). ` +
-            "Try again; if it goes on, the gateway's /readyz and log say which subgraph is slow.",
+          `The ${subgraph} subgraph did not answer within ${timeoutMs / 1000} s (GATEWAY_SUBGRAPH_TIMEOUT_SECONDS). ${nextStep(request)}`,
           "GATEWAY_TIMEOUT",
           subgraph,
         );
       }
       if (disposal.signal.aborted) return shuttingDown(subgraph);
       if (requestSignal?.aborted) return upstreamError("The request was cancelled", "SUBREQUEST_HTTP_ERROR", subgraph);
-      options.log.warn({ subgraph, url: endpoint, error: (error as Error)?.message ?? String(error) }, "subgraph request failed");
-      return upstreamError(
-        `The ${subgraph} subgraph could not be reached. Try again; if it goes on, the gateway's /readyz and log say why.`,
-        "SUBREQUEST_HTTP_ERROR",
-        subgraph,
-      );
+      const code = errorCode(error);
+      options.log.warn({ subgraph, url: endpoint, code, error: (error as Error)?.message ?? String(error) }, "subgraph request failed");
+      const what = code !== undefined && NOT_REACHED.has(code) ? "could not be reached" : "failed before it finished answering";
+      return upstreamError(`The ${subgraph} subgraph ${what}. ${nextStep(request)}`, "SUBREQUEST_HTTP_ERROR", subgraph);
     } finally {
-      deadline?.clear();
+      abort.dispose();
     }
     return resultFrom(text, status, subgraph, options.log);
   };

@@ -200,7 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
-      subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0 }),
+      subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0, max: 86_400 }),
     },
     poweroffice: readPowerOffice(reader),
     chargebee,
