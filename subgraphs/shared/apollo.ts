@@ -29,6 +29,10 @@ export function createSubgraphApollo(options: SubgraphApolloOptions): ApolloServ
     schema: options.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The processes that serve subgraphs stop them on SIGTERM/SIGINT themselves, in order. Apollo's own handler would
+    // stop the server and then raise the signal again, ending the process before the HTTP server drained and the
+    // database closed.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(options.logger, options.name),
     logger: {
       debug: (message) => options.logger.debug(message),
