@@ -5,7 +5,8 @@
  * - With BENCH_DATABASE_URL: serves from that database, seeded by another helper (one process per subgraph, as
  *   production runs them).
  * BENCH_SUBGRAPHS: which subgraphs to serve, comma-separated (default all three).
- * Prints one JSON line {"sources":[{name,url,sdl}],"databaseUrl"?} when ready; stops on SIGTERM.
+ * Prints one JSON line {"sources":[{name,url,sdl}],"databaseUrl"?} when ready; stops on SIGTERM, or when the benchmark
+ * process that started it is gone.
  */
 import "reflect-metadata";
 import { silentLogger } from "../src/logging/logger.js";
@@ -31,12 +32,19 @@ const definitions = await Promise.all(names.map((name) => buildSubgraph(name)));
 const servers = await Promise.all(definitions.map((d) => startSubgraphServer(d, { port: 0, secret, deps, logger: silentLogger })));
 const sources = definitions.map((d, i) => ({ name: d.name, url: servers[i]!.url, sdl: d.sdl }));
 process.stdout.write(`${JSON.stringify({ sources, databaseUrl: db.url })}\n`);
-process.once("SIGTERM", async () => {
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
   await Promise.all(servers.map((s) => s.close()));
   if (sharedUrl) await db.close();
   else await db.dispose();
   process.exit(0);
-});
+}
+// SIGTERM from the benchmark; disconnect when the benchmark itself died (its IPC channel closes): drop the database.
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
+process.once("disconnect", stop);
 // The benchmark asks for this process's CPU time to report CPU per request.
 process.on("message", (message) => {
   if (message === "cpu") process.send?.(process.cpuUsage());

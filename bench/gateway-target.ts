@@ -3,7 +3,7 @@
  * supergraph (@theguild/federation-composition). BENCH_TARGET: "hive" (our gateway, gateway/index.ts, with auth,
  * limits and metrics on, Rust query planner as configured by default), "hive-js" (the same with the runtime's
  * JavaScript planner) or "apollo" (@apollo/gateway 2.14 on @apollo/server 5, the baseline).
- * Prints one JSON line {"url": "..."} when ready; stops on SIGTERM.
+ * Prints one JSON line {"url": "..."} when ready; stops on SIGTERM, or when the benchmark process is gone.
  */
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
@@ -42,9 +42,10 @@ async function startApollo(): Promise<{ url: string; stop(): Promise<void> }> {
 const running = target === "apollo" ? await startApollo() : await startHive();
 process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
 // The Hive runtime traps SIGTERM to dispose itself; this handler also ends the process.
-process.on("SIGTERM", () => {
-  running.stop().finally(() => process.exit(0));
-});
+const stop = () => void running.stop().finally(() => process.exit(0));
+process.on("SIGTERM", stop);
+// The benchmark process that started this one is gone (its IPC channel closed).
+process.once("disconnect", stop);
 // The benchmark asks for this process's CPU time to report CPU per request.
 process.on("message", (message) => {
   if (message === "cpu") process.send?.(process.cpuUsage());

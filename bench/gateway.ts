@@ -24,7 +24,7 @@ import autocannon from "autocannon";
 import { LINK_ONLY_QUERY, UNIFIED_CUSTOMERS_QUERY } from "./gateway-query.js";
 import { seedFixture } from "../test/e2e/support/fixture.js";
 import { startFederation } from "../test/e2e/support/federation.js";
-import { localPostgresCpuMs } from "./postgres-cpu.js";
+import { isLocalDatabase, localPostgresCpuMs } from "./postgres-cpu.js";
 
 const SECRET = "bench-subgraph-secret-0123456789abcdef";
 const READER_KEY = "bench-reader-key-0123456789abcdef";
@@ -33,6 +33,8 @@ const duration = Number(process.env.BENCH_DURATION ?? 20);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+/** The PostgreSQL server's CPU is read from /proc when it runs on this machine. */
+const localPostgres = isLocalDatabase(process.env.DATABASE_URL);
 /** The node flags our gateway and the subgraphs run with in production: those of their npm scripts (package.json). */
 const npmScripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 const nodeFlagsOf = (script: string) => npmScripts[script]!.split(/\s+/).filter((word) => word.startsWith("--"));
@@ -183,11 +185,11 @@ async function startSubgraphs(): Promise<Subgraphs> {
 async function measureRound(target: Target, seconds: number, subgraphs: Subgraphs): Promise<Round> {
   const gatewayCpu = await target.gateway?.cpuMs();
   const subgraphCpu = await subgraphs.cpuMs();
-  const postgresCpu = process.env.DATABASE_URL ? localPostgresCpuMs() : null;
+  const postgresCpu = localPostgres ? localPostgresCpuMs() : null;
   const result = await autocannon(cannonOptions(target, seconds));
   const gatewayCpuAfter = await target.gateway?.cpuMs();
   const subgraphCpuAfter = await subgraphs.cpuMs();
-  const postgresCpuAfter = process.env.DATABASE_URL ? localPostgresCpuMs() : null;
+  const postgresCpuAfter = localPostgres ? localPostgresCpuMs() : null;
   return {
     requests: result.requests.total,
     seconds: result.duration,
