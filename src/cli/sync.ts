@@ -68,7 +68,8 @@ async function printOutcome(db: Database, run: SyncRunRow, limit: number): Promi
 
 await runCli(async () => {
   const config = loadConfig();
-  const logger = createLogger({ ...config.log, level: process.env.LOG_LEVEL ?? "warn", name: "sync" });
+  // Quieter than the other processes unless LOG_LEVEL is set: the progress bar and the table are its output.
+  const logger = createLogger({ ...config.log, level: process.env.LOG_LEVEL ? config.log.level : "warn", name: "sync" });
   const db = await openDatabase(config.database);
   let queue: JobQueue | undefined;
   let worker: SyncWorker | undefined;
