@@ -1,21 +1,13 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../test/helpers/free-port.js";
 import { EventEmitter, once } from "node:events";
 import { createInterface } from "node:readline";
 import { startGreetingSubgraph, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
 import { createTestDatabase, usingServer } from "../test/helpers/database.js";
 
 const SECRET = "main-test-secret-0123456789abcdef";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** `npm run gateway` as a child process: loopback, any port, JSON logs, no API keys; `env` adds or overrides. */
 function spawnGateway(env: Record<string, string>): ChildProcess {

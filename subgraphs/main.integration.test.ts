@@ -4,17 +4,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { once } from "node:events";
-import { createServer } from "node:net";
+import { freePort } from "../test/helpers/free-port.js";
 import { createInterface } from "node:readline";
 import { createTestDatabase, usingServer } from "../test/helpers/database.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test(
   "npm run subgraph:poweroffice serves; on SIGTERM it answers the request in flight, then exits 0",
