@@ -1,4 +1,3 @@
-import { setMaxListeners } from "node:events";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { decodeBody } from "../src/http/decode-body.js";
@@ -6,9 +5,6 @@ import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
 type ResponseClass = new (body: Buffer, init: ResponseInit) => Response;
 type FetchFn = (url: string, init?: RequestInit, context?: unknown, info?: unknown) => Promise<Response> | Response;
-
-/** Signals that already allow any number of abort listeners. */
-const unlimitedSignals = new WeakSet<AbortSignal>();
 
 function nodeHeaders(headers: HeadersInit | undefined): OutgoingHttpHeaders {
   const result: OutgoingHttpHeaders = {};
@@ -52,12 +48,6 @@ export function useSubgraphHttpClient(): GatewayPlugin {
   function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined): Promise<Response> {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    // The executor passes one signal (its dispose signal) to every request in flight; each request holds one abort
-    // listener on it until it ends, so more than 10 concurrent requests are normal here, not a leak.
-    if (signal && !unlimitedSignals.has(signal)) {
-      setMaxListeners(0, signal);
-      unlimitedSignals.add(signal);
-    }
     const secure = url.protocol === "https:";
     return new Promise<Response>((resolve, reject) => {
       const request = (secure ? httpsRequest : httpRequest)(
