@@ -80,6 +80,8 @@ export interface AppConfig {
     priority: SystemName;
     workerConcurrency: number;
     batchSize: number;
+    /** A source whose read fails this many runs in a row is raised: logged at error, flagged in /metrics. */
+    readFailureAlertAfter: number;
     /** Set when webhooks bring Chargebee changes (see ChargebeeWebhookFeed); unset: every poll reads Chargebee. */
     chargebeeWebhooks?: ChargebeeWebhookFeed;
   };
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
+      readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),
       ...(chargebee.webhookUsername && chargebee.webhookPassword ? { chargebeeWebhooks: { catchupIntervalSeconds: chargebee.catchupIntervalSeconds } } : {}),
     },
     jobs: {

@@ -1,4 +1,5 @@
 import type { SystemName } from "../config/config.js";
+import type { DataIssue } from "./storable-text.js";
 
 export type { SystemName };
 
@@ -16,6 +17,8 @@ export interface SourceRecordInput {
   email?: string | null;
   name?: string | null;
   parentId?: string | null;
+  /** What the reader could not store of this record (an order line the datasets refused); stored with the record. */
+  issues?: DataIssue[];
 }
 
 export interface DatasetRecord {
@@ -33,6 +36,8 @@ export interface DatasetRecord {
   email: string | null;
   name: string | null;
   parentId: string | null;
+  /** Text the database could not hold, replaced in `data` (the original is in the raw copy); null when none. */
+  dataIssues?: DataIssue[] | null;
 }
 
 export interface DatasetRow {
@@ -50,6 +55,7 @@ export interface DatasetRow {
   email: string | null;
   name: string | null;
   parent_id: string | null;
+  data_issues?: DataIssue[] | null;
 }
 
 export function toDatasetRecord(row: DatasetRow): DatasetRecord {
@@ -68,5 +74,6 @@ export function toDatasetRecord(row: DatasetRow): DatasetRecord {
     email: row.email,
     name: row.name,
     parentId: row.parent_id,
+    dataIssues: row.data_issues ?? null,
   };
 }

@@ -44,10 +44,10 @@ describe("dataset store", () => {
   test("storeRecords stores the same way and answers only counts; a hash given with the record is the one stored", () =>
     withRollback(db.knex, async (trx) => {
       const product = { system: "poweroffice", entity: "Product", sourceId: "9", data: { Name: "Sykkel", UnitPrice: 100 } } as const;
-      assert.deepEqual(await storeRecords(trx, [product, { ...product, sourceId: "10" }]), { changed: 2, unchanged: 0 });
-      assert.deepEqual(await storeRecords(trx, [{ ...product, data: { UnitPrice: 100, Name: "Sykkel" } }]), { changed: 0, unchanged: 1 });
+      assert.deepEqual(await storeRecords(trx, [product, { ...product, sourceId: "10" }]), { changed: 2, unchanged: 0, failed: [] });
+      assert.deepEqual(await storeRecords(trx, [{ ...product, data: { UnitPrice: 100, Name: "Sykkel" } }]), { changed: 0, unchanged: 1, failed: [] });
       const edited = { ...product, data: { Name: "Sykkel", UnitPrice: 120 } };
-      assert.deepEqual(await storeRecords(trx, [{ ...edited, contentHash: contentHash(edited.data) }]), { changed: 1, unchanged: 0 });
+      assert.deepEqual(await storeRecords(trx, [{ ...edited, contentHash: contentHash(edited.data) }]), { changed: 1, unchanged: 0, failed: [] });
       const [stored] = await getRecords(trx, "poweroffice", "Product", ["9"]);
       assert.equal(stored!.contentHash, contentHash(edited.data));
       assert.equal(stored!.data.UnitPrice, 120);
@@ -57,9 +57,9 @@ describe("dataset store", () => {
     withRollback(db.knex, async (trx) => {
       const base = { system: "chargebee", entity: "customer", sourceId: "cb-versioned" } as const;
       await storeRecords(trx, [{ ...base, data: { first_name: "Ny", resource_version: 2000 } }]);
-      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Gammel", resource_version: 1000 } }]), { changed: 0, unchanged: 1 });
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Gammel", resource_version: 1000 } }]), { changed: 0, unchanged: 1, failed: [] });
       assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Ny");
-      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Nyere", resource_version: 3000 } }]), { changed: 1, unchanged: 0 });
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Nyere", resource_version: 3000 } }]), { changed: 1, unchanged: 0, failed: [] });
       await storeRecords(trx, [{ ...base, data: { first_name: "Uten versjon" } }]);
       assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Uten versjon", "no version: stored as before");
       const product = { system: "poweroffice", entity: "Product", sourceId: "77" } as const;

@@ -35,7 +35,7 @@ export async function startSyncHarness(
     poweroffice,
     chargebee,
     logger: silentLogger,
-    settings: { priority: options.priority ?? "poweroffice", batchSize: 50, pollIntervalSeconds: 60, workerConcurrency: 1 },
+    settings: { priority: options.priority ?? "poweroffice", batchSize: 50, pollIntervalSeconds: 60, workerConcurrency: 1, readFailureAlertAfter: 3 },
     dryRun: false,
     progress: { add: () => {} },
   };

@@ -1,9 +1,36 @@
 import { chargebeeRecordFrom, type ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
-import { storeRecords } from "../../datasets/upsert-records.js";
+import type { SourceRecordInput } from "../../datasets/types.js";
+import { storeRecords, type StoreFailure } from "../../datasets/upsert-records.js";
 import type { SyncContext, SyncMode } from "../engine/types.js";
 import { markAbsentDeleted } from "./absence.js";
 import { readCursor, writeCursor } from "./cursors.js";
-import type { ReadOutcome } from "./poweroffice-reader.js";
+import { emptyOutcome, type ReadOutcome } from "./poweroffice-reader.js";
+import { quarantineUnstored } from "./unstored.js";
+
+/** Each object as a dataset record; one that cannot be (no id) is set aside with the reason. */
+function toInputs(resource: string, objects: readonly Record<string, unknown>[]): { inputs: SourceRecordInput[]; unreadable: StoreFailure[] } {
+  const inputs: SourceRecordInput[] = [];
+  const unreadable: StoreFailure[] = [];
+  for (const object of objects) {
+    try {
+      inputs.push(chargebeeRecordFrom(resource, object));
+    } catch (error) {
+      const id = typeof object?.id === "string" && object.id !== "" ? object.id : "(no id)";
+      unreadable.push({ record: { system: "chargebee", entity: resource, sourceId: id, data: object ?? {} }, reason: `Chargebee ${resource} ${id} cannot be read: ${(error as Error).message}` });
+    }
+  }
+  return { inputs, unreadable };
+}
+
+/** Stores the records; the ones the datasets refuse are quarantined and counted, the others are stored. */
+async function storeOrQuarantine(ctx: SyncContext, resource: string, objects: readonly Record<string, unknown>[], outcome: ReadOutcome): Promise<SourceRecordInput[]> {
+  const { inputs, unreadable } = toInputs(resource, objects);
+  const result = await storeRecords(ctx.knex, inputs);
+  outcome.changed += result.changed;
+  outcome.unchanged += result.unchanged;
+  outcome.quarantined += await quarantineUnstored(ctx, [...unreadable, ...result.failed]);
+  return inputs;
+}
 
 /**
  * Reads one Chargebee resource into the datasets: by updated_at windows from the cursor (the client overlaps each
@@ -13,16 +40,13 @@ import type { ReadOutcome } from "./poweroffice-reader.js";
 export async function readChargebeeResource(ctx: SyncContext, resource: ChargebeeReadableResource, mode: SyncMode): Promise<ReadOutcome> {
   const cursor = await readCursor(ctx.knex, "chargebee", resource);
   const incremental = (mode === "incremental" || mode === "dry-run") && cursor !== null;
-  const outcome: ReadOutcome = { changed: 0, unchanged: 0, deleted: 0, complete: true };
+  const outcome = emptyOutcome();
   const seen = new Set<string>();
   let readUntil: number | null = null;
   for await (const page of ctx.chargebee.read(resource, incremental ? { updatedAfter: Number(cursor) } : {})) {
     readUntil = page.readUntil;
-    const inputs = page.records.map((record) => chargebeeRecordFrom(resource, record as unknown as Record<string, unknown>));
+    const inputs = await storeOrQuarantine(ctx, resource, page.records as unknown as Array<Record<string, unknown>>, outcome);
     for (const input of inputs) seen.add(input.sourceId);
-    const result = await storeRecords(ctx.knex, inputs);
-    outcome.changed += result.changed;
-    outcome.unchanged += result.unchanged;
   }
   if (mode === "reconcile") outcome.deleted += await markAbsentDeleted(ctx.knex, "chargebee", resource, seen);
   if (readUntil !== null) await writeCursor(ctx.knex, "chargebee", resource, String(readUntil));
@@ -38,8 +62,8 @@ export async function readChargebeeBusinessEntities(ctx: SyncContext, mode: Sync
   const incremental = mode !== "full" && mode !== "reconcile" && cursor !== null;
   const startedAt = Math.floor(Date.now() / 1000);
   const entities = await ctx.chargebee.learnBusinessEntities(incremental ? { occurredAfter: Number(cursor) } : {});
-  const inputs = [...entities.values()].map((entity) => chargebeeRecordFrom("business_entity", entity as unknown as Record<string, unknown>));
-  const result = await storeRecords(ctx.knex, inputs);
+  const outcome = emptyOutcome();
+  await storeOrQuarantine(ctx, "business_entity", [...entities.values()] as unknown as Array<Record<string, unknown>>, outcome);
   await writeCursor(ctx.knex, "chargebee", "business_entity", String(startedAt));
-  return { changed: result.changed, unchanged: result.unchanged, deleted: 0, complete: true };
+  return outcome;
 }

@@ -1,63 +1,65 @@
-import type { ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
 import { selectedFlows } from "../engine/plan.js";
-import type { FlowId, FlowSelection, SyncContext } from "../engine/types.js";
+import type { FlowSelection, SyncContext } from "../engine/types.js";
 import { chargebeeTypesToRead } from "./chargebee-catchup.js";
 import { readChargebeeBusinessEntities, readChargebeeResource } from "./chargebee-reader.js";
 import { readPowerOfficeEntity, type ReadOutcome } from "./poweroffice-reader.js";
+import { recordSourceHealth, type ReadProblem } from "./source-health.js";
+import { SOURCES } from "./sources.js";
 
-/** What each flow needs read, from each side (F4's create rule also needs the sales orders). */
-const SOURCES: Record<FlowId, { poweroffice: string[]; chargebee: Array<ChargebeeReadableResource | "business_entity"> }> = {
-  F1: { poweroffice: ["ContactPerson"], chargebee: ["customer"] },
-  F2: { poweroffice: ["Employee"], chargebee: ["customer"] },
-  F3: { poweroffice: ["Customer"], chargebee: ["customer"] },
-  F4: { poweroffice: ["Customer", "SalesOrder"], chargebee: ["customer"] },
-  F5: { poweroffice: ["Customer"], chargebee: ["business_entity"] },
-  F6: { poweroffice: ["Department"], chargebee: ["business_entity"] },
-  F7: { poweroffice: ["Product"], chargebee: ["item_family", "item", "item_price"] },
-  F8: { poweroffice: ["SalesOrder"], chargebee: ["invoice", "order"] },
-  F9: { poweroffice: ["SalesOrder"], chargebee: ["invoice", "order"] },
-};
+export type { ReadProblem } from "./source-health.js";
 
 export interface ReadSummary {
   /** Records new or changed in the datasets (these are what phase 2 may process). */
   changed: number;
   unchanged: number;
   deleted: number;
+  /** Records that could not be stored: quarantined with the reason, the rest of the read went on. */
+  quarantined: number;
   apiCalls: number;
-  /** Types whose read failed or was partial (their cursor did not move, nothing was deleted by absence). */
-  incomplete: string[];
+  /** Sources whose read failed or was partial, and why (their cursor did not move, nothing was deleted for them). */
+  incomplete: ReadProblem[];
+  /** Sources that had failed in earlier runs and read completely in this one. */
+  recovered: string[];
 }
 
 function totalCalls(ctx: SyncContext): number {
   return ctx.poweroffice.stats().totalCalls + ctx.chargebee.stats().totalCalls;
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Phase 1: brings each source's changes into the datasets for the selected flows. incremental (and dry-run) read
  * from each type's cursor; full reads everything with no time filter; reconcile reads everything and marks what a
- * complete read did not return as deleted. A type whose read fails is reported in `incomplete` and the others go on.
+ * complete read did not return as deleted. A type whose read fails is reported in `incomplete` with the reason and
+ * the others go on; a type that keeps failing run after run is raised at error level.
  */
-export async function readSources(ctx: SyncContext, selection: FlowSelection): Promise<ReadSummary & { changed: number }> {
+export async function readSources(ctx: SyncContext, selection: FlowSelection): Promise<ReadSummary> {
   ctx.progress.phase?.("read");
   const flows = selectedFlows(selection.flows);
   const poweroffice = new Set(flows.flatMap((flow) => SOURCES[flow].poweroffice));
   const chargebeeWanted = [...new Set(flows.flatMap((flow) => SOURCES[flow].chargebee))];
   const { read: chargebee, leftToWebhooks } = await chargebeeTypesToRead(ctx.knex, ctx.settings, selection.mode, chargebeeWanted);
   if (leftToWebhooks.length > 0) ctx.logger.debug({ types: leftToWebhooks }, "Chargebee changes come by webhook; its catch-up read is not due");
-  const summary: ReadSummary = { changed: 0, unchanged: 0, deleted: 0, apiCalls: 0, incomplete: [] };
+  const summary: ReadSummary = { changed: 0, unchanged: 0, deleted: 0, quarantined: 0, apiCalls: 0, incomplete: [], recovered: [] };
+  const succeeded: string[] = [];
   const before = totalCalls(ctx);
-  const add = (name: string, outcome: ReadOutcome) => {
+  const add = (source: string, outcome: ReadOutcome) => {
     summary.changed += outcome.changed;
     summary.unchanged += outcome.unchanged;
     summary.deleted += outcome.deleted;
-    if (!outcome.complete) summary.incomplete.push(name);
+    summary.quarantined += outcome.quarantined;
+    if (outcome.complete) succeeded.push(source);
+    else summary.incomplete.push({ source, reason: outcome.problems.join("; ") || "the read did not complete" });
   };
-  const run = async (name: string, read: () => Promise<ReadOutcome>) => {
+  const run = async (source: string, read: () => Promise<ReadOutcome>) => {
     try {
-      add(name, await read());
+      add(source, await read());
     } catch (error) {
-      ctx.logger.warn({ err: error, source: name }, "reading a source failed; its cursor stays and nothing is deleted for it");
-      summary.incomplete.push(name);
+      ctx.logger.warn({ err: error, source }, `reading ${source} failed; its cursor stays and nothing is deleted for it: ${errorText(error)}`);
+      summary.incomplete.push({ source, reason: errorText(error) });
     }
   };
   const poTasks = [...poweroffice].map((entity) => () => run(`poweroffice.${entity}`, () => readPowerOfficeEntity(ctx, entity, selection.mode)));
@@ -80,6 +82,18 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
   };
   await Promise.all([runSide(poTasks, poAtOnce), runSide(cbTasks, cbAtOnce)]);
   summary.apiCalls = totalCalls(ctx) - before;
-  await ctx.progress.add({ apiCalls: summary.apiCalls });
+  await ctx.progress.add({ apiCalls: summary.apiCalls, quarantined: summary.quarantined });
+
+  const health = await recordSourceHealth(ctx.knex, ctx.runId, { succeeded, failed: summary.incomplete });
+  summary.recovered = health.recovered;
+  for (const source of health.recovered) ctx.logger.info({ source }, `${source} is read completely again`);
+  for (const failing of health.failing) {
+    if (failing.consecutiveFailures < ctx.settings.readFailureAlertAfter) continue;
+    ctx.logger.error(
+      { source: failing.source, consecutiveFailures: failing.consecutiveFailures, reason: failing.reason },
+      `${failing.source} has failed to read in ${failing.consecutiveFailures} runs in a row: ${failing.reason}. ` +
+        "Its changes are not reaching the other system; check the connection and credentials, or the record named.",
+    );
+  }
   return summary;
 }

@@ -1,10 +1,12 @@
 import type { Knex } from "knex";
 import { MAX_PAGE_SIZE, type PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
-import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
+import type { DataIssue } from "../../datasets/storable-text.js";
+import { storeRecords, type HashedRecordInput, type StoreFailure } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { SyncContext, SyncMode } from "../engine/types.js";
 import { markAbsentDeleted } from "./absence.js";
+import { quarantineUnstored } from "./unstored.js";
 import { readCursor, writeCursor } from "./cursors.js";
 import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./poweroffice-records.js";
 
@@ -27,8 +29,16 @@ export interface ReadOutcome {
   changed: number;
   unchanged: number;
   deleted: number;
+  /** Records that could not be stored (quarantined with the reason; the read went on). */
+  quarantined: number;
   /** False when some part failed (nothing was deleted by absence, the cursor did not move). */
   complete: boolean;
+  /** What failed, when not complete. */
+  problems: string[];
+}
+
+export function emptyOutcome(): ReadOutcome {
+  return { changed: 0, unchanged: 0, deleted: 0, quarantined: 0, complete: true, problems: [] };
 }
 
 function overlapStart(cursor: string): string {
@@ -97,7 +107,7 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   if (!resource) throw new Error(`No PowerOffice resource for ${entity}`);
   const cursor = await readCursor(ctx.knex, "poweroffice", entity);
   const incremental = (mode === "incremental" || mode === "dry-run") && cursor !== null;
-  const outcome: ReadOutcome = { changed: 0, unchanged: 0, deleted: 0, complete: true };
+  const outcome = emptyOutcome();
   const seen = new Set<string>();
   let maxChanged: { text: string; time: number } | null = cursor ? { text: cursor, time: parsePowerOfficeTime(cursor)?.getTime() ?? 0 } : null;
 
@@ -105,8 +115,15 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   const filter = incremental ? { changedSince: overlapStart(cursor!) } : {};
   for await (const page of ctx.poweroffice.pages(resource, { ...filter, pageSize: MAX_PAGE_SIZE })) {
     const inputs: HashedInput[] = [];
+    const unreadable: StoreFailure[] = [];
     for (const raw of page as unknown as Array<Record<string, unknown>>) {
-      const input = withContentHash(powerOfficeRecordFrom(entity, raw));
+      let input: HashedInput;
+      try {
+        input = withContentHash(powerOfficeRecordFrom(entity, raw));
+      } catch (error) {
+        unreadable.push(unreadableRecord(entity, raw, error));
+        continue;
+      }
       inputs.push(input);
       seen.add(input.sourceId);
       const changedText = typeof raw.LastChangedDateTimeOffset === "string" ? raw.LastChangedDateTimeOffset : null;
@@ -126,13 +143,18 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
         const changedOrders = incremental ? slice : await withChangedContent(ctx.knex, entity, slice);
         const lines = await readChangedOrderLines(ctx, slice, changedOrders);
         ready = lines.orders;
-        if (!lines.complete) outcome.complete = false;
+        if (lines.problem) {
+          outcome.complete = false;
+          outcome.problems.push(lines.problem);
+        }
         outcome.changed += lines.lineChanges;
       }
       const result = await storeRecords(ctx.knex, ready);
       outcome.changed += result.changed;
       outcome.unchanged += result.unchanged;
+      unreadable.push(...result.failed);
     }
+    outcome.quarantined += await quarantineUnstored(ctx, unreadable);
   }
 
   if (mode === "reconcile" && outcome.complete) {
@@ -152,30 +174,49 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
   return outcome;
 }
 
-/** Re-reads the lines of the orders whose content changed (of these orders); returns the orders safe to store. */
+/** A record the reader could not even turn into a dataset record (no Id): quarantined under a placeholder id. */
+function unreadableRecord(entity: string, raw: Record<string, unknown>, error: unknown): StoreFailure {
+  const id = raw && (typeof raw.Id === "number" || typeof raw.Id === "string") && String(raw.Id) !== "" ? String(raw.Id) : "(no Id)";
+  return {
+    record: { system: "poweroffice", entity, sourceId: id, data: raw ?? {} },
+    reason: `PowerOffice ${entity} ${id} cannot be read: ${(error as Error).message}`,
+  };
+}
+
+/**
+ * Re-reads the lines of the orders whose content changed (of these orders); returns the orders safe to store. An
+ * order whose lines could not be read is left out (read again next time); one with a line the datasets refused is
+ * stored with that issue, so its flow quarantines it rather than invoice it without the line.
+ */
 async function readChangedOrderLines(
   ctx: SyncContext,
   orders: HashedInput[],
   changed: HashedInput[],
-): Promise<{ orders: HashedInput[]; lineChanges: number; complete: boolean }> {
+): Promise<{ orders: HashedInput[]; lineChanges: number; problem: string | null }> {
   const results = await mapLimited(changed, COMPLETE_READ_CONCURRENCY, (order) => ctx.poweroffice.getSalesOrderComplete(order.sourceId));
-  const failed = new Set<string>();
+  const failed = new Map<string, string>();
   const lines: SourceRecordInput[] = [];
   const readOrders: string[] = [];
+  const lineIssues = new Map<string, DataIssue[]>();
   for (const [index, result] of results.entries()) {
     const order = changed[index]!;
     if (result.status === "rejected") {
-      failed.add(order.sourceId);
+      failed.set(order.sourceId, (result.reason as Error)?.message ?? String(result.reason));
       ctx.logger.warn({ err: result.reason, salesOrderId: order.sourceId }, "could not read the lines of a sales order; it is read again next time");
       continue;
     }
     readOrders.push(order.sourceId);
     const complete = result.value as unknown as { SalesOrderLines?: Array<Record<string, unknown>> | null };
-    for (const line of complete.SalesOrderLines ?? []) {
-      lines.push(powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }));
+    for (const [position, line] of (complete.SalesOrderLines ?? []).entries()) {
+      try {
+        lines.push(powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }));
+      } catch (error) {
+        addIssue(lineIssues, order.sourceId, { path: `SalesOrderLines[${position}]`, problem: `cannot be read: ${(error as Error).message}` });
+      }
     }
   }
   const stored = await storeRecords(ctx.knex, lines);
+  for (const { record, reason } of stored.failed) addIssue(lineIssues, record.parentId ?? "", { path: `line ${record.sourceId}`, problem: reason });
   let lineChanges = stored.changed;
   // Lines no longer on a re-read order are gone.
   const current = new Set(lines.map((line) => `${line.parentId}\u0000${line.sourceId}`));
@@ -191,5 +232,18 @@ async function readChangedOrderLines(
     const keep = new Set(lines.filter((line) => line.parentId === parentId).map((line) => line.sourceId));
     lineChanges += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", keep, { parentId });
   }
-  return { orders: orders.filter((order) => !failed.has(order.sourceId)), lineChanges, complete: failed.size === 0 };
+  const ready = orders
+    .filter((order) => !failed.has(order.sourceId))
+    .map((order) => (lineIssues.has(order.sourceId) ? { ...order, issues: lineIssues.get(order.sourceId) } : order));
+  const problem =
+    failed.size === 0
+      ? null
+      : `the lines of ${failed.size} sales order(s) could not be read (${[...failed.keys()].slice(0, 5).join(", ")}${failed.size > 5 ? ", …" : ""}): ${[...failed.values()][0]}`;
+  return { orders: ready, lineChanges, problem };
+}
+
+function addIssue(issues: Map<string, DataIssue[]>, orderId: string, issue: DataIssue): void {
+  const list = issues.get(orderId) ?? [];
+  list.push(issue);
+  issues.set(orderId, list);
 }
