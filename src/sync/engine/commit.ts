@@ -1,9 +1,13 @@
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
 import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
+import { UnstorableRecordsError } from "../../db/errors.js";
 import { dropIntents, settleIntents } from "../outbox/outbox.js";
+import { upsertQuarantine, type QuarantineUpsert } from "../quarantine/upsert-quarantine.js";
+
+export type { QuarantineUpsert };
 import type { MappedValues, UnifiedKind } from "./flow-definition.js";
-import { emptyCounts, type RunCounts } from "./types.js";
+import { addCounts, emptyCounts, type RunCounts } from "./types.js";
 
 export interface UnifiedUpsert {
   id: string;
@@ -48,15 +52,6 @@ export interface ConflictInsert {
   reason: string;
 }
 
-export interface QuarantineUpsert {
-  flow: string;
-  system: SystemName;
-  entity: string;
-  sourceId: string;
-  reason: string;
-  payload: Record<string, unknown>;
-  contentHash: string;
-}
 
 export interface EventInsert {
   unifiedId: string | null;
@@ -102,6 +97,25 @@ export class CommitBuffer {
     this.released.delete(key);
   }
 
+  /** One buffer holding everything of these (the items of a batch, committed together). */
+  static merge(buffers: readonly CommitBuffer[]): CommitBuffer {
+    const merged = new CommitBuffer();
+    for (const buffer of buffers) {
+      merged.datasetRecords.push(...buffer.datasetRecords);
+      for (const [key, value] of buffer.unified) merged.unified.set(key, value);
+      for (const [key, value] of buffer.links) merged.links.set(key, value);
+      for (const [key, value] of buffer.states) merged.states.set(key, value);
+      merged.conflicts.push(...buffer.conflicts);
+      for (const [key, value] of buffer.quarantine) merged.quarantine.set(key, value);
+      for (const [key, value] of buffer.released) if (!merged.quarantine.has(key)) merged.released.set(key, value);
+      merged.events.push(...buffer.events);
+      merged.outboxSettled.push(...buffer.outboxSettled);
+      merged.outboxUnused.push(...buffer.outboxUnused);
+      addCounts(merged.counts, buffer.counts);
+    }
+    return merged;
+  }
+
   get isEmpty(): boolean {
     return (
       this.datasetRecords.length === 0 &&
@@ -127,7 +141,10 @@ async function insertChunked(trx: Knex.Transaction, rows: readonly object[], wri
 export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: string): Promise<void> {
   if (buffer.isEmpty && buffer.outboxSettled.length === 0 && buffer.outboxUnused.length === 0) return;
   await knex.transaction(async (trx) => {
-    if (buffer.datasetRecords.length > 0) await storeRecords(trx, buffer.datasetRecords);
+    if (buffer.datasetRecords.length > 0) {
+      const stored = await storeRecords(trx, buffer.datasetRecords);
+      if (stored.failed.length > 0) throw new UnstorableRecordsError(stored.failed.map((failure) => failure.reason));
+    }
 
     const unified = [...buffer.unified.values()].map((row) => ({
       id: row.id,
@@ -207,30 +224,7 @@ export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: str
       (chunk) => trx("conflicts").insert(chunk),
     );
 
-    const quarantine = [...buffer.quarantine.values()].map((entry) => ({
-      flow: entry.flow,
-      system: entry.system,
-      entity: entry.entity,
-      source_id: entry.sourceId,
-      reason: entry.reason,
-      payload: JSON.stringify(entry.payload),
-      content_hash: entry.contentHash,
-      status: "open",
-      last_seen_at: trx.fn.now(),
-    }));
-    await insertChunked(trx, quarantine, (chunk) =>
-      trx("quarantine")
-        .insert(chunk)
-        .onConflict(["flow", "system", "entity", "source_id"])
-        .merge({
-          reason: trx.raw("excluded.reason"),
-          payload: trx.raw("excluded.payload"),
-          content_hash: trx.raw("excluded.content_hash"),
-          status: "open",
-          attempts: trx.raw("quarantine.attempts + 1"),
-          last_seen_at: trx.fn.now(),
-        }),
-    );
+    await upsertQuarantine(trx, [...buffer.quarantine.values()]);
 
     const released = [...buffer.released.values()];
     const anyOpen = released.length > 0 && (await trx("quarantine").where("status", "open").first("id"));

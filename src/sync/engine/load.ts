@@ -85,6 +85,18 @@ async function loadTargets(knex: Knex, data: BatchData, wanted: Array<{ entity: 
   }
 }
 
+/**
+ * A flow function's answer for one record, or `fallback` when it throws on that record's data: loading goes on for
+ * the rest, and deciding the record throws again and quarantines it with the reason.
+ */
+function orNone<T>(compute: () => T, fallback: T): T {
+  try {
+    return compute();
+  } catch {
+    return fallback;
+  }
+}
+
 export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise<BatchData> {
   const data = new BatchData();
   const records = items.flatMap((item) => item.records);
@@ -129,7 +141,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
     const flow = FLOWS[record.flow];
     const source = data.source(record.flow, record.sourceId);
     if (!source || source.deleted || !flow.references) continue;
-    references.push(...flow.references(source, data.childrenOf(record.flow, record.sourceId)));
+    references.push(...orNone(() => flow.references!(source, data.childrenOf(record.flow, record.sourceId)), []));
   }
   for (const [pair, list] of groupBy(references, (reference) => `${reference.poweroffice.entity}\u0000${reference.chargebeeEntity}`)) {
     const [powerofficeEntity, chargebeeEntity] = pair.split("\u0000") as [string, string];
@@ -156,7 +168,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
       const email = foldedEmail(source.email);
       if (email) emails.add(email);
     } else if (flow.match.by === "name") {
-      const name = flow.fromPowerOffice(source, { references: new Map(), children: [], target: null })[flow.fields[0]!.key];
+      const name = orNone(() => flow.fromPowerOffice(source, { references: new Map(), children: [], target: null })[flow.fields[0]!.key], null);
       if (typeof name !== "string") continue;
       const key = `${flow.target.entity}\u0000${flow.match.chargebeeProperty}`;
       const entry = names.get(key) ?? { entity: flow.target.entity, property: flow.match.chargebeeProperty, names: new Set<string>() };
@@ -231,7 +243,8 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
     const flow = FLOWS[record.flow];
     if (flow.create !== "create" || flow.parent || data.powerofficeLink(record.flow, record.sourceId)) continue;
     const source = data.source(record.flow, record.sourceId);
-    if (source && !source.deleted) deterministic.push({ entity: flow.target.entity, id: flow.targetId(source) });
+    const id = source && !source.deleted ? orNone(() => flow.targetId(source), null) : null;
+    if (id) deterministic.push({ entity: flow.target.entity, id });
   }
   await loadTargets(knex, data, deterministic);
   return data;

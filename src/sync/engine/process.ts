@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { ChargebeeApiError } from "../../connectors/chargebee/index.js";
-import { PowerOfficeApiError } from "../../connectors/poweroffice/index.js";
+import { PowerOfficeApiError, PowerOfficeNetworkError } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
+import { describeDataIssues, storableValue } from "../../datasets/storable-text.js";
+import { databaseReason, isDataError } from "../../db/errors.js";
 import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
 import { QuarantineError, WaitingError } from "../errors.js";
 import { FLOWS } from "../flows/index.js";
@@ -12,9 +14,10 @@ import { propagate } from "../links/propagate.js";
 import { CommitBuffer, commitBuffer } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "./flow-definition.js";
 import { recordIntents, type OutboxIntent } from "../outbox/outbox.js";
+import { upsertQuarantine } from "../quarantine/upsert-quarantine.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { refreshStatistics } from "./statistics.js";
-import { emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
+import { addCounts, emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
 
 /** How many work items of a batch write at the same time (the clients' own budgets still apply). */
 const ITEM_CONCURRENCY = 16;
@@ -39,6 +42,7 @@ export function asDatasetRecord(input: SourceRecordInput): DatasetRecord {
     email: input.email ? input.email.trim().toLowerCase() : null,
     name: input.name ?? null,
     parentId: input.parentId ?? null,
+    dataIssues: storableValue(input.data).issues.length > 0 ? storableValue(input.data).issues : null,
   };
 }
 
@@ -65,18 +69,55 @@ function isRefusal(error: unknown): string | null {
   return null;
 }
 
-class RecordProcessor {
-  /** Outbox intents recorded ahead, by flow and lookup key; removed from here when a create uses them. */
-  readonly intents = new Map<string, PreparedIntent>();
+const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * Whether an error says nothing about the record: the network, the vendor being down or limiting us (after the
+ * clients' retries), credentials, or the database being unreachable. Such a record is left for the next run and
+ * the run ends partial. Any other error is the record's (or a flow's bug on its data): it is quarantined.
+ */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ChargebeeApiError || error instanceof PowerOfficeApiError || error instanceof PowerOfficeNetworkError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return !isDataError(error);
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}
+
+/** What the system a record lives in calls it, and where to fix it. */
+function whereToFix(record: DatasetRecord): string {
+  return record.system === "poweroffice" ? "correct it in PowerOffice Go" : "correct it in Chargebee";
+}
+
+/** Text the database could not store as it is (a NUL, half a surrogate pair) in a record, an order line or the other side. */
+function dataIssueProblem(flow: FlowDefinition, source: DatasetRecord, children: readonly DatasetRecord[], target: DatasetRecord | null): string | null {
+  const records = [source, ...children, ...(target ? [target] : [])];
+  const bad = records.find((record) => record.dataIssues && record.dataIssues.length > 0);
+  if (!bad) return null;
+  const what = bad === source ? `${flow.source.entity} ${source.sourceId}` : `${bad.system === "chargebee" ? "Chargebee" : "PowerOffice"} ${bad.entity} ${bad.sourceId}`;
+  return (
+    `${what}: ${describeDataIssues(bad.dataIssues!)}. That text cannot be synced as it is (the exact original is kept in the datasets' raw copy); ` +
+    `${whereToFix(bad)}, and the record syncs when it changes`
+  );
+}
+
+/** The outbox intents a batch recorded ahead of its calls, by flow and lookup key; a create takes its own. */
+class BatchIntents {
+  private readonly intents = new Map<string, PreparedIntent>();
 
   constructor(
     private readonly ctx: SyncContext,
     private readonly data: BatchData,
-    private readonly buffer: CommitBuffer,
   ) {}
 
+  take(flow: FlowId, lookupKey: string): PreparedIntent | undefined {
+    const intent = this.intents.get(`${flow}\u0000${lookupKey}`);
+    this.intents.delete(`${flow}\u0000${lookupKey}`);
+    return intent;
+  }
+
   /** Records, in one statement, the outbox intents of the creates this batch may make. */
-  async prepareIntents(items: readonly WorkItem[]): Promise<void> {
+  async prepare(items: readonly WorkItem[]): Promise<void> {
     if (this.ctx.dryRun) return;
     const intents: OutboxIntent[] = [];
     for (const record of items.flatMap((item) => item.records)) {
@@ -84,7 +125,12 @@ class RecordProcessor {
       if (!flow.outbox || flow.create !== "create" || this.data.powerofficeLink(record.flow, record.sourceId)) continue;
       const source = this.data.source(record.flow, record.sourceId);
       if (!source || source.deleted) continue;
-      const lookupKey = flow.targetId(source);
+      let lookupKey: string;
+      try {
+        lookupKey = flow.targetId(source);
+      } catch {
+        continue; // deciding the record quarantines it with the reason
+      }
       if (this.data.target(flow.target.entity, lookupKey)) continue; // exists already: it will be linked
       intents.push({ system: flow.outbox.system, entity: flow.outbox.entity, operation: "create", flow: flow.id, lookupKey, payload: { sourceId: source.sourceId } });
     }
@@ -95,9 +141,19 @@ class RecordProcessor {
   }
 
   /** Intents recorded ahead that no create used; the fresh ones are dropped at commit (recovered ones stay). */
-  unusedIntents(): string[] {
+  unused(): string[] {
     return [...this.intents.values()].filter((intent) => !intent.recovered).map((intent) => intent.id);
   }
+}
+
+/** Decides and writes the records of one work item into the item's own commit buffer. */
+class RecordProcessor {
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly data: BatchData,
+    private readonly buffer: CommitBuffer,
+    private readonly intents: BatchIntents,
+  ) {}
 
   private get counts(): RunCounts {
     return this.buffer.counts;
@@ -222,6 +278,7 @@ class RecordProcessor {
         return null;
       }
       if (error instanceof WaitingError) {
+        this.counts.waiting += 1;
         this.event(flow, source, "skip", null, { waiting: error.reason });
         return null;
       }
@@ -230,9 +287,21 @@ class RecordProcessor {
         this.quarantine(flow, source, refusal);
         return null;
       }
+      const message = error instanceof Error ? error.message : String(error);
+      if (!isTransient(error)) {
+        this.ctx.logger.error({ err: error, flow: flow.id, sourceId }, `${flow.source.entity} ${sourceId} could not be processed: quarantined`);
+        this.quarantine(
+          flow,
+          source,
+          `${flow.source.entity} ${sourceId} could not be processed (${message}); the rest of the sync went on. ` +
+            "If the record looks right, this is a bug in the sync: report it with this message, then retry the record (retryQuarantined)",
+        );
+        return null;
+      }
       // Transient (network, 5xx after retries, rate limit): no state is written, so the next run tries again.
-      this.ctx.logger.warn({ err: error, flow: flow.id, sourceId }, "sync write failed; the record is tried again on the next run");
-      this.event(flow, source, "error", null, { message: error instanceof Error ? error.message : String(error) });
+      this.counts.errors += 1;
+      this.ctx.logger.warn({ err: error, flow: flow.id, sourceId }, `sync write failed; the record is tried again on the next run: ${message}`);
+      this.event(flow, source, "error", null, { message });
       return null;
     }
   }
@@ -245,6 +314,8 @@ class RecordProcessor {
     if (source.deleted) return this.applyPowerOfficeDelete(flow, source, poLink, cbLink, target);
 
     const children = this.data.childrenOf(flow.id, source.sourceId);
+    const unstorable = dataIssueProblem(flow, source, children, target);
+    if (unstorable) throw new QuarantineError(unstorable);
     const references = new Map<string, string>();
     for (const reference of flow.references?.(source, children) ?? []) {
       const resolved = this.data.resolve(reference);
@@ -327,8 +398,7 @@ class RecordProcessor {
     const result = await this.write(
       { flow: flow.id, action: "create", system: "chargebee", entity: flow.target.entity, id, source: { system: "poweroffice", entity: source.entity, id: source.sourceId }, fields: values },
       () => {
-        const outbox = this.intents.get(`${flow.id}\u0000${id}`);
-        this.intents.delete(`${flow.id}\u0000${id}`);
+        const outbox = this.intents.take(flow.id, id);
         return create(this.ctx, { id, values, source, related, businessEntityId, idempotencyKey: `create-${flow.target.entity}-${id}`, outbox });
       },
     );
@@ -578,22 +648,74 @@ async function processItem(processor: RecordProcessor, data: BatchData, item: Wo
   }
 }
 
+/** What one work item decided and wrote, waiting for the batch's commit. */
+interface ItemOutcome {
+  item: WorkItem;
+  buffer: CommitBuffer;
+}
+
+/**
+ * Commits the items' outcomes in one transaction. When the database refuses it for the values it carries, each
+ * half is committed again, down to the one item it refuses: that item's records are quarantined with the reason
+ * (what they wrote stays written: our ids and the outbox find it again on the next attempt) and the rest commit.
+ */
+async function commitOutcomes(ctx: SyncContext, data: BatchData, outcomes: ItemOutcome[], batchWide: CommitBuffer): Promise<void> {
+  try {
+    await commitBuffer(ctx.knex, CommitBuffer.merge([batchWide, ...outcomes.map((outcome) => outcome.buffer)]), ctx.runId);
+    return;
+  } catch (error) {
+    if (!isDataError(error) || outcomes.length === 0) throw error;
+    if (outcomes.length === 1) {
+      await quarantineUncommitted(ctx, data, outcomes[0]!, error);
+      if (!batchWide.isEmpty || batchWide.outboxUnused.length > 0) await commitBuffer(ctx.knex, batchWide, ctx.runId);
+      return;
+    }
+  }
+  const middle = Math.ceil(outcomes.length / 2);
+  await commitOutcomes(ctx, data, outcomes.slice(0, middle), batchWide);
+  await commitOutcomes(ctx, data, outcomes.slice(middle), new CommitBuffer());
+}
+
+async function quarantineUncommitted(ctx: SyncContext, data: BatchData, outcome: ItemOutcome, error: unknown): Promise<void> {
+  const reason =
+    `The outcome could not be recorded: the database refused it (${databaseReason(error)}). What was written to the other system stays ` +
+    "and is found again by its id on the next attempt; the record is tried again when it changes (or with retryQuarantined)";
+  const entries = outcome.item.records.flatMap(({ flow, sourceId }) => {
+    const source = data.source(flow, sourceId);
+    if (!source) return [];
+    return [{ flow, system: source.system, entity: source.entity, sourceId, reason, payload: storableValue(source.data).value, contentHash: source.contentHash }];
+  });
+  ctx.logger.error({ err: error, records: entries.map((entry) => `${entry.flow}:${entry.sourceId}`) }, "a work item's outcome could not be committed: its records are quarantined, the rest of the batch commits");
+  await upsertQuarantine(ctx.knex, entries);
+  const counts = outcome.buffer.counts;
+  counts.created = counts.updated = counts.deleted = counts.unchanged = counts.conflicts = 0;
+  counts.quarantined = entries.length;
+}
+
 /**
  * Phase 2 for one batch: decide every record, make the writes, and commit decisions, outcomes and links together.
  * Idempotent: a batch retried after a crash re-plans from the dataset and the link table, and creates find our
- * deterministic ids (or the outbox) instead of writing twice.
+ * deterministic ids (or the outbox) instead of writing twice. One record never stops the rest: its errors
+ * quarantine it (or leave it for the next run), and a commit the database refuses is narrowed down to its item.
  */
 export async function processWork(ctx: SyncContext, items: readonly WorkItem[]): Promise<RunCounts> {
   if (items.length === 0) return emptyCounts();
   // Earlier batches of this run added the links and records this one joins: plan with their real sizes.
   await refreshStatistics(ctx.knex, { tolerance: 1 });
   const data = await loadBatch(ctx.knex, items);
-  const buffer = new CommitBuffer();
-  const processor = new RecordProcessor(ctx, data, buffer);
-  await processor.prepareIntents(items);
-  await forEachLimited(items, ITEM_CONCURRENCY, (item) => processItem(processor, data, item));
-  buffer.outboxUnused.push(...processor.unusedIntents());
-  if (!ctx.dryRun) await commitBuffer(ctx.knex, buffer, ctx.runId);
-  await ctx.progress.add(buffer.counts);
-  return buffer.counts;
+  const intents = new BatchIntents(ctx, data);
+  await intents.prepare(items);
+  const outcomes: ItemOutcome[] = [];
+  await forEachLimited(items, ITEM_CONCURRENCY, async (item) => {
+    const buffer = new CommitBuffer();
+    await processItem(new RecordProcessor(ctx, data, buffer, intents), data, item);
+    outcomes.push({ item, buffer });
+  });
+  const batchWide = new CommitBuffer();
+  batchWide.outboxUnused.push(...intents.unused());
+  if (!ctx.dryRun) await commitOutcomes(ctx, data, outcomes, batchWide);
+  const counts = emptyCounts();
+  for (const outcome of outcomes) addCounts(counts, outcome.buffer.counts);
+  await ctx.progress.add(counts);
+  return counts;
 }

@@ -18,10 +18,14 @@ export interface RunCounts {
   conflicts: number;
   quarantined: number;
   apiCalls: number;
+  /** Records left unprocessed by an error that is not the record's fault (network, 5xx, 429): tried again next run. */
+  errors: number;
+  /** Records waiting for a dependency (an order's customer) that is not synced yet. */
+  waiting: number;
 }
 
 export function emptyCounts(): RunCounts {
-  return { seen: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 0 };
+  return { seen: 0, created: 0, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 0, errors: 0, waiting: 0 };
 }
 
 export function addCounts(total: RunCounts, delta: Partial<RunCounts>): RunCounts {
