@@ -11,6 +11,7 @@ import { ApiKeyAuthenticator, isLoopbackHost } from "./auth.js";
 import { composeSupergraph, type SubgraphSource } from "./compose.js";
 import { checkDatabase, checkSubgraph, readinessResponse } from "./health.js";
 import { createGatewayMetrics, PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from "./metrics.js";
+import { renderSyncMetrics } from "./sync-metrics.js";
 import {
   CallerRegistry,
   isNodeRoute,
@@ -149,7 +150,18 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
     {
       path: METRICS_PATH,
       method: "GET",
-      handler: () => new Response(metrics.registry.render(), { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } }),
+      handler: async () => {
+        let sync = "";
+        if (knex) {
+          try {
+            sync = await renderSyncMetrics(knex, { readFailureAlertAfter: config.sync.readFailureAlertAfter });
+          } catch (error) {
+            logger.warn({ err: error }, "/metrics: the sync's state could not be read from the database");
+            sync = "# the sync's state could not be read from the database (see the gateway's log)\n";
+          }
+        }
+        return new Response(metrics.registry.render() + sync, { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } });
+      },
     },
     ...extraRoutes.filter((r): r is FetchRoute => !isNodeRoute(r)),
   ];

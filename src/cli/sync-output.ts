@@ -14,8 +14,15 @@ export function formatDuration(ms: number | null): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
 function phaseText(run: SyncRunRow): string {
   const detail = run.detail;
+  if (run.status === "queued" && detail.waitingFor) {
+    return `waiting for run ${shortId(detail.waitingFor.runId)} (flows ${detail.waitingFor.flows.join(", ")}) to finish: runs over the same records never run at once`;
+  }
   if (run.status === "queued") return "queued, waiting for a worker";
   if (detail.phase === "reading") return "reading changes from both APIs";
   if (detail.phase === "planning") return "planning";
@@ -27,7 +34,8 @@ function phaseText(run: SyncRunRow): string {
 
 function countsText(run: SyncRunRow): string {
   const c = run.counts;
-  return `created ${number.format(c.created)} · updated ${number.format(c.updated)} · unchanged ${number.format(c.unchanged)} · conflicts ${c.conflicts} · quarantined ${c.quarantined} · API calls ${number.format(c.apiCalls)}`;
+  const extra = `${c.waiting > 0 ? ` · waiting ${c.waiting}` : ""}${c.errors > 0 ? ` · errors ${c.errors}` : ""}`;
+  return `created ${number.format(c.created)} · updated ${number.format(c.updated)} · unchanged ${number.format(c.unchanged)} · conflicts ${c.conflicts} · quarantined ${c.quarantined}${extra} · API calls ${number.format(c.apiCalls)}`;
 }
 
 /** One line of progress: with `width` a bar of that many characters (terminal), else plain text. */
@@ -57,26 +65,59 @@ const FLOW_TITLES: Record<string, string> = {
   total: "total",
 };
 
-/** The summary: per flow seen/created/updated/deleted/unchanged/conflicts/quarantined, API calls, duration. */
+/**
+ * The summary: per flow seen/created/updated/deleted/unchanged/conflicts/quarantined (waiting and errors when any),
+ * API calls, duration; then how the run ended and what it missed, which runs it waited for and what they did, and
+ * what is in quarantine for its flows now.
+ */
 export function renderSummary(report: RunReport, titles: Record<string, string> = {}): string {
-  const header = ["Flow", "Seen", "Created", "Updated", "Deleted", "Unchanged", "Conflicts", "Quarantined", "API calls", "Duration"];
+  const withWaiting = report.rows.some((row) => row.counts.waiting > 0);
+  const withErrors = report.rows.some((row) => row.counts.errors > 0);
+  const header = ["Flow", "Seen", "Created", "Updated", "Deleted", "Unchanged", "Conflicts", "Quarantined"];
+  if (withWaiting) header.push("Waiting");
+  if (withErrors) header.push("Errors");
+  header.push("API calls", "Duration");
   const rows = report.rows.map((row) => {
     const title =
       FLOW_TITLES[row.label] ??
       (row.label.includes("+") ? `${row.label} (records decided together)` : titles[row.label] ? `${row.label} ${titles[row.label]}` : row.label);
     const c = row.counts;
-    return [title, c.seen, c.created, c.updated, c.deleted, c.unchanged, c.conflicts, c.quarantined, c.apiCalls]
-      .map((value) => (typeof value === "number" ? number.format(value) : value))
-      .concat(formatDuration(row.durationMs));
+    const values = [c.seen, c.created, c.updated, c.deleted, c.unchanged, c.conflicts, c.quarantined];
+    if (withWaiting) values.push(c.waiting);
+    if (withErrors) values.push(c.errors);
+    values.push(c.apiCalls);
+    return [title, ...values.map((value) => number.format(value)), formatDuration(row.durationMs)];
   });
   const run = report.run;
+  const kind = run.mode === "dry-run" ? "dry run " : "";
   const outcome =
     run.status === "succeeded"
-      ? `Sync ${run.mode === "dry-run" ? "dry run " : ""}succeeded`
-      : `Sync ${run.status}${run.error ? `: ${run.error}` : ""}`;
+      ? `Sync ${kind}succeeded`
+      : run.status === "partial"
+        ? `Sync ${kind}finished partial`
+        : `Sync ${kind}${run.status}${run.error ? `: ${run.error}` : ""}`;
   const lines = [renderTable(header, rows), "", `${outcome} (run ${run.id}, ${run.mode}, flows ${run.flows.join(", ")}).`];
-  if (run.detail.read?.incomplete?.length) {
-    lines.push(`Not read completely (tried again on the next run; nothing was deleted for them): ${run.detail.read.incomplete.join(", ")}.`);
+  for (const problem of run.detail.read?.incomplete ?? []) {
+    lines.push(`- Not read completely: ${problem.source}: ${problem.reason}. The next run reads it again; nothing was deleted for it.`);
+  }
+  if (run.counts.errors > 0) {
+    lines.push(`- ${run.counts.errors} record(s) were left for the next run after errors that were not theirs (network, 5xx, 429); the log names each.`);
+  }
+  for (const source of run.detail.read?.recovered ?? []) lines.push(`- Read completely again: ${source} (it had failed in earlier runs).`);
+  if (run.counts.waiting > 0) {
+    lines.push(`- ${run.counts.waiting} record(s) wait for a record they refer to (an order's customer or product) that is not synced yet; they are tried again on the next run.`);
+  }
+  for (const { wait, run: other } of report.waited) {
+    const waitedMs = wait.until ? Date.parse(wait.until) - Date.parse(wait.since) : null;
+    const did = other
+      ? `it ${other.status}: created ${number.format(other.counts.created)}, updated ${number.format(other.counts.updated)}, quarantined ${number.format(other.counts.quarantined)}`
+      : "it is gone";
+    lines.push(`- Waited ${formatDuration(waitedMs)} for run ${wait.runId} (flows ${wait.flows.join(", ")}) before starting; ${did} (npm run sync -- --run ${wait.runId}).`);
+  }
+  if (report.openQuarantine.length > 0) {
+    const total = report.openQuarantine.reduce((sum, entry) => sum + entry.count, 0);
+    const perFlow = report.openQuarantine.map((entry) => `${entry.flow} ${number.format(entry.count)}`).join(", ");
+    lines.push(`- In quarantine now for these flows (from this run or earlier ones): ${number.format(total)} (${perFlow}); see the quarantine query or listActionable.`);
   }
   return lines.join("\n");
 }

@@ -62,8 +62,9 @@ function follow(db: Database, runId: string, signal: AbortSignal): Promise<SyncR
 async function printOutcome(db: Database, run: SyncRunRow, limit: number): Promise<void> {
   const titles = Object.fromEntries(Object.entries(FLOWS).map(([id, flow]) => [id, flow.title]));
   console.log(`\n${renderSummary(await readRunReport(db.knex, run), titles)}`);
-  if (run.mode === "dry-run" && run.status === "succeeded") console.log(`\n${renderPlan(await readRunPlan(db.knex, run.id), limit)}`);
-  if (run.status !== "succeeded") process.exitCode = 1;
+  if (run.mode === "dry-run" && (run.status === "succeeded" || run.status === "partial")) console.log(`\n${renderPlan(await readRunPlan(db.knex, run.id), limit)}`);
+  // 0: succeeded; 3: finished partial (something was missed, see the summary); 1: failed or cancelled.
+  if (run.status !== "succeeded") process.exitCode = run.status === "partial" ? 3 : 1;
 }
 
 await runCli(async () => {

@@ -20,6 +20,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const PGBOSS_SCHEMA = "pgboss";
 
+
 export interface JobQueueOptions {
   db: Database;
   logger: Logger;
@@ -67,6 +68,8 @@ export interface JobQueue {
   ): Promise<string>;
   /** Stops this process's workers of `queue` (waiting for their running jobs). */
   offWork(queue: QueueName): Promise<void>;
+  /** Whether a run still has a job that will carry it on (queued, retrying or being worked on), in any sync queue. */
+  hasOpenJobs(runId: string): Promise<boolean>;
   /** Whether a live worker (in this or another process) takes jobs from `queue`. */
   hasLiveWorker(queue: QueueName): Promise<boolean>;
   /** Embedded only: jobs left active by a process that is gone go back to be retried (no-op on PostgreSQL). */
@@ -224,6 +227,14 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     async offWork(queue) {
       localWorkers.delete(queue);
       await boss.offWork(queue, { wait: true });
+    },
+    async hasOpenJobs(runId) {
+      // One indexed-by-partition query rather than findJobs, whose pages run oldest first over every finished job.
+      const open = await db.knex.raw(
+        `select 1 from ${PGBOSS_SCHEMA}.job where name = any(?::text[]) and data @> ?::jsonb and state in ('created', 'retry', 'active') limit 1`,
+        [[QUEUES.syncRun, QUEUES.syncBatch, QUEUES.syncDead], JSON.stringify({ runId })] as unknown as Knex.RawBinding[],
+      );
+      return (open.rows as unknown[]).length > 0;
     },
     async hasLiveWorker(queue) {
       const instances = await boss.getInstances();

@@ -51,7 +51,7 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
   if (orphans) logger.info({ jobs: orphans }, "jobs interrupted by a stopped process are retried");
 
   await queue.work<RunJobData>(QUEUES.syncRun, { localConcurrency: 1 }, (job) =>
-    handleRunJob(deps, job.data.runId, { retryCount: job.retryCount, retryLimit: job.retryLimit }),
+    handleRunJob(deps, job.data.runId, job.id, { retryCount: job.retryCount, retryLimit: job.retryLimit }),
   );
   await queue.work<BatchJobData>(QUEUES.syncBatch, { localConcurrency: concurrency }, (job) =>
     handleBatchJob(deps, job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit }),

@@ -2,7 +2,36 @@ import { buildContext } from "./context.js";
 import { createRunProgressSink } from "./progress.js";
 import { getSyncRun } from "./run-store.js";
 import { completeBatch, failBatch, type BatchCompletion } from "./stages.js";
-import type { RunDeps, WorkItem } from "./types.js";
+import type { Knex } from "knex";
+import { COUNT_COLUMNS } from "./run-store.js";
+import type { RunCounts, RunDeps, WorkItem } from "./types.js";
+
+/** Counts an attempt can take back: what it decided. API calls stay counted: those calls were made. */
+const RECORD_COUNTS = (Object.keys(COUNT_COLUMNS) as Array<keyof RunCounts>).filter((key) => key !== "apiCalls").map((key) => COUNT_COLUMNS[key]);
+
+/**
+ * Marks the batch running for a new attempt. An attempt after one that was cut short (a killed worker) starts its
+ * counts again: what the cut attempt counted before its commit is taken back from the batch and the run, so each
+ * record is counted once, by the attempt that committed it.
+ */
+async function startAttempt(knex: Knex, runId: string, seq: number): Promise<void> {
+  await knex.transaction(async (trx) => {
+    const counted = (await trx("sync_run_batches").where({ run_id: runId, seq }).forUpdate().first("attempts", ...RECORD_COUNTS)) as Record<string, number>;
+    const takeBack: Record<string, Knex.Raw> = {};
+    if (Number(counted.attempts) > 0) {
+      for (const column of RECORD_COUNTS) if (Number(counted[column]) !== 0) takeBack[column] = trx.raw("?? - ?", [column, Number(counted[column])]);
+    }
+    if (Object.keys(takeBack).length > 0) await trx("sync_runs").where({ id: runId }).update(takeBack);
+    await trx("sync_run_batches")
+      .where({ run_id: runId, seq })
+      .update({
+        status: "running",
+        attempts: trx.raw("attempts + 1"),
+        started_at: trx.raw("coalesce(started_at, now())"),
+        ...Object.fromEntries(Object.keys(takeBack).map((column) => [column, 0])),
+      });
+  });
+}
 
 /**
  * The job of one batch: processWork for its items (idempotent, safe when retried or when other workers run other
@@ -18,9 +47,7 @@ export async function handleBatchJob(
   if (!run || run.status !== "running") return "skipped";
   const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label");
   if (!batch || batch.status === "done" || batch.status === "failed") return "skipped";
-  await knex("sync_run_batches")
-    .where({ run_id: job.runId, seq: job.seq })
-    .update({ status: "running", attempts: knex.raw("attempts + 1"), started_at: knex.raw("coalesce(started_at, now())") });
+  await startAttempt(knex, job.runId, job.seq);
 
   const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label });
   const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
@@ -42,6 +69,10 @@ export async function handleBatchJob(
   await progress.close();
   const outcome = await completeBatch(knex, deps.queue, job.runId, job.seq, ctx.plan);
   log.debug({ outcome, counts: progress.total }, "batch done");
-  if (outcome === "run-succeeded") logger.info({ runId: job.runId }, "sync run succeeded");
+  if (outcome === "run-finished") {
+    const finished = await getSyncRun(knex, job.runId);
+    if (finished?.status === "partial") logger.warn({ runId: job.runId }, `sync run finished partial: ${finished.error}`);
+    else logger.info({ runId: job.runId }, `sync run ${finished?.status ?? "finished"}`);
+  }
   return outcome;
 }

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import { countsOf } from "./run-store.js";
-import type { RunCounts, SyncRunRow } from "./types.js";
+import { countsOf, getSyncRun } from "./run-store.js";
+import type { RunCounts, RunWait, SyncRunRow } from "./types.js";
 
 export interface RunReportRow {
   /** "read" for reading the sources, a flow ("F7") or flows decided together ("F1+F2"), or "total". */
@@ -13,6 +13,10 @@ export interface RunReportRow {
 export interface RunReport {
   run: SyncRunRow;
   rows: RunReportRow[];
+  /** The runs this one waited for before it started, as they are now (null: gone). */
+  waited: Array<{ wait: RunWait; run: SyncRunRow | null }>;
+  /** Open quarantine entries of the run's flows now (whichever run quarantined them), per flow. */
+  openQuarantine: Array<{ flow: string; count: number }>;
 }
 
 /** Per-flow counts and durations of a run, from its batches, with the reading phase first and the total last. */
@@ -27,6 +31,7 @@ export async function readRunReport(knex: Knex, run: SyncRunRow): Promise<RunRep
       knex.raw("sum(records_seen)::int as records_seen, sum(created)::int as created, sum(updated)::int as updated"),
       knex.raw("sum(deleted)::int as deleted, sum(unchanged)::int as unchanged, sum(conflicts)::int as conflicts"),
       knex.raw("sum(quarantined)::int as quarantined, sum(api_calls)::int as api_calls"),
+      knex.raw("sum(errors)::int as errors, sum(waiting)::int as waiting"),
       knex.raw("extract(epoch from (max(finished_at) - min(started_at))) * 1000 as duration_ms"),
     )
     .orderBy([{ column: "stage" }, { column: "label" }]);
@@ -55,5 +60,13 @@ export async function readRunReport(knex: Knex, run: SyncRunRow): Promise<RunRep
     batches: run.batchesTotal,
     durationMs: run.startedAt ? end.getTime() - run.startedAt.getTime() : null,
   });
-  return { run, rows };
+  const waited = await Promise.all((run.detail.waited ?? []).map(async (wait) => ({ wait, run: await getSyncRun(knex, wait.runId) })));
+  const open = (await knex("quarantine")
+    .where({ status: "open" })
+    .whereIn("flow", run.flows)
+    .groupBy("flow")
+    .orderBy("flow")
+    .select("flow")
+    .count({ count: "*" })) as Array<{ flow: string; count: number | string }>;
+  return { run, rows, waited, openQuarantine: open.map((row) => ({ flow: row.flow, count: Number(row.count) })) };
 }

@@ -1,31 +1,37 @@
 import type { Knex } from "knex";
 import { QUEUES } from "../../jobs/queue.js";
+import { ADMISSION_RECHECK_SECONDS, admitRun, failAbandonedRun } from "./admission.js";
 import { buildContext } from "./context.js";
 import { toBatches } from "./fan-out.js";
 import { createRunProgressSink } from "./progress.js";
 import { FINISHED_STATUSES, failRun, getSyncRun, mergeDetail, updateRun } from "./run-store.js";
 import { finishRun } from "./stages.js";
-import type { BatchJobData, RecordTarget, RunDeps, WorkStage } from "./types.js";
+import type { BatchJobData, RecordTarget, RunDeps, RunJobData, WorkStage } from "./types.js";
 
 /**
- * The job of a sync run: read the sources into the datasets, plan the work, and fan it out into batch jobs, stage
- * by stage (only the first stage is queued here; each stage's last batch queues the next).
+ * The job of a sync run: wait until no run over overlapping flows is running (see admission.ts), then read the
+ * sources into the datasets, plan the work, and fan it out into batch jobs, stage by stage (only the first stage is
+ * queued here; each stage's last batch queues the next).
  *
  * Safe to retry: reading is cursor-based and idempotent, and the plan is committed together with the first
  * stage's jobs, once; a retry after that finds the plan and does nothing.
  */
-export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retryCount: number; retryLimit: number }): Promise<void> {
+export async function handleRunJob(deps: RunDeps, runId: string, jobId: string, attempt: { retryCount: number; retryLimit: number }): Promise<void> {
   const { knex, engine, logger } = deps;
-  const run = await getSyncRun(knex, runId);
-  if (!run) {
-    logger.warn({ runId }, "sync run not found; its job is dropped");
+  const admission = await admitRun(knex, runId, jobId);
+  if (admission.kind === "skip") {
+    logger.debug({ runId, jobId }, `sync run job left alone: ${admission.why}`);
     return;
   }
-  if (FINISHED_STATUSES.includes(run.status)) return;
+  if (admission.kind === "waiting") {
+    await waitForBlocker(deps, runId, admission.blocker.id);
+    return;
+  }
+  const run = await getSyncRun(knex, runId);
+  if (!run || FINISHED_STATUSES.includes(run.status)) return;
   if (await isPlanned(knex, runId)) return;
 
   const log = logger.child({ runId, mode: run.mode });
-  await updateRun(knex, runId, { status: "running", started: true, detail: { phase: "reading" } });
   const progress = createRunProgressSink({ knex, runId, logger: log });
   const ctx = buildContext(deps, run, progress);
   const record = run.detail.record;
@@ -33,10 +39,18 @@ export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retr
   try {
     const readStarted = Date.now();
     log.info({ flows: run.flows }, "sync run: reading sources");
-    const { changed, incomplete } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
+    const { changed, incomplete, recovered } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
     await progress.close();
-    const readDetail = { counts: { ...progress.total }, changed, durationMs: Date.now() - readStarted, ...(incomplete?.length ? { incomplete } : {}) };
-    if (incomplete?.length) log.warn({ incomplete }, `could not read everything: ${incomplete.join(", ")} (tried again next run)`);
+    const readDetail = {
+      counts: { ...progress.total },
+      changed,
+      durationMs: Date.now() - readStarted,
+      ...(incomplete?.length ? { incomplete } : {}),
+      ...(recovered?.length ? { recovered } : {}),
+    };
+    if (incomplete?.length) {
+      log.warn({ incomplete }, `could not read everything: ${incomplete.map((problem) => `${problem.source} (${problem.reason})`).join("; ")}; the run ends partial and the next run reads them again`);
+    }
     await updateRun(knex, runId, { detail: { phase: "planning", read: readDetail } });
 
     const planStarted = Date.now();
@@ -98,6 +112,19 @@ export async function handleRunJob(deps: RunDeps, runId: string, attempt: { retr
     log.warn({ err: error }, `sync run attempt ${attempt.retryCount + 1} failed, will retry: ${message}`);
     throw error;
   }
+}
+
+/**
+ * Keeps a queued run waiting behind a running one: its job comes back in a moment. A blocker whose jobs are all
+ * gone would keep it waiting for ever, so such a blocker is failed first.
+ */
+async function waitForBlocker(deps: RunDeps, runId: string, blockerId: string): Promise<void> {
+  if (await failAbandonedRun(deps.knex, blockerId, (id) => deps.queue.hasOpenJobs(id))) {
+    deps.logger.warn({ runId, blocker: blockerId }, `sync run ${blockerId} had no job left to finish it: marked failed, so run ${runId} can start`);
+  } else {
+    deps.logger.debug({ runId, blocker: blockerId }, `sync run waits for run ${blockerId}, whose flows overlap`);
+  }
+  await deps.queue.send(QUEUES.syncRun, { runId } satisfies RunJobData, { startAfter: ADMISSION_RECHECK_SECONDS });
 }
 
 async function isPlanned(knex: Knex, runId: string): Promise<boolean> {

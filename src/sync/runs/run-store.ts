@@ -12,6 +12,8 @@ export const COUNT_COLUMNS: Record<keyof RunCounts, string> = {
   conflicts: "conflicts",
   quarantined: "quarantined",
   apiCalls: "api_calls",
+  errors: "errors",
+  waiting: "waiting",
 };
 
 export interface SyncRunDbRow {
@@ -28,6 +30,8 @@ export interface SyncRunDbRow {
   conflicts: number;
   quarantined: number;
   api_calls: number;
+  errors: number;
+  waiting: number;
   batches_total: number;
   batches_done: number;
   detail: RunDetail;
@@ -157,4 +161,4 @@ export async function failRun(knex: Knex, runId: string, error: string): Promise
   return count > 0;
 }
 
-export const FINISHED_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
+export const FINISHED_STATUSES: readonly RunStatus[] = ["succeeded", "partial", "failed", "cancelled"];

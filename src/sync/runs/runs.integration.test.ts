@@ -110,7 +110,7 @@ describe("a sync run on the queue", () => {
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.equal(run.batchesTotal, 5, "5 products in batches of 2 = 3, 3 orders = 2; the empty stage has none");
     assert.equal(run.batchesDone, 5);
-    assert.deepEqual(run.counts, { seen: 16, created: 8, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 10 });
+    assert.deepEqual(run.counts, { seen: 16, created: 8, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 10, errors: 0, waiting: 0 });
     const lastProduct = Math.max(...engine.processed.map((p, i) => (p.stageFlow === "F7" ? i : -1)));
     const firstOrder = engine.processed.findIndex((p) => p.stageFlow === "F8");
     assert.ok(lastProduct < firstOrder, "every product batch finished before the first order batch started");

@@ -10,7 +10,7 @@ export const PLAN_ENTRIES_IN_DETAIL = 1000;
 /** A run of at least this many work items may have grown the sync tables past their statistics. */
 const ITEMS_WORTH_A_STATISTICS_CHECK = 200;
 
-export type BatchCompletion = "stage-continues" | "next-stage-queued" | "run-succeeded" | "already-done" | "run-ended";
+export type BatchCompletion = "stage-continues" | "next-stage-queued" | "run-finished" | "already-done" | "run-ended";
 
 /** Every planned write and quarantine of a dry run, in batch order. */
 export async function readRunPlan(knex: Knex, runId: string): Promise<DryRunPlan> {
@@ -25,10 +25,33 @@ export async function readRunPlan(knex: Knex, runId: string): Promise<DryRunPlan
   };
 }
 
-/** Marks the run succeeded; a dry run's plan (totals and the first entries) goes into its detail. */
+/**
+ * What a finished run missed besides quarantined records: sources it could not read completely, and records left
+ * unprocessed by errors that were not the records' fault. Each is a sentence with what happens next.
+ */
+export function runShortfalls(run: { errors: number; detail: RunDetail | null }): string[] {
+  const shortfalls = (run.detail?.read?.incomplete ?? []).map(
+    (problem) => `could not read ${problem.source} completely (${problem.reason}); the next run reads it again`,
+  );
+  if (run.errors > 0) {
+    shortfalls.push(
+      `${run.errors} record(s) were left unprocessed after errors that were not theirs (network, 5xx or 429 after retries); ` +
+        "the next run tries them again (the log has each error)",
+    );
+  }
+  return shortfalls;
+}
+
+/**
+ * Ends the run: succeeded, or partial when it missed something other than quarantined records (runShortfalls,
+ * written to its error and detail). A dry run's plan (totals and the first entries) goes into its detail.
+ */
 export async function finishRun(trx: Knex.Transaction, runId: string): Promise<void> {
-  const run = await trx("sync_runs").where({ id: runId }).first("mode");
-  const detail: RunDetail = { phase: "finished" };
+  const run = (await trx("sync_runs").where({ id: runId }).first("mode", "errors", "detail")) as
+    | { mode: string; errors: number; detail: RunDetail | null }
+    | undefined;
+  const shortfalls = run ? runShortfalls(run) : [];
+  const detail: RunDetail = { phase: "finished", ...(shortfalls.length > 0 ? { shortfalls } : {}) };
   if (run?.mode === "dry-run") {
     const plan = await readRunPlan(trx, runId);
     const totals: Record<string, number> = {};
@@ -44,7 +67,12 @@ export async function finishRun(trx: Knex.Transaction, runId: string): Promise<v
   await trx("sync_runs")
     .where({ id: runId })
     .whereIn("status", ["queued", "running"])
-    .update({ status: "succeeded", finished_at: trx.fn.now(), error: null, detail: mergeDetail(trx, detail) });
+    .update({
+      status: shortfalls.length > 0 ? "partial" : "succeeded",
+      finished_at: trx.fn.now(),
+      error: shortfalls.length > 0 ? `Finished, but ${shortfalls.join("; ")}` : null,
+      detail: mergeDetail(trx, detail),
+    });
 }
 
 /**
@@ -81,7 +109,7 @@ export async function completeBatch(
       const items = await trx("sync_run_batches").where({ run_id: runId }).sum<{ items: number | string | null }>("item_count as items").first();
       if (Number(items?.items ?? 0) >= ITEMS_WORTH_A_STATISTICS_CHECK) await refreshStatistics(trx);
       await finishRun(trx, runId);
-      return "run-succeeded";
+      return "run-finished";
     }
     const queued: Array<{ seq: number }> = await trx("sync_run_batches")
       .where({ run_id: runId, stage: next.stage, status: "pending" })

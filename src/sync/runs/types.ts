@@ -14,13 +14,27 @@ import type {
   WorkStage,
 } from "../engine/types.js";
 
+import type { ReadProblem } from "../readers/source-health.js";
+
 export type { DryRunPlan, FlowId, RunCounts, SyncMode, WorkItem, WorkStage };
 
-export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type { ReadProblem };
+
+/** A run this run waited for before it started (runs whose flows overlap never run at once). */
+export interface RunWait {
+  runId: string;
+  flows: FlowId[];
+  /** When this run started waiting for it, and (once it ended) when the wait ended. */
+  since: string;
+  until?: string;
+}
+
+/** partial: the run finished but missed something other than quarantined records (a source it could not read, records left after errors). */
+export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
 /** The engine's entry points a run calls (H3's src/sync/engine; tests may pass their own). */
 export interface SyncEngine {
-  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number; incomplete?: string[] }>;
+  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number; quarantined?: number; incomplete?: ReadProblem[]; recovered?: string[] }>;
   planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]>;
   processWork(ctx: SyncContext, items: WorkItem[]): Promise<unknown>;
 }
@@ -55,12 +69,28 @@ export interface StageSummary {
 
 /** sync_runs.detail */
 export interface RunDetail {
-  phase?: "queued" | "reading" | "planning" | "processing" | "finished";
+  phase?: "queued" | "waiting" | "reading" | "planning" | "processing" | "finished";
+  /** The job that carries the run (pg-boss id): a second job for the same run leaves it alone. */
+  jobId?: string;
+  /** While queued behind another run: the run it waits for. */
+  waitingFor?: RunWait;
+  /** Every run it waited for before it started. */
+  waited?: RunWait[];
   /** The stage whose batches are being processed (0-based). */
   stage?: number;
   stages?: StageSummary[];
   /** What reading the sources counted (API calls, records seen) and how long it took. */
-  read?: { counts: Partial<RunCounts>; changed: number; durationMs: number; incomplete?: string[] };
+  read?: {
+    counts: Partial<RunCounts>;
+    changed: number;
+    durationMs: number;
+    /** Sources it could not read completely, and why (the run ends partial). */
+    incomplete?: ReadProblem[];
+    /** Sources that had failed in earlier runs and read completely in this one. */
+    recovered?: string[];
+  };
+  /** Why a partial run is partial, in a sentence per cause. */
+  shortfalls?: string[];
   planningMs?: number;
   /** requestRecordSync: the record this run is about. */
   record?: RecordTarget;

@@ -33,10 +33,16 @@ export enum SyncRunStatus {
   QUEUED = "queued",
   RUNNING = "running",
   SUCCEEDED = "succeeded",
+  PARTIAL = "partial",
   FAILED = "failed",
   CANCELLED = "cancelled",
 }
-registerEnumType(SyncRunStatus, { name: "SyncRunStatus" });
+registerEnumType(SyncRunStatus, {
+  name: "SyncRunStatus",
+  description:
+    "QUEUED (also while it waits for a run over the same records), RUNNING, SUCCEEDED, PARTIAL: finished but missed something " +
+    "other than quarantined records (a source it could not read, records left after errors; see shortfalls), FAILED, CANCELLED.",
+});
 
 export enum ConflictStatus {
   OPEN = "open",

@@ -13,6 +13,16 @@ export class SyncRunCounts {
   @Field(() => Int) conflicts!: number;
   @Field(() => Int) quarantined!: number;
   @Field(() => Int, { description: "Calls made to PowerOffice and Chargebee." }) apiCalls!: number;
+  @Field(() => Int, { description: "Records left unprocessed by errors that were not theirs (network, 5xx, 429); the next run tries them again." })
+  errors!: number;
+  @Field(() => Int, { description: "Records waiting for a record they refer to (an order's customer) that is not synced yet." })
+  waiting!: number;
+}
+
+@ObjectType({ description: "A source a run could not read completely." })
+export class SyncReadProblem {
+  @Field(() => String, { description: 'The system and type, e.g. "poweroffice.ContactPerson".' }) source!: string;
+  @Field(() => String) reason!: string;
 }
 
 @ObjectType({ description: "One sync run: queued by runSync/syncRecord or the schedule, processed by the workers." })
@@ -27,7 +37,12 @@ export class SyncRun {
   @Field(() => Int) batchesTotal!: number;
   @Field(() => Int) batchesDone!: number;
   @Field(() => Float, { nullable: true, description: "batchesDone / batchesTotal (0–1); null before the work is planned." }) progress!: number | null;
-  @Field(() => String, { nullable: true, description: "Why it failed, and what to do." }) error!: string | null;
+  @Field(() => String, { nullable: true, description: "Why it failed or finished partial, and what to do." }) error!: string | null;
+  @Field(() => [String], { description: "What a PARTIAL run missed, a sentence each (empty otherwise)." }) shortfalls!: string[];
+  @Field(() => [SyncReadProblem], { description: "Sources it could not read completely, and why." }) incompleteSources!: SyncReadProblem[];
+  @Field(() => [String], { description: "Sources that had failed in earlier runs and read completely in this one." }) recoveredSources!: string[];
+  @Field(() => ID, { nullable: true, description: "While QUEUED behind a running run over the same records: that run's id." })
+  waitingForRunId!: string | null;
   @Field(() => GraphQLJSONObject, { description: "Phase, stages, read statistics, dry-run plan." }) detail!: Record<string, unknown>;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) startedAt!: Date | null;
@@ -49,6 +64,8 @@ export interface SyncRunDbRow {
   conflicts: number;
   quarantined: number;
   api_calls: number;
+  errors: number;
+  waiting: number;
   batches_total: number;
   batches_done: number;
   detail: Record<string, unknown> | null;
@@ -56,6 +73,18 @@ export interface SyncRunDbRow {
   created_at: Date | string;
   started_at: Date | string | null;
   finished_at: Date | string | null;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
+}
+
+function readProblems(read: unknown): SyncReadProblem[] {
+  const incomplete = (read as { incomplete?: unknown } | undefined)?.incomplete;
+  if (!Array.isArray(incomplete)) return [];
+  return incomplete.map((entry) =>
+    typeof entry === "string" ? { source: entry, reason: "not recorded" } : { source: String(entry?.source ?? ""), reason: String(entry?.reason ?? "") },
+  );
 }
 
 const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
@@ -80,11 +109,17 @@ export function toSyncRun(row: SyncRunDbRow): SyncRun {
       conflicts: Number(row.conflicts),
       quarantined: Number(row.quarantined),
       apiCalls: Number(row.api_calls),
+      errors: Number(row.errors ?? 0),
+      waiting: Number(row.waiting ?? 0),
     },
     batchesTotal,
     batchesDone,
-    progress: row.status === "succeeded" ? 1 : batchesTotal > 0 ? Math.min(1, batchesDone / batchesTotal) : null,
+    progress: row.status === "succeeded" || row.status === "partial" ? 1 : batchesTotal > 0 ? Math.min(1, batchesDone / batchesTotal) : null,
     error: row.error,
+    shortfalls: stringList(detail.shortfalls),
+    incompleteSources: readProblems(detail.read),
+    recoveredSources: stringList((detail.read as { recovered?: unknown } | undefined)?.recovered),
+    waitingForRunId: row.status === "queued" ? ((detail.waitingFor as { runId?: string } | undefined)?.runId ?? null) : null,
     detail,
     createdAt: new Date(row.created_at),
     startedAt: dateOrNull(row.started_at),
