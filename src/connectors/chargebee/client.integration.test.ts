@@ -119,9 +119,22 @@ describe("writes", () => {
     assert.match(create!.idempotencyKey ?? "", /^[0-9a-f-]{36}$/);
     assert.equal(create!.businessEntityId, salg.id);
     assert.equal(create!.webhookDisabled, true);
-    assert.equal(update!.idempotencyKey, "mine-1");
+    assert.match(update!.idempotencyKey ?? "", /^mine-1~[\w-]{16}$/, "the caller's key, then the fingerprint of the parameters");
     assert.equal(update!.webhookDisabled, undefined);
     assert.equal(sandbox.store.raw("customer", "po-headers-1")?.business_entity_id, salg.id);
+  });
+
+  test("a caller's idempotency key is reused only with the same parameters", async () => {
+    const client = fastClient();
+    await client.createCustomer({ id: "po-keys-1", first_name: "Kari" });
+    const keyOf = () => sandbox.requestLog.list({ method: "POST" }).filter((entry) => entry.path === "/api/v2/customers/po-keys-1").at(-1)!.idempotencyKey;
+    await client.updateCustomer("po-keys-1", { last_name: "Dahl" }, { idempotencyKey: "rename-1" });
+    const first = keyOf();
+    await client.updateCustomer("po-keys-1", { last_name: "Dahl" }, { idempotencyKey: "rename-1" });
+    assert.equal(keyOf(), first, "the same intent and parameters: the same key (Chargebee replays the first answer)");
+    await client.updateCustomer("po-keys-1", { last_name: "Berg" }, { idempotencyKey: "rename-1" });
+    assert.notEqual(keyOf(), first, "other parameters: another key, never a key Chargebee saw with other parameters");
+    assert.equal(sandbox.store.raw("customer", "po-keys-1")?.last_name, "Berg");
   });
 
   test("an order goes in as an invoice carrying the lines, then the order; a crash is recovered by reference", async () => {

@@ -3,6 +3,7 @@ import Chargebee, { type HttpClientInterface, type Customer, type Event, type In
 import type { Logger } from "../../logging/logger.js";
 import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
+import { requestIdempotencyKey } from "./idempotency-key.js";
 import { nodeHttpClient } from "./node-http-client.js";
 import { RequestBudget } from "./request-budget.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
@@ -162,12 +163,14 @@ export class ChargebeeClient {
 
   /**
    * Runs one API operation through the budget, with retries for 429, 5xx and lost connections. Writes carry the
-   * same idempotency key on every attempt, so a retry after a lost answer cannot write twice.
+   * same idempotency key on every attempt, so a retry after a lost answer cannot write twice. A caller's key names
+   * the intent; the parameters' fingerprint is added to it, so the key is reused only with identical parameters
+   * (Chargebee refuses a key it saw with other parameters in the last 30 minutes).
    */
-  private async request<T>(endpoint: string, run: (headers: Headers) => Promise<T>, write?: ChargebeeWriteOptions): Promise<T> {
+  private async request<T>(endpoint: string, run: (headers: Headers) => Promise<T>, write?: ChargebeeWriteOptions & { params?: unknown }): Promise<T> {
     const headers: Headers = {};
     if (write) {
-      headers["chargebee-idempotency-key"] = write.idempotencyKey ?? randomUUID();
+      headers["chargebee-idempotency-key"] = write.idempotencyKey ? requestIdempotencyKey(write.idempotencyKey, endpoint, write.params, write.businessEntityId) : randomUUID();
       if (write.businessEntityId) headers["chargebee-business-entity-id"] = write.businessEntityId;
       if (write.suppressWebhook ?? this.suppressWebhooksByDefault) headers["chargebee-event-webhook"] = "all-disabled";
     }
@@ -390,7 +393,7 @@ export class ChargebeeClient {
     if (input.id.length > MAX_CUSTOMER_ID_LENGTH) throw new Error(`Chargebee customer ids have at most ${MAX_CUSTOMER_ID_LENGTH} characters: "${input.id}"`);
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("customer.create", (headers) => this.sdk.customer.create(input, headers), options);
+        const response = await this.request("customer.create", (headers) => this.sdk.customer.create(input, headers), { ...options, params: input });
         return { record: response.customer, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       () => this.retrieveCustomer(input.id),
@@ -398,11 +401,11 @@ export class ChargebeeClient {
   }
 
   async updateCustomer(id: string, input: Customer.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Customer> {
-    return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), options)).customer;
+    return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), { ...options, params: { id, input } })).customer;
   }
 
   async deleteCustomer(id: string, options: ChargebeeWriteOptions = {}): Promise<Customer> {
-    return (await this.request("customer.delete", (headers) => this.sdk.customer.delete(id, {}, headers), options)).customer;
+    return (await this.request("customer.delete", (headers) => this.sdk.customer.delete(id, {}, headers), { ...options, params: { id } })).customer;
   }
 
   // ---------------------------------------------------------------- catalogue
@@ -414,7 +417,7 @@ export class ChargebeeClient {
   async createItemFamily(input: ItemFamily.CreateInputParam, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<ItemFamily>> {
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("itemFamily.create", (headers) => this.sdk.itemFamily.create(input, headers), options);
+        const response = await this.request("itemFamily.create", (headers) => this.sdk.itemFamily.create(input, headers), { ...options, params: input });
         return { record: response.item_family, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       () => this.retrieveItemFamily(input.id),
@@ -430,7 +433,7 @@ export class ChargebeeClient {
     const params: Item.CreateInputParam = { ...input, type: input.type ?? "charge" };
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("item.create", (headers) => this.sdk.item.create(params, headers), options);
+        const response = await this.request("item.create", (headers) => this.sdk.item.create(params, headers), { ...options, params });
         return { record: response.item, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       () => this.retrieveItem(input.id),
@@ -438,11 +441,11 @@ export class ChargebeeClient {
   }
 
   async updateItem(id: string, input: Item.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Item> {
-    return (await this.request("item.update", (headers) => this.sdk.item.update(id, input, headers), options)).item;
+    return (await this.request("item.update", (headers) => this.sdk.item.update(id, input, headers), { ...options, params: { id, input } })).item;
   }
 
   async deleteItem(id: string, options: ChargebeeWriteOptions = {}): Promise<Item> {
-    return (await this.request("item.delete", (headers) => this.sdk.item.delete(id, headers), options)).item;
+    return (await this.request("item.delete", (headers) => this.sdk.item.delete(id, headers), { ...options, params: { id } })).item;
   }
 
   async retrieveItemPrice(id: string): Promise<ItemPrice | null> {
@@ -467,7 +470,7 @@ export class ChargebeeClient {
     };
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("itemPrice.create", (headers) => this.sdk.itemPrice.create(params, headers), options);
+        const response = await this.request("itemPrice.create", (headers) => this.sdk.itemPrice.create(params, headers), { ...options, params });
         return { record: response.item_price, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       () => this.retrieveItemPrice(id),
@@ -475,7 +478,7 @@ export class ChargebeeClient {
   }
 
   async updateItemPrice(id: string, input: ItemPrice.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<ItemPrice> {
-    return (await this.request("itemPrice.update", (headers) => this.sdk.itemPrice.update(id, input, headers), options)).item_price;
+    return (await this.request("itemPrice.update", (headers) => this.sdk.itemPrice.update(id, input, headers), { ...options, params: { id, input } })).item_price;
   }
 
   // ---------------------------------------------------------------- invoices and orders
@@ -514,7 +517,7 @@ export class ChargebeeClient {
     const response = await this.request(
       "invoice.createForChargeItemsAndCharges",
       (headers) => this.sdk.invoice.createForChargeItemsAndCharges(params, headers),
-      options,
+      { ...options, params },
     );
     return response.invoice;
   }
@@ -551,7 +554,7 @@ export class ChargebeeClient {
     };
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("order.create", (headers) => this.sdk.order.create(params, headers), options);
+        const response = await this.request("order.create", (headers) => this.sdk.order.create(params, headers), { ...options, params });
         return { record: response.order, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       async () => (input.id ? this.retrieveOrder(input.id) : null),
@@ -564,7 +567,7 @@ export class ChargebeeClient {
 
   async updateOrder(id: string, input: Order.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Order> {
     const params = (input.order_line_items ? { ...input, order_line_items: toColumns(input.order_line_items) } : input) as Order.UpdateInputParam;
-    return (await this.request("order.update", (headers) => this.sdk.order.update(id, params, headers), options)).order;
+    return (await this.request("order.update", (headers) => this.sdk.order.update(id, params, headers), { ...options, params: { id, params } })).order;
   }
 
   async listOrders(params: Order.ListInputParam = {}): Promise<{ orders: Order[]; nextOffset?: string }> {
@@ -589,7 +592,7 @@ export class ChargebeeClient {
       resource_types: [input.resourceType ?? "customer"],
       reason_codes: [input.reasonCode ?? "correction"],
     } as BusinessEntity.CreateTransfersInputParam;
-    const response = await this.request("businessEntity.createTransfers", (headers) => this.sdk.businessEntity.createTransfers(params, headers), options);
+    const response = await this.request("businessEntity.createTransfers", (headers) => this.sdk.businessEntity.createTransfers(params, headers), { ...options, params });
     return response.business_entity_transfer;
   }
 

@@ -122,6 +122,44 @@ export async function settleIntents(knex: Knex, settled: Array<{ id: string; res
   }
 }
 
+/** How long a claim holds without renewal: a killed worker's claim lapses this long after it died. */
+export const CLAIM_LEASE_SECONDS = 20;
+const CLAIM_RENEW_MS = 5_000;
+
+/** A worker's hold on an intent while it makes the intent's remote call. */
+export interface IntentClaim {
+  /** Gives the intent up once the call has ended (either way): another attempt may claim it at once. */
+  release(): Promise<void>;
+}
+
+/**
+ * Claims a pending intent for this worker, or returns null when another worker holds a live claim on it (its call
+ * may be in flight: calling too could write twice). The claim is renewed while the call runs, so it outlives any
+ * slow call but lapses soon after a worker dies.
+ */
+export async function claimIntent(knex: Knex, id: string): Promise<IntentClaim | null> {
+  const claimant = randomUUID();
+  const lease = () => knex.raw(`now() + make_interval(secs => ?)`, [CLAIM_LEASE_SECONDS]);
+  const claimed = await knex("outbox")
+    .where({ id, status: "pending" })
+    .andWhere((query) => query.whereNull("claimed_until").orWhere("claimed_until", "<", knex.fn.now()))
+    .update({ claimed_by: claimant, claimed_until: lease(), updated_at: knex.fn.now() });
+  if (claimed === 0) return null;
+  const renew = setInterval(() => {
+    knex("outbox")
+      .where({ id, claimed_by: claimant })
+      .update({ claimed_until: lease() })
+      .catch(() => {}); // a lapsed renewal only shortens the claim
+  }, CLAIM_RENEW_MS);
+  renew.unref();
+  return {
+    release: async () => {
+      clearInterval(renew);
+      await knex("outbox").where({ id, claimed_by: claimant }).update({ claimed_by: null, claimed_until: null });
+    },
+  };
+}
+
 export async function failIntent(knex: Knex, id: string, error: string): Promise<void> {
   await knex("outbox").where({ id, status: "pending" }).update({ status: "failed", error: error.slice(0, 2000), updated_at: knex.fn.now() });
 }

@@ -1,8 +1,10 @@
+import type { Invoice } from "chargebee";
 import { ChargebeeApiError, chargebeeRecordFrom, itemPriceIdFor } from "../../connectors/chargebee/index.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
 import type { SyncContext } from "../engine/types.js";
-import { failIntent, recordIntent } from "../outbox/outbox.js";
+import { WaitingError } from "../errors.js";
+import { claimIntent, failIntent, recordIntent } from "../outbox/outbox.js";
 
 /** The item family our products go into (Chargebee items need one). */
 export const PRODUCT_ITEM_FAMILY_ID = "po-products";
@@ -197,11 +199,20 @@ export interface OrderLineWrite {
   description?: string;
 }
 
+/** Chargebee refused the key as used before with other parameters (422, naming the idempotency header). */
+function isIdempotencyMismatch(error: unknown): boolean {
+  return error instanceof ChargebeeApiError && error.httpStatus === 422 && (error.param === "chargebee-idempotency-key" || /idempotency/i.test(error.message));
+}
+
 /**
  * A sales order the way Chargebee allows: an invoice carrying the lines, then the order for that invoice with our
- * id. The invoice has no id of ours, so it goes through the outbox: intent first (its po_number is our reference);
- * after a crash the invoice is looked up by that reference before one is created again. The order create is
- * idempotent by its deterministic id.
+ * id. The invoice has no id of ours, so it is made exactly once through the outbox:
+ * - the intent is recorded before the call (one per order while pending), and this worker claims it while it looks
+ *   the invoice up or creates it: a worker that finds it claimed leaves the order for the next run instead;
+ * - after a crash (the intent was left pending) the invoice is looked up by our reference before one is created;
+ * - the idempotency key is the order's, with the parameters' fingerprint (see the client): a retry within 30
+ *   minutes replays the same invoice, and a key Chargebee saw with other parameters is answered by the lookup.
+ * The order create is idempotent by its deterministic id.
  */
 export async function createChargebeeOrder(
   ctx: SyncContext,
@@ -219,7 +230,7 @@ export async function createChargebeeOrder(
   },
 ): Promise<WriteResult> {
   const { entry, recovered } = input.outbox
-    ? { entry: { id: input.outbox.id, attempts: input.outbox.attempts }, recovered: input.outbox.recovered }
+    ? { entry: { id: input.outbox.id }, recovered: input.outbox.recovered }
     : await recordIntent(ctx.knex, {
         system: "chargebee",
         entity: "invoice",
@@ -228,33 +239,54 @@ export async function createChargebeeOrder(
         lookupKey: input.id,
         payload: { customerId: input.customerId, currencyCode: input.currencyCode },
       });
-  let apiCalls = 0;
-  let invoice = null;
-  if (recovered) {
-    apiCalls += 1;
-    invoice = await ctx.chargebee.findInvoiceByReference(input.customerId, input.id);
+  const claim = await claimIntent(ctx.knex, entry.id);
+  if (!claim) {
+    throw new WaitingError(`another worker is creating the Chargebee invoice for ${input.id} right now; the order is looked at again on the next run`);
   }
-  if (!invoice) {
-    try {
+  let apiCalls = 0;
+  let invoice: Invoice | null = null;
+  try {
+    if (recovered) {
       apiCalls += 1;
-      invoice = await ctx.chargebee.createInvoiceForCharges(
-        {
-          customerId: input.customerId,
-          currencyCode: input.currencyCode,
-          lines: input.lines,
-          reference: input.id,
-          invoiceDate: input.invoiceDate,
-          invoiceNote: input.note,
-        },
-        { idempotencyKey: `create-invoice-${input.id}-${entry.attempts}`, businessEntityId: input.businessEntityId },
-      );
-    } catch (error) {
-      // A refused request (4xx other than 429) created nothing: the intent is closed. Anything else stays pending.
-      if (error instanceof ChargebeeApiError && error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus !== 429) {
-        await failIntent(ctx.knex, entry.id, error.message);
-      }
-      throw error;
+      invoice = await ctx.chargebee.findInvoiceByReference(input.customerId, input.id);
     }
+    if (!invoice) {
+      try {
+        apiCalls += 1;
+        invoice = await ctx.chargebee.createInvoiceForCharges(
+          {
+            customerId: input.customerId,
+            currencyCode: input.currencyCode,
+            lines: input.lines,
+            reference: input.id,
+            invoiceDate: input.invoiceDate,
+            invoiceNote: input.note,
+          },
+          { idempotencyKey: `create-invoice-${input.id}`, businessEntityId: input.businessEntityId },
+        );
+      } catch (error) {
+        if (isIdempotencyMismatch(error)) {
+          apiCalls += 1;
+          invoice = await ctx.chargebee.findInvoiceByReference(input.customerId, input.id);
+          if (!invoice) {
+            throw new Error(
+              `Chargebee answered that the invoice request for ${input.id} reused an idempotency key with other parameters, and no invoice ` +
+                `with reference ${input.id} was found for customer ${input.customerId}; the order is tried again on the next run`,
+              { cause: error },
+            );
+          }
+        } else {
+          // A refused request (4xx other than 429) created nothing: the intent is closed. Anything else stays pending.
+          if (error instanceof ChargebeeApiError && error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus !== 429) {
+            await failIntent(ctx.knex, entry.id, error.message);
+          }
+          throw error;
+        }
+      }
+    }
+  } finally {
+    // Once the invoice exists (or the call failed), a lookup finds what there is: the claim has done its job.
+    await claim.release();
   }
   apiCalls += 1;
   const order = await ctx.chargebee.createOrderForInvoice(
