@@ -1,6 +1,7 @@
 // Runs that say what they missed, records that cannot stop the rest, and writes made exactly once:
 // - sync_runs.status 'partial': a run that could not read a source, or left records unprocessed for another reason
 //   than quarantine; runs and batches count those records (errors) and the ones waiting for a dependency (waiting);
+//   a batch notes when its outcome was committed, so a retry never processes or counts it twice;
 // - dataset_records keep text the database cannot hold (NUL, lone surrogates) as JSON text in raw_json, next to a
 //   sanitized data copy, with data_issues saying what was replaced where; such records are quarantined for writes;
 // - sync_source_health: each source's consecutive failed reads, so a read that keeps failing is raised;
@@ -18,6 +19,8 @@ exports.up = async function up(knex) {
       t.integer("waiting").notNullable().defaultTo(0);
     });
   }
+  // Set in the transaction that commits a batch's outcome (with its counts): a retry after that only marks it done.
+  await knex.schema.alterTable("sync_run_batches", (t) => t.timestamp("committed_at", { useTz: true }));
 
   await knex.schema.alterTable("dataset_records", (t) => {
     t.text("raw_json");
@@ -51,6 +54,7 @@ exports.down = async function down(knex) {
     t.dropColumn("data_issues");
     t.dropColumn("raw_json");
   });
+  await knex.schema.alterTable("sync_run_batches", (t) => t.dropColumn("committed_at"));
   for (const table of ["sync_run_batches", "sync_runs"]) {
     await knex.schema.alterTable(table, (t) => {
       t.dropColumn("waiting");

@@ -27,3 +27,12 @@ export class WaitingError extends Error {
     super(reason);
   }
 }
+
+/**
+ * A write that cannot be made now for a reason that is not the record's fault (another worker holds the claim on its
+ * outbox intent, Chargebee answered in a way only time resolves): the record is left for the next run. It counts as
+ * an error (the run ends partial) and is never quarantined.
+ */
+export class RetryNextRunError extends Error {
+  override readonly name = "RetryNextRunError";
+}

@@ -6,9 +6,6 @@
 // DATABASE_URL is set (CI runs the suite both ways) and is skipped with the reason otherwise.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startChargebeeSandbox, type ChargebeeSandbox } from "../../src/connectors/chargebee/sandbox/index.js";
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { startJobQueue, type JobQueue } from "../../src/jobs/queue.js";
@@ -17,15 +14,8 @@ import { requestSyncRun } from "../../src/sync/commands.js";
 import type { SyncRunRow } from "../../src/sync/runs/types.js";
 import { waitForRun } from "../../src/sync/runs/wait.js";
 import { createTestDatabase, usingServer, type TestDatabase } from "../helpers/database.js";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+import { killAll, sandboxEnv, startWorkerProcess, until, type WorkerProcess } from "./support/worker-process.js";
 const SKIP = usingServer ? false : "needs PostgreSQL: set DATABASE_URL (several worker processes cannot share the embedded database)";
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
 
 let db: TestDatabase;
 let po: PowerOfficeSandbox;
@@ -38,54 +28,8 @@ function databaseUrl(): string {
   return connection.connectionString;
 }
 
-function startWorkerProcess(): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/sync/worker-main.ts"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(),
-      POWEROFFICE_API_BASE_URL: po.apiBaseUrl,
-      POWEROFFICE_TOKEN_URL: po.tokenUrl,
-      POWEROFFICE_REQUESTS_PER_SECOND: "0",
-      CHARGEBEE_SANDBOX_PORT: String(cb.port),
-      CHARGEBEE_REQUESTS_PER_MINUTE: "0",
-      CHARGEBEE_MAX_CONCURRENCY: "8",
-      SYNC_POLL_INTERVAL_SECONDS: "0",
-      SYNC_BATCH_SIZE: "2",
-      SYNC_WORKER_CONCURRENCY: "2",
-      JOB_HEARTBEAT_SECONDS: "10",
-      JOB_SUPERVISE_INTERVAL_SECONDS: "1",
-      WORKER_SCHEMA_WAIT_SECONDS: "0",
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "debug",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  let buffered = "";
-  const collect = (chunk: Buffer) => {
-    buffered += chunk.toString("utf8");
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    output.push(...lines);
-  };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const worker = { child, output, exited };
-  workers.push(worker);
-  return new Promise((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.some((line) => line.includes("sync worker started"))) {
-        clearInterval(check);
-        resolve(worker);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(check);
-      reject(new Error(`worker exited with ${code} before it started:\n${output.join("\n")}`));
-    });
-  });
+function startWorker(): Promise<WorkerProcess> {
+  return startWorkerProcess(sandboxEnv({ databaseUrl: databaseUrl(), po, cb, extra: { SYNC_BATCH_SIZE: "2", SYNC_WORKER_CONCURRENCY: "2" } }), workers);
 }
 
 /** Customers sharing one (case-folded) email, and invoices sharing one PowerOffice order reference. */
@@ -105,15 +49,6 @@ function chargebeeDuplicates(): { customers: string[]; invoices: string[] } {
     customers: [...byEmail].filter(([, n]) => n > 1).map(([email]) => email).sort(),
     invoices: [...byReference].filter(([, n]) => n > 1).map(([reference]) => reference).sort(),
   };
-}
-
-/** Checks `condition` every 25 ms until it holds (or fails the test after 60 s). */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("condition not met within 60 s");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function request(mode: "full" | "incremental"): Promise<SyncRunRow> {
@@ -140,9 +75,7 @@ describe("sync worker processes", { skip: SKIP, timeout: 180_000 }, () => {
   });
 
   after(async () => {
-    for (const worker of workers) {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill("SIGKILL");
-    }
+    await killAll(workers);
     await queue?.stop({ timeoutMs: 5_000 });
     await po?.close();
     await cb?.close();
@@ -150,7 +83,7 @@ describe("sync worker processes", { skip: SKIP, timeout: 180_000 }, () => {
   });
 
   test("a worker killed with SIGKILL mid-run and started again finishes the run: no duplicates, every edit arrives", async () => {
-    const first = await startWorkerProcess();
+    const first = await startWorker();
     const run = await request("full");
     // Kill it once some batches are done and others are not.
     await until(async () => {
@@ -173,7 +106,7 @@ describe("sync worker processes", { skip: SKIP, timeout: 180_000 }, () => {
       .slice(0, 3);
     for (const [index, person] of people.entries()) po.store.edit("ContactPersons", Number(person.Id), { FirstName: `Edited${index}` });
 
-    await startWorkerProcess();
+    await startWorker();
     const finished = await waitForRun(db.knex, run.id, { intervalMs: 100, timeoutMs: 120_000 });
     assert.equal(finished.status, "succeeded", finished.error ?? "");
     assert.equal(finished.batchesDone, finished.batchesTotal);
@@ -193,7 +126,7 @@ describe("sync worker processes", { skip: SKIP, timeout: 180_000 }, () => {
     // The worker of the test above goes on; a second one joins. New people in PowerOffice give them work.
     const one = workers.find((worker) => worker.child.exitCode === null && worker.child.signalCode === null)!;
     assert.ok(one, "the restarted worker is still running");
-    const two = await startWorkerProcess();
+    const two = await startWorker();
     const company = po.store.all("Customers").find((row) => !row.IsPerson)!;
     for (let n = 0; n < 60; n++) {
       po.store.create("ContactPersons", { FirstName: `Ny${n}`, LastName: "Kollega", EmailAddress: `ny.kollega.${n}@example.no` }, Number(company.Id));

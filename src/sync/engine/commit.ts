@@ -138,8 +138,13 @@ async function insertChunked(trx: Knex.Transaction, rows: readonly object[], wri
  * Commits a batch's decisions, the outcomes of its writes (the records the APIs returned, so their echo is
  * recognised) and the link updates together, with set-based statements.
  */
-export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: string): Promise<void> {
-  if (buffer.isEmpty && buffer.outboxSettled.length === 0 && buffer.outboxUnused.length === 0) return;
+export async function commitBuffer(
+  knex: Knex,
+  buffer: CommitBuffer,
+  runId?: string,
+  commitCounts?: (trx: Knex.Transaction, counts: RunCounts) => Promise<void>,
+): Promise<void> {
+  if (buffer.isEmpty && buffer.outboxSettled.length === 0 && buffer.outboxUnused.length === 0 && !commitCounts) return;
   await knex.transaction(async (trx) => {
     if (buffer.datasetRecords.length > 0) {
       const stored = await storeRecords(trx, buffer.datasetRecords);
@@ -263,5 +268,6 @@ export async function commitBuffer(knex: Knex, buffer: CommitBuffer, runId?: str
 
     if (buffer.outboxSettled.length > 0) await settleIntents(trx, buffer.outboxSettled);
     if (buffer.outboxUnused.length > 0) await dropIntents(trx, buffer.outboxUnused);
+    await commitCounts?.(trx, buffer.counts);
   });
 }

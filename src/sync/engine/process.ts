@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
 import { ChargebeeApiError } from "../../connectors/chargebee/index.js";
 import { PowerOfficeApiError, PowerOfficeNetworkError } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
 import { describeDataIssues, storableValue } from "../../datasets/storable-text.js";
 import { databaseReason, isDataError } from "../../db/errors.js";
 import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
-import { QuarantineError, WaitingError } from "../errors.js";
+import { RetryNextRunError, QuarantineError, WaitingError } from "../errors.js";
 import { FLOWS } from "../flows/index.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
 import { OVERRIDES_KEY } from "../links/commands.js";
@@ -77,6 +78,7 @@ const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", 
  * the run ends partial. Any other error is the record's (or a flow's bug on its data): it is quarantined.
  */
 function isTransient(error: unknown): boolean {
+  if (error instanceof RetryNextRunError) return true;
   if (error instanceof ChargebeeApiError || error instanceof PowerOfficeApiError || error instanceof PowerOfficeNetworkError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
@@ -661,7 +663,7 @@ interface ItemOutcome {
  */
 async function commitOutcomes(ctx: SyncContext, data: BatchData, outcomes: ItemOutcome[], batchWide: CommitBuffer): Promise<void> {
   try {
-    await commitBuffer(ctx.knex, CommitBuffer.merge([batchWide, ...outcomes.map((outcome) => outcome.buffer)]), ctx.runId);
+    await commitBuffer(ctx.knex, CommitBuffer.merge([batchWide, ...outcomes.map((outcome) => outcome.buffer)]), ctx.runId, recordedCounts(ctx));
     return;
   } catch (error) {
     if (!isDataError(error) || outcomes.length === 0) throw error;
@@ -686,10 +688,21 @@ async function quarantineUncommitted(ctx: SyncContext, data: BatchData, outcome:
     return [{ flow, system: source.system, entity: source.entity, sourceId, reason, payload: storableValue(source.data).value, contentHash: source.contentHash }];
   });
   ctx.logger.error({ err: error, records: entries.map((entry) => `${entry.flow}:${entry.sourceId}`) }, "a work item's outcome could not be committed: its records are quarantined, the rest of the batch commits");
-  await upsertQuarantine(ctx.knex, entries);
   const counts = outcome.buffer.counts;
   counts.created = counts.updated = counts.deleted = counts.unchanged = counts.conflicts = 0;
   counts.quarantined = entries.length;
+  const record = recordedCounts(ctx);
+  await ctx.knex.transaction(async (trx) => {
+    await upsertQuarantine(trx, entries);
+    await record?.(trx, counts);
+  });
+}
+
+/** The counts of a commit without its API calls (those are counted as they are made). */
+function recordedCounts(ctx: SyncContext): ((trx: Knex.Transaction, counts: RunCounts) => Promise<void>) | undefined {
+  const commitCounts = ctx.commitCounts;
+  if (!commitCounts) return undefined;
+  return (trx, counts) => commitCounts(trx, { ...counts, apiCalls: 0 });
 }
 
 /**
@@ -711,11 +724,15 @@ export async function processWork(ctx: SyncContext, items: readonly WorkItem[]):
     await processItem(new RecordProcessor(ctx, data, buffer, intents), data, item);
     outcomes.push({ item, buffer });
   });
+  const counts = emptyCounts();
+  for (const outcome of outcomes) addCounts(counts, outcome.buffer.counts);
+  // The calls were made whatever the commit does next; the decisions count once they are committed.
+  await ctx.progress.add(ctx.commitCounts && !ctx.dryRun ? { apiCalls: counts.apiCalls } : counts);
   const batchWide = new CommitBuffer();
   batchWide.outboxUnused.push(...intents.unused());
   if (!ctx.dryRun) await commitOutcomes(ctx, data, outcomes, batchWide);
-  const counts = emptyCounts();
-  for (const outcome of outcomes) addCounts(counts, outcome.buffer.counts);
-  await ctx.progress.add(counts);
-  return counts;
+  // Bisection may have quarantined an item: its counts changed in place.
+  const final = emptyCounts();
+  for (const outcome of outcomes) addCounts(final, outcome.buffer.counts);
+  return final;
 }

@@ -70,6 +70,11 @@ export interface SyncContext {
   progress: ProgressSink;
   /** Dry run: what would be written is collected here. */
   plan?: DryRunPlan;
+  /**
+   * Records what a commit decided (its counts, API calls aside) inside the commit's own transaction, so counts and
+   * outcomes are never apart (a batch job's counters). Without it the counts go to `progress`.
+   */
+  commitCounts?(trx: Knex.Transaction, counts: RunCounts): Promise<void>;
 }
 
 /** One record of one flow to process, named by its PowerOffice source id. */

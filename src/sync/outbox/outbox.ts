@@ -125,6 +125,7 @@ export async function settleIntents(knex: Knex, settled: Array<{ id: string; res
 /** How long a claim holds without renewal: a killed worker's claim lapses this long after it died. */
 export const CLAIM_LEASE_SECONDS = 20;
 const CLAIM_RENEW_MS = 5_000;
+const CLAIM_RETRY_MS = 1_000;
 
 /** A worker's hold on an intent while it makes the intent's remote call. */
 export interface IntentClaim {
@@ -133,18 +134,25 @@ export interface IntentClaim {
 }
 
 /**
- * Claims a pending intent for this worker, or returns null when another worker holds a live claim on it (its call
- * may be in flight: calling too could write twice). The claim is renewed while the call runs, so it outlives any
- * slow call but lapses soon after a worker dies.
+ * Claims a pending intent for this worker. While another worker holds a live claim (its call may be in flight:
+ * calling too could write twice), waits for it to be released or to lapse (a dead worker's claim lapses within
+ * CLAIM_LEASE_SECONDS); returns null if it is still held after that (its holder is alive and still calling). The
+ * claim is renewed while the call runs, so it outlives any slow call.
  */
-export async function claimIntent(knex: Knex, id: string): Promise<IntentClaim | null> {
+export async function claimIntent(knex: Knex, id: string, options: { sleep?: (ms: number) => Promise<void> } = {}): Promise<IntentClaim | null> {
   const claimant = randomUUID();
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const lease = () => knex.raw(`now() + make_interval(secs => ?)`, [CLAIM_LEASE_SECONDS]);
-  const claimed = await knex("outbox")
-    .where({ id, status: "pending" })
-    .andWhere((query) => query.whereNull("claimed_until").orWhere("claimed_until", "<", knex.fn.now()))
-    .update({ claimed_by: claimant, claimed_until: lease(), updated_at: knex.fn.now() });
-  if (claimed === 0) return null;
+  const giveUpAt = Date.now() + (CLAIM_LEASE_SECONDS + 2) * 1000;
+  for (;;) {
+    const claimed = await knex("outbox")
+      .where({ id, status: "pending" })
+      .andWhere((query) => query.whereNull("claimed_until").orWhere("claimed_until", "<", knex.fn.now()))
+      .update({ claimed_by: claimant, claimed_until: lease(), updated_at: knex.fn.now() });
+    if (claimed > 0) break;
+    if (Date.now() >= giveUpAt) return null;
+    await sleep(CLAIM_RETRY_MS);
+  }
   const renew = setInterval(() => {
     knex("outbox")
       .where({ id, claimed_by: claimant })

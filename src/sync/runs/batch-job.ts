@@ -1,41 +1,26 @@
+import type { Knex } from "knex";
 import { buildContext } from "./context.js";
 import { createRunProgressSink } from "./progress.js";
-import { getSyncRun } from "./run-store.js";
+import { getSyncRun, incrementColumns } from "./run-store.js";
 import { completeBatch, failBatch, type BatchCompletion } from "./stages.js";
-import type { Knex } from "knex";
-import { COUNT_COLUMNS } from "./run-store.js";
 import type { RunCounts, RunDeps, WorkItem } from "./types.js";
 
-/** Counts an attempt can take back: what it decided. API calls stay counted: those calls were made. */
-const RECORD_COUNTS = (Object.keys(COUNT_COLUMNS) as Array<keyof RunCounts>).filter((key) => key !== "apiCalls").map((key) => COUNT_COLUMNS[key]);
-
 /**
- * Marks the batch running for a new attempt. An attempt after one that was cut short (a killed worker) starts its
- * counts again: what the cut attempt counted before its commit is taken back from the batch and the run, so each
- * record is counted once, by the attempt that committed it.
+ * Records a batch's counts with its outcome, in the transaction that commits it: the batch's own counters, the
+ * run's, and the note that the batch is committed. A later attempt (the worker died before the batch was marked
+ * done) finds the note and only marks it done, so no record is processed or counted twice.
  */
-async function startAttempt(knex: Knex, runId: string, seq: number): Promise<void> {
-  await knex.transaction(async (trx) => {
-    const counted = (await trx("sync_run_batches").where({ run_id: runId, seq }).forUpdate().first("attempts", ...RECORD_COUNTS)) as Record<string, number>;
-    const takeBack: Record<string, Knex.Raw> = {};
-    if (Number(counted.attempts) > 0) {
-      for (const column of RECORD_COUNTS) if (Number(counted[column]) !== 0) takeBack[column] = trx.raw("?? - ?", [column, Number(counted[column])]);
-    }
-    if (Object.keys(takeBack).length > 0) await trx("sync_runs").where({ id: runId }).update(takeBack);
-    await trx("sync_run_batches")
-      .where({ run_id: runId, seq })
-      .update({
-        status: "running",
-        attempts: trx.raw("attempts + 1"),
-        started_at: trx.raw("coalesce(started_at, now())"),
-        ...Object.fromEntries(Object.keys(takeBack).map((column) => [column, 0])),
-      });
-  });
+function commitCountsOf(runId: string, seq: number): (trx: Knex.Transaction, counts: RunCounts) => Promise<void> {
+  return async (trx, counts) => {
+    await trx("sync_run_batches").where({ run_id: runId, seq }).update({ ...incrementColumns(trx, counts), committed_at: trx.fn.now() });
+    const runUpdate = incrementColumns(trx, counts);
+    if (Object.keys(runUpdate).length > 0) await trx("sync_runs").where({ id: runId }).update(runUpdate);
+  };
 }
 
 /**
  * The job of one batch: processWork for its items (idempotent, safe when retried or when other workers run other
- * batches), progress added to the run as it goes, then the batch is marked done and the run moved on.
+ * batches), its counts committed with its outcome, then the batch is marked done and the run moved on.
  */
 export async function handleBatchJob(
   deps: RunDeps,
@@ -45,15 +30,18 @@ export async function handleBatchJob(
   const { knex, logger } = deps;
   const run = await getSyncRun(knex, job.runId);
   if (!run || run.status !== "running") return "skipped";
-  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label");
+  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label", "committed_at");
   if (!batch || batch.status === "done" || batch.status === "failed") return "skipped";
-  await startAttempt(knex, job.runId, job.seq);
+  await knex("sync_run_batches")
+    .where({ run_id: job.runId, seq: job.seq })
+    .update({ status: "running", attempts: knex.raw("attempts + 1"), started_at: knex.raw("coalesce(started_at, now())") });
 
   const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label });
   const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
-  const ctx = buildContext(deps, run, progress);
+  const ctx = { ...buildContext(deps, run, progress), commitCounts: commitCountsOf(job.runId, job.seq) };
   try {
-    await deps.engine.processWork(ctx, batch.items as WorkItem[]);
+    if (batch.committed_at) log.info("batch committed by an earlier attempt that stopped before marking it done: marking it done");
+    else await deps.engine.processWork(ctx, batch.items as WorkItem[]);
   } catch (error) {
     await progress.close();
     const message = (error as Error).message;

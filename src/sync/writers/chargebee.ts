@@ -3,8 +3,8 @@ import { ChargebeeApiError, chargebeeRecordFrom, itemPriceIdFor } from "../../co
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
 import type { SyncContext } from "../engine/types.js";
-import { WaitingError } from "../errors.js";
-import { claimIntent, failIntent, recordIntent } from "../outbox/outbox.js";
+import { RetryNextRunError } from "../errors.js";
+import { CLAIM_LEASE_SECONDS, claimIntent, failIntent, recordIntent } from "../outbox/outbox.js";
 
 /** The item family our products go into (Chargebee items need one). */
 export const PRODUCT_ITEM_FAMILY_ID = "po-products";
@@ -208,7 +208,8 @@ function isIdempotencyMismatch(error: unknown): boolean {
  * A sales order the way Chargebee allows: an invoice carrying the lines, then the order for that invoice with our
  * id. The invoice has no id of ours, so it is made exactly once through the outbox:
  * - the intent is recorded before the call (one per order while pending), and this worker claims it while it looks
- *   the invoice up or creates it: a worker that finds it claimed leaves the order for the next run instead;
+ *   the invoice up or creates it: a worker that finds it claimed waits for the claim to end (a dead worker's lapses
+ *   within seconds), and leaves the order for the next run if it does not;
  * - after a crash (the intent was left pending) the invoice is looked up by our reference before one is created;
  * - the idempotency key is the order's, with the parameters' fingerprint (see the client): a retry within 30
  *   minutes replays the same invoice, and a key Chargebee saw with other parameters is answered by the lookup.
@@ -241,7 +242,7 @@ export async function createChargebeeOrder(
       });
   const claim = await claimIntent(ctx.knex, entry.id);
   if (!claim) {
-    throw new WaitingError(`another worker is creating the Chargebee invoice for ${input.id} right now; the order is looked at again on the next run`);
+    throw new RetryNextRunError(`another worker has been creating the Chargebee invoice for ${input.id} for ${CLAIM_LEASE_SECONDS} s and more; the order is tried again on the next run`);
   }
   let apiCalls = 0;
   let invoice: Invoice | null = null;
@@ -269,7 +270,7 @@ export async function createChargebeeOrder(
           apiCalls += 1;
           invoice = await ctx.chargebee.findInvoiceByReference(input.customerId, input.id);
           if (!invoice) {
-            throw new Error(
+            throw new RetryNextRunError(
               `Chargebee answered that the invoice request for ${input.id} reused an idempotency key with other parameters, and no invoice ` +
                 `with reference ${input.id} was found for customer ${input.customerId}; the order is tried again on the next run`,
               { cause: error },

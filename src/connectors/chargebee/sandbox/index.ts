@@ -8,7 +8,7 @@ import { FAULT_KINDS, FaultInjector, type FaultKind, type FaultRates, type Injec
 import { RequestLog } from "./request-log.js";
 import { isSandboxResource, type SandboxResource } from "./resources.js";
 import { DEMO_BUSINESS_ENTITIES, seedSandbox, type SandboxSize, type SeedSummary } from "./seed.js";
-import { createSandboxRequestHandler, SandboxRateLimiter } from "./server.js";
+import { createSandboxRequestHandler, SandboxRateLimiter, type SandboxRequestListener } from "./server.js";
 import { ChargebeeSandboxStore } from "./store.js";
 import { WebhookDispatcher, type SandboxWebhookConfig, type WebhookDelivery } from "./webhooks.js";
 
@@ -17,6 +17,7 @@ export { ChargebeeSandboxStore, taxRateOfProfile, type WriteContext } from "./st
 export { DEMO_BUSINESS_ENTITIES, SANDBOX_SEEDED, type SandboxSize, type SeedSummary } from "./seed.js";
 export { FAULT_KINDS, type FaultKind, type FaultRates, type InjectedFault } from "./faults.js";
 export type { SandboxRequestLogEntry } from "./request-log.js";
+export type { SandboxRequestListener } from "./server.js";
 export { CHARGEBEE_WEBHOOK_RETRY_SCHEDULE_MS, type SandboxWebhookConfig, type WebhookDelivery } from "./webhooks.js";
 export type { SandboxResource };
 
@@ -57,6 +58,8 @@ export interface ChargebeeSandbox {
     served(): Record<FaultKind, number>;
   };
   requestLog: RequestLog;
+  /** Calls `listener` for every API request as it is handled; returns the function that stops it. */
+  onRequest(listener: SandboxRequestListener): () => void;
   webhooks: {
     deliveries: readonly WebhookDelivery[];
     waitForIdle(): Promise<void>;
@@ -178,8 +181,9 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
     }
   };
 
+  const listeners = new Set<SandboxRequestListener>();
   const http_ = createSandboxRequestHandler({
-    store, apiKey, faults, log: requestLog, limiter, logger, admin,
+    store, apiKey, faults, log: requestLog, limiter, logger, admin, listeners,
     idempotencyWindowMs: options.idempotencyWindowMs ?? 30 * 60_000,
     apiKeyName: "sandbox demo key",
   });
@@ -216,6 +220,10 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
       served: () => ({ ...faults.served }),
     },
     requestLog,
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     webhooks: {
       get deliveries() {
         return dispatcher?.deliveries ?? [];

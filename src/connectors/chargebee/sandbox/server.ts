@@ -41,7 +41,16 @@ export class SandboxRateLimiter {
   }
 }
 
+/**
+ * A test's view of API requests as they are handled: "received" once the body is read (returning "drop" closes the
+ * connection without processing the request), "answered" after the request was processed and before its answer
+ * is sent. Lets a test stop a worker exactly before or after a write.
+ */
+export type SandboxRequestListener = (request: { phase: "received" | "answered"; method: string; path: string; status?: number }) => "drop" | void;
+
 export interface SandboxHttpDeps {
+  /** Called for every API request (see SandboxRequestListener). */
+  listeners: Set<SandboxRequestListener>;
   store: ChargebeeSandboxStore;
   apiKey: string;
   faults: FaultInjector;
@@ -186,6 +195,17 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     } catch (error) {
       return fail(error instanceof SandboxApiError ? error : new SandboxApiError(400, "invalid_request", "The body could not be read", undefined, "invalid_request"));
     }
+    const notify = (phase: "received" | "answered", status?: number) => {
+      let verdict: "drop" | void = undefined;
+      for (const listener of deps.listeners) verdict = listener({ phase, method, path: url.pathname, status }) ?? verdict;
+      return verdict;
+    };
+    if (notify("received") === "drop") {
+      entry.durationMs = Date.now() - started;
+      deps.log.add(entry);
+      req.socket.destroy();
+      return;
+    }
     const fingerprint = `${method} ${url.pathname} ${rawBody}`;
     const now = Date.now();
     if (idempotencyKey !== undefined) {
@@ -238,6 +258,7 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       idempotency.delete(idempotencyKey); // a reused key moves to the end, keeping the map in expiry order
       idempotency.set(idempotencyKey, { fingerprint, status, body, expiresAt: now + deps.idempotencyWindowMs });
     }
+    notify("answered", status);
     if (fault?.kind === "drop_after_write") {
       entry.status = status;
       entry.durationMs = Date.now() - started;
