@@ -41,6 +41,8 @@ interface Measure {
  * - cost: every field that returns an object costs 1, times the number of items its list can hold: the literal
  *   first/last/limit argument, else the assumed list size for a list; the lists of a paged connection
  *   (`edges`, `nodes`) are not counted twice.
+ * Each fragment is measured once per context and the result reused at every spread, so a fragment spread twice in a
+ * fragment spread twice in … (2^n uses) costs n walks, not 2^n.
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -68,12 +70,23 @@ export function measureOperation(
     return null;
   };
 
-  const walk = (
-    selectionSet: SelectionSetNode,
-    parent: GraphQLNamedType | null | undefined,
-    parentPaged: boolean,
-    seenFragments: ReadonlySet<string>,
-  ): Measure => {
+  const fragmentMeasures = new Map<string, Measure>();
+  const fragmentsInProgress = new Set<string>();
+  const measureFragment = (name: string, parentPaged: boolean): Measure => {
+    const key = `${parentPaged ? "paged" : "plain"}:${name}`;
+    const known = fragmentMeasures.get(key);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    // unknown or cyclic: graphql's own rules report it
+    if (!fragment || fragmentsInProgress.has(key)) return { depth: 0, cost: 0 };
+    fragmentsInProgress.add(key);
+    const measure = walk(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), parentPaged);
+    fragmentsInProgress.delete(key);
+    fragmentMeasures.set(key, measure);
+    return measure;
+  };
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLNamedType | null | undefined, parentPaged: boolean): Measure => {
     let depth = 0;
     let cost = 0;
     for (const selection of selectionSet.selections) {
@@ -92,21 +105,16 @@ export function measureOperation(
           selection.selectionSet,
           definition ? (getNamedType(definition.type) as GraphQLCompositeType) : null,
           paging !== null,
-          seenFragments,
         );
         depth = Math.max(depth, child.depth + 1);
         cost += multiplier * (1 + child.cost);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        const child = walk(selection.selectionSet, type, parentPaged, seenFragments);
+        const child = walk(selection.selectionSet, type, parentPaged);
         depth = Math.max(depth, child.depth);
         cost += child.cost;
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || seenFragments.has(name)) continue; // unknown or cyclic: graphql's own rules report it
-        const type = schema.getType(fragment.typeCondition.name.value);
-        const child = walk(fragment.selectionSet, type, parentPaged, new Set([...seenFragments, name]));
+        const child = measureFragment(selection.name.value, parentPaged);
         depth = Math.max(depth, child.depth);
         cost += child.cost;
       }
@@ -114,7 +122,7 @@ export function measureOperation(
     return { depth, cost };
   };
 
-  return walk(operation.selectionSet, root, false, new Set());
+  return walk(operation.selectionSet, root, false);
 }
 
 /** A validation rule that refuses operations deeper or costlier than the configured limits. */

@@ -52,3 +52,10 @@ test("cost: first multiplies the subtree; a connection's edges are not counted t
   // a variable page size counts as the assumed list size
   assert.equal(measure("query($n: Int) { customers(first: $n) { nodes { id } } }", 4).cost, 4 * 2);
 });
+
+test("a fragment spread 2^40 times is measured once per level, not walked at every use", { timeout: 10_000 }, () => {
+  const levels = 40;
+  const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+  const source = `{ ...F0 } ${fragments.join(" ")} fragment F${levels} on Query { customer(id: "1") { id } }`;
+  assert.deepEqual(measure(source), { depth: 2, cost: 2 ** levels });
+});
