@@ -27,6 +27,7 @@ import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 import { useSubgraphHttpClient } from "./subgraph-fetch.js";
 import { createSubgraphHttpTransport } from "./subgraph-transport.js";
 import { oneByteSdl } from "./one-byte-sdl.js";
+import { queryLimitsOf } from "./limits.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -205,7 +206,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       }),
       useOwnRoutes(ownRoutes),
       useApiKeyAuth({ authenticator, callers, graphqlPath: GRAPHQL_PATH, metrics }),
-      useQueryLimits({ maxDepth: config.gateway.maxDepth, maxCost: config.gateway.maxCost }),
+      useQueryLimits(queryLimitsOf(config.gateway)),
     ],
   });
 

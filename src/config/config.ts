@@ -66,6 +66,10 @@ export interface AppConfig {
     introspection: boolean;
     maxDepth: number;
     maxCost: number;
+    /** Most aliased fields in one operation (a fragment's counted at each spread). */
+    maxAliases: number;
+    /** Most distinct top-level fields in one operation. */
+    maxRootFields: number;
     /** How long a separately started gateway waits for the subgraphs to answer with their SDL. */
     subgraphWaitSeconds: number;
     /** The gateway's query planner: Hive's Rust planner or the runtime's JavaScript one. */
@@ -198,6 +202,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       introspection: reader.boolean("GRAPHQL_INTROSPECTION", true),
       maxDepth: reader.integer("GRAPHQL_MAX_DEPTH", 10, { min: 1 }),
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
+      maxAliases: reader.integer("GRAPHQL_MAX_ALIASES", 15, { min: 0 }),
+      maxRootFields: reader.integer("GRAPHQL_MAX_ROOT_FIELDS", 20, { min: 1 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
       subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0, max: 86_400 }),
