@@ -28,6 +28,7 @@ import { useSubgraphHttpClient } from "./subgraph-fetch.js";
 import { createSubgraphHttpTransport } from "./subgraph-transport.js";
 import { oneByteSdl } from "./one-byte-sdl.js";
 import { queryLimitsOf } from "./limits.js";
+import { useRequestSizeLimit } from "./request-size.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -206,6 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       }),
       useOwnRoutes(ownRoutes),
       useApiKeyAuth({ authenticator, callers, graphqlPath: GRAPHQL_PATH, metrics }),
+      useRequestSizeLimit({ maxBodyBytes: config.gateway.maxBodyBytes }),
       useQueryLimits(queryLimitsOf(config.gateway)),
     ],
   });

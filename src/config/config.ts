@@ -70,6 +70,8 @@ export interface AppConfig {
     maxAliases: number;
     /** Most distinct top-level fields in one operation. */
     maxRootFields: number;
+    /** Largest /graphql request body (and GET query string) accepted, in bytes. */
+    maxBodyBytes: number;
     /** How long a separately started gateway waits for the subgraphs to answer with their SDL. */
     subgraphWaitSeconds: number;
     /** The gateway's query planner: Hive's Rust planner or the runtime's JavaScript one. */
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
       maxAliases: reader.integer("GRAPHQL_MAX_ALIASES", 15, { min: 0 }),
       maxRootFields: reader.integer("GRAPHQL_MAX_ROOT_FIELDS", 20, { min: 1 }),
+      maxBodyBytes: reader.integer("GRAPHQL_MAX_BODY_BYTES", 256 * 1024, { min: 1024 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
       subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0, max: 86_400 }),
