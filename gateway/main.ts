@@ -51,6 +51,7 @@ async function main(): Promise<() => Promise<void>> {
     const commandDeps = { knex: db.knex, queue, logger };
     webhooks = createChargebeeWebhookRoute({
       knex: db.knex,
+      chargebee: config.chargebee,
       credentials: webhookCredentials,
       requestSync: () => requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "chargebee-webhook" }),
       logger,

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { ChargebeeConfig } from "../config/config.js";
 import { createChargebeeWebhookHandler } from "../connectors/chargebee/index.js";
 import type { Logger } from "../logging/logger.js";
 import { createWebhookSyncWaker } from "../sync/webhook-waker.js";
@@ -20,6 +21,8 @@ export interface ChargebeeWebhookRoute {
  */
 export function createChargebeeWebhookRoute(options: {
   knex: Knex;
+  /** The app's Chargebee configuration (CHARGEBEE_*). */
+  chargebee: ChargebeeConfig;
   credentials: { username: string; password: string };
   requestSync: () => Promise<unknown>;
   logger: Logger;
@@ -29,6 +32,7 @@ export function createChargebeeWebhookRoute(options: {
   const nodeHandler = createChargebeeWebhookHandler({
     knex: options.knex,
     ...options.credentials,
+    maxBodyBytes: options.chargebee.webhookMaxBodyBytes,
     logger,
     onChanges: waker.onChanges,
   });

@@ -69,7 +69,13 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const extraRoutes: ExtraRoute[] = [];
     if (webhookAuth) {
-      const webhooks = createChargebeeWebhookRoute({ knex: db.knex, credentials: webhookAuth, requestSync: () => worker.pollNow(), logger });
+      const webhooks = createChargebeeWebhookRoute({
+        knex: db.knex,
+        chargebee: config.chargebee,
+        credentials: webhookAuth,
+        requestSync: () => worker.pollNow(),
+        logger,
+      });
       stops.push(() => webhooks.stop());
       extraRoutes.push(webhooks.route);
     }

@@ -35,6 +35,8 @@ export interface ChargebeeConfig {
   sandboxPort: number;
   webhookUsername?: string;
   webhookPassword?: string;
+  /** Largest webhook body the receiver accepts, in bytes. */
+  webhookMaxBodyBytes: number;
   /** With webhooks on: how often an incremental poll also reads Chargebee by its updated_at cursor (0 = every poll). */
   catchupIntervalSeconds: number;
 }
@@ -145,6 +147,7 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
     sandboxPort: reader.integer("CHARGEBEE_SANDBOX_PORT", 4102, { min: 1, max: 65535 }),
     webhookUsername: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_USERNAME") : undefined,
     webhookPassword: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_PASSWORD") : undefined,
+    webhookMaxBodyBytes: reader.integer("CHARGEBEE_WEBHOOK_MAX_BODY_BYTES", 1024 * 1024, { min: 1024 }),
     catchupIntervalSeconds: reader.integer("CHARGEBEE_CATCHUP_INTERVAL_SECONDS", 3600, { min: 0 }),
   };
 }

@@ -6,11 +6,13 @@ import { getRecords } from "../../datasets/read-records.js";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/database.js";
 import { createChargebeeWebhookHandler, type ChargebeeWebhookHandler } from "./webhook-handler.js";
 import { startChargebeeSandbox } from "./sandbox/index.js";
+import { postChunked, postHeadOnly } from "../../../test/helpers/oversized-requests.js";
 
 let db: TestDatabase;
 let handler: ChargebeeWebhookHandler;
 let server: http.Server;
 let url: string;
+const MAX_BODY_BYTES = 16 * 1024;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 function customerEvent(id: string, eventType: string, customer: Record<string, unknown>) {
@@ -24,7 +26,7 @@ async function post(body: unknown, authorization = basic("cb-hooks", "pw")) {
 
 before(async () => {
   db = await createTestDatabase();
-  handler = createChargebeeWebhookHandler({ knex: db.knex, username: "cb-hooks", password: "pw" });
+  handler = createChargebeeWebhookHandler({ knex: db.knex, username: "cb-hooks", password: "pw", maxBodyBytes: MAX_BODY_BYTES });
   server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/chargebee`;
@@ -44,6 +46,28 @@ describe("Chargebee webhook receiver", () => {
     assert.equal((await post("not json")).status, 400);
     assert.equal((await post({ event_type: "customer_created", content: {} })).status, 400);
     assert.equal(Number((await db.knex("webhook_events").count<{ count: string }[]>("* as count"))[0]!.count), 0);
+  });
+
+  test("a body over the limit (CHARGEBEE_WEBHOOK_MAX_BODY_BYTES): 413 on its Content-Length before it is sent, or as soon as a chunked one passes it; nothing stored", async () => {
+    const declared = await postHeadOnly(new URL(url), 10 * 1024 * 1024, { authorization: basic("cb-hooks", "pw") });
+    assert.equal(declared.status, 413);
+    assert.ok(declared.closedByServer, "the connection is closed instead of waiting for the body");
+    assert.deepEqual(JSON.parse(declared.text), {
+      error: "The webhook body is 10485760 bytes, more than the 16384 bytes this receiver accepts (CHARGEBEE_WEBHOOK_MAX_BODY_BYTES)",
+    });
+    const total = 64 * 1024 * 1024;
+    const streamed = await postChunked(new URL(url), {
+      prefix: '{"id":"ev_big","event_type":"customer_created","content":{"customer":{"id":"cb-big","first_name":"',
+      totalBytes: total,
+      headers: { authorization: basic("cb-hooks", "pw") },
+    });
+    assert.equal(streamed.status, 413);
+    assert.equal(streamed.headers.connection, "close");
+    assert.match(streamed.text, /larger than the 16384 bytes this receiver accepts \(CHARGEBEE_WEBHOOK_MAX_BODY_BYTES\)/);
+    assert.ok(streamed.writtenBytes < total, `answered after ${streamed.writtenBytes} of ${total} bytes were written`);
+    const unauthenticated = await postHeadOnly(new URL(url), 10 * 1024 * 1024);
+    assert.deepEqual([unauthenticated.status, unauthenticated.closedByServer], [401, true], "no credentials: 401 before the size, body unread");
+    assert.equal((await db.knex("webhook_events").where({ event_id: "ev_big" })).length, 0);
   });
 
   test("an event becomes a dataset update; the same event again is a harmless duplicate", async () => {

@@ -15,7 +15,7 @@ export interface ChargebeeWebhookHandlerOptions {
   logger?: Logger;
   /** How long event ids are kept for de-duplication. Chargebee retries for about 3 days 7 hours; minimum 4. Default 7. */
   retentionDays?: number;
-  /** Largest accepted body. Default 1 MiB. */
+  /** Largest accepted body (CHARGEBEE_WEBHOOK_MAX_BODY_BYTES). Default 1 MiB. */
   maxBodyBytes?: number;
   /**
    * Called after an event changed dataset records (not for duplicates, stale or unchanged content such as the echo
@@ -43,9 +43,25 @@ export type ChargebeeWebhookHandler = ((req: IncomingMessage, res: ServerRespons
 };
 
 class BadRequest extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The body is left unread: close the connection rather than read the rest to reach a next request. */
+    readonly closeConnection = false,
+  ) {
     super(message);
   }
+}
+
+export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+function bodyTooLarge(maxBodyBytes: number, declaredBytes?: number): BadRequest {
+  const size = declaredBytes === undefined ? "larger than" : `${declaredBytes} bytes, more than`;
+  return new BadRequest(
+    413,
+    `The webhook body is ${size} the ${maxBodyBytes} bytes this receiver accepts (CHARGEBEE_WEBHOOK_MAX_BODY_BYTES)`,
+    true,
+  );
 }
 
 interface ChargebeeEventShape {
@@ -68,9 +84,17 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers["content-length"];
+  if (header === undefined) return undefined;
+  // Node's parser has already refused a Content-Length that is not a number.
+  return Number(header);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
 }
 
 /**
@@ -83,7 +107,7 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
   const { knex } = options;
   const logger = options.logger ?? silentLogger;
   const retentionDays = Math.max(4, options.retentionDays ?? 7);
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
   const expected = digest(`${options.username}:${options.password}`);
   let lastPrune = 0;
 
@@ -95,12 +119,15 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
     return timingSafeEqual(given, expected);
   }
 
+  /** The body, refused on its Content-Length before it is read, or as soon as it passes the limit while streaming. */
   async function readBody(req: IncomingMessage): Promise<string> {
+    const declared = declaredLength(req);
+    if (declared !== undefined && declared > maxBodyBytes) throw bodyTooLarge(maxBodyBytes, declared);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
       size += (chunk as Buffer).length;
-      if (size > maxBodyBytes) throw new BadRequest(413, `The body is larger than ${maxBodyBytes} bytes`);
+      if (size > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
       chunks.push(chunk as Buffer);
     }
     return Buffer.concat(chunks).toString("utf8");
@@ -165,6 +192,7 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
       if (!authorized(req)) {
         sendJson(res, 401, { error: "Basic authentication failed: use the webhook username and password configured in Chargebee" }, {
           "www-authenticate": 'Basic realm="chargebee-webhooks"',
+          connection: "close",
         });
         return;
       }
@@ -180,7 +208,7 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
       sendJson(res, 200, { received: true, duplicate: result.duplicate, changed: result.changed.length, stale: result.stale.length });
     } catch (error) {
       if (error instanceof BadRequest) {
-        sendJson(res, error.status, { error: error.message });
+        sendJson(res, error.status, { error: error.message }, error.closeConnection ? { connection: "close" } : {});
         return;
       }
       logger.error({ err: error }, "Storing a Chargebee webhook event failed; Chargebee will deliver it again");
