@@ -34,6 +34,7 @@ import type { SyncRunRow } from "../src/sync/runs/types.js";
 import { waitForRun } from "../src/sync/runs/wait.js";
 import { startSyncWorker } from "../src/sync/worker.js";
 import { createWebhookSyncWaker } from "../src/sync/webhook-waker.js";
+import { freePort } from "../test/helpers/free-port.js";
 import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput, type SourceSnapshot } from "./sync-calls.js";
 
 const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
@@ -129,9 +130,13 @@ const waker = createWebhookSyncWaker({
     return requestWakeSync();
   },
 });
+// The sandbox's port is chosen up front: the receiver's client (it confirms every delivery) needs it before the sandbox
+// starts delivering.
+const chargebeeSandboxPort = await freePort();
 const webhookHandler = webhookAuth
   ? createChargebeeWebhookHandler({
       knex: db.knex,
+      chargebee: createChargebeeClient({ mode: "sandbox", sandboxPort: chargebeeSandboxPort, requestsPerMinute: 0 }),
       ...webhookAuth,
       onChanges: (result) => {
         receiverStats.eventsChangingRecords++;
@@ -149,7 +154,7 @@ const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}
 
 // --- sandboxes -----------------------------------------------------------------------------------------------------
 const po = await startPowerOfficeSandbox({ size: "demo", seed: 1, requestLogCapacity: 5_000_000 });
-const cb = await startChargebeeSandbox({ size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
+const cb = await startChargebeeSandbox({ port: chargebeeSandboxPort, size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
 const store = po.store.raw;
 const lenient = { strictEmail: false };
 const template = po.store.all("Products")[0]!;
