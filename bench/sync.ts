@@ -378,6 +378,7 @@ if (webhookAuth) {
   const webhooksBefore = { ...receiverStats };
   const afterIncremental = snapshotSources(po, cb);
   const since = mark();
+  const deliveriesBefore = cb.webhooks.deliveries.length;
   cb.store.edit("customer", `po-contactperson-${String(contact.Id)}`, { last_name: "Webhook" });
   const changedAt = performance.now();
   const start = snapshotSources(po, cb);
@@ -390,7 +391,8 @@ if (webhookAuth) {
   const runMs = run.finishedAt && run.createdAt ? run.finishedAt.getTime() - run.createdAt.getTime() : NaN;
   console.log(`2b. One Chargebee customer edited (admin), delivered by webhook: the sync it woke took ${fmt.format(runMs)} ms; the edit was in PowerOffice ${fmt.format(doneMs)} ms after it was made (the receiver waits 2 s to carry a burst in one sync)`);
   console.log(`   run counts: ${JSON.stringify(run.counts)}; PowerOffice now says LastName "${String(po.store.get("ContactPersons", Number(contact.Id))?.LastName)}"`);
-  const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true });
+  const webhookEvents = new Set(cb.webhooks.deliveries.slice(deliveriesBefore).map((delivery) => delivery.eventId)).size;
+  const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true, webhookEvents });
   console.log(`   ratio made/minimum: ${(calls.made / Math.max(1, calls.minimum)).toFixed(2)}`);
   console.log(`   webhooks: ${describeWebhooks(webhooksBefore, await drainWebhooks())}`);
   console.log("");
