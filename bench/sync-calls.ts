@@ -113,6 +113,8 @@ export interface MinimumInput {
   chargebeeRead: "all" | "changes" | "none";
   /** Whether the worker has a PowerOffice token still valid from before. */
   hasToken: boolean;
+  /** New events the webhook receiver was delivered (each confirmed with GET /events/{id}). Default 0. */
+  webhookEvents?: number;
 }
 
 /** The fewest calls of each group the run's work takes, with what each counts. */
@@ -154,6 +156,8 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
   }
   const eventPages = input.chargebeeRead === "none" ? 0 : input.chargebeeRead === "all" ? Math.max(1, Math.ceil(input.start.businessEntityEvents / CHARGEBEE_PAGE)) : 1;
   add("Chargebee list events", eventPages, eventPages ? "business entities are known only from business_entity_* events" : "webhooks bring business entity changes");
+  const confirmations = input.webhookEvents ?? 0;
+  add("Chargebee get events", confirmations, `the webhook receiver confirms each new event it is delivered: ${fmt(confirmations)}`);
 
   // Writes: new target records and changed ones. A new item price counts only if a new invoice line uses it, the
   // item family only if a new item is in it.

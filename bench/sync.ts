@@ -34,6 +34,7 @@ import type { SyncRunRow } from "../src/sync/runs/types.js";
 import { waitForRun } from "../src/sync/runs/wait.js";
 import { startSyncWorker } from "../src/sync/worker.js";
 import { createWebhookSyncWaker } from "../src/sync/webhook-waker.js";
+import { freePort } from "../test/helpers/free-port.js";
 import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput, type SourceSnapshot } from "./sync-calls.js";
 
 const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
@@ -129,9 +130,13 @@ const waker = createWebhookSyncWaker({
     return requestWakeSync();
   },
 });
+// The sandbox's port is chosen up front: the receiver's client (it confirms every delivery) needs it before the sandbox
+// starts delivering.
+const chargebeeSandboxPort = await freePort();
 const webhookHandler = webhookAuth
   ? createChargebeeWebhookHandler({
       knex: db.knex,
+      chargebee: createChargebeeClient({ mode: "sandbox", sandboxPort: chargebeeSandboxPort, requestsPerMinute: 0 }),
       ...webhookAuth,
       onChanges: (result) => {
         receiverStats.eventsChangingRecords++;
@@ -149,7 +154,7 @@ const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}
 
 // --- sandboxes -----------------------------------------------------------------------------------------------------
 const po = await startPowerOfficeSandbox({ size: "demo", seed: 1, requestLogCapacity: 5_000_000 });
-const cb = await startChargebeeSandbox({ size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
+const cb = await startChargebeeSandbox({ port: chargebeeSandboxPort, size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
 const store = po.store.raw;
 const lenient = { strictEmail: false };
 const template = po.store.all("Products")[0]!;
@@ -373,6 +378,7 @@ if (webhookAuth) {
   const webhooksBefore = { ...receiverStats };
   const afterIncremental = snapshotSources(po, cb);
   const since = mark();
+  const deliveriesBefore = cb.webhooks.deliveries.length;
   cb.store.edit("customer", `po-contactperson-${String(contact.Id)}`, { last_name: "Webhook" });
   const changedAt = performance.now();
   const start = snapshotSources(po, cb);
@@ -385,7 +391,8 @@ if (webhookAuth) {
   const runMs = run.finishedAt && run.createdAt ? run.finishedAt.getTime() - run.createdAt.getTime() : NaN;
   console.log(`2b. One Chargebee customer edited (admin), delivered by webhook: the sync it woke took ${fmt.format(runMs)} ms; the edit was in PowerOffice ${fmt.format(doneMs)} ms after it was made (the receiver waits 2 s to carry a burst in one sync)`);
   console.log(`   run counts: ${JSON.stringify(run.counts)}; PowerOffice now says LastName "${String(po.store.get("ContactPersons", Number(contact.Id))?.LastName)}"`);
-  const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true });
+  const webhookEvents = new Set(cb.webhooks.deliveries.slice(deliveriesBefore).map((delivery) => delivery.eventId)).size;
+  const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true, webhookEvents });
   console.log(`   ratio made/minimum: ${(calls.made / Math.max(1, calls.minimum)).toFixed(2)}`);
   console.log(`   webhooks: ${describeWebhooks(webhooksBefore, await drainWebhooks())}`);
   console.log("");

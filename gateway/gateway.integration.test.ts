@@ -1,5 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { getIntrospectionQuery } from "graphql";
 import { loadConfig } from "../src/config/config.js";
 import { pino } from "pino";
 import { silentLogger, type Logger } from "../src/logging/logger.js";
@@ -43,6 +44,8 @@ describe("gateway with API keys", () => {
       API_KEYS: `analyst:reader:${READER_KEY},erp:integrator:${INTEGRATOR_KEY}`,
       GRAPHQL_MAX_DEPTH: "4",
       GRAPHQL_MAX_COST: "5000",
+      GRAPHQL_MAX_ALIASES: "3",
+      GRAPHQL_MAX_ROOT_FIELDS: "3",
     });
     gateway = await startGateway({
       config,
@@ -186,6 +189,40 @@ describe("gateway with API keys", () => {
     const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
     assert.equal(errors[0]!.extensions.code, "COST_LIMIT_EXCEEDED");
     assert.match(errors[0]!.message, /estimated cost of 10000; the limit is 5000/);
+  });
+
+  test("a query with more aliases than GRAPHQL_MAX_ALIASES is refused with ALIAS_LIMIT_EXCEEDED, fragments counted at each spread", async () => {
+    const within = await post(gateway, '{ a: person(id: "p1") { name } b: person(id: "p2") { n: name } }', { "x-api-key": READER_KEY });
+    assert.deepEqual(within, { status: 200, body: { data: { a: { name: "Ada Lovelace" }, b: { n: "Alan Turing" } } } });
+    const query =
+      'query Aliased { a: person(id: "p1") { ...Names } b: person(id: "p2") { ...Names } } fragment Names on Person { n: name }';
+    for (const s of subgraphs) s.received.length = 0;
+    const { status, body } = await post(gateway, query, { "x-api-key": READER_KEY });
+    assert.equal(subgraphs[0]!.received.length, 0, "refused before anything reaches a subgraph");
+    assert.equal(status, 400);
+    const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
+    assert.deepEqual(errors.map((error) => error.extensions.code), ["ALIAS_LIMIT_EXCEEDED"]);
+    assert.match(errors[0]!.message, /^Operation "Aliased" uses 4 aliases .*the limit is 3 \(GRAPHQL_MAX_ALIASES\)/);
+  });
+
+  test("a query with more top-level fields than GRAPHQL_MAX_ROOT_FIELDS is refused with ROOT_FIELD_LIMIT_EXCEEDED", async () => {
+    const within = await post(gateway, '{ people(first: 1) { id } person(id: "p1") { id } __typename }', { "x-api-key": READER_KEY });
+    assert.equal(within.status, 200);
+    const { status, body } = await post(gateway, '{ people(first: 1) { id } person(id: "p1") { id } p2: person(id: "p2") { id } __typename }', {
+      "x-api-key": READER_KEY,
+    });
+    assert.equal(status, 400);
+    const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
+    assert.deepEqual(errors.map((error) => error.extensions.code), ["ROOT_FIELD_LIMIT_EXCEEDED"]);
+    assert.equal(errors[0]!.message, "The operation asks for 4 top-level fields; the limit is 3 (GRAPHQL_MAX_ROOT_FIELDS). Split it into smaller queries.");
+  });
+
+  test("GraphiQL's introspection query passes every limit", async () => {
+    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
+    const { status, body } = await post(gateway, query, { "x-api-key": READER_KEY });
+    assert.equal(status, 200);
+    assert.equal(body.errors, undefined);
+    assert.equal((body.data as { __schema: { queryType: { name: string } } }).__schema.queryType.name, "Query");
   });
 
   test("introspection is on by default", async () => {

@@ -28,6 +28,8 @@ import { ideDefaultHeaders, ideDefaultQuery, IDE_TITLE } from "./ide.js";
 import { useSubgraphHttpClient } from "./subgraph-fetch.js";
 import { createSubgraphHttpTransport } from "./subgraph-transport.js";
 import { oneByteSdl } from "./one-byte-sdl.js";
+import { queryLimitsOf } from "./limits.js";
+import { useRequestSizeLimit } from "./request-size.js";
 
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
@@ -217,7 +219,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       }),
       useOwnRoutes(ownRoutes),
       useApiKeyAuth({ authenticator, callers, graphqlPath: GRAPHQL_PATH, metrics }),
-      useQueryLimits({ maxDepth: config.gateway.maxDepth, maxCost: config.gateway.maxCost }),
+      useRequestSizeLimit({ maxBodyBytes: config.gateway.maxBodyBytes }),
+      useQueryLimits(queryLimitsOf(config.gateway)),
     ],
   });
 

@@ -6,6 +6,7 @@ import { EventEmitter, once } from "node:events";
 import { createInterface } from "node:readline";
 import { startGreetingSubgraph, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
 import { createTestDatabase, usingServer } from "../test/helpers/database.js";
+import { startChargebeeSandbox } from "../src/connectors/chargebee/sandbox/index.js";
 
 const SECRET = "main-test-secret-0123456789abcdef";
 
@@ -119,10 +120,13 @@ test(
   async () => {
     const db = await createTestDatabase();
     const greeting = await startGreetingSubgraph(SECRET, await freePort());
+    // The API the gateway's receiver confirms each delivery with (no site configured: the sandbox on this port).
+    const chargebee = await startChargebeeSandbox({ size: "demo" });
     const url = new URL(process.env.DATABASE_URL!);
     url.pathname = `/${(await db.knex.raw("select current_database() as name")).rows[0].name as string}`;
     const gateway = spawnGateway({
       ...WEBHOOK_CREDENTIALS,
+      CHARGEBEE_SANDBOX_PORT: String(chargebee.port),
       DATABASE_URL: url.toString(),
       POWEROFFICE_SUBGRAPH_URL: subgraphs[0]!.url,
       CHARGEBEE_SUBGRAPH_URL: subgraphs[1]!.url,
@@ -138,29 +142,30 @@ test(
         });
         gateway.once("exit", (code) => reject(new Error(`gateway exited (${code}): ${stderr}`)));
       });
-      const post = (authorization: string) =>
+      chargebee.store.edit("customer", "cb-kari-nordmann", { email: "ola@example.no" });
+      const event = chargebee.store.dump("event").at(-1)!;
+      const post = (authorization: string, body: unknown = event) =>
         fetch(`${serving}/webhooks/chargebee`, {
           method: "POST",
           headers: { authorization, "content-type": "application/json" },
-          body: JSON.stringify({
-            id: "ev_gateway_1",
-            event_type: "customer_created",
-            occurred_at: 1_795_000_000,
-            content: { customer: { id: "cb-hook-1", first_name: "Ola", email: "ola@example.no", resource_version: 1, updated_at: 1_795_000_000 } },
-          }),
+          body: JSON.stringify(body),
         });
       const basic = (password: string) => `Basic ${Buffer.from(`${WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_USERNAME}:${password}`).toString("base64")}`;
+      const password = WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_PASSWORD;
+      const storedCustomer = () => db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-kari-nordmann" }).first("data");
       assert.equal((await post(basic("wrong"))).status, 401);
-      assert.equal((await db.knex("dataset_records").where({ system: "chargebee", source_id: "cb-hook-1" })).length, 0);
-      assert.equal((await post(basic(WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_PASSWORD))).status, 200);
-      const stored = await db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-hook-1" }).first("data");
-      assert.equal((stored as { data: { email: string } }).data.email, "ola@example.no");
+      assert.equal(await storedCustomer(), undefined);
+      assert.equal((await post(basic(password), { ...event, id: "ev_not_in_chargebee" })).status, 422, "an event the API does not know");
+      assert.equal(await storedCustomer(), undefined);
+      assert.equal((await post(basic(password))).status, 200);
+      assert.equal(((await storedCustomer()) as { data: { email: string } }).data.email, "ola@example.no");
     } finally {
       if (gateway.exitCode === null) {
         gateway.kill("SIGTERM");
         await once(gateway, "exit");
       }
       await greeting.close();
+      await chargebee.close();
       await db.dispose();
     }
   },

@@ -11,6 +11,7 @@ import { startGateway } from "./index.js";
 import { fetchAllSubgraphSdl } from "./subgraph-sdl.js";
 import { startJobQueue, jobQueueSettings, type JobQueue } from "../src/jobs/queue.js";
 import { requestSyncRun } from "../src/sync/commands.js";
+import { describeApis } from "../src/sync/clients.js";
 import { createChargebeeWebhookRoute, CHARGEBEE_WEBHOOK_PATH, type ChargebeeWebhookRoute } from "../src/app/chargebee-webhook-route.js";
 
 const config = loadConfigOrExit();
@@ -51,11 +52,18 @@ async function main(): Promise<() => Promise<void>> {
     const commandDeps = { knex: db.knex, queue, logger };
     webhooks = createChargebeeWebhookRoute({
       knex: db.knex,
+      chargebee: config.chargebee,
       credentials: webhookCredentials,
       requestSync: () => requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "chargebee-webhook" }),
       logger,
     });
-    logger.info(`Chargebee webhooks: receiving at ${CHARGEBEE_WEBHOOK_PATH}`);
+    logger.info(`Chargebee webhooks: receiving at ${CHARGEBEE_WEBHOOK_PATH}, each confirmed with the Chargebee ${describeApis(config).chargebee}`);
+    if (config.chargebee.mode === "sandbox") {
+      logger.warn(
+        "Chargebee webhooks are confirmed with the sandbox (no CHARGEBEE_SITE / CHARGEBEE_API_KEY): deliveries from a real site " +
+          "will be refused until both are set here",
+      );
+    }
   }
   const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret, extraRoutes: webhooks ? [webhooks.route] : [] });
   return async () => {

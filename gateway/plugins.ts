@@ -40,10 +40,17 @@ export function routeMatches(route: { path: string; method?: string }, pathname:
   return route.path === pathname && (route.method === undefined || route.method.toUpperCase() === method.toUpperCase());
 }
 
+/**
+ * A refusal answered before the body is read. `connection: close`, or the server would read (and drop) whatever body
+ * follows, however long, to reach the next request on the connection.
+ */
 export function graphqlErrorResponse(refusal: Refusal): Response {
   return Response.json(
     { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] },
-    { status: refusal.status, headers: { "content-type": "application/graphql-response+json; charset=utf-8" } },
+    {
+      status: refusal.status,
+      headers: { "content-type": "application/graphql-response+json; charset=utf-8", connection: "close" },
+    },
   );
 }
 

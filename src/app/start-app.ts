@@ -47,13 +47,14 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const queue = await startJobQueue({ db, logger: logger.child({ component: "queue" }), ...jobQueueSettings(config) });
     stops.push(() => queue.stop({ timeoutMs: 10_000 }));
+    const clients = createSyncClients(config, { logger });
     const worker: SyncWorker = await startSyncWorker({
       db,
       queue,
       // The receiver below brings Chargebee's changes, so the worker's polls leave them to it (and catch up now and then).
       config: webhookAuth ? withChargebeeWebhooks(config) : config,
       logger: logger.child({ component: "worker" }),
-      clients: createSyncClients(config, { logger }),
+      clients,
     });
     stops.push(() => worker.stop());
     const commandDeps = { knex: db.knex, queue, logger: logger.child({ component: "sync" }) };
@@ -69,7 +70,15 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const extraRoutes: ExtraRoute[] = [];
     if (webhookAuth) {
-      const webhooks = createChargebeeWebhookRoute({ knex: db.knex, credentials: webhookAuth, requestSync: () => worker.pollNow(), logger });
+      const webhooks = createChargebeeWebhookRoute({
+        knex: db.knex,
+        chargebee: config.chargebee,
+        // The worker's client: this process's webhook confirmations and sync reads share one rate budget.
+        chargebeeClient: clients.chargebee,
+        credentials: webhookAuth,
+        requestSync: () => worker.pollNow(),
+        logger,
+      });
       stops.push(() => webhooks.stop());
       extraRoutes.push(webhooks.route);
     }

@@ -35,6 +35,8 @@ export interface ChargebeeConfig {
   sandboxPort: number;
   webhookUsername?: string;
   webhookPassword?: string;
+  /** Largest webhook body the receiver accepts, in bytes. */
+  webhookMaxBodyBytes: number;
   /** With webhooks on: how often an incremental poll also reads Chargebee by its updated_at cursor (0 = every poll). */
   catchupIntervalSeconds: number;
 }
@@ -66,6 +68,12 @@ export interface AppConfig {
     introspection: boolean;
     maxDepth: number;
     maxCost: number;
+    /** Most aliased fields in one operation (a fragment's counted at each spread). */
+    maxAliases: number;
+    /** Most distinct top-level fields in one operation. */
+    maxRootFields: number;
+    /** Largest /graphql request body (and GET query string) accepted, in bytes. */
+    maxBodyBytes: number;
     /** How long a separately started gateway waits for the subgraphs to answer with their SDL. */
     subgraphWaitSeconds: number;
     /** The gateway's query planner: Hive's Rust planner or the runtime's JavaScript one. */
@@ -141,6 +149,7 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
     sandboxPort: reader.integer("CHARGEBEE_SANDBOX_PORT", 4102, { min: 1, max: 65535 }),
     webhookUsername: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_USERNAME") : undefined,
     webhookPassword: webhookAuth ? reader.secret("CHARGEBEE_WEBHOOK_PASSWORD") : undefined,
+    webhookMaxBodyBytes: reader.integer("CHARGEBEE_WEBHOOK_MAX_BODY_BYTES", 1024 * 1024, { min: 1024 }),
     catchupIntervalSeconds: reader.integer("CHARGEBEE_CATCHUP_INTERVAL_SECONDS", 3600, { min: 0 }),
   };
 }
@@ -200,6 +209,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       introspection: reader.boolean("GRAPHQL_INTROSPECTION", true),
       maxDepth: reader.integer("GRAPHQL_MAX_DEPTH", 10, { min: 1 }),
       maxCost: reader.integer("GRAPHQL_MAX_COST", 50000, { min: 1 }),
+      maxAliases: reader.integer("GRAPHQL_MAX_ALIASES", 15, { min: 0 }),
+      maxRootFields: reader.integer("GRAPHQL_MAX_ROOT_FIELDS", 20, { min: 1 }),
+      maxBodyBytes: reader.integer("GRAPHQL_MAX_BODY_BYTES", 256 * 1024, { min: 1024 }),
       subgraphWaitSeconds: reader.integer("GATEWAY_SUBGRAPH_WAIT_SECONDS", 120, { min: 1 }),
       queryPlanner: reader.oneOf("GATEWAY_QUERY_PLANNER", ["rust", "js"] as const, "rust"),
       subgraphTimeoutSeconds: reader.integer("GATEWAY_SUBGRAPH_TIMEOUT_SECONDS", 30, { min: 0, max: 86_400 }),

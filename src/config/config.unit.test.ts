@@ -27,6 +27,17 @@ describe("configuration", () => {
     assert.deepEqual(config.gateway.apiKeys, []);
   });
 
+  test("request limits: the documented defaults, and a limit too small to carry a query is refused", () => {
+    const { gateway, chargebee } = loadConfig({});
+    assert.deepEqual(
+      [gateway.maxBodyBytes, gateway.maxAliases, gateway.maxRootFields, chargebee.webhookMaxBodyBytes],
+      [256 * 1024, 15, 20, 1024 * 1024],
+    );
+    const problems = problemsOf({ GRAPHQL_MAX_BODY_BYTES: "100", CHARGEBEE_WEBHOOK_MAX_BODY_BYTES: "-1", GRAPHQL_MAX_ROOT_FIELDS: "0" });
+    assert.equal(problems.length, 3);
+    assert.match(problems.join("\n"), /GRAPHQL_MAX_BODY_BYTES must be at least 1024, got 100/);
+  });
+
   test("every bad variable is named, all at once", () => {
     const problems = problemsOf({ PORT: "eighty", CHARGEBEE_SANDBOX_PORT: "70000", DATABASE_URL: "mysql://x", SYNC_PRIORITY: "both" });
     assert.equal(problems.length, 4);

@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createChargebeeWebhookHandler, type ChargebeeWebhookHandler } from "../../src/connectors/chargebee/index.js";
+import { createChargebeeClient, createChargebeeWebhookHandler, type ChargebeeWebhookHandler } from "../../src/connectors/chargebee/index.js";
 import { silentLogger } from "../../src/logging/logger.js";
 import { createWebhookSyncWaker } from "../../src/sync/webhook-waker.js";
 import { startSyncHarness, type SyncHarness } from "./harness.js";
@@ -46,7 +46,9 @@ describe("Chargebee changes by webhook", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/chargebee`;
     h = await startSyncHarness({ chargebeeWebhook: { url, ...auth, retryScheduleMs: [] } });
-    handler = createChargebeeWebhookHandler({ knex: h.db.knex, ...auth, onChanges: (result) => onChanges?.(result) });
+    // The receiver confirms each delivery with the sandbox's API through a client of its own (fast retries).
+    const chargebee = createChargebeeClient({ ...h.cb.clientConfig, requestsPerMinute: 0 }, { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} });
+    handler = createChargebeeWebhookHandler({ knex: h.db.knex, chargebee, ...auth, onChanges: (result) => onChanges?.(result) });
     h.ctx.settings = { ...h.ctx.settings, chargebeeWebhooks: { catchupIntervalSeconds } };
   });
   after(async () => {
@@ -127,8 +129,11 @@ describe("Chargebee changes by webhook", () => {
       await waker.idle();
       assert.deepEqual(woken, ["sync"], "synced since: no work, nothing woken");
 
+      // A new event whose content the datasets hold already (the API knows it: the receiver only stores confirmed events).
       const stored = h.cb.store.dump("customer").find((customer) => customer.id === customerId)!;
-      const again = await handler!.handleEvent({ id: "ev_same_content", event_type: "customer_changed", occurred_at: Math.floor(Date.now() / 1000), content: { customer: { ...stored } } });
+      const sameContent = { id: "ev_same_content", event_type: "customer_changed", occurred_at: Math.floor(Date.now() / 1000), content: { customer: { ...stored } } };
+      h.cb.store.insertSeeded("event", structuredClone(sameContent));
+      const again = await handler!.handleEvent(sameContent);
       assert.deepEqual([again.duplicate, again.changed.length], [false, 0]);
       await waker.idle();
       assert.deepEqual(woken, ["sync"], "content the datasets hold already does not call the listener");

@@ -272,6 +272,36 @@ describe("retries under faults, with a bounded number of calls", () => {
     assert.equal(client.stats().byEndpoint["customer.retrieve"]?.calls, 3);
   });
 
+  test("retrieveEvent: an event the sandbox emitted by its id, null for an unknown id; a per-call retry policy caps its attempts", async () => {
+    const client = fastClient({ maxRetries: 4 });
+    sandbox.store.edit("customer", "cb-cust-000005", { first_name: "Hendelse" });
+    const emitted = sandbox.store.dump("event").at(-1)!;
+    const event = await client.retrieveEvent(String(emitted.id));
+    assert.equal(event?.event_type, "customer_changed");
+    assert.equal((event?.content as { customer?: { first_name?: string } }).customer?.first_name, "Hendelse");
+    assert.equal(await client.retrieveEvent("ev_never_emitted"), null);
+    sandbox.faults.inject({ kind: "server_error", count: 10, pathIncludes: `/events/${String(emitted.id)}` });
+    await assert.rejects(client.retrieveEvent(String(emitted.id), { retry: { maxRetries: 1 } }), ChargebeeApiError);
+    assert.equal(client.stats().byEndpoint["event.retrieve"]?.outcomes.server_error, 2, "the first call and one retry, not four");
+  });
+
+  test("a per-call policy gives up on a 429 block longer than its waits, and the site stays blocked as long as Chargebee said", async () => {
+    const waits: number[] = [];
+    const client = createChargebeeClient({ ...sandbox.clientConfig, requestsPerMinute: 0 }, { sleep: async (ms) => void waits.push(ms) });
+    sandbox.store.edit("customer", "cb-cust-000005", { last_name: "Blokkert" });
+    const id = String(sandbox.store.dump("event").at(-1)!.id);
+    sandbox.faults.inject({ kind: "rate_limit", count: 1, pathIncludes: `/events/${id}`, retryAfterSeconds: 30 });
+    await assert.rejects(client.retrieveEvent(id, { retry: { maxDelayMs: 1_000 } }), (error: unknown) => {
+      assert.ok(error instanceof ChargebeeApiError);
+      assert.equal(error.httpStatus, 429);
+      return true;
+    });
+    assert.deepEqual(waits, [], "gave up rather than wait 30 s");
+    assert.equal((await client.retrieveEvent(id))?.id, id, "the client's own policy waits the block out");
+    assert.equal(waits.length, 1);
+    assert.ok(waits[0]! > 29_000 && waits[0]! <= 30_000, `waited ${waits[0]} ms`);
+  });
+
   test("with the SDK's validation on, the client's requests still pass", async () => {
     const client = fastClient({ enableValidation: true });
     const since = Math.floor(Date.now() / 1000) - 60;

@@ -167,16 +167,22 @@ export class ChargebeeClient {
    * the intent; the parameters' fingerprint is added to it, so the key is reused only with identical parameters
    * (Chargebee refuses a key it saw with other parameters in the last 30 minutes).
    */
-  private async request<T>(endpoint: string, run: (headers: Headers) => Promise<T>, write?: ChargebeeWriteOptions & { params?: unknown }): Promise<T> {
+  private async request<T>(
+    endpoint: string,
+    run: (headers: Headers) => Promise<T>,
+    write?: ChargebeeWriteOptions & { params?: unknown },
+    retryOverride?: Partial<ChargebeeRetryPolicy>,
+  ): Promise<T> {
+    const retry = retryOverride ? narrowed(this.retry, retryOverride) : this.retry;
     const headers: Headers = {};
     if (write) {
       headers["chargebee-idempotency-key"] = write.idempotencyKey ? requestIdempotencyKey(write.idempotencyKey, endpoint, write.params, write.businessEntityId) : randomUUID();
       if (write.businessEntityId) headers["chargebee-business-entity-id"] = write.businessEntityId;
       if (write.suppressWebhook ?? this.suppressWebhooksByDefault) headers["chargebee-event-webhook"] = "all-disabled";
     }
+    let lastError: ChargebeeApiError | undefined;
     for (let attempt = 0; ; attempt += 1) {
-      const blocked = this.blockedUntil - Date.now();
-      if (blocked > 0) await this.sleep(blocked);
+      await this.waitWhileBlocked(endpoint, retry, lastError);
       const release = await this.budget.acquire();
       try {
         const result = await run(headers);
@@ -186,8 +192,10 @@ export class ChargebeeClient {
         const error = toChargebeeApiError(raw, endpoint);
         if (error.apiErrorCode === "client_validation_failed") throw error; // nothing was sent
         this.count(endpoint, outcomeOf(error), attempt > 0);
-        if (!error.retryable || attempt >= this.retry.maxRetries) throw error;
-        const wait = this.retryDelay(error, attempt);
+        if (!error.retryable || attempt >= retry.maxRetries) throw error;
+        lastError = error;
+        // A 429 blocks the whole site, so the block follows Chargebee and the client's own policy, not this call's.
+        const wait = this.retryDelay(error, attempt, error.httpStatus === 429 ? this.retry : retry);
         if (error.httpStatus === 429) this.blockedUntil = Math.max(this.blockedUntil, Date.now() + wait);
         this.logger.warn(
           { endpoint, httpStatus: error.httpStatus, apiErrorCode: error.apiErrorCode, attempt: attempt + 1, waitMs: wait },
@@ -202,12 +210,34 @@ export class ChargebeeClient {
     }
   }
 
-  private retryDelay(error: ChargebeeApiError, attempt: number): number {
-    if (error.retryAfterMs !== undefined) return Math.min(this.retry.maxDelayMs, error.retryAfterMs);
-    let backoff = this.retry.baseDelayMs * 2 ** attempt;
+  /**
+   * Waits while the site is blocked after a 429. A call whose policy waits less than the block (a narrowed per-call
+   * policy; the client's own blocks never last longer than its maxDelayMs) gives up with the 429 instead.
+   */
+  private async waitWhileBlocked(endpoint: string, retry: ChargebeeRetryPolicy, lastError: ChargebeeApiError | undefined): Promise<void> {
+    const blocked = this.blockedUntil - Date.now();
+    if (blocked <= 0) return;
+    if (blocked > retry.maxDelayMs) {
+      throw (
+        lastError ??
+        new ChargebeeApiError({
+          httpStatus: 429,
+          apiErrorCode: "api_request_limit_exceeded",
+          message: `Chargebee blocks this site for another ${Math.ceil(blocked / 1000)} s after a 429; ${endpoint} does not wait that long`,
+          retryAfterMs: blocked,
+          endpoint,
+        })
+      );
+    }
+    await this.sleep(blocked);
+  }
+
+  private retryDelay(error: ChargebeeApiError, attempt: number, retry: ChargebeeRetryPolicy): number {
+    if (error.retryAfterMs !== undefined) return Math.min(retry.maxDelayMs, error.retryAfterMs);
+    let backoff = retry.baseDelayMs * 2 ** attempt;
     // A 429 without Retry-After: Chargebee blocks the site for about a minute, so quick retries only burn attempts.
     if (error.httpStatus === 429) backoff = Math.max(backoff, RATE_LIMIT_STEP_MS * (attempt + 1));
-    const capped = Math.min(this.retry.maxDelayMs, backoff);
+    const capped = Math.min(retry.maxDelayMs, backoff);
     // "Equal jitter": at least half the backoff, so a crowd of clients spreads out but none retries at once.
     return Math.round(capped / 2 + Math.random() * (capped / 2));
   }
@@ -317,8 +347,15 @@ export class ChargebeeClient {
     }
   }
 
-  async retrieveEvent(id: string): Promise<Event | null> {
-    return this.orNull(async () => (await this.request("event.retrieve", () => this.sdk.event.retrieve(id))).event);
+  /**
+   * One event by id, or null when Chargebee has none (404 resource_not_found). `retry` narrows the client's retry
+   * policy for this call (never more retries or longer waits), e.g. for a caller that must answer within seconds
+   * and will be asked again later.
+   */
+  async retrieveEvent(id: string, options: { retry?: Partial<ChargebeeRetryPolicy> } = {}): Promise<Event | null> {
+    return this.orNull(
+      async () => (await this.request("event.retrieve", () => this.sdk.event.retrieve(id), undefined, options.retry)).event,
+    );
   }
 
   private windowsFor(after: Date | number | undefined, until: number, overlap: number, size: number): Array<{ from: number; to: number } | null> {
@@ -634,6 +671,15 @@ export function toColumns<T extends object>(rows: readonly T[]): Record<string, 
     }
   });
   return columns;
+}
+
+/** A per-call policy never retries more, or waits longer, than the client's own. */
+function narrowed(policy: ChargebeeRetryPolicy, override: Partial<ChargebeeRetryPolicy>): ChargebeeRetryPolicy {
+  return {
+    maxRetries: Math.min(policy.maxRetries, override.maxRetries ?? Infinity),
+    baseDelayMs: Math.min(policy.baseDelayMs, override.baseDelayMs ?? Infinity),
+    maxDelayMs: Math.min(policy.maxDelayMs, override.maxDelayMs ?? Infinity),
+  };
 }
 
 function clampLimit(limit: number | undefined): number {

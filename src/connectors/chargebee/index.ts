@@ -2,6 +2,13 @@ export { ChargebeeClient, createChargebeeClient, DEFAULT_OVERLAP_SECONDS, itemPr
 export { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 export { RequestBudget, type RequestBudgetOptions } from "./request-budget.js";
 export { chargebeeRecordFrom, CHARGEBEE_DATASET_ENTITIES, isChargebeeDatasetEntity, type ChargebeeDatasetEntity } from "./records.js";
-export { createChargebeeWebhookHandler, type ChargebeeWebhookHandler, type ChargebeeWebhookHandlerOptions, type ChargebeeWebhookResult } from "./webhook-handler.js";
+export {
+  ChargebeeWebhookRefusal,
+  createChargebeeWebhookHandler,
+  type ChargebeeEventSource,
+  type ChargebeeWebhookHandler,
+  type ChargebeeWebhookHandlerOptions,
+  type ChargebeeWebhookResult,
+} from "./webhook-handler.js";
 export { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
 export type * from "./types.js";

@@ -224,6 +224,16 @@ describe("sandbox webhooks", () => {
       assert.equal(event.webhook_status, "succeeded");
       assert.deepEqual(hooked.webhooks.deliveries.slice(-3).map((delivery) => delivery.status), [500, 500, 200]);
 
+      // Every delivered event is the API's: GET /events/{id} answers it with the same content, as Chargebee does, so a
+      // receiver can confirm a delivery. Only the webhook bookkeeping moved on since.
+      const byId = await fetch(`${hooked.url}/events/${String(received[0]!.body.id)}`, { headers: { authorization: `Basic ${Buffer.from(`${hooked.apiKey}:`).toString("base64")}` } });
+      assert.equal(byId.status, 200);
+      const { event: retrieved } = (await byId.json()) as { event: Record<string, unknown> };
+      const { webhook_status: _sent, webhooks: _sentAttempts, ...delivered } = received[0]!.body;
+      const { webhook_status: status, webhooks: _attempts, ...stored } = retrieved;
+      assert.deepEqual(stored, delivered);
+      assert.equal(status, "succeeded");
+
       // A write that asked for no webhook records its event but posts nothing.
       received.length = 0;
       const response = await fetch(`${hooked.url}/customers`, {
