@@ -68,6 +68,48 @@ describe("dataset store", () => {
       assert.equal((await getRecords(trx, "poweroffice", "Product", ["77"]))[0]!.data.Name, "A", "only Chargebee copies are compared by version");
     }));
 
+  test("text the database cannot hold is stored replaced, with the exact original and the issues beside it", () =>
+    withRollback(db.knex, async (trx) => {
+      const data = { Id: 5, FirstName: "Nul\u0000Name", LastName: "Par\ud800", EmailAddress: "nul@example.no" };
+      const result = await storeRecords(trx, [{ system: "poweroffice", entity: "ContactPerson", sourceId: "5", data, name: "Nul\u0000Name Par\ud800" }]);
+      assert.deepEqual(result, { changed: 1, unchanged: 0, failed: [] });
+      const row = await trx("dataset_records").where({ entity: "ContactPerson", source_id: "5" }).first("data", "raw_json", "data_issues", "name", "content_hash");
+      assert.deepEqual(row.data, { Id: 5, FirstName: "Nul\u2400Name", LastName: "Par\ufffd", EmailAddress: "nul@example.no" });
+      assert.deepEqual(JSON.parse(row.raw_json), data, "nothing is lost");
+      assert.deepEqual(row.data_issues.map((issue: { path: string }) => issue.path), ["FirstName", "LastName"]);
+      assert.equal(row.name, "Nul\u2400Name Par\ufffd");
+      assert.equal(row.content_hash, contentHash(data), "the hash is of the original, so a real change is still seen");
+      const again = await storeRecords(trx, [{ system: "poweroffice", entity: "ContactPerson", sourceId: "5", data }]);
+      assert.deepEqual(again, { changed: 0, unchanged: 1, failed: [] });
+    }));
+
+  test("a record the database refuses is set aside with its reason; the rest of the statement is stored", () =>
+    withRollback(db.knex, async (trx) => {
+      // An index entry holds at most about 2.7 kB: a 4,000-character random customer_id cannot be indexed.
+      const hugeId = Array.from({ length: 4000 }, (_, n) => "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n * 7919 + ((n * n) % 61)) % 62]).join("");
+      const orders = Array.from({ length: 20 }, (_, n) => ({
+        system: "chargebee" as const,
+        entity: "order",
+        sourceId: `ord-${n}`,
+        data: { id: `ord-${n}`, customer_id: n === 13 ? hugeId : `cust-${n}`, resource_version: 1 },
+      }));
+      const result = await storeRecords(trx, orders);
+      assert.equal(result.changed, 19);
+      assert.deepEqual(result.failed.map((failure) => failure.record.sourceId), ["ord-13"]);
+      assert.match(result.failed[0]!.reason, /^Chargebee order ord-13 cannot be stored: .*\(SQLSTATE 54000\)$/);
+      assert.equal((await getRecords(trx, "chargebee", "order", orders.map((order) => order.sourceId))).length, 19);
+    }));
+
+  test("a record that cannot even be prepared (an invalid change time) is set aside without a statement", () =>
+    withRollback(db.knex, async (trx) => {
+      const result = await storeRecords(trx, [
+        { system: "chargebee", entity: "customer", sourceId: "bad-time", data: { id: "bad-time" }, sourceChangedAt: new Date(Number.NaN) },
+        { system: "chargebee", entity: "customer", sourceId: "good-time", data: { id: "good-time" }, sourceChangedAt: new Date() },
+      ]);
+      assert.equal(result.changed, 1);
+      assert.deepEqual(result.failed.map((failure) => failure.reason), ["Chargebee customer bad-time cannot be stored: its change time is not a valid date"]);
+    }));
+
   test("rolled-back tests leave nothing behind", async () => {
     const count = await db.knex("dataset_records").count<{ count: number }[]>({ count: "*" });
     assert.equal(Number(count[0]!.count), 0);

@@ -1,11 +1,13 @@
 import { itemPriceIdFor } from "../../connectors/chargebee/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { FieldValue, FlowDefinition, MappedValues } from "../engine/flow-definition.js";
-import { cleanText } from "./fields.js";
+import { cleanText, controlCharacterProblem } from "./fields.js";
 import { lineMoney } from "./money.js";
 
 /** Chargebee invoice line descriptions take at most 250 characters. */
 const MAX_DESCRIPTION = 250;
+/** Chargebee's quantities are 32-bit integers. */
+const MAX_QUANTITY = 2_147_483_647;
 
 /** VAT rate as the percentage in a tax profile id: 0.25 → "25", 0.125 → "12.5". */
 export function vatPercent(taxRate: number): string {
@@ -72,9 +74,21 @@ export function lineProblem(line: DatasetRecord, values: MappedValues, orderLabe
   if (!Number.isInteger(quantity) || quantity < 1) {
     return `${label} has quantity ${quantity}; Chargebee invoice lines take whole quantities of at least 1`;
   }
+  if (quantity > MAX_QUANTITY) return `${label} has quantity ${quantity}; Chargebee takes at most ${MAX_QUANTITY} (check the quantity in PowerOffice)`;
   if (Number(values.unitPrice) < 0 || Number(values.amount) < 0) return `${label} has a negative price; credit notes are not synced to Chargebee`;
-  if (typeof values.description === "string" && values.description.length > MAX_DESCRIPTION) {
-    return `${label}: the description has ${values.description.length} characters; Chargebee takes at most ${MAX_DESCRIPTION}`;
+  for (const key of ["unitPrice", "amount", "taxAmount"]) {
+    if (!Number.isSafeInteger(Number(values[key]))) {
+      return `${label}: its ${key === "unitPrice" ? "unit price" : key === "amount" ? "amount" : "VAT amount"} in minor units (${Number(values[key])}) is too large to send exactly; check the price and quantity in PowerOffice`;
+    }
+  }
+  const taxRate = Number(values.taxRate);
+  if (!(taxRate >= 0 && taxRate < 1)) {
+    return `${label} has VAT rate ${String(line.data.VatRate)} (${Number((taxRate * 100).toFixed(4))} %), which is not a VAT rate; check the line's VAT code in PowerOffice`;
+  }
+  if (typeof values.description === "string") {
+    if (values.description.length > MAX_DESCRIPTION) return `${label}: the description has ${values.description.length} characters; Chargebee takes at most ${MAX_DESCRIPTION}`;
+    const control = controlCharacterProblem(values.description);
+    if (control) return `${label}: the description holds ${control}; remove it in PowerOffice`;
   }
   return null;
 }

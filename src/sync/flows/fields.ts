@@ -38,6 +38,17 @@ export function sameValue(field: FieldSpec | undefined, a: FieldValue | undefine
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
+/** C0 controls other than tab, line feed and carriage return, DEL, and C1 controls: never meant as text. */
+const CONTROL_CHARACTER = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** Where a text holds a control character, as "a control character (U+0007) at position 5", or null. */
+export function controlCharacterProblem(text: string): string | null {
+  const match = CONTROL_CHARACTER.exec(text);
+  if (!match) return null;
+  const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  return `a control character (U+${code}) at position ${match.index + 1}`;
+}
+
 /** The first reason these values cannot be written to Chargebee (missing, malformed, too long), or null. */
 export function fieldProblems(fields: readonly FieldSpec[], values: MappedValues, label: string): string | null {
   for (const field of fields) {
@@ -47,6 +58,8 @@ export function fieldProblems(fields: readonly FieldSpec[], values: MappedValues
       continue;
     }
     const text = String(value);
+    const control = controlCharacterProblem(text);
+    if (control) return `${label}: ${field.poweroffice} holds ${control}; remove it in PowerOffice`;
     if (field.kind === "email" && !isValidEmail(text)) {
       return `${label} has an invalid email address "${text}" in ${field.poweroffice}; fix it in PowerOffice`;
     }

@@ -51,4 +51,21 @@ describe("flow mappings and quarantine reasons", () => {
     ]);
     assert.deepEqual([values.amount, values.taxAmount], [20100, 5025]);
   });
+
+  test("control characters, odd VAT rates and amounts too large to send are quarantine reasons", () => {
+    const person = (data: Record<string, unknown>) => FLOWS.F1.validate(FLOWS.F1.fromPowerOffice(record("ContactPerson", "3", data), none), record("ContactPerson", "3", data), none);
+    assert.match(person({ FirstName: "Be\u0007ll", LastName: "N", EmailAddress: "b@x.no" })!, /FirstName holds a control character \(U\+0007\) at position 3; remove it in PowerOffice/);
+    assert.match(person({ FirstName: "B", LastName: "Esc\u001b", EmailAddress: "b@x.no" })!, /LastName holds a control character \(U\+001B\)/);
+    assert.equal(person({ FirstName: "Tab\tOk", LastName: "N", EmailAddress: "b@x.no" }), null, "a tab is text");
+    const line = (data: Record<string, unknown>) => record("SalesOrderLine", "l1", { LineType: "Normal", ProductId: 7, ...data }, "o1");
+    const related = (children: DatasetRecord[]): RelatedRecords => ({ references: new Map([["customer", "po-customer-9"], ["product:7", "po-product-7"]]), children, target: null });
+    const order = record("SalesOrder", "o1", { CustomerId: 9, SalesOrderNo: 1002, CurrencyCode: "NOK" });
+    const validate = (data: Record<string, unknown>) => FLOWS.F8.validate(FLOWS.F8.fromPowerOffice(order, related([line(data)])), order, related([line(data)]));
+    assert.match(validate({ Quantity: 1, ProductUnitPrice: 10, VatRate: -0.25 })!, /VAT rate -0.25 \(-25 %\), which is not a VAT rate/);
+    assert.match(validate({ Quantity: 1, ProductUnitPrice: 10, VatRate: 150 })!, /VAT rate 150 \(150 %\)/);
+    assert.equal(validate({ Quantity: 1, ProductUnitPrice: 10, VatRate: 25 }), null, "25 reads as 25 %");
+    assert.match(validate({ Quantity: 10_000_000_000, ProductUnitPrice: 1, VatRate: 0.25 })!, /quantity 10000000000; Chargebee takes at most 2147483647/);
+    assert.match(validate({ Quantity: 1000, ProductUnitPrice: 1e15, VatRate: 0.25 })!, /too large to send exactly/);
+    assert.match(validate({ Quantity: 1, ProductUnitPrice: 10, VatRate: 0.25, Description: "Bell\u0007" })!, /the description holds a control character \(U\+0007\)/);
+  });
 });
