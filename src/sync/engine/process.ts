@@ -264,6 +264,13 @@ class RecordProcessor {
       contentHash: record.contentHash,
     });
     this.event(flow, record, "quarantine", null, { reason });
+    // Its lines are decided with it: recorded as seen, so an unchanged line does not bring the order back every run.
+    if (flow.children && record.system === "poweroffice") {
+      const childFlow = FLOWS[flow.children.flow];
+      for (const child of this.data.childrenOf(flow.id, record.sourceId)) {
+        this.buffer.state({ flow: childFlow.id, system: child.system, entity: child.entity, sourceId: child.sourceId, contentHash: child.contentHash, status: "quarantined", reason: `its ${flow.source.entity.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${record.sourceId} is quarantined` });
+      }
+    }
   }
 
   /** Processes one record; returns the Chargebee record it wrote, if any. */
@@ -349,6 +356,8 @@ class RecordProcessor {
     if (match) {
       const matched = this.data.target(flow.target.entity, match.chargebeeId)!;
       if (matched.deleted) throw new QuarantineError(`Chargebee ${flow.target.entity} ${matched.sourceId} (our id for this record) was deleted; restore it or unlink`);
+      const unstorableMatch = dataIssueProblem(flow, source, [], matched);
+      if (unstorableMatch) throw new QuarantineError(unstorableMatch);
       return this.linkExisting(flow, source, matched, match.unifiedId ?? poLink?.unified_id ?? null, values, related, businessEntityId);
     }
     if (flow.create === "link-only") {
