@@ -191,6 +191,37 @@ describe("link subgraph", () => {
     assert.deepEqual(one.data.syncRun, { requestedBy: "schedule", flows: ["F1", "F2"], mode: "INCREMENTAL" });
   });
 
+  test("syncRun says why a run finished partial, which run a queued one waits for, and what the runs it waited for did", async () => {
+    const [partial, waiter, blocker] = [randomUUID(), randomUUID(), randomUUID()];
+    await subgraph.db.knex("sync_runs").insert([
+      {
+        id: partial, requested_by: "schedule", flows: ["F1"], mode: "incremental", status: "partial", errors: 2, waiting: 1,
+        error: "Finished, but could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again",
+        detail: JSON.stringify({ phase: "finished", shortfalls: ["could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again"], read: { incomplete: [{ source: "poweroffice.ContactPerson", reason: "HTTP 500" }], recovered: ["chargebee.customer"] } }),
+      },
+      { id: blocker, requested_by: "cli", flows: ["F8", "F9"], mode: "incremental", status: "running", quarantined: 3 },
+      { id: waiter, requested_by: "cli", flows: ["F8", "F9"], mode: "incremental", status: "queued", detail: JSON.stringify({ phase: "waiting", waitingFor: { runId: blocker, flows: ["F8", "F9"], since: "2026-12-03T10:00:00.000Z" } }) },
+    ]);
+    const fields = "status error shortfalls incompleteSources { source reason } recoveredSources waitingForRunId counts { errors waiting } waited { runId flows since until status counts { quarantined } }";
+    const one = await asIntegrator(`query($id: ID!) { syncRun(id: $id) { ${fields} } }`, { id: partial });
+    assert.deepEqual(one.data.syncRun, {
+      status: "PARTIAL",
+      error: "Finished, but could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again",
+      shortfalls: ["could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again"],
+      incompleteSources: [{ source: "poweroffice.ContactPerson", reason: "HTTP 500" }],
+      recoveredSources: ["chargebee.customer"],
+      waitingForRunId: null,
+      counts: { errors: 2, waiting: 1 },
+      waited: [],
+    });
+    const queued = await asIntegrator(`query($id: ID!) { syncRun(id: $id) { ${fields} } }`, { id: waiter });
+    assert.equal(queued.data.syncRun.waitingForRunId, blocker);
+    assert.deepEqual(queued.data.syncRun.waited, [
+      { runId: blocker, flows: ["F8", "F9"], since: "2026-12-03T10:00:00.000Z", until: null, status: "RUNNING", counts: { quarantined: 3 } },
+    ]);
+    await subgraph.db.knex("sync_runs").whereIn("id", [partial, waiter, blocker]).delete();
+  });
+
   test("runSync and syncRecord queue runs requested by the caller the gateway names", async () => {
     const run = await asIntegrator(`mutation { runSync(flows: ["F1", "F3"], mode: FULL) { id status requestedBy mode flows } }`);
     assert.equal(run.errors, undefined);

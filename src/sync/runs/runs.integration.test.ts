@@ -10,7 +10,10 @@ import { createTestDatabase, type TestDatabase } from "../../../test/helpers/dat
 import { requestRecordSync, requestSyncRun } from "../commands.js";
 import type { SyncContext, WorkItem, WorkStage } from "../engine/types.js";
 import { startSyncWorker, type SyncWorker } from "../worker.js";
+import { QUEUES } from "../../jobs/queue.js";
 import { readRunReport } from "./report.js";
+import { flowsOverlap } from "./admission.js";
+import { getSyncRun, insertRun } from "./run-store.js";
 import type { SyncClients, SyncEngine } from "./types.js";
 import { waitForRun } from "./wait.js";
 
@@ -28,7 +31,10 @@ class ScriptedEngine implements SyncEngine {
 
   constructor(private products = 5, private orders = 3) {}
 
+  readGate: Promise<void> | null = null;
+
   async readSources(ctx: SyncContext) {
+    if (this.readGate) await this.readGate;
     ctx.progress.add({ apiCalls: 2, seen: this.products + this.orders });
     return { changed: this.products + this.orders };
   }
@@ -251,3 +257,83 @@ describe("a sync run on the queue", () => {
     assert.equal(run.mode, "incremental");
   });
 });
+
+describe("runs over the same records never run at once", () => {
+  test("flows overlap when they share a source or target type, a group or an outbox", () => {
+    assert.equal(flowsOverlap(["F1"], ["F2"]), true, "both write Chargebee customers (and are one group of people)");
+    assert.equal(flowsOverlap(["F3"], ["F5"]), true, "both read PowerOffice customers");
+    assert.equal(flowsOverlap(["F9"], ["F8"]), true, "lines are their orders' work");
+    assert.equal(flowsOverlap(["F7"], ["F1", "F2", "F3"]), false, "products and people share nothing");
+    assert.equal(flowsOverlap(["F6"], ["F8"]), false);
+  });
+
+  test("a run over overlapping flows waits for the running one, says so, and starts when it ends", async () => {
+    // A worker takes one run job at a time: a second worker, as a second process would, takes the waiting run's job.
+    const secondWorker = await startWorker(engine);
+    let release!: () => void;
+    engine.readGate = new Promise<void>((resolve) => (release = resolve));
+    const first = await requestSyncRun(deps(), { flows: ["F7"], mode: "full", requestedBy: "test" });
+    await waitUntil(async () => (await getSyncRun(db.knex, first.id))?.status === "running");
+    const second = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
+    await waitUntil(async () => (await getSyncRun(db.knex, second.id))?.detail.waitingFor?.runId === first.id);
+    const waiting = (await getSyncRun(db.knex, second.id))!;
+    assert.equal(waiting.status, "queued");
+    assert.equal(waiting.detail.phase, "waiting");
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    assert.equal((await getSyncRun(db.knex, second.id))!.status, "queued", "still waiting while the first runs");
+
+    release();
+    engine.readGate = null;
+    const done = await waitForRun(db.knex, first.id, { intervalMs: 50 });
+    const after = await waitForRun(db.knex, second.id, { intervalMs: 50, timeoutMs: 20_000 });
+    assert.equal(done.status, "succeeded");
+    assert.equal(after.status, "succeeded");
+    assert.ok(after.startedAt! >= done.finishedAt!, "the waiting run started only after the first ended");
+    const waits = after.detail.waited ?? [];
+    assert.equal(waits.length, 1);
+    assert.equal(waits[0]!.runId, first.id);
+    assert.ok(waits[0]!.until, "the wait's end is recorded");
+    const report = await readRunReport(db.knex, after);
+    assert.equal(report.waited[0]?.run?.id, first.id, "the report names the run it waited for and what it did");
+    await secondWorker.stop();
+  });
+
+  test("a running run with no job left is failed, so the runs behind it can start", async () => {
+    const abandoned = await insertRun(db.knex, { flows: ["F7"], mode: "full", requestedBy: "test" });
+    await db.knex("sync_runs").where({ id: abandoned.id }).update({ status: "running", started_at: db.knex.fn.now() });
+    const next = await requestSyncRun(deps(), { flows: ["F7"], mode: "full", requestedBy: "test" });
+    const finished = await waitForRun(db.knex, next.id, { intervalMs: 50, timeoutMs: 20_000 });
+    assert.equal(finished.status, "succeeded");
+    const gone = (await getSyncRun(db.knex, abandoned.id))!;
+    assert.equal(gone.status, "failed");
+    assert.match(gone.error ?? "", /none of its jobs is left to resume it/);
+  });
+
+  test("a second job for a running run leaves it to the job that carries it", async () => {
+    let release!: () => void;
+    engine.readGate = new Promise<void>((resolve) => (release = resolve));
+    let reads = 0;
+    const read = engine.readSources.bind(engine);
+    engine.readSources = async (ctx) => {
+      reads += 1;
+      return read(ctx);
+    };
+    const run = await requestSyncRun(deps(), { flows: ["F7"], mode: "full", requestedBy: "test" });
+    await waitUntil(async () => (await getSyncRun(db.knex, run.id))?.status === "running");
+    await queue.send(QUEUES.syncRun, { runId: run.id });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    release();
+    engine.readGate = null;
+    const done = await waitForRun(db.knex, run.id, { intervalMs: 50 });
+    assert.equal(done.status, "succeeded");
+    assert.equal(reads, 1, "the sources were read once");
+  });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,12 +1,12 @@
 import "reflect-metadata";
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
 import { connectionType, paginate, type KeysetOrder } from "../../shared/pagination.js";
 import { assertMayWrite, command, queueDeps } from "../commands.js";
 import { isUuid } from "../loaders.js";
 import { SourceSystem, SyncMode, SyncRunStatus } from "../types/enums.js";
-import { SyncRun, toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
+import { SyncRun, SyncRunWait, toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
 
 export const SyncRunConnection = connectionType("SyncRun", SyncRun);
 
@@ -25,8 +25,35 @@ async function readRun(ctx: SubgraphContext, id: string): Promise<SyncRun> {
   return toSyncRun(row);
 }
 
+interface RecordedWait {
+  runId: string;
+  flows: string[];
+  since: string;
+  until?: string;
+}
+
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
+  @FieldResolver(() => [SyncRunWait], { description: "The runs this one waited for before it started, with what each did." })
+  async waited(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncRunWait[]> {
+    const detail = run.detail as { waited?: RecordedWait[]; waitingFor?: RecordedWait };
+    const waits = [...(detail.waited ?? []), ...(run.status === SyncRunStatus.QUEUED && detail.waitingFor ? [detail.waitingFor] : [])];
+    if (waits.length === 0) return [];
+    const ids = [...new Set(waits.map((wait) => wait.runId))].filter(isUuid);
+    const others = new Map((await ctx.sql.rows<SyncRunDbRow>(ctx.sql.knex("sync_runs").whereIn("id", ids))).map((row) => [row.id, toSyncRun(row)]));
+    return waits.map((wait) => {
+      const other = others.get(wait.runId);
+      return {
+        runId: wait.runId,
+        flows: wait.flows,
+        since: new Date(wait.since),
+        until: wait.until ? new Date(wait.until) : null,
+        status: other?.status ?? null,
+        counts: other?.counts ?? null,
+      };
+    });
+  }
+
   @Query(() => SyncRunConnection, { description: "Sync runs, newest first." })
   syncRuns(
     @Ctx() ctx: SubgraphContext,

@@ -25,6 +25,17 @@ export class SyncReadProblem {
   @Field(() => String) reason!: string;
 }
 
+@ObjectType({ description: "A run another run waited for before it started (runs over the same records never run at once)." })
+export class SyncRunWait {
+  @Field(() => ID) runId!: string;
+  @Field(() => [String]) flows!: string[];
+  @Field(() => GraphQLISODateTime, { description: "When the wait began." }) since!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "When it ended (null while waiting)." }) until!: Date | null;
+  @Field(() => SyncRunStatus, { nullable: true, description: "The other run's status now (null if it is gone)." }) status!: SyncRunStatus | null;
+  @Field(() => SyncRunCounts, { nullable: true, description: "What the other run did: records it quarantined are counted there, not in the run that waited." })
+  counts!: SyncRunCounts | null;
+}
+
 @ObjectType({ description: "One sync run: queued by runSync/syncRecord or the schedule, processed by the workers." })
 export class SyncRun {
   @Field(() => ID) id!: string;
