@@ -28,6 +28,7 @@ const MAX_GROUP_PASSES = 3;
 /** A write result's record as the dataset will hold it (for the rest of the batch to see). */
 export function asDatasetRecord(input: SourceRecordInput): DatasetRecord {
   const now = new Date();
+  const { issues } = storableValue(input.data);
   return {
     id: 0,
     system: input.system,
@@ -43,7 +44,7 @@ export function asDatasetRecord(input: SourceRecordInput): DatasetRecord {
     email: input.email ? input.email.trim().toLowerCase() : null,
     name: input.name ?? null,
     parentId: input.parentId ?? null,
-    dataIssues: storableValue(input.data).issues.length > 0 ? storableValue(input.data).issues : null,
+    dataIssues: issues.length > 0 ? issues : null,
   };
 }
 
