@@ -267,11 +267,17 @@ describe("runs over the same records never run at once", () => {
     assert.equal(flowsOverlap(["F6"], ["F8"]), false);
   });
 
-  test("a run over overlapping flows waits for the running one, says so, and starts when it ends", async () => {
+  test("a run over overlapping flows waits for the running one, says so, and starts when it ends", async (t) => {
     // A worker takes one run job at a time: a second worker, as a second process would, takes the waiting run's job.
     const secondWorker = await startWorker(engine);
     let release!: () => void;
     engine.readGate = new Promise<void>((resolve) => (release = resolve));
+    // A failed assertion must not leave the gate shut: stopping the workers would wait for ever.
+    t.after(async () => {
+      release();
+      engine.readGate = null;
+      await secondWorker.stop();
+    });
     const first = await requestSyncRun(deps(), { flows: ["F7"], mode: "full", requestedBy: "test" });
     await waitUntil(async () => (await getSyncRun(db.knex, first.id))?.status === "running");
     const second = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
@@ -295,7 +301,6 @@ describe("runs over the same records never run at once", () => {
     assert.ok(waits[0]!.until, "the wait's end is recorded");
     const report = await readRunReport(db.knex, after);
     assert.equal(report.waited[0]?.run?.id, first.id, "the report names the run it waited for and what it did");
-    await secondWorker.stop();
   });
 
   test("a running run with no job left is failed, so the runs behind it can start", async () => {
@@ -309,9 +314,13 @@ describe("runs over the same records never run at once", () => {
     assert.match(gone.error ?? "", /none of its jobs is left to resume it/);
   });
 
-  test("a second job for a running run leaves it to the job that carries it", async () => {
+  test("a second job for a running run leaves it to the job that carries it", async (t) => {
     let release!: () => void;
     engine.readGate = new Promise<void>((resolve) => (release = resolve));
+    t.after(() => {
+      release();
+      engine.readGate = null;
+    });
     let reads = 0;
     const read = engine.readSources.bind(engine);
     engine.readSources = async (ctx) => {
