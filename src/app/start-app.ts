@@ -8,7 +8,7 @@ import { startChargebeeSandbox } from "../connectors/chargebee/sandbox/index.js"
 import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
 import { createSyncClients, describeApis } from "../sync/clients.js";
 import { startSyncWorker, type SyncWorker } from "../sync/worker.js";
-import { requestSyncRun } from "../sync/commands.js";
+import { requestSyncRun } from "../sync/commands/run-commands.js";
 import { buildSubgraphs, type SubgraphDeps } from "../../subgraphs/index.js";
 import { startSubgraphServer } from "../../subgraphs/server.js";
 import { startGateway, subgraphSecretFor, type ExtraRoute } from "../../gateway/index.js";

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from "../db/database.js";
 import { QUEUES, jobQueueSettings, startJobQueue, type JobQueue } from "../jobs/queue.js";
 import { createLogger } from "../logging/logger.js";
 import { checkSandboxesReachable, createSyncClients } from "../sync/clients.js";
-import { getSyncRun, readRunPlan, readRunReport, requestSyncRun } from "../sync/commands.js";
+import { getSyncRun, readRunPlan, readRunReport, requestSyncRun } from "../sync/commands/run-commands.js";
 import { FLOWS } from "../sync/engine/index.js";
 import { FINISHED_STATUSES } from "../sync/runs/run-store.js";
 import type { SyncRunRow } from "../sync/runs/types.js";

@@ -2,7 +2,7 @@ import type { AppConfig } from "../config/config.js";
 import type { Database } from "../db/database.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Logger } from "../logging/logger.js";
-import { requestSyncRun } from "./commands.js";
+import { requestSyncRun } from "./commands/run-commands.js";
 import { planWork, processWork, readSources } from "./engine/index.js";
 import { handleBatchJob } from "./runs/batch-job.js";
 import { handleRunJob } from "./runs/run-job.js";

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import { requestRecordSync, requestSyncRun, type SyncCommandDeps } from "../../src/sync/commands.js";
-import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/links/commands.js";
-import type { FlowId } from "../../src/sync/engine/types.js";
+import { requestRecordSync, requestSyncRun, type SyncCommandDeps } from "../../src/sync/commands/run-commands.js";
+import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/commands/link-commands.js";
+import type { FlowId } from "../../src/sync/model/types.js";
 
 export type { SyncCommandDeps };
 

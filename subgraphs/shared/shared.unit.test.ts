@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
 import { pino } from "pino";
 import { Writable } from "node:stream";
-import { SyncCommandError } from "../../src/sync/errors.js";
+import { SyncCommandError } from "../../src/sync/model/errors.js";
 import { createErrorFormatter, INTERNAL_MESSAGE, clientError } from "./errors.js";
 import { decodeCursor, encodeCursor, pageSize } from "./pagination.js";
 import { secretMatches } from "./secret.js";

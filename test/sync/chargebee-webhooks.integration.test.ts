@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createChargebeeClient, createChargebeeWebhookHandler, type ChargebeeWebhookHandler } from "../../src/connectors/chargebee/index.js";
 import { silentLogger } from "../../src/logging/logger.js";
-import { createWebhookSyncWaker } from "../../src/sync/webhook-waker.js";
+import { createWebhookSyncWaker } from "../../src/sync/chargebee/webhook-waker.js";
 import { startSyncHarness, type SyncHarness } from "./harness.js";
 
 /**

@@ -1,11 +1,11 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { runFlows } from "../../src/sync/engine/run.js";
-import type { DryRunPlan } from "../../src/sync/engine/types.js";
-import { SyncCommandError } from "../../src/sync/errors.js";
+import type { DryRunPlan } from "../../src/sync/model/types.js";
+import { SyncCommandError } from "../../src/sync/model/errors.js";
 import { chargebeeOrderId } from "../../src/sync/flows/f8-sales-orders.js";
-import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/links/commands.js";
-import { countActionable, listActionable } from "../../src/sync/quarantine/index.js";
+import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/commands/link-commands.js";
+import { countActionable, listActionable } from "../../src/sync/commands/actionable.js";
 import { startSyncHarness, type SyncHarness } from "./harness.js";
 
 describe("dry run, link commands and crash recovery", () => {

@@ -14,7 +14,7 @@ import { startChargebeeSandbox, type ChargebeeSandbox } from "../../src/connecto
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { startJobQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { silentLogger } from "../../src/logging/logger.js";
-import { requestSyncRun } from "../../src/sync/commands.js";
+import { requestSyncRun } from "../../src/sync/commands/run-commands.js";
 import { getSyncRun } from "../../src/sync/runs/run-store.js";
 import type { SyncRunRow } from "../../src/sync/runs/types.js";
 import { waitForRun } from "../../src/sync/runs/wait.js";

@@ -4,7 +4,7 @@ import { createPowerOfficeClient, type PowerOfficeClient } from "../../src/conne
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { silentLogger } from "../../src/logging/logger.js";
 import { runFlows } from "../../src/sync/engine/run.js";
-import type { FlowId, RunCounts, SyncContext, SyncMode } from "../../src/sync/engine/types.js";
+import type { FlowId, RunCounts, SyncContext, SyncMode } from "../../src/sync/model/types.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /** Both sandboxes (rate limits off, fast retries), a test database of its own, and a sync context over them. */

@@ -2,12 +2,12 @@ import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
 import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
 import { UnstorableRecordsError } from "../../db/errors.js";
-import { dropIntents, settleIntents } from "../outbox/outbox.js";
-import { upsertQuarantine, type QuarantineUpsert } from "../quarantine/upsert-quarantine.js";
+import { dropIntents, settleIntents } from "../tables/outbox.js";
+import { upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
 
 export type { QuarantineUpsert };
-import type { MappedValues, UnifiedKind } from "./flow-definition.js";
-import { addCounts, emptyCounts, type RunCounts } from "./types.js";
+import type { MappedValues, UnifiedKind } from "../model/flow-definition.js";
+import { addCounts, emptyCounts, type RunCounts } from "../model/types.js";
 
 export interface UnifiedUpsert {
   id: string;

@@ -1,5 +1,5 @@
 /** The sync engine's public API (see /tmp/team/CONTRACTS.md): H4's jobs, the CLI and the tests call these. */
-export { readSources, type ReadSummary } from "../readers/index.js";
+export { readSources, type ReadSummary } from "./read.js";
 export { planWork, stageFlows, selectedFlows } from "./plan.js";
 export { processWork } from "./process.js";
 export { runFlows } from "./run.js";
@@ -19,8 +19,8 @@ export {
   type WorkRecord,
   type WorkStage,
   type FlowSelection,
-} from "./types.js";
-export type { FlowDefinition, FieldSpec, MappedValues, UnifiedKind } from "./flow-definition.js";
-export { SyncCommandError, type SyncCommandErrorCode } from "../errors.js";
-export { linkRecords, unlinkRecord, resolveConflict, retryQuarantined } from "../links/commands.js";
-export { listActionable, countActionable, type ActionableRecord, type ActionableQuery } from "../quarantine/index.js";
+} from "../model/types.js";
+export type { FlowDefinition, FieldSpec, MappedValues, UnifiedKind } from "../model/flow-definition.js";
+export { SyncCommandError, type SyncCommandErrorCode } from "../model/errors.js";
+export { linkRecords, unlinkRecord, resolveConflict, retryQuarantined } from "../commands/link-commands.js";
+export { listActionable, countActionable, type ActionableRecord, type ActionableQuery } from "../commands/actionable.js";

@@ -3,9 +3,9 @@ import { getRecords } from "../../datasets/read-records.js";
 import { toDatasetRecord, type DatasetRecord, type DatasetRow } from "../../datasets/types.js";
 import { FLOWS } from "../flows/index.js";
 import { foldedEmail } from "../flows/fields.js";
-import { linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../links/link-rows.js";
-import type { ReferenceSpec } from "./flow-definition.js";
-import type { FlowId, WorkItem } from "./types.js";
+import { linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../tables/links.js";
+import type { ReferenceSpec } from "../model/flow-definition.js";
+import type { FlowId, WorkItem } from "../model/types.js";
 
 const recordKey = (flow: string, sourceId: string) => `${flow}\u0000${sourceId}`;
 const targetKey = (entity: string, sourceId: string) => `${entity}\u0000${sourceId}`;

@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
 import { FLOWS } from "../flows/index.js";
-import type { FlowDefinition } from "./flow-definition.js";
+import type { FlowDefinition } from "../model/flow-definition.js";
 import { refreshStatistics } from "./statistics.js";
-import { FLOW_IDS, type FlowId, type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage } from "./types.js";
+import { FLOW_IDS, type FlowId, type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage } from "../model/types.js";
 
 /** The flows to run, with each child flow (F9) folded into its parent's stage. */
 export function selectedFlows(flows: readonly FlowId[] | undefined): FlowId[] {

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { FLOWS } from "../flows/index.js";
 import { selectedFlows, stageFlows, toWorkItems } from "./plan.js";
-import { FLOW_IDS } from "./types.js";
+import { FLOW_IDS } from "../model/types.js";
 
 describe("planning", () => {
   test("stages follow the dependencies: business entities, then people/companies/products, then orders with their lines", () => {

@@ -6,19 +6,19 @@ import { contentHash } from "../../datasets/content-hash.js";
 import { describeDataIssues, storableValue } from "../../datasets/storable-text.js";
 import { databaseReason, isDataError } from "../../db/errors.js";
 import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
-import { RetryNextRunError, QuarantineError, WaitingError } from "../errors.js";
+import { RetryNextRunError, QuarantineError, WaitingError } from "../model/errors.js";
 import { FLOWS } from "../flows/index.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
-import { OVERRIDES_KEY } from "../links/commands.js";
-import type { LinkRow } from "../links/link-rows.js";
-import { propagate } from "../links/propagate.js";
+import { OVERRIDES_KEY } from "../commands/link-commands.js";
+import type { LinkRow } from "../tables/links.js";
+import { propagate } from "./propagate.js";
 import { CommitBuffer, commitBuffer } from "./commit.js";
-import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "./flow-definition.js";
-import { recordIntents, type OutboxIntent } from "../outbox/outbox.js";
-import { upsertQuarantine } from "../quarantine/upsert-quarantine.js";
+import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "../model/flow-definition.js";
+import { recordIntents, type OutboxIntent } from "../tables/outbox.js";
+import { upsertQuarantine } from "../tables/quarantine.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { refreshStatistics } from "./statistics.js";
-import { addCounts, emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "./types.js";
+import { addCounts, emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "../model/types.js";
 
 /** How many work items of a batch write at the same time (the clients' own budgets still apply). */
 const ITEM_CONCURRENCY = 16;

@@ -1,7 +1,7 @@
-import { readSources } from "../readers/index.js";
+import { readSources } from "./read.js";
 import { planWork } from "./plan.js";
 import { processWork } from "./process.js";
-import { addCounts, emptyCounts, type FlowSelection, type RunCounts, type SyncContext } from "./types.js";
+import { addCounts, emptyCounts, type FlowSelection, type RunCounts, type SyncContext } from "../model/types.js";
 
 /**
  * A whole sync in one process (tests, the CLI without a queue): read the sources, then each stage's work in

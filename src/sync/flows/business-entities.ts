@@ -1,6 +1,6 @@
-import type { FieldSpec, FlowDefinition } from "../engine/flow-definition.js";
-import type { FlowId } from "../engine/types.js";
-import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import type { FieldSpec, FlowDefinition } from "../model/flow-definition.js";
+import type { FlowId } from "../model/types.js";
+import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toPowerOfficeProperties } from "./fields.js";
 
 const FIELDS: readonly FieldSpec[] = [{ key: "name", poweroffice: "Name", chargebee: "name", kind: "text", required: true }];

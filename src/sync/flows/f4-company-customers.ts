@@ -1,6 +1,6 @@
-import type { FieldSpec, FlowDefinition } from "../engine/flow-definition.js";
-import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../writers/chargebee.js";
-import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import type { FieldSpec, FlowDefinition } from "../model/flow-definition.js";
+import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../chargebee/writer.js";
+import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 import { customerBusinessEntity } from "./people.js";
 

@@ -1,6 +1,6 @@
-import type { FieldSpec, FlowDefinition } from "../engine/flow-definition.js";
-import { archiveChargebeeItem, createChargebeeItem, updateChargebeeItem } from "../writers/chargebee.js";
-import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import type { FieldSpec, FlowDefinition } from "../model/flow-definition.js";
+import { archiveChargebeeItem, createChargebeeItem, updateChargebeeItem } from "../chargebee/writer.js";
+import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 
 /** Chargebee item names take at most 100 characters (PowerOffice allows 400: longer names are quarantined). */

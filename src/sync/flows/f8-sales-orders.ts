@@ -1,7 +1,7 @@
 import type { DatasetRecord } from "../../datasets/types.js";
-import { QuarantineError } from "../errors.js";
-import type { FieldValue, FlowDefinition, MappedValues, ReferenceSpec } from "../engine/flow-definition.js";
-import { createChargebeeOrder, ensureChargebeeItemPrice, existingItemPrices, type OrderLineWrite } from "../writers/chargebee.js";
+import { QuarantineError } from "../model/errors.js";
+import type { FieldValue, FlowDefinition, MappedValues, ReferenceSpec } from "../model/flow-definition.js";
+import { createChargebeeOrder, ensureChargebeeItemPrice, existingItemPrices, type OrderLineWrite } from "../chargebee/writer.js";
 import { cleanText } from "./fields.js";
 import { KNOWN_CURRENCIES, roundHalfUp } from "./money.js";
 import { isProductLine, lineProblem, lineProductId, lineValues, taxProfileId } from "./f9-sales-order-lines.js";

@@ -1,6 +1,6 @@
 import { itemPriceIdFor } from "../../connectors/chargebee/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldValue, FlowDefinition, MappedValues } from "../engine/flow-definition.js";
+import type { FieldValue, FlowDefinition, MappedValues } from "../model/flow-definition.js";
 import { cleanText, controlCharacterProblem } from "./fields.js";
 import { lineMoney } from "./money.js";
 

@@ -1,5 +1,5 @@
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldSpec, FieldValue, MappedValues } from "../engine/flow-definition.js";
+import type { FieldSpec, FieldValue, MappedValues } from "../model/flow-definition.js";
 
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/;
 

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { RelatedRecords } from "../engine/flow-definition.js";
+import type { RelatedRecords } from "../model/flow-definition.js";
 import { FLOWS } from "./index.js";
 
 function record(entity: string, sourceId: string, data: Record<string, unknown>, parentId: string | null = null): DatasetRecord {

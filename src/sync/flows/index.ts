@@ -1,5 +1,5 @@
-import type { FlowDefinition } from "../engine/flow-definition.js";
-import type { FlowId } from "../engine/types.js";
+import type { FlowDefinition } from "../model/flow-definition.js";
+import type { FlowId } from "../model/types.js";
 import { F1 } from "./f1-contact-persons.js";
 import { F2 } from "./f2-employees.js";
 import { F3 } from "./f3-person-customers.js";

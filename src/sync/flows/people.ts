@@ -1,8 +1,8 @@
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldSpec, FlowDefinition, ReferenceSpec } from "../engine/flow-definition.js";
-import type { FlowId } from "../engine/types.js";
-import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../writers/chargebee.js";
-import { patchPowerOfficeRecord } from "../writers/poweroffice.js";
+import type { FieldSpec, FlowDefinition, ReferenceSpec } from "../model/flow-definition.js";
+import type { FlowId } from "../model/types.js";
+import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../chargebee/writer.js";
+import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 
 /** Chargebee's customer limits: first_name/last_name ≤ 150, email ≤ 70. */

@@ -1,4 +1,4 @@
-import type { SyncContext } from "../engine/types.js";
+import type { SyncContext } from "../model/types.js";
 import type { RunProgressSink } from "./progress.js";
 import type { RunDeps, SyncRunRow } from "./types.js";
 

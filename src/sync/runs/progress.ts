@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { Logger } from "../../logging/logger.js";
-import type { ProgressSink } from "../engine/types.js";
+import type { ProgressSink } from "../model/types.js";
 import { incrementColumns } from "./run-store.js";
 import type { RunCounts } from "./types.js";
 

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { AppConfig } from "../../config/config.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobQueue } from "../../jobs/queue.js";
-import type { ChargebeeClient, PowerOfficeClient } from "../engine/clients.js";
+import type { ChargebeeClient, PowerOfficeClient } from "../model/clients.js";
 import type {
   DryRunPlan,
   FlowId,
@@ -12,9 +12,9 @@ import type {
   SyncMode,
   WorkItem,
   WorkStage,
-} from "../engine/types.js";
+} from "../model/types.js";
 
-import type { ReadProblem } from "../readers/source-health.js";
+import type { ReadProblem } from "../tables/source-health.js";
 
 export type { DryRunPlan, FlowId, RunCounts, SyncMode, WorkItem, WorkStage };
 

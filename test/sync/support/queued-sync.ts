@@ -4,7 +4,7 @@ import { loadConfig } from "../../../src/config/config.js";
 import { startJobQueue, type JobQueue } from "../../../src/jobs/queue.js";
 import type { Logger } from "../../../src/logging/logger.js";
 import { silentLogger } from "../../../src/logging/logger.js";
-import { requestSyncRun } from "../../../src/sync/commands.js";
+import { requestSyncRun } from "../../../src/sync/commands/run-commands.js";
 import type { SyncMode, SyncRunRow } from "../../../src/sync/runs/types.js";
 import { waitForRun } from "../../../src/sync/runs/wait.js";
 import { startSyncWorker, type SyncWorker } from "../../../src/sync/worker.js";

@@ -1,5 +1,5 @@
 import type { SystemName } from "../../config/config.js";
-import type { FieldSpec, FieldValue, MappedValues } from "../engine/flow-definition.js";
+import type { FieldSpec, FieldValue, MappedValues } from "../model/flow-definition.js";
 import { sameValue } from "../flows/fields.js";
 
 export interface SideState {

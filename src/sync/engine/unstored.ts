@@ -1,8 +1,8 @@
 import { storableValue } from "../../datasets/storable-text.js";
 import type { StoreFailure } from "../../datasets/upsert-records.js";
-import { upsertQuarantine } from "../quarantine/upsert-quarantine.js";
-import type { SyncContext } from "../engine/types.js";
-import { flowsReading } from "./sources.js";
+import { upsertQuarantine } from "../tables/quarantine.js";
+import type { SyncContext } from "../model/types.js";
+import { flowsReading } from "../flows/sources.js";
 
 /** What to do about a record that could not be stored, by the system it lives in. */
 function remedy(system: "poweroffice" | "chargebee"): string {

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
-import type { DatasetRecord } from "../datasets/types.js";
-import type { Logger } from "../logging/logger.js";
+import type { DatasetRecord } from "../../datasets/types.js";
+import type { Logger } from "../../logging/logger.js";
 
 export interface WebhookSyncWakerOptions {
   knex: Knex;

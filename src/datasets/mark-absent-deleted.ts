@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import type { SystemName } from "../../config/config.js";
-import { storeRecords } from "../../datasets/upsert-records.js";
-import type { DatasetRow } from "../../datasets/types.js";
+import type { SystemName } from "../config/config.js";
+import { storeRecords } from "./upsert-records.js";
+import type { DatasetRow } from "./types.js";
 
 /**
  * Reconcile: after a complete, successful read of every record of one type, the stored records the read did not

@@ -1,15 +1,15 @@
 import type { Knex } from "knex";
-import { QUEUES, type JobQueue } from "../jobs/queue.js";
-import type { Logger } from "../logging/logger.js";
-import { FLOW_IDS } from "./engine/types.js";
-import { SyncCommandError } from "./errors.js";
-import { insertRun } from "./runs/run-store.js";
-import type { FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "./runs/types.js";
+import { QUEUES, type JobQueue } from "../../jobs/queue.js";
+import type { Logger } from "../../logging/logger.js";
+import { FLOW_IDS } from "../model/types.js";
+import { SyncCommandError } from "../model/errors.js";
+import { insertRun } from "../runs/run-store.js";
+import type { FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "../runs/types.js";
 
-export { getSyncRun, listSyncRuns, type ListSyncRunsInput } from "./runs/run-store.js";
-export { readRunReport, type RunReport, type RunReportRow } from "./runs/report.js";
-export { readRunPlan } from "./runs/stages.js";
-export type { SyncRunRow, RunStatus, RunDetail } from "./runs/types.js";
+export { getSyncRun, listSyncRuns, type ListSyncRunsInput } from "../runs/run-store.js";
+export { readRunReport, type RunReport, type RunReportRow } from "../runs/report.js";
+export { readRunPlan } from "../runs/stages.js";
+export type { SyncRunRow, RunStatus, RunDetail } from "../runs/types.js";
 export {
   linkRecords,
   unlinkRecord,
@@ -20,8 +20,8 @@ export {
   type UnlinkRecordInput,
   type ResolveConflictInput,
   type RetryQuarantinedInput,
-} from "./links/commands.js";
-export { SyncCommandError, type SyncCommandErrorCode } from "./errors.js";
+} from "./link-commands.js";
+export { SyncCommandError, type SyncCommandErrorCode } from "../model/errors.js";
 
 /** What the sync commands need: GraphQL (the link subgraph), the CLI and the scheduler call them. */
 export interface SyncCommandDeps {

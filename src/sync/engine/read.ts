@@ -1,12 +1,12 @@
-import { selectedFlows } from "../engine/plan.js";
-import type { FlowSelection, SyncContext } from "../engine/types.js";
-import { chargebeeTypesToRead } from "./chargebee-catchup.js";
-import { readChargebeeBusinessEntities, readChargebeeResource } from "./chargebee-reader.js";
-import { readPowerOfficeEntity, type ReadOutcome } from "./poweroffice-reader.js";
-import { recordSourceHealth, type ReadProblem } from "./source-health.js";
-import { SOURCES } from "./sources.js";
+import { selectedFlows } from "./plan.js";
+import type { FlowSelection, SyncContext } from "../model/types.js";
+import { chargebeeTypesToRead } from "../chargebee/catchup.js";
+import { readChargebeeBusinessEntities, readChargebeeResource } from "../chargebee/reader.js";
+import { readPowerOfficeEntity, type ReadOutcome } from "../poweroffice/reader.js";
+import { recordSourceHealth, type ReadProblem } from "../tables/source-health.js";
+import { SOURCES } from "../flows/sources.js";
 
-export type { ReadProblem } from "./source-health.js";
+export type { ReadProblem } from "../tables/source-health.js";
 
 export interface ReadSummary {
   /** Records new or changed in the datasets (these are what phase 2 may process). */

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { SyncMode } from "../engine/types.js";
+import type { SyncMode } from "../model/types.js";
 import type { AppConfig } from "../../config/config.js";
 
 /**

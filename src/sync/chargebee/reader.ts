@@ -1,11 +1,11 @@
 import { chargebeeRecordFrom, type ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import { storeRecords, type StoreFailure } from "../../datasets/upsert-records.js";
-import type { SyncContext, SyncMode } from "../engine/types.js";
-import { markAbsentDeleted } from "./absence.js";
-import { readCursor, writeCursor } from "./cursors.js";
-import { emptyOutcome, type ReadOutcome } from "./poweroffice-reader.js";
-import { quarantineUnstored } from "./unstored.js";
+import type { SyncContext, SyncMode } from "../model/types.js";
+import { markAbsentDeleted } from "../../datasets/mark-absent-deleted.js";
+import { readCursor, writeCursor } from "../tables/cursors.js";
+import { emptyOutcome, type ReadOutcome } from "../poweroffice/reader.js";
+import { quarantineUnstored } from "../engine/unstored.js";
 
 /** Each object as a dataset record; one that cannot be (no id) is set aside with the reason. */
 function toInputs(resource: string, objects: readonly Record<string, unknown>[]): { inputs: SourceRecordInput[]; unreadable: StoreFailure[] } {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { SyncContext } from "../engine/types.js";
-import { ensureChargebeeItemPrice, existingItemPrices } from "./chargebee.js";
+import type { SyncContext } from "../model/types.js";
+import { ensureChargebeeItemPrice, existingItemPrices } from "./writer.js";
 
 /** A context whose Chargebee client only creates item prices (slowly, so calls overlap) and counts them. */
 function contextCountingCreates(): { ctx: SyncContext; creates: string[] } {

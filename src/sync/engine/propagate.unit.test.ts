@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { FieldSpec } from "../engine/flow-definition.js";
+import type { FieldSpec } from "../model/flow-definition.js";
 import { propagate, type SideState } from "./propagate.js";
 
 const fields: FieldSpec[] = [

@@ -1,5 +1,5 @@
 import type { ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
-import type { FlowId } from "../engine/types.js";
+import type { FlowId } from "../model/types.js";
 
 /** What each flow needs read, from each side (F4's create rule also needs the sales orders). */
 export const SOURCES: Record<FlowId, { poweroffice: string[]; chargebee: Array<ChargebeeReadableResource | "business_entity"> }> = {

@@ -1,10 +1,10 @@
 import type { Invoice } from "chargebee";
 import { ChargebeeApiError, chargebeeRecordFrom, itemPriceIdFor } from "../../connectors/chargebee/index.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
-import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
-import type { SyncContext } from "../engine/types.js";
-import { RetryNextRunError } from "../errors.js";
-import { CLAIM_LEASE_SECONDS, claimIntent, failIntent, recordIntent } from "../outbox/outbox.js";
+import type { FieldValue, WriteResult } from "../model/flow-definition.js";
+import type { SyncContext } from "../model/types.js";
+import { RetryNextRunError } from "../model/errors.js";
+import { CLAIM_LEASE_SECONDS, claimIntent, failIntent, recordIntent } from "../tables/outbox.js";
 
 /** The item family our products go into (Chargebee items need one). */
 export const PRODUCT_ITEM_FAMILY_ID = "po-products";

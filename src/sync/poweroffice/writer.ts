@@ -1,9 +1,9 @@
 import type { PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
 import { replaceOperations } from "../../connectors/poweroffice/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldValue, WriteResult } from "../engine/flow-definition.js";
-import type { SyncContext } from "../engine/types.js";
-import { powerOfficeRecordFrom } from "../readers/poweroffice-records.js";
+import type { FieldValue, WriteResult } from "../model/flow-definition.js";
+import type { SyncContext } from "../model/types.js";
+import { powerOfficeRecordFrom } from "./records.js";
 
 /** The API resource of each dataset entity the flows write back to. */
 export const POWEROFFICE_RESOURCE_OF: Record<string, PowerOfficeResourceName> = {

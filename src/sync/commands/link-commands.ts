@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
-import { FLOW_IDS, type FlowId } from "../engine/types.js";
-import { SyncCommandError } from "../errors.js";
+import { FLOW_IDS, type FlowId } from "../model/types.js";
+import { SyncCommandError } from "../model/errors.js";
 import { FLOWS } from "../flows/index.js";
-import type { LinkRow } from "./link-rows.js";
+import type { LinkRow } from "../tables/links.js";
 
 /** Key in a PowerOffice link's agreed values holding values a user chose (resolveConflict) for the next sync to write. */
 export const OVERRIDES_KEY = "__overrides";

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
-import type { MappedValues } from "../engine/flow-definition.js";
+import type { MappedValues } from "../model/flow-definition.js";
 
 export interface LinkRow {
   id: number;

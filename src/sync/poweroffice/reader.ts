@@ -4,11 +4,11 @@ import { contentHash } from "../../datasets/content-hash.js";
 import type { DataIssue } from "../../datasets/storable-text.js";
 import { storeRecords, type HashedRecordInput, type StoreFailure } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
-import type { SyncContext, SyncMode } from "../engine/types.js";
-import { markAbsentDeleted } from "./absence.js";
-import { quarantineUnstored } from "./unstored.js";
-import { readCursor, writeCursor } from "./cursors.js";
-import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./poweroffice-records.js";
+import type { SyncContext, SyncMode } from "../model/types.js";
+import { markAbsentDeleted } from "../../datasets/mark-absent-deleted.js";
+import { quarantineUnstored } from "../engine/unstored.js";
+import { readCursor, writeCursor } from "../tables/cursors.js";
+import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./records.js";
 
 /** Seconds re-read before the cursor: the filter is exclusive and clocks are µs-precise (records re-read are unchanged). */
 export const POWEROFFICE_OVERLAP_SECONDS = 2;
