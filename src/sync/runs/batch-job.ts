@@ -12,9 +12,11 @@ import type { RunCounts, RunDeps, WorkItem } from "./types.js";
  */
 function commitCountsOf(runId: string, seq: number): (trx: Knex.Transaction, counts: RunCounts) => Promise<void> {
   return async (trx, counts) => {
-    await trx("sync_run_batches").where({ run_id: runId, seq }).update({ ...incrementColumns(trx, counts), committed_at: trx.fn.now() });
+    // The run's row first, then the batch's: the order every writer of both takes (the progress sink, completeBatch),
+    // so a commit and a progress flush of the same batch never wait for each other in a circle.
     const runUpdate = incrementColumns(trx, counts);
     if (Object.keys(runUpdate).length > 0) await trx("sync_runs").where({ id: runId }).update(runUpdate);
+    await trx("sync_run_batches").where({ run_id: runId, seq }).update({ ...incrementColumns(trx, counts), committed_at: trx.fn.now() });
   };
 }
 
