@@ -15,7 +15,7 @@ import { MAX_PAGE_SIZE } from "../src/connectors/poweroffice/index.js";
 import type { PowerOfficeSandbox } from "../src/connectors/poweroffice/sandbox/index.js";
 
 const CHARGEBEE_PAGE = 100;
-/** The PowerOffice types the flows read (src/sync/readers). */
+/** The PowerOffice types the flows read (src/sync/poweroffice/reader.ts). */
 export const POWEROFFICE_READ = ["ContactPersons", "Customers", "Employees", "Departments", "Products", "SalesOrders"] as const;
 /** The Chargebee types the flows read, with the list passes each needs (items and item prices: deleted ones only by status). */
 const CHARGEBEE_READ: Array<{ resource: "customer" | "item" | "item_price" | "item_family" | "invoice" | "order"; path: string; deletedByStatus: boolean }> = [

@@ -29,11 +29,7 @@ import { openDatabase, type Database } from "../src/db/database.js";
 import { migrateLatest } from "../src/db/migrate.js";
 import { startJobQueue } from "../src/jobs/queue.js";
 import { createLogger, silentLogger } from "../src/logging/logger.js";
-import { requestSyncRun } from "../src/sync/commands/run-commands.js";
-import type { SyncRunRow } from "../src/sync/runs/types.js";
-import { waitForRun } from "../src/sync/runs/wait.js";
-import { startSyncWorker } from "../src/sync/worker.js";
-import { createWebhookSyncWaker } from "../src/sync/chargebee/webhook-waker.js";
+import { createWebhookSyncWaker, requestSyncRun, startSyncWorker, waitForRun, type SyncRunRow } from "../src/sync/index.js";
 import { freePort } from "../test/helpers/free-port.js";
 import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput, type SourceSnapshot } from "./sync-calls.js";
 

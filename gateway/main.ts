@@ -10,8 +10,7 @@ import { openDatabase, type Database } from "../src/db/database.js";
 import { startGateway } from "./index.js";
 import { fetchAllSubgraphSdl } from "./subgraph-sdl.js";
 import { startJobQueue, jobQueueSettings, type JobQueue } from "../src/jobs/queue.js";
-import { requestSyncRun } from "../src/sync/commands/run-commands.js";
-import { describeApis } from "../src/sync/clients.js";
+import { describeApis, requestSyncRun } from "../src/sync/index.js";
 import { createChargebeeWebhookRoute, CHARGEBEE_WEBHOOK_PATH, type ChargebeeWebhookRoute } from "../src/app/chargebee-webhook-route.js";
 
 const config = loadConfigOrExit();

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { listSourceHealth } from "../src/sync/tables/source-health.js";
+import { listSourceHealth } from "../src/sync/index.js";
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { ChargebeeConfig } from "../config/config.js";
 import { createChargebeeClient, createChargebeeWebhookHandler, type ChargebeeClient } from "../connectors/chargebee/index.js";
 import type { Logger } from "../logging/logger.js";
-import { createWebhookSyncWaker } from "../sync/chargebee/webhook-waker.js";
+import { createWebhookSyncWaker } from "../sync/index.js";
 import type { ExtraRoute } from "../../gateway/index.js";
 
 export const CHARGEBEE_WEBHOOK_PATH = "/webhooks/chargebee";

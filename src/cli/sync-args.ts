@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { FLOW_IDS, type FlowId, type SyncMode } from "../sync/model/types.js";
+import { FLOW_IDS, type FlowId, type SyncMode } from "../sync/index.js";
 
 export const SYNC_USAGE = `Usage: npm run sync -- [options]
 

@@ -1,8 +1,6 @@
 // What `npm run sync` prints: a progress line (a bar on a terminal), the summary table and a dry run's plan.
 // Written here rather than taken from a library: one line of progress and one table are a few dozen lines.
-import type { PlannedWrite } from "../sync/model/types.js";
-import type { RunReport } from "../sync/runs/report.js";
-import type { DryRunPlan, SyncRunRow } from "../sync/runs/types.js";
+import type { DryRunPlan, PlannedWrite, RunReport, SyncRunRow } from "../sync/index.js";
 
 const number = new Intl.NumberFormat("en-US");
 

@@ -1,7 +1,5 @@
 import type { Knex } from "knex";
-import { requestRecordSync, requestSyncRun, type SyncCommandDeps } from "../../src/sync/commands/run-commands.js";
-import { linkRecords, resolveConflict, retryQuarantined, unlinkRecord } from "../../src/sync/commands/link-commands.js";
-import type { FlowId } from "../../src/sync/model/types.js";
+import { linkRecords, requestRecordSync, requestSyncRun, resolveConflict, retryQuarantined, unlinkRecord, type FlowId, type SyncCommandDeps } from "../../src/sync/index.js";
 
 export type { SyncCommandDeps };
 
@@ -10,8 +8,7 @@ export interface SyncRunRef {
 }
 
 /**
- * The sync commands the mutations call: src/sync/commands.ts (owner H4) for runs and src/sync/links/commands.ts
- * (owner H3) for the link table. This thin interface keeps the resolvers independent of their internals, and lets
+ * The sync commands the mutations call (src/sync/commands: runs and the link table). This thin interface keeps the resolvers independent of their internals, and lets
  * tests pass their own.
  */
 export interface SyncCommands {

@@ -11,7 +11,7 @@ export interface SubgraphDeps {
   logger: Logger;
   /** null: the job queue is not running here, so the link subgraph's sync mutations answer UNAVAILABLE. */
   commands: SyncCommandDeps | null;
-  /** Replaces some sync commands (tests); by default the link subgraph calls src/sync/commands.ts. */
+  /** Replaces some sync commands (tests); by default the link subgraph calls src/sync/commands. */
   syncCommands?: Partial<SyncCommands>;
   /** Called once per request with the number of SQL statements it ran (metrics, tests). */
   observeSql?: (event: SqlObservation) => void;

@@ -15,7 +15,7 @@ export const badUserInput = (message: string, extra?: Record<string, unknown>) =
 export const notFound = (message: string) => clientError("NOT_FOUND", message);
 export const forbidden = (message: string) => clientError("FORBIDDEN", message);
 
-/** Errors thrown by the sync commands (SyncCommandError in src/sync/errors.ts) carry a code and a safe message. */
+/** Errors thrown by the sync commands (SyncCommandError in src/sync/model/errors.ts) carry a code and a safe message. */
 function asCommandError(error: unknown): { code: ClientErrorCode; message: string } | null {
   if (typeof error !== "object" || error === null) return null;
   const { code, message } = error as { code?: unknown; message?: unknown };

@@ -1,10 +1,11 @@
 import { createChargebeeClient, type ChargebeeClient } from "../../src/connectors/chargebee/index.js";
+import { type FlowId } from "../../src/sync/flows/index.js";
 import { startChargebeeSandbox, type ChargebeeSandbox, type SandboxWebhookConfig } from "../../src/connectors/chargebee/sandbox/index.js";
 import { createPowerOfficeClient, type PowerOfficeClient } from "../../src/connectors/poweroffice/index.js";
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { silentLogger } from "../../src/logging/logger.js";
 import { runFlows } from "../../src/sync/engine/run.js";
-import type { FlowId, RunCounts, SyncContext, SyncMode } from "../../src/sync/model/types.js";
+import type { RunCounts, SyncContext, SyncMode } from "../../src/sync/model/types.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
 /** Both sandboxes (rate limits off, fast retries), a test database of its own, and a sync context over them. */

@@ -4,8 +4,7 @@ import { storeRecords, type StoreFailure } from "../../datasets/upsert-records.j
 import type { SyncContext, SyncMode } from "../model/types.js";
 import { markAbsentDeleted } from "../../datasets/mark-absent-deleted.js";
 import { readCursor, writeCursor } from "../tables/cursors.js";
-import { emptyOutcome, type ReadOutcome } from "../poweroffice/reader.js";
-import { quarantineUnstored } from "../engine/unstored.js";
+import { emptyOutcome, type ReadOutcome } from "../model/read-outcome.js";
 
 /** Each object as a dataset record; one that cannot be (no id) is set aside with the reason. */
 function toInputs(resource: string, objects: readonly Record<string, unknown>[]): { inputs: SourceRecordInput[]; unreadable: StoreFailure[] } {
@@ -22,13 +21,13 @@ function toInputs(resource: string, objects: readonly Record<string, unknown>[])
   return { inputs, unreadable };
 }
 
-/** Stores the records; the ones the datasets refuse are quarantined and counted, the others are stored. */
+/** Stores the records; the ones the datasets refuse are set aside in the outcome, the others are stored. */
 async function storeOrQuarantine(ctx: SyncContext, resource: string, objects: readonly Record<string, unknown>[], outcome: ReadOutcome): Promise<SourceRecordInput[]> {
   const { inputs, unreadable } = toInputs(resource, objects);
   const result = await storeRecords(ctx.knex, inputs);
   outcome.changed += result.changed;
   outcome.unchanged += result.unchanged;
-  outcome.quarantined += await quarantineUnstored(ctx, [...unreadable, ...result.failed]);
+  outcome.unstored.push(...unreadable, ...result.failed);
   return inputs;
 }
 

@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
-import { FLOW_IDS, type FlowId } from "../model/types.js";
 import { SyncCommandError } from "../model/errors.js";
-import { FLOWS } from "../flows/index.js";
-import type { LinkRow } from "../tables/links.js";
+import { flowById, type FlowId, FLOW_IDS } from "../flows/index.js";
+import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
 
 /** Key in a PowerOffice link's agreed values holding values a user chose (resolveConflict) for the next sync to write. */
-export const OVERRIDES_KEY = "__overrides";
 
 function requireFlow(flow: unknown): FlowId {
   if (typeof flow !== "string" || !(FLOW_IDS as readonly string[]).includes(flow)) {
@@ -51,7 +49,7 @@ export interface LinkRecordsResult {
  */
 export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<LinkRecordsResult> {
   const flowId = requireFlow(input.flow);
-  const flow = FLOWS[flowId];
+  const flow = flowById(flowId);
   if (flow.parent) throw new SyncCommandError("BAD_USER_INPUT", `${flowId} records are linked with their parent (${flow.parent.flow})`);
   const powerofficeId = requireText(input.powerofficeId, "powerofficeId");
   const chargebeeId = requireText(input.chargebeeId, "chargebeeId");

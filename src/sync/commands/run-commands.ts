@@ -1,27 +1,11 @@
 import type { Knex } from "knex";
+import { FLOW_IDS, flowsOfRecordType, recordTypesSynced } from "../flows/index.js";
 import { QUEUES, type JobQueue } from "../../jobs/queue.js";
 import type { Logger } from "../../logging/logger.js";
-import { FLOW_IDS } from "../model/types.js";
 import { SyncCommandError } from "../model/errors.js";
 import { insertRun } from "../runs/run-store.js";
 import type { FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "../runs/types.js";
 
-export { getSyncRun, listSyncRuns, type ListSyncRunsInput } from "../runs/run-store.js";
-export { readRunReport, type RunReport, type RunReportRow } from "../runs/report.js";
-export { readRunPlan } from "../runs/stages.js";
-export type { SyncRunRow, RunStatus, RunDetail } from "../runs/types.js";
-export {
-  linkRecords,
-  unlinkRecord,
-  resolveConflict,
-  retryQuarantined,
-  type LinkRecordsInput,
-  type LinkRecordsResult,
-  type UnlinkRecordInput,
-  type ResolveConflictInput,
-  type RetryQuarantinedInput,
-} from "./link-commands.js";
-export { SyncCommandError, type SyncCommandErrorCode } from "../model/errors.js";
 
 /** What the sync commands need: GraphQL (the link subgraph), the CLI and the scheduler call them. */
 export interface SyncCommandDeps {
@@ -31,26 +15,6 @@ export interface SyncCommandDeps {
 }
 
 export const SYNC_MODES: readonly SyncMode[] = ["incremental", "full", "reconcile", "dry-run"];
-
-/** Which flows read each source entity (DESIGN.md §1), for syncing one record. */
-const FLOWS_BY_ENTITY: Record<"poweroffice" | "chargebee", Record<string, FlowId[]>> = {
-  poweroffice: {
-    ContactPerson: ["F1"],
-    Employee: ["F2"],
-    Customer: ["F3", "F4", "F5"],
-    Department: ["F6"],
-    Product: ["F7"],
-    SalesOrder: ["F8", "F9"],
-    SalesOrderLine: ["F9"],
-  },
-  chargebee: {
-    customer: ["F1", "F2", "F3", "F4"],
-    business_entity: ["F5", "F6"],
-    item: ["F7"],
-    order: ["F8", "F9"],
-    invoice: ["F8", "F9"],
-  },
-};
 
 /** Checks flow ids and removes repeats; no flows (or none given) means every flow. */
 export function normaliseFlows(flows: readonly string[] | undefined): FlowId[] {
@@ -94,9 +58,9 @@ export async function requestRecordSync(
   if (input.system !== "poweroffice" && input.system !== "chargebee") {
     throw new SyncCommandError("BAD_USER_INPUT", `system must be "poweroffice" or "chargebee", got "${input.system}"`);
   }
-  const flows = FLOWS_BY_ENTITY[input.system][input.entity];
-  if (!flows) {
-    const known = Object.keys(FLOWS_BY_ENTITY[input.system]).join(", ");
+  const flows = flowsOfRecordType(input.system, input.entity);
+  if (flows.length === 0) {
+    const known = recordTypesSynced(input.system).join(", ");
     throw new SyncCommandError("BAD_USER_INPUT", `No flow syncs ${input.system} "${input.entity}" records. Known: ${known}.`);
   }
   const sourceId = input.sourceId.trim();

@@ -1,14 +1,12 @@
-/** The sync engine's public API (see /tmp/team/CONTRACTS.md): H4's jobs, the CLI and the tests call these. */
+/** The sync engine: what the runs, the CLI and the tests call (src/sync/index.ts is the sync's public face). */
 export { readSources, type ReadSummary } from "./read.js";
 export { planWork, stageFlows, selectedFlows } from "./plan.js";
 export { processWork } from "./process.js";
 export { runFlows } from "./run.js";
-export { FLOWS } from "../flows/index.js";
+export { FLOWS, FLOW_IDS, type FlowId } from "../flows/index.js";
 export {
-  FLOW_IDS,
   emptyCounts,
   addCounts,
-  type FlowId,
   type SyncMode,
   type RunCounts,
   type ProgressSink,
@@ -21,6 +19,3 @@ export {
   type FlowSelection,
 } from "../model/types.js";
 export type { FlowDefinition, FieldSpec, MappedValues, UnifiedKind } from "../model/flow-definition.js";
-export { SyncCommandError, type SyncCommandErrorCode } from "../model/errors.js";
-export { linkRecords, unlinkRecord, resolveConflict, retryQuarantined } from "../commands/link-commands.js";
-export { listActionable, countActionable, type ActionableRecord, type ActionableQuery } from "../commands/actionable.js";

@@ -1,11 +1,11 @@
 import type { Knex } from "knex";
 import { getRecords } from "../../datasets/read-records.js";
 import { toDatasetRecord, type DatasetRecord, type DatasetRow } from "../../datasets/types.js";
-import { FLOWS } from "../flows/index.js";
+import { flowById } from "../flows/index.js";
 import { foldedEmail } from "../flows/fields.js";
 import { linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../tables/links.js";
 import type { ReferenceSpec } from "../model/flow-definition.js";
-import type { FlowId, WorkItem } from "../model/types.js";
+import type { WorkItem, FlowKey } from "../model/types.js";
 
 const recordKey = (flow: string, sourceId: string) => `${flow}\u0000${sourceId}`;
 const targetKey = (entity: string, sourceId: string) => `${entity}\u0000${sourceId}`;
@@ -33,13 +33,13 @@ export class BatchData {
   readonly byEmail = new Map<string, MatchCandidate>();
   readonly byName = new Map<string, MatchCandidate[]>();
 
-  source(flow: FlowId, sourceId: string): DatasetRecord | undefined {
+  source(flow: FlowKey, sourceId: string): DatasetRecord | undefined {
     return this.sources.get(recordKey(flow, sourceId));
   }
-  powerofficeLink(flow: FlowId, sourceId: string): LinkRow | undefined {
+  powerofficeLink(flow: FlowKey, sourceId: string): LinkRow | undefined {
     return this.powerofficeLinks.get(recordKey(flow, sourceId));
   }
-  chargebeeLink(flow: FlowId, unifiedId: string, entity: string): LinkRow | undefined {
+  chargebeeLink(flow: FlowKey, unifiedId: string, entity: string): LinkRow | undefined {
     const links = this.chargebeeLinks.get(unifiedId) ?? [];
     return links.find((link) => link.flow === flow && link.entity === entity);
   }
@@ -53,7 +53,7 @@ export class BatchData {
   setTarget(record: DatasetRecord): void {
     this.targets.set(targetKey(record.entity, record.sourceId), record);
   }
-  childrenOf(flow: FlowId, sourceId: string): DatasetRecord[] {
+  childrenOf(flow: FlowKey, sourceId: string): DatasetRecord[] {
     return this.children.get(recordKey(flow, sourceId)) ?? [];
   }
   resolve(reference: ReferenceSpec): string | undefined {
@@ -104,7 +104,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
 
   // Sources, their links, their children.
   for (const [flowId, list] of byFlow) {
-    const flow = FLOWS[flowId as FlowId];
+    const flow = flowById(flowId as FlowKey);
     const ids = [...new Set(list.map((record) => record.sourceId))];
     for (const record of await getRecords(knex, "poweroffice", flow.source.entity, ids)) data.sources.set(recordKey(flowId, record.sourceId), record);
     for (const link of await linksBySource(knex, flowId, "poweroffice", flow.source.entity, ids)) {
@@ -138,7 +138,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
   // References (an order's customer and products, a business entity), resolved through the link table.
   const references: ReferenceSpec[] = [];
   for (const record of records) {
-    const flow = FLOWS[record.flow];
+    const flow = flowById(record.flow);
     const source = data.source(record.flow, record.sourceId);
     if (!source || source.deleted || !flow.references) continue;
     references.push(...orNone(() => flow.references!(source, data.childrenOf(record.flow, record.sourceId)), []));
@@ -160,7 +160,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
   const emails = new Set<string>();
   const names = new Map<string, { entity: string; property: string; names: Set<string> }>();
   for (const record of records) {
-    const flow = FLOWS[record.flow];
+    const flow = flowById(record.flow);
     if (data.powerofficeLink(record.flow, record.sourceId)) continue;
     const source = data.source(record.flow, record.sourceId);
     if (!source || source.deleted) continue;
@@ -240,7 +240,7 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
   // Our deterministic ids may already exist in Chargebee (a create whose commit was lost): load them to link.
   const deterministic: Array<{ entity: string; id: string }> = [];
   for (const record of records) {
-    const flow = FLOWS[record.flow];
+    const flow = flowById(record.flow);
     if (flow.create !== "create" || flow.parent || data.powerofficeLink(record.flow, record.sourceId)) continue;
     const source = data.source(record.flow, record.sourceId);
     const id = source && !source.deleted ? orNone(() => flow.targetId(source), null) : null;

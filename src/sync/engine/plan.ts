@@ -1,11 +1,11 @@
 import type { Knex } from "knex";
-import { FLOWS } from "../flows/index.js";
+import { flowById, FLOW_IDS } from "../flows/index.js";
 import type { FlowDefinition } from "../model/flow-definition.js";
 import { refreshStatistics } from "./statistics.js";
-import { FLOW_IDS, type FlowId, type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage } from "../model/types.js";
+import { type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage, type FlowKey } from "../model/types.js";
 
 /** The flows to run, with each child flow (F9) folded into its parent's stage. */
-export function selectedFlows(flows: readonly FlowId[] | undefined): FlowId[] {
+export function selectedFlows(flows: readonly FlowKey[] | undefined): FlowKey[] {
   const wanted = new Set(flows && flows.length > 0 ? flows : FLOW_IDS);
   return FLOW_IDS.filter((id) => wanted.has(id));
 }
@@ -14,16 +14,16 @@ export function selectedFlows(flows: readonly FlowId[] | undefined): FlowId[] {
  * Stages in dependency order: a flow runs after every selected flow it depends on (an order after its customers and
  * products). Flows of one group (people: F1, F2, F3) always share a stage so their records are decided together.
  */
-export function stageFlows(flows: readonly FlowId[]): FlowId[][] {
+export function stageFlows(flows: readonly FlowKey[]): FlowKey[][] {
   const selected = new Set(flows);
-  const level = new Map<FlowId, number>();
-  const visiting = new Set<FlowId>();
-  const levelOf = (id: FlowId): number => {
+  const level = new Map<FlowKey, number>();
+  const visiting = new Set<FlowKey>();
+  const levelOf = (id: FlowKey): number => {
     const known = level.get(id);
     if (known !== undefined) return known;
     if (visiting.has(id)) throw new Error(`Flow dependencies form a cycle at ${id}`);
     visiting.add(id);
-    const flow = FLOWS[id];
+    const flow = flowById(id);
     const parent = flow.parent?.flow;
     let value = 0;
     if (parent && selected.has(parent)) value = levelOf(parent);
@@ -36,34 +36,65 @@ export function stageFlows(flows: readonly FlowId[]): FlowId[][] {
   // One stage for a whole group: the deepest level of its members.
   const groupLevel = new Map<string, number>();
   for (const id of flows) {
-    const group = FLOWS[id].group?.name;
+    const group = flowById(id).group?.name;
     if (group) groupLevel.set(group, Math.max(groupLevel.get(group) ?? 0, level.get(id)!));
   }
   for (const id of flows) {
-    const group = FLOWS[id].group?.name;
+    const group = flowById(id).group?.name;
     if (group) level.set(id, groupLevel.get(group)!);
   }
-  const stages: FlowId[][] = [];
+  const stages: FlowKey[][] = [];
   for (const id of flows) (stages[level.get(id)!] ??= []).push(id);
   return stages.filter((stage) => stage && stage.length > 0);
 }
 
 interface Candidate {
-  flow: FlowId;
+  flow: FlowKey;
   source_id: string;
   email: string | null;
   name: string | null;
 }
 
+/**
+ * The flow's source filter as a condition on the dataset row `d`, with its bindings: a boolean property (absent
+ * reads as false), a reference from another type (F4: a sales order's CustomerId), or a link of this flow already.
+ */
+function sourceFilterSql(flow: FlowDefinition): { sql: string; bindings: string[] } {
+  const filter = flow.sourceFilter;
+  if (!filter) return { sql: "", bindings: [] };
+  const parts: string[] = [];
+  const bindings: string[] = [];
+  if (filter.where) {
+    parts.push(filter.where.is ? "(d.data->>?) = 'true'" : "coalesce(d.data->>?, 'false') <> 'true'");
+    bindings.push(filter.where.property);
+  }
+  const reached: string[] = [];
+  if (filter.referencedBy) {
+    reached.push(
+      "exists (select 1 from dataset_records o where o.system = 'poweroffice' and o.entity = ? and not o.deleted and o.data->>? = d.source_id)",
+    );
+    bindings.push(filter.referencedBy.entity, filter.referencedBy.property);
+  }
+  if (filter.orLinked) {
+    reached.push(
+      "exists (select 1 from links l where l.flow = ? and l.system = 'poweroffice' and l.entity = d.entity and l.source_id = d.source_id and l.status <> 'deleted')",
+    );
+    bindings.push(flow.id);
+  }
+  if (reached.length > 0) parts.push(`(${reached.join(" or ")})`);
+  // A deleted record is always the flow's: its delete policy applies whatever the filter said.
+  return { sql: `and (d.deleted or (${parts.join(" and ")}))`, bindings };
+}
+
 /** PowerOffice records of a flow whose current version this flow has not processed yet. */
 async function changedSourceRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
-  const condition = flow.sourceCondition ? `and (d.deleted or (${flow.sourceCondition}))` : "";
+  const filter = sourceFilterSql(flow);
   const result = await knex.raw(
     `select d.source_id, d.email, d.name from dataset_records d
        left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
-      where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash) ${condition}
+      where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash) ${filter.sql}
       order by d.source_id`,
-    [flow.id, flow.source.entity],
+    [flow.id, flow.source.entity, ...filter.bindings],
   );
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
 }
@@ -114,7 +145,7 @@ export function toWorkItems(candidates: readonly Candidate[]): WorkItem[] {
     const recordKey = `${candidate.flow}:${candidate.source_id}`;
     if (seen.has(recordKey)) continue;
     seen.add(recordKey);
-    const group = FLOWS[candidate.flow].group;
+    const group = flowById(candidate.flow).group;
     const groupKey = group?.keyOf({ sourceId: candidate.source_id, email: candidate.email, name: candidate.name });
     const key = group && groupKey ? `${group.name}:${groupKey}` : recordKey;
     const record: WorkRecord = { flow: candidate.flow, sourceId: candidate.source_id };
@@ -147,8 +178,8 @@ export async function planWork(ctx: SyncContext, selection: FlowSelection): Prom
     stageFlows(flows).map(async (stage) => {
       const lists = await Promise.all(
         stage.flatMap((id) => {
-          const flow = FLOWS[id];
-          const parent = flow.parent ? FLOWS[flow.parent.flow] : undefined;
+          const flow = flowById(id);
+          const parent = flow.parent ? flowById(flow.parent.flow) : undefined;
           if (parent) return [changedChildRecords(ctx.knex, flow, parent)];
           return [changedSourceRecords(ctx.knex, flow), changedTargetRecords(ctx.knex, flow)];
         }),

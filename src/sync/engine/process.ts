@@ -7,10 +7,9 @@ import { describeDataIssues, storableValue } from "../../datasets/storable-text.
 import { databaseReason, isDataError } from "../../db/errors.js";
 import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
 import { RetryNextRunError, QuarantineError, WaitingError } from "../model/errors.js";
-import { FLOWS } from "../flows/index.js";
+import { flowById } from "../flows/index.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
-import { OVERRIDES_KEY } from "../commands/link-commands.js";
-import type { LinkRow } from "../tables/links.js";
+import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
 import { propagate } from "./propagate.js";
 import { CommitBuffer, commitBuffer } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "../model/flow-definition.js";
@@ -18,7 +17,7 @@ import { recordIntents, type OutboxIntent } from "../tables/outbox.js";
 import { upsertQuarantine } from "../tables/quarantine.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { refreshStatistics } from "./statistics.js";
-import { addCounts, emptyCounts, type FlowId, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem } from "../model/types.js";
+import { addCounts, emptyCounts, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem, type FlowKey } from "../model/types.js";
 
 /** How many work items of a batch write at the same time (the clients' own budgets still apply). */
 const ITEM_CONCURRENCY = 16;
@@ -113,7 +112,7 @@ class BatchIntents {
     private readonly data: BatchData,
   ) {}
 
-  take(flow: FlowId, lookupKey: string): PreparedIntent | undefined {
+  take(flow: FlowKey, lookupKey: string): PreparedIntent | undefined {
     const intent = this.intents.get(`${flow}\u0000${lookupKey}`);
     this.intents.delete(`${flow}\u0000${lookupKey}`);
     return intent;
@@ -124,7 +123,7 @@ class BatchIntents {
     if (this.ctx.dryRun) return;
     const intents: OutboxIntent[] = [];
     for (const record of items.flatMap((item) => item.records)) {
-      const flow = FLOWS[record.flow];
+      const flow = flowById(record.flow);
       if (!flow.outbox || flow.create !== "create" || this.data.powerofficeLink(record.flow, record.sourceId)) continue;
       const source = this.data.source(record.flow, record.sourceId);
       if (!source || source.deleted) continue;
@@ -235,7 +234,7 @@ class RecordProcessor {
 
   private markChildren(flow: FlowDefinition, source: DatasetRecord): void {
     if (!flow.children) return;
-    const childFlow = FLOWS[flow.children.flow];
+    const childFlow = flowById(flow.children.flow);
     for (const child of this.data.childrenOf(flow.id, source.sourceId)) this.markDone(childFlow, child);
   }
 
@@ -267,7 +266,7 @@ class RecordProcessor {
     this.event(flow, record, "quarantine", null, { reason });
     // Its lines are decided with it: recorded as seen, so an unchanged line does not bring the order back every run.
     if (flow.children && record.system === "poweroffice") {
-      const childFlow = FLOWS[flow.children.flow];
+      const childFlow = flowById(flow.children.flow);
       for (const child of this.data.childrenOf(flow.id, record.sourceId)) {
         this.buffer.state({ flow: childFlow.id, system: child.system, entity: child.entity, sourceId: child.sourceId, contentHash: child.contentHash, status: "quarantined", reason: `its ${flow.source.entity.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${record.sourceId} is quarantined` });
       }
@@ -275,8 +274,8 @@ class RecordProcessor {
   }
 
   /** Processes one record; returns the Chargebee record it wrote, if any. */
-  async process(flowId: FlowId, sourceId: string): Promise<string | null> {
-    const flow = FLOWS[flowId];
+  async process(flowId: FlowKey, sourceId: string): Promise<string | null> {
+    const flow = flowById(flowId);
     const source = this.data.source(flowId, sourceId);
     this.counts.seen += 1;
     if (!source) return null; // gone from the dataset entirely (nothing to decide)
@@ -646,7 +645,7 @@ async function processItem(processor: RecordProcessor, data: BatchData, item: Wo
     const again = item.records.filter((record, index) => {
       const link = data.powerofficeLink(record.flow, record.sourceId);
       if (!link) return false;
-      const target = data.chargebeeLink(record.flow, link.unified_id, FLOWS[record.flow].target.entity);
+      const target = data.chargebeeLink(record.flow, link.unified_id, flowById(record.flow).target.entity);
       const writer = target ? writtenBy.get(target.source_id) : undefined;
       return writer !== undefined && writer !== index;
     });

@@ -1,10 +1,13 @@
+import type { ChargebeeReadableResource } from "../../connectors/chargebee/index.js";
 import { selectedFlows } from "./plan.js";
 import type { FlowSelection, SyncContext } from "../model/types.js";
 import { chargebeeTypesToRead } from "../chargebee/catchup.js";
 import { readChargebeeBusinessEntities, readChargebeeResource } from "../chargebee/reader.js";
-import { readPowerOfficeEntity, type ReadOutcome } from "../poweroffice/reader.js";
+import type { ReadOutcome } from "../model/read-outcome.js";
+import { readPowerOfficeEntity } from "../poweroffice/reader.js";
+import { quarantineUnstored } from "./unstored.js";
 import { recordSourceHealth, type ReadProblem } from "../tables/source-health.js";
-import { SOURCES } from "../flows/sources.js";
+import { readsOf } from "../flows/index.js";
 
 export type { ReadProblem } from "../tables/source-health.js";
 
@@ -39,24 +42,25 @@ function errorText(error: unknown): string {
 export async function readSources(ctx: SyncContext, selection: FlowSelection): Promise<ReadSummary> {
   ctx.progress.phase?.("read");
   const flows = selectedFlows(selection.flows);
-  const poweroffice = new Set(flows.flatMap((flow) => SOURCES[flow].poweroffice));
-  const chargebeeWanted = [...new Set(flows.flatMap((flow) => SOURCES[flow].chargebee))];
+  const reads = readsOf(flows);
+  const poweroffice = new Set(reads.poweroffice);
+  const chargebeeWanted = reads.chargebee as Array<ChargebeeReadableResource | "business_entity">;
   const { read: chargebee, leftToWebhooks } = await chargebeeTypesToRead(ctx.knex, ctx.settings, selection.mode, chargebeeWanted);
   if (leftToWebhooks.length > 0) ctx.logger.debug({ types: leftToWebhooks }, "Chargebee changes come by webhook; its catch-up read is not due");
   const summary: ReadSummary = { changed: 0, unchanged: 0, deleted: 0, quarantined: 0, apiCalls: 0, incomplete: [], recovered: [] };
   const succeeded: string[] = [];
   const before = totalCalls(ctx);
-  const add = (source: string, outcome: ReadOutcome) => {
+  const add = async (source: string, outcome: ReadOutcome) => {
     summary.changed += outcome.changed;
     summary.unchanged += outcome.unchanged;
     summary.deleted += outcome.deleted;
-    summary.quarantined += outcome.quarantined;
+    summary.quarantined += await quarantineUnstored(ctx, outcome.unstored);
     if (outcome.complete) succeeded.push(source);
     else summary.incomplete.push({ source, reason: outcome.problems.join("; ") || "the read did not complete" });
   };
   const run = async (source: string, read: () => Promise<ReadOutcome>) => {
     try {
-      add(source, await read());
+      await add(source, await read());
     } catch (error) {
       ctx.logger.warn({ err: error, source }, `reading ${source} failed; its cursor stays and nothing is deleted for it: ${errorText(error)}`);
       summary.incomplete.push({ source, reason: errorText(error) });

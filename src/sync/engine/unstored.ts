@@ -2,7 +2,7 @@ import { storableValue } from "../../datasets/storable-text.js";
 import type { StoreFailure } from "../../datasets/upsert-records.js";
 import { upsertQuarantine } from "../tables/quarantine.js";
 import type { SyncContext } from "../model/types.js";
-import { flowsReading } from "../flows/sources.js";
+import { flowsReading } from "../flows/index.js";
 
 /** What to do about a record that could not be stored, by the system it lives in. */
 function remedy(system: "poweroffice" | "chargebee"): string {

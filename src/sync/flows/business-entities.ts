@@ -1,5 +1,4 @@
 import type { FieldSpec, FlowDefinition } from "../model/flow-definition.js";
-import type { FlowId } from "../model/types.js";
 import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toPowerOfficeProperties } from "./fields.js";
 
@@ -11,7 +10,7 @@ const FIELDS: readonly FieldSpec[] = [{ key: "name", poweroffice: "Name", charge
  * unmatched (create one with that name in Chargebee's admin, or link it by hand), and a PowerOffice rename of a
  * linked record is reported until the entity is renamed in Chargebee. A rename in Chargebee reaches PowerOffice.
  */
-export function businessEntityFlow(options: { id: FlowId; title: string; description: string; entity: "Customer" | "Department"; label: string }): FlowDefinition {
+export function businessEntityFlow(options: { id: string; title: string; description: string; entity: "Customer" | "Department"; label: string }): FlowDefinition {
   return {
     id: options.id,
     title: options.title,

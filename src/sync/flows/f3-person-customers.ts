@@ -8,7 +8,7 @@ export const F3 = personFlow({
   entity: "Customer",
   idPrefix: "po-customer",
   label: "Person customer",
-  sourceCondition: "(d.data->>'IsPerson') = 'true'",
+  sourceFilter: { where: { property: "IsPerson", is: true } },
   dependsOn: ["F5"],
   businessEntityOf: (record) => customerBusinessEntity(record.sourceId),
 });

@@ -24,10 +24,7 @@ export const F4: FlowDefinition = {
   direction: "two-way",
   dependsOn: ["F5"],
   // Referred to by an order, or linked already (a linked company keeps syncing after its orders are gone).
-  sourceCondition:
-    "coalesce(d.data->>'IsPerson', 'false') <> 'true' and (exists (select 1 from dataset_records o " +
-    "where o.system = 'poweroffice' and o.entity = 'SalesOrder' and not o.deleted and o.data->>'CustomerId' = d.source_id) " +
-    "or exists (select 1 from links l where l.flow = 'F4' and l.system = 'poweroffice' and l.entity = 'Customer' and l.source_id = d.source_id and l.status <> 'deleted'))",
+  sourceFilter: { where: { property: "IsPerson", is: false }, referencedBy: { entity: "SalesOrder", property: "CustomerId" }, orLinked: true },
   group: { name: "organisation", keyOf: (record) => record.name },
   fields: FIELDS,
   fromPowerOffice: (record) => mapFields(FIELDS, record, "poweroffice"),

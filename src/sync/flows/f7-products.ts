@@ -20,6 +20,8 @@ export const F7: FlowDefinition = {
   target: { system: "chargebee", entity: "item" },
   direction: "two-way",
   dependsOn: [],
+  // The writer makes the item family once and reads which item prices exist.
+  alsoReads: { chargebee: ["item_family", "item_price"] },
   fields: FIELDS,
   fromPowerOffice: (record) => mapFields(FIELDS, record, "poweroffice"),
   fromChargebee: (record) => mapFields(FIELDS, record, "chargebee"),

@@ -1,5 +1,7 @@
 import type { FlowDefinition } from "../model/flow-definition.js";
-import type { FlowId } from "../model/types.js";
+import type { SystemName } from "../model/types.js";
+import { checkFlows } from "./check-flows.js";
+import { flowReads, flowsOfType, flowsReadingType, type FlowReads } from "./flow-reads.js";
 import { F1 } from "./f1-contact-persons.js";
 import { F2 } from "./f2-employees.js";
 import { F3 } from "./f3-person-customers.js";
@@ -10,7 +12,62 @@ import { F7 } from "./f7-products.js";
 import { F8 } from "./f8-sales-orders.js";
 import { F9 } from "./f9-sales-order-lines.js";
 
-/** Every flow, by id. Adding a flow: a new file here and an entry in this registry; the engine is unchanged. */
-export const FLOWS: Record<FlowId, FlowDefinition> = { F1, F2, F3, F4, F5, F6, F7, F8, F9 };
+/**
+ * The registry: every flow, by id, in the order people read them. Everything else that knows about flows (their
+ * ids, which types a run reads, which flows a record type belongs to, stages) is derived from here, so adding a
+ * flow is its file and its entry below. The registry is checked when it loads: a misconfigured flow stops the
+ * process at start with a message naming it.
+ */
+export const FLOWS = checkFlows({ F1, F2, F3, F4, F5, F6, F7, F8, F9 });
 
-export type { FlowDefinition };
+export type FlowId = keyof typeof FLOWS;
+export const FLOW_IDS = Object.keys(FLOWS) as FlowId[];
+
+export function isFlowId(id: string): id is FlowId {
+  return Object.hasOwn(FLOWS, id);
+}
+
+/** The flow with this id; an unknown id is a programming error (ids from outside are checked with isFlowId). */
+export function flowById(id: string): FlowDefinition {
+  if (!isFlowId(id)) throw new Error(`No flow "${id}" in the registry (known: ${FLOW_IDS.join(", ")})`);
+  return FLOWS[id];
+}
+
+/** "F7 Products → Chargebee items": how a flow is named to a person. */
+export function flowName(id: string): string {
+  return isFlowId(id) ? `${id} ${FLOWS[id].title}` : id;
+}
+
+/** The types a run of these flows reads, per system. */
+export function readsOf(ids: readonly string[]): FlowReads {
+  const reads = ids.map((id) => flowReads(FLOWS, id));
+  return {
+    poweroffice: [...new Set(reads.flatMap((read) => read.poweroffice))],
+    chargebee: [...new Set(reads.flatMap((read) => read.chargebee))],
+  };
+}
+
+/** The flows whose own records are of this type (syncing one record runs them). */
+export function flowsOfRecordType(system: SystemName, entity: string): FlowId[] {
+  return flowsOfType(FLOWS, system, entity) as FlowId[];
+}
+
+/** Every record type some flow syncs as its own, per system (what syncing one record accepts). */
+export function recordTypesSynced(system: SystemName): string[] {
+  const types = new Set<string>();
+  for (const flow of Object.values(FLOWS)) {
+    if (system === "poweroffice") types.add(flow.source.entity);
+    else if (!flow.parent) {
+      types.add(flow.target.entity);
+      if (flow.outbox?.system === "chargebee") types.add(flow.outbox.entity);
+    }
+  }
+  return [...types];
+}
+
+/** The flows that read records of this type (a record that cannot be stored is quarantined under each). */
+export function flowsReading(system: SystemName, entity: string): FlowId[] {
+  return flowsReadingType(FLOWS, system, entity) as FlowId[];
+}
+
+export type { FlowDefinition, FlowReads };

@@ -1,6 +1,5 @@
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldSpec, FlowDefinition, ReferenceSpec } from "../model/flow-definition.js";
-import type { FlowId } from "../model/types.js";
+import type { FieldSpec, FlowDefinition, ReferenceSpec, SourceFilter } from "../model/flow-definition.js";
 import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../chargebee/writer.js";
 import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
 import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
@@ -19,15 +18,15 @@ export const PERSON_GROUP = {
 };
 
 export interface PersonFlowOptions {
-  id: FlowId;
+  id: string;
   title: string;
   description: string;
   entity: "ContactPerson" | "Employee" | "Customer";
   /** Chargebee id prefix: po-contactperson-123. */
   idPrefix: string;
-  sourceCondition?: string;
+  sourceFilter?: SourceFilter;
   label: string;
-  dependsOn?: FlowId[];
+  dependsOn?: string[];
   /** Where the business entity a write is scoped to comes from. */
   businessEntityOf?(record: DatasetRecord): ReferenceSpec | null;
 }
@@ -43,7 +42,7 @@ export function personFlow(options: PersonFlowOptions): FlowDefinition {
     target: { system: "chargebee", entity: "customer" },
     direction: "two-way",
     dependsOn: options.dependsOn ?? [],
-    sourceCondition: options.sourceCondition,
+    sourceFilter: options.sourceFilter,
     group: PERSON_GROUP,
     fields: PERSON_FIELDS,
     fromPowerOffice: (record) => mapFields(PERSON_FIELDS, record, "poweroffice"),

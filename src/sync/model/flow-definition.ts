@@ -1,6 +1,6 @@
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
-import type { FlowId, SyncContext } from "./types.js";
+import type { FlowKey, SyncContext } from "./types.js";
 
 export type UnifiedKind = "customer" | "order" | "item" | "business_entity";
 
@@ -126,8 +126,24 @@ export interface DeletePolicy {
   description: string;
 }
 
+/** A source record is the flow's when a boolean property has this value (absent reads as false). */
+export interface PropertyFilter {
+  property: string;
+  is: boolean;
+}
+
+export interface SourceFilter {
+  /** E.g. person customers: IsPerson is true. */
+  where?: PropertyFilter;
+  /** Only records that a record of another type refers to by a property (a sales order's CustomerId)... */
+  referencedBy?: { entity: string; property: string };
+  /** ...or that this flow has linked already (a linked company keeps syncing after its orders are gone). */
+  orLinked?: boolean;
+}
+
 export interface FlowDefinition {
-  id: FlowId;
+  id: FlowKey;
+  /** The flow's readable name wherever a person sees it (CLI, GraphQL, logs): "Products → Chargebee items". */
   title: string;
   description: string;
   kind: UnifiedKind;
@@ -137,18 +153,20 @@ export interface FlowDefinition {
   target: { system: "chargebee"; entity: string };
   direction: "two-way" | "poweroffice-to-chargebee";
   /** Flows whose records this flow's writes refer to; they run in an earlier stage. */
-  dependsOn: readonly FlowId[];
+  dependsOn: readonly FlowKey[];
   /**
-   * SQL condition on the dataset row aliased `d` that selects this flow's source records (e.g. person customers),
-   * including the create rule when it depends on other records (F4: a sales order refers to the customer).
+   * Which records of the source type are this flow's (none: all of them), including the create rule when it depends
+   * on other records (F4: a sales order refers to the customer). The planner turns it into its query.
    */
-  sourceCondition?: string;
+  sourceFilter?: SourceFilter;
+  /** Types read besides the source, the target, the outbox's and the filter's (F7's item families and prices). */
+  alsoReads?: { poweroffice?: readonly string[]; chargebee?: readonly string[] };
   /** Records with the same group key (across flows of the same group) are decided together, in one work item. */
   group?: { name: string; keyOf(record: Pick<DatasetRecord, "sourceId" | "email" | "name">): string | null };
   /** This flow's records are processed as children of another flow's record (order lines in their order). */
-  parent?: { flow: FlowId };
+  parent?: { flow: FlowKey };
   /** Sub-records loaded with each record (an order's lines). */
-  children?: { entity: string; flow: FlowId };
+  children?: { entity: string; flow: FlowKey };
   fields: readonly FieldSpec[];
   /** PowerOffice record → mapped values. */
   fromPowerOffice(record: DatasetRecord, related: RelatedRecords): MappedValues;

@@ -3,8 +3,11 @@ import type { AppConfig, SystemName } from "../../config/config.js";
 import type { Logger } from "../../logging/logger.js";
 import type { ChargebeeClient, PowerOfficeClient } from "./clients.js";
 
-export type FlowId = "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F8" | "F9";
-export const FLOW_IDS: readonly FlowId[] = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"];
+/**
+ * A flow's id as data (in work items, plans, job payloads). The registry (flows/index.ts) holds the flows and
+ * checks ids; its FlowKey is the union of the ids it knows.
+ */
+export type FlowKey = string;
 export type SyncMode = "incremental" | "full" | "reconcile" | "dry-run";
 export type { SystemName };
 
@@ -41,7 +44,7 @@ export interface ProgressSink {
 
 /** One write a dry run would have made. */
 export interface PlannedWrite {
-  flow: FlowId;
+  flow: FlowKey;
   action: "create" | "update" | "delete" | "link";
   system: SystemName;
   entity: string;
@@ -56,7 +59,7 @@ export interface PlannedWrite {
 /** What a dry run collects instead of writing. */
 export interface DryRunPlan {
   writes: PlannedWrite[];
-  quarantined: Array<{ flow: FlowId; entity: string; id: string; reason: string }>;
+  quarantined: Array<{ flow: FlowKey; entity: string; id: string; reason: string }>;
 }
 
 export interface SyncContext {
@@ -79,7 +82,7 @@ export interface SyncContext {
 
 /** One record of one flow to process, named by its PowerOffice source id. */
 export interface WorkRecord {
-  flow: FlowId;
+  flow: FlowKey;
   sourceId: string;
 }
 
@@ -95,12 +98,12 @@ export interface WorkItem {
 
 /** Work of one stage; stage n+1 may start only after every batch of stage n is done. */
 export interface WorkStage {
-  flows: FlowId[];
+  flows: FlowKey[];
   items: WorkItem[];
 }
 
 export interface FlowSelection {
   /** Default: every flow. */
-  flows?: readonly FlowId[];
+  flows?: readonly FlowKey[];
   mode: SyncMode;
 }

@@ -6,7 +6,7 @@ import { storeRecords, type HashedRecordInput, type StoreFailure } from "../../d
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { SyncContext, SyncMode } from "../model/types.js";
 import { markAbsentDeleted } from "../../datasets/mark-absent-deleted.js";
-import { quarantineUnstored } from "../engine/unstored.js";
+import { emptyOutcome, type ReadOutcome } from "../model/read-outcome.js";
 import { readCursor, writeCursor } from "../tables/cursors.js";
 import { parsePowerOfficeTime, powerOfficeRecordFrom } from "./records.js";
 
@@ -25,21 +25,6 @@ export const POWEROFFICE_ENTITY_RESOURCE: Record<string, PowerOfficeResourceName
   SalesOrder: "SalesOrders",
 };
 
-export interface ReadOutcome {
-  changed: number;
-  unchanged: number;
-  deleted: number;
-  /** Records that could not be stored (quarantined with the reason; the read went on). */
-  quarantined: number;
-  /** False when some part failed (nothing was deleted by absence, the cursor did not move). */
-  complete: boolean;
-  /** What failed, when not complete. */
-  problems: string[];
-}
-
-export function emptyOutcome(): ReadOutcome {
-  return { changed: 0, unchanged: 0, deleted: 0, quarantined: 0, complete: true, problems: [] };
-}
 
 function overlapStart(cursor: string): string {
   const date = parsePowerOfficeTime(cursor);
@@ -154,7 +139,7 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
       outcome.unchanged += result.unchanged;
       unreadable.push(...result.failed);
     }
-    outcome.quarantined += await quarantineUnstored(ctx, unreadable);
+    outcome.unstored.push(...unreadable);
   }
 
   if (mode === "reconcile" && outcome.complete) {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { FLOWS } from "../flows/index.js";
+import { flowById } from "../flows/index.js";
 import { FINISHED_STATUSES, failRun, mergeDetail } from "./run-store.js";
 import type { FlowId, RunDetail, RunStatus, RunWait } from "./types.js";
 
@@ -10,8 +10,8 @@ export const ADMISSION_RECHECK_SECONDS = 2;
 const ADMISSION_LOCK = 7_301_117;
 
 /** What a flow reads or writes, as "system:entity", and its group: two flows that share one may touch the same record. */
-function flowResources(flow: FlowId): string[] {
-  const definition = FLOWS[flow];
+function flowResources(flow: string): string[] {
+  const definition = flowById(flow);
   const resources = [
     `${definition.source.system}:${definition.source.entity}`,
     `${definition.target.system}:${definition.target.entity}`,
@@ -24,7 +24,7 @@ function flowResources(flow: FlowId): string[] {
 }
 
 /** Whether two sets of flows could plan or write the same records (then their runs never run at once). */
-export function flowsOverlap(a: readonly FlowId[], b: readonly FlowId[]): boolean {
+export function flowsOverlap(a: readonly string[], b: readonly string[]): boolean {
   const touched = new Set(a.flatMap(flowResources));
   return b.some((flow) => flowResources(flow).some((resource) => touched.has(resource)));
 }

@@ -40,7 +40,7 @@ export function toBatches(stages: WorkStage[], batchSize: number): { batches: Pl
         stageBatches++;
       }
     }
-    summaries.push({ flows: stage.flows, items: stage.items.length, batches: stageBatches });
+    summaries.push({ flows: stage.flows as FlowId[], items: stage.items.length, batches: stageBatches });
   }
   return { batches, stages: summaries };
 }

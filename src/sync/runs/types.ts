@@ -1,18 +1,10 @@
 import type { Knex } from "knex";
+import { type FlowId } from "../flows/index.js";
 import type { AppConfig } from "../../config/config.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import type { ChargebeeClient, PowerOfficeClient } from "../model/clients.js";
-import type {
-  DryRunPlan,
-  FlowId,
-  FlowSelection,
-  RunCounts,
-  SyncContext,
-  SyncMode,
-  WorkItem,
-  WorkStage,
-} from "../model/types.js";
+import type { DryRunPlan, FlowSelection, RunCounts, SyncContext, SyncMode, WorkItem, WorkStage } from "../model/types.js";
 
 import type { ReadProblem } from "../tables/source-health.js";
 

@@ -66,3 +66,6 @@ export async function resolveLinkedIds(
   }
   return resolved;
 }
+
+/** In a link's agreed values, the values a person chose when resolving a conflict, written on the next sync. */
+export const OVERRIDES_KEY = "__overrides";

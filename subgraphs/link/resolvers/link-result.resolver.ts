@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
@@ -14,7 +15,7 @@ import { Order, toOrder } from "../types/order.js";
 import type { UnifiedRow } from "../types/unified.js";
 import { linksFor } from "./unified-support.js";
 
-const FLOW_PATTERN = /^F[1-9]$/;
+const FLOW_RANGE = `${FLOW_IDS[0]} to ${FLOW_IDS[FLOW_IDS.length - 1]}`;
 
 async function resultFor(ctx: SubgraphContext, unifiedId: string): Promise<LinkResult> {
   const row = await ctx.sql.first<UnifiedRow>(ctx.sql.knex("unified_records").where({ id: unifiedId }));
@@ -33,7 +34,7 @@ export class LinkResultResolver {
   @Mutation(() => LinkResult, { description: "Links a PowerOffice record and a Chargebee record by hand (they become one unified record)." })
   async link(@Ctx() ctx: SubgraphContext, @Arg("input", () => LinkInput) input: LinkInput) {
     assertMayWrite(ctx);
-    if (!FLOW_PATTERN.test(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are F1 to F9.`);
+    if (!isFlowId(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are ${FLOW_RANGE}.`);
     const linkRecords = command(ctx, "linkRecords");
     const linked = await linkRecords(ctx.sql.knex, { ...input, requestedBy: ctx.caller.name });
     return resultFor(ctx, linked.unifiedId);
@@ -42,7 +43,7 @@ export class LinkResultResolver {
   @Mutation(() => LinkResult, { description: "Unlinks a source record: the sync treats it as new again (it may match and link anew)." })
   async unlink(@Ctx() ctx: SubgraphContext, @Arg("input", () => UnlinkInput) input: UnlinkInput) {
     assertMayWrite(ctx);
-    if (input.flow && !FLOW_PATTERN.test(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are F1 to F9.`);
+    if (input.flow && !isFlowId(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are ${FLOW_RANGE}.`);
     const query = ctx.sql.knex("links").where({ system: input.system, entity: input.type, source_id: input.id }).whereNot("status", "deleted");
     if (input.flow) query.where({ flow: input.flow });
     const link = await ctx.sql.first<{ unified_id: string }>(query);

@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { Query, Resolver } from "type-graphql";
-import { FLOWS } from "../../../src/sync/flows/index.js";
+import { FLOWS } from "../../../src/sync/index.js";
 import { SyncFlow } from "../types/sync-flow.js";
 import type { UnifiedKind } from "../types/enums.js";
 

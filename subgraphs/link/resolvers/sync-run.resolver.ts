@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
@@ -17,7 +18,7 @@ const RUN_ORDER: KeysetOrder = {
   descending: true,
 };
 
-const FLOW_PATTERN = /^F[1-9]$/;
+const FLOW_RANGE = `${FLOW_IDS[0]} to ${FLOW_IDS[FLOW_IDS.length - 1]}`;
 
 async function readRun(ctx: SubgraphContext, id: string): Promise<SyncRun> {
   const row = await ctx.sql.first<SyncRunDbRow>(ctx.sql.knex("sync_runs").where({ id }));
@@ -80,8 +81,8 @@ export class SyncRunResolver {
     @Arg("flows", () => [String], { nullable: true, description: "F1–F9; none: every flow." }) flows?: string[],
   ) {
     assertMayWrite(ctx);
-    const unknown = (flows ?? []).filter((flow) => !FLOW_PATTERN.test(flow));
-    if (unknown.length > 0) throw badUserInput(`Unknown flow(s): ${unknown.join(", ")}. Flows are F1 to F9.`);
+    const unknown = (flows ?? []).filter((flow) => !isFlowId(flow));
+    if (unknown.length > 0) throw badUserInput(`Unknown flow(s): ${unknown.join(", ")}. Flows are ${FLOW_RANGE}.`);
     const deps = queueDeps(ctx);
     const requestSyncRun = command(ctx, "requestSyncRun");
     const run = await requestSyncRun(deps, { flows, mode: mode ?? SyncMode.INCREMENTAL, requestedBy: ctx.caller.name });

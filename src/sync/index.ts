@@ -1,0 +1,11 @@
+// The sync's public face: what the app, the CLI, the gateway, the subgraphs and the benches use of src/sync.
+export * from "./commands/index.js";
+export { FLOWS, FLOW_IDS, flowName, isFlowId, type FlowId, type FlowDefinition } from "./flows/index.js";
+export { startSyncWorker, SCHEDULE_REQUESTER, type SyncWorker, type SyncWorkerOptions } from "./worker.js";
+export { createSyncClients, checkSandboxesReachable, describeApis } from "./clients.js";
+export { createWebhookSyncWaker } from "./chargebee/webhook-waker.js";
+export { waitForSchema } from "./schema-check.js";
+export { listSourceHealth, type SourceHealth } from "./tables/source-health.js";
+export { FINISHED_STATUSES } from "./runs/run-store.js";
+export type { SyncRunRow, RunStatus, RunDetail, DryRunPlan, SyncClients } from "./runs/types.js";
+export type { PlannedWrite, SyncMode, RunCounts } from "./model/types.js";
