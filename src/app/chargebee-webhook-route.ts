@@ -1,8 +1,8 @@
 import type { Knex } from "knex";
 import type { ChargebeeConfig } from "../config/config.js";
-import { createChargebeeClient, createChargebeeWebhookHandler, type ChargebeeClient } from "../connectors/chargebee/index.js";
+import { createChargebeeWebhookHandler, type ChargebeeClient } from "../connectors/chargebee/index.js";
 import type { Logger } from "../logging/logger.js";
-import { createWebhookSyncWaker } from "../sync/index.js";
+import { budgetStoreForKnex, createConfiguredChargebeeClient, createWebhookSyncWaker } from "../sync/index.js";
 import type { ExtraRoute } from "../../gateway/index.js";
 
 export const CHARGEBEE_WEBHOOK_PATH = "/webhooks/chargebee";
@@ -24,8 +24,9 @@ export function createChargebeeWebhookRoute(options: {
   /** The app's Chargebee configuration (CHARGEBEE_*): the API the deliveries are confirmed with, the body limit. */
   chargebee: ChargebeeConfig;
   /**
-   * The client to confirm deliveries with. Give the process's own client where it has one (npm start's worker), so
-   * both stay within one rate budget; default: a client of its own built from `chargebee`, as the sync builds its.
+   * The client to confirm deliveries with: the process's own where it has one (npm start's worker). Default: one
+   * built from `chargebee`, whose budget is the site's, shared through `knex`'s database with the workers (in this
+   * process on the embedded database).
    */
   chargebeeClient?: ChargebeeClient;
   credentials: { username: string; password: string };
@@ -36,7 +37,7 @@ export function createChargebeeWebhookRoute(options: {
   const waker = createWebhookSyncWaker({ knex: options.knex, logger, requestSync: options.requestSync });
   const nodeHandler = createChargebeeWebhookHandler({
     knex: options.knex,
-    chargebee: options.chargebeeClient ?? createChargebeeClient(options.chargebee, { logger: options.logger.child({ api: "chargebee" }) }),
+    chargebee: options.chargebeeClient ?? createConfiguredChargebeeClient(options.chargebee, { logger: options.logger, budgetStore: budgetStoreForKnex(options.knex) }),
     ...options.credentials,
     maxBodyBytes: options.chargebee.webhookMaxBodyBytes,
     logger,

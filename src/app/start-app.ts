@@ -46,6 +46,8 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     const queue = await startJobQueue({ db, logger: logger.child({ component: "queue" }), ...jobQueueSettings(config) });
     stops.push(() => queue.stop({ timeoutMs: 10_000 }));
     const clients = createSyncClients(config, { logger });
+    // Stopped after the worker: whatever the clients still hold of the vendors' budgets goes back at once.
+    stops.push(() => Promise.all([clients.chargebee.close(), clients.poweroffice.close()]));
     const worker: SyncWorker = await startSyncWorker({
       db,
       queue,
@@ -71,7 +73,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
       const webhooks = createChargebeeWebhookRoute({
         knex: db.knex,
         chargebee: config.chargebee,
-        // The worker's client: this process's webhook confirmations and sync reads share one rate budget.
+        // The worker's client: one holder of the site's budget per process.
         chargebeeClient: clients.chargebee,
         credentials: webhookAuth,
         requestSync: () => worker.pollNow(),

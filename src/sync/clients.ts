@@ -1,7 +1,14 @@
-import type { AppConfig } from "../config/config.js";
-import { createChargebeeClient } from "../connectors/chargebee/index.js";
+import type { Knex } from "knex";
+import type { AppConfig, ChargebeeConfig, DatabaseConfig } from "../config/config.js";
+import { createChargebeeClient, type ChargebeeClient } from "../connectors/chargebee/index.js";
 import { CHARGEBEE_SANDBOX_HOST } from "../connectors/chargebee/index.js";
 import { createPowerOfficeClient } from "../connectors/poweroffice/index.js";
+import {
+  createPostgresBudgetStateStore,
+  PostgresBudgetStateStore,
+  sqlRunnerFromKnex,
+  type BudgetStateStore,
+} from "../connectors/rate-budget/index.js";
 import type { Logger } from "../logging/logger.js";
 import type { SyncClients } from "./runs/types.js";
 
@@ -10,13 +17,48 @@ export type { SyncClients };
 /**
  * Both API clients from the configuration. In sandbox mode (no credentials set) they point at the bundled
  * sandboxes: PowerOffice at POWEROFFICE_API_BASE_URL (default http://127.0.0.1:4101/v2, the demo keys), Chargebee at
- * 127.0.0.1:CHARGEBEE_SANDBOX_PORT (the sandbox site and key).
+ * 127.0.0.1:CHARGEBEE_SANDBOX_PORT (the sandbox site and key). Their request budgets are the vendor accounts' own,
+ * shared by every process on the database (see budgetStoreFor).
  */
 export function createSyncClients(config: AppConfig, options: { logger: Logger }): SyncClients {
+  const budgetStore = budgetStoreFor(config.database, options.logger);
   return {
-    poweroffice: createPowerOfficeClient(config.poweroffice, { logger: options.logger.child({ api: "poweroffice" }) }),
-    chargebee: createChargebeeClient(config.chargebee, { logger: options.logger.child({ api: "chargebee" }) }),
+    poweroffice: createPowerOfficeClient(config.poweroffice, { logger: options.logger.child({ api: "poweroffice" }), budgetStore }),
+    chargebee: createConfiguredChargebeeClient(config.chargebee, { logger: options.logger, budgetStore }),
   };
+}
+
+/** The Chargebee client from its configuration, for a process that needs that one only (the webhook receiver). */
+export function createConfiguredChargebeeClient(config: ChargebeeConfig, options: { logger: Logger; budgetStore: BudgetStateStore | undefined }): ChargebeeClient {
+  return createChargebeeClient(config, { logger: options.logger.child({ api: "chargebee" }), budgetStore: options.budgetStore });
+}
+
+const serverStores = new Map<string, BudgetStateStore>();
+
+/**
+ * Where this process keeps the clients' request budgets. On a PostgreSQL server: in the database (table
+ * vendor_rate_budgets), so every worker, the webhook receiver and npm start share one budget per vendor account, on
+ * a small connection pool of the budget's own. On the embedded database: in this process (undefined), the only one
+ * that can open it; the budget then costs no database round trip, and never waits behind the single connection the
+ * embedded engine has.
+ */
+export function budgetStoreFor(database: DatabaseConfig, logger: Logger): BudgetStateStore | undefined {
+  if (!database.url) return undefined;
+  let store = serverStores.get(database.url);
+  if (!store) {
+    store = createPostgresBudgetStateStore(database.url, {
+      onError: (error) => logger.warn({ err: error }, "the request budgets' database connection failed"),
+    }).store;
+    serverStores.set(database.url, store);
+    logger.info("request budgets: one per vendor account, shared through the database with every other process");
+  }
+  return store;
+}
+
+/** The same for a process that has only its knex instance (the webhook receiver): its statements go through it. */
+export function budgetStoreForKnex(knex: Knex): BudgetStateStore | undefined {
+  const { client } = (knex.client as { config: Knex.Config }).config;
+  return client === "pg" ? new PostgresBudgetStateStore(sqlRunnerFromKnex(knex)) : undefined;
 }
 
 /** Where each client goes, for log lines (no secrets). */

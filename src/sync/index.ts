@@ -2,7 +2,7 @@
 export * from "./commands/index.js";
 export { FLOWS, FLOW_IDS, flowName, isFlowId, type FlowId, type FlowDefinition } from "./flows/index.js";
 export { startSyncWorker, SCHEDULE_REQUESTER, type SyncWorker, type SyncWorkerOptions } from "./worker.js";
-export { createSyncClients, checkSandboxesReachable, describeApis } from "./clients.js";
+export { createSyncClients, checkSandboxesReachable, describeApis, budgetStoreForKnex, createConfiguredChargebeeClient } from "./clients.js";
 export { createWebhookSyncWaker } from "./chargebee/webhook-waker.js";
 export { waitForSchema } from "./schema-check.js";
 export { listSourceHealth, type SourceHealth } from "./tables/source-health.js";

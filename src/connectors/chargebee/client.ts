@@ -5,7 +5,8 @@ import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 import { requestIdempotencyKey } from "./idempotency-key.js";
 import { nodeHttpClient } from "./node-http-client.js";
-import { RequestBudget } from "./request-budget.js";
+import { AccountBudget, BudgetPausedError, BudgetWaitError, type BudgetGrant, type BudgetStateStore } from "../rate-budget/index.js";
+import { chargebeeBudgetKey, chargebeeBudgetLimits } from "./request-budget.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
 import type {
   ChargebeeClientConfig,
@@ -37,6 +38,11 @@ export interface ChargebeeClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The SDK's transport. Default: node:http(s) with keep-alive (see node-http-client.ts); the SDK's own is fetch. */
   httpClient?: HttpClientInterface;
+  /**
+   * Where the site's request budget is kept. A PostgreSQL store shares it with every process on that database (the
+   * workers, the webhook receiver); default: a budget of this client's own.
+   */
+  budgetStore?: BudgetStateStore;
 }
 
 type Headers = Record<string, string>;
@@ -86,14 +92,17 @@ export function itemPriceIdFor(itemId: string, currencyCode: string): string {
 export class ChargebeeClient {
   readonly sdk: Chargebee;
   readonly site: string;
-  private readonly budget: RequestBudget;
+  private readonly budget: AccountBudget;
   private readonly retry: ChargebeeRetryPolicy;
   private readonly logger: Logger;
   private readonly validation: boolean;
   private readonly suppressWebhooksByDefault: boolean;
   private readonly sleep: (ms: number) => Promise<void>;
   private counters = new Map<string, ChargebeeEndpointStats>();
-  /** After a 429 the whole site is blocked, not one request: every new request of this client waits until then. */
+  /**
+   * After a 429 the whole site is blocked, not one request: every new request of this client waits until then (and,
+   * through the budget, every other process's).
+   */
   private blockedUntil = 0;
   private total = 0;
   private readonly specs: Record<ChargebeeReadableResource, ReadSpec>;
@@ -118,12 +127,14 @@ export class ChargebeeClient {
       httpClient: options.httpClient ?? nodeHttpClient,
       ...(endpoint ? { protocol: endpoint.protocol, hostSuffix: "", port: endpoint.port } : {}),
     });
-    this.budget = new RequestBudget({
-      requestsPerMinute: config.requestsPerMinute ?? 150,
-      maxConcurrency: config.maxConcurrency ?? 3,
-    });
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.logger = options.logger ?? silentLogger;
+    this.budget = new AccountBudget({
+      key: chargebeeBudgetKey(site, endpoint),
+      limits: chargebeeBudgetLimits(config),
+      store: options.budgetStore,
+      logger: this.logger,
+    });
     this.suppressWebhooksByDefault = options.suppressWebhooksByDefault ?? true;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const sdk = this.sdk;
@@ -148,6 +159,11 @@ export class ChargebeeClient {
   resetStats(): void {
     this.counters = new Map();
     this.total = 0;
+  }
+
+  /** Gives back what this client holds of the site's budget (other processes get its slots at once). */
+  async close(): Promise<void> {
+    await this.budget.close();
   }
 
   private count(endpoint: string, outcome: ChargebeeOutcome, retry: boolean): void {
@@ -182,8 +198,7 @@ export class ChargebeeClient {
     }
     let lastError: ChargebeeApiError | undefined;
     for (let attempt = 0; ; attempt += 1) {
-      await this.waitWhileBlocked(endpoint, retry, lastError);
-      const release = await this.budget.acquire();
+      const grant = await this.startWithinBudget(endpoint, retry, lastError, retryOverride !== undefined);
       try {
         const result = await run(headers);
         this.count(endpoint, "ok", attempt > 0);
@@ -196,16 +211,52 @@ export class ChargebeeClient {
         lastError = error;
         // A 429 blocks the whole site, so the block follows Chargebee and the client's own policy, not this call's.
         const wait = this.retryDelay(error, attempt, error.httpStatus === 429 ? this.retry : retry);
-        if (error.httpStatus === 429) this.blockedUntil = Math.max(this.blockedUntil, Date.now() + wait);
+        if (error.httpStatus === 429) {
+          this.blockedUntil = Math.max(this.blockedUntil, Date.now() + wait);
+          // Every process on the site's budget holds off too (a lock_timeout is one record's, not the site's).
+          if (error.apiErrorCode !== "lock_timeout") this.budget.pause(wait, { reporterWaits: true });
+        }
         this.logger.warn(
           { endpoint, httpStatus: error.httpStatus, apiErrorCode: error.apiErrorCode, attempt: attempt + 1, waitMs: wait },
           "Chargebee request failed; retrying",
         );
-        release();
+        grant.release();
         if (error.httpStatus !== 429) await this.sleep(wait); // a 429 waits at the top of the loop, with everyone
         continue;
       } finally {
-        release();
+        grant.release();
+      }
+    }
+  }
+
+  /**
+   * Waits out a block, then for a start within the site's budget. A block another process reported comes back as a
+   * BudgetPausedError and is waited out here like one of our own. A call with its own (narrowed) policy does not
+   * wait longer for the budget than for a retry.
+   */
+  private async startWithinBudget(endpoint: string, retry: ChargebeeRetryPolicy, lastError: ChargebeeApiError | undefined, narrowedPolicy: boolean): Promise<BudgetGrant> {
+    for (;;) {
+      await this.waitWhileBlocked(endpoint, retry, lastError);
+      try {
+        return await this.budget.acquire({ whilePaused: "report", ...(narrowedPolicy ? { maxWaitMs: retry.maxDelayMs } : {}) });
+      } catch (error) {
+        if (error instanceof BudgetPausedError) {
+          this.blockedUntil = Math.max(this.blockedUntil, Date.now() + error.remainingMs);
+          continue;
+        }
+        if (error instanceof BudgetWaitError) {
+          throw (
+            lastError ??
+            new ChargebeeApiError({
+              httpStatus: 429,
+              apiErrorCode: "api_request_limit_exceeded",
+              message: `The site's request budget (CHARGEBEE_REQUESTS_PER_MINUTE) has no room within ${retry.maxDelayMs} ms; ${endpoint} does not wait that long`,
+              retryAfterMs: error.waitMs,
+              endpoint,
+            })
+          );
+        }
+        throw error;
       }
     }
   }

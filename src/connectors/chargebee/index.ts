@@ -1,6 +1,6 @@
 export { ChargebeeClient, createChargebeeClient, DEFAULT_OVERLAP_SECONDS, itemPriceIdFor, toColumns, toEpochSeconds, versionOf, type ChargebeeClientOptions } from "./client.js";
 export { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
-export { RequestBudget, type RequestBudgetOptions } from "./request-budget.js";
+export { CHARGEBEE_BUDGET_WINDOW_MS, chargebeeBudgetKey, chargebeeBudgetLimits } from "./request-budget.js";
 export { chargebeeRecordFrom, CHARGEBEE_DATASET_ENTITIES, isChargebeeDatasetEntity, type ChargebeeDatasetEntity } from "./records.js";
 export {
   ChargebeeWebhookRefusal,

@@ -15,7 +15,8 @@ import {
 import type { JsonPatchOperation } from "./json-patch.js";
 export type { FetchLike } from "./node-http-fetch.js";
 import { nodeHttpTransport, transportFromFetch, type FetchLike, type Transport, type TransportResponse } from "./node-http-fetch.js";
-import { RateBudget } from "./rate-budget.js";
+import { AccountBudget, type BudgetGrant, type BudgetStateStore } from "../rate-budget/index.js";
+import { powerOfficeBudgetKey, powerOfficeBudgetLimits } from "./rate-budget.js";
 import { RequestCounter, type PowerOfficeRequestStats, type RequestOutcome } from "./request-stats.js";
 import {
   DEFAULT_PAGE_SIZE,
@@ -65,6 +66,11 @@ export interface PowerOfficeClientOptions {
   retryCreatesAfterServerError?: boolean;
   /** Source of randomness for the backoff jitter (tests). */
   random?: () => number;
+  /**
+   * Where the subscription key's request budget is kept. A PostgreSQL store shares it with every process on that
+   * database; default: a budget of this client's own.
+   */
+  budgetStore?: BudgetStateStore;
 }
 
 /** One JSON Patch operation allowed on resource R. */
@@ -118,7 +124,7 @@ export class PowerOfficeClient {
   private readonly logger: Logger;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
-  private readonly budget: RateBudget;
+  private readonly budget: AccountBudget;
   private readonly counter = new RequestCounter();
   private readonly renewalMarginSeconds?: number;
   private readonly retryCreates: boolean;
@@ -134,7 +140,12 @@ export class PowerOfficeClient {
     this.logger = options.logger ?? silentLogger;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.budget = new RateBudget(options.requestsPerSecond ?? config.requestsPerSecond);
+    this.budget = new AccountBudget({
+      key: powerOfficeBudgetKey(this.apiBaseUrl, this.keys.subscriptionKey),
+      limits: powerOfficeBudgetLimits(options.requestsPerSecond ?? config.requestsPerSecond),
+      store: options.budgetStore,
+      logger: this.logger,
+    });
     this.renewalMarginSeconds = options.tokenRenewalMarginSeconds;
     this.retryCreates = options.retryCreatesAfterServerError ?? false;
     this.random = options.random ?? Math.random;
@@ -149,6 +160,18 @@ export class PowerOfficeClient {
 
   resetStats(): void {
     this.counter.reset();
+  }
+
+  /** Gives back what this client holds of the subscription key's budget. */
+  async close(): Promise<void> {
+    await this.budget.close();
+  }
+
+  /** A start within the budget; the time waited for it is counted as throttled. */
+  private async startWithinBudget(): Promise<BudgetGrant> {
+    const grant = await this.budget.acquire();
+    if (grant.waitedMs > 0) this.counter.addThrottled(grant.waitedMs);
+    return grant;
   }
 
   // ---- generic operations over the six resources ----------------------------------------------------------------
@@ -372,8 +395,7 @@ export class PowerOfficeClient {
       attempt += 1;
       // Token first, then the budget slot: a slot taken before a token request would be spent twice.
       const token = await this.accessToken();
-      const throttled = await this.budget.acquire();
-      if (throttled > 0) this.counter.addThrottled(throttled);
+      const grant = await this.startWithinBudget();
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token.value}`,
         "Ocp-Apim-Subscription-Key": this.keys.subscriptionKey,
@@ -389,6 +411,7 @@ export class PowerOfficeClient {
           signal: this.attemptSignal(spec.signal),
         });
       } catch (error) {
+        grant.release();
         if (spec.signal?.aborted) throw error;
         const kind = isTimeout(error) ? "timeout" : "network";
         this.counter.record(endpoint, kind, attempt > 1);
@@ -411,7 +434,7 @@ export class PowerOfficeClient {
       }
       const status = response.status;
       this.counter.record(endpoint, String(status) as RequestOutcome, attempt > 1);
-      const text = await response.text();
+      const text = await response.text().finally(() => grant.release());
       const body = text.length > 0 ? this.parseJson(text) : undefined;
       if (status >= 200 && status < 300) return { status, body };
 
@@ -501,8 +524,7 @@ export class PowerOfficeClient {
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const throttled = await this.budget.acquire();
-      if (throttled > 0) this.counter.addThrottled(throttled);
+      const grant = await this.startWithinBudget();
       let response: TransportResponse;
       try {
         response = await this.transport(this.tokenUrl, {
@@ -517,6 +539,7 @@ export class PowerOfficeClient {
           signal: this.attemptSignal(),
         });
       } catch (error) {
+        grant.release();
         const kind = isTimeout(error) ? "timeout" : "network";
         this.counter.record(TOKEN_ENDPOINT, kind, attempt > 1);
         if (attempt < this.retry.maxAttempts) {
@@ -527,7 +550,7 @@ export class PowerOfficeClient {
       }
       const status = response.status;
       this.counter.record(TOKEN_ENDPOINT, String(status) as RequestOutcome, attempt > 1);
-      const text = await response.text();
+      const text = await response.text().finally(() => grant.release());
       const body = text.length > 0 ? this.parseJson(text) : undefined;
       if (status === 200) {
         const token = body as TokenResponse;

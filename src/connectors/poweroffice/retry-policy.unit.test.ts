@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { readProblemDetails } from "./errors.js";
-import { RateBudget } from "./rate-budget.js";
 import { isRetryableStatus, retryDelayMs, serverRetryHintMs } from "./retry-policy.js";
 
 describe("retry policy", () => {
@@ -42,31 +41,5 @@ describe("retry policy", () => {
     assert.equal(readProblemDetails({ error: "invalid_client", error_description: "nope" }).title, "invalid_client");
     assert.equal(readProblemDetails({ statusCode: "429", message: "Try again in 1 seconds." }).status, 429);
     assert.deepEqual(readProblemDetails("text"), {});
-  });
-
-  test("the rate budget spaces requests, never lets more than rps through in a window, and honours a pause", async () => {
-    let now = 1_000_000;
-    const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-    const budget = new RateBudget(4, clock);
-    const waits = await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);
-    assert.deepEqual(waits.map(Math.round), [0, 263, 525], "(1000 ms + 50 ms margin) / 4 apart");
-
-    // Timers that fire late cannot bunch requests: after a stall, the window still holds at most 4.
-    const granted: number[] = [];
-    const late = new RateBudget(4, clock);
-    for (let i = 0; i < 12; i += 1) {
-      await late.acquire();
-      granted.push(now);
-      if (i === 2) now += 400; // a stall between two grants
-    }
-    for (let i = 4; i < granted.length; i += 1) assert.ok(granted[i]! - granted[i - 4]! >= 1050, `window before grant ${i}`);
-
-    now += 5000;
-    budget.pause(500);
-    assert.equal(await budget.acquire(), 500);
-    assert.equal(await new RateBudget(0, clock).acquire(), 0, "0 turns the budget off");
-    const slow = new RateBudget(0.5, clock);
-    await slow.acquire();
-    assert.equal(Math.round(await slow.acquire()), 2050, "below 1/s: one request per 1/rps seconds");
   });
 });
