@@ -193,9 +193,8 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
       return graphiqlPage;
     },
     maskedErrors: true,
-    // In-flight de-duplication structuredClone()s every subgraph answer (about a tenth of the gateway's CPU per request
-    // for a 100-customer query) to share the rare identical concurrent request; @apollo/gateway does not de-duplicate
-    // POSTs either.
+    // In-flight de-duplication structuredClone()s every subgraph answer (a share of the gateway's CPU per request:
+    // bench/README.md) to share the rare identical concurrent request; @apollo/gateway does not de-duplicate POSTs either.
     transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
     // A subgraph that hangs costs the client an error after GATEWAY_SUBGRAPH_TIMEOUT_SECONDS, not a request that never ends.
     transports: { http: createSubgraphHttpTransport({ timeoutMs: config.gateway.subgraphTimeoutSeconds * 1000 }) },

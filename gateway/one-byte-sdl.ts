@@ -9,8 +9,8 @@ const EACH_BEYOND_LATIN1 = /[^\x00-\xff]/g;
  *
  * Why: V8 keeps a string two bytes per character when it was built from such a string, and so is every name graphql-js
  * cuts out of it. The first copy of a name that V8 interns is the one every later use gets, including the keys of each
- * response, so one two-byte schema string made every response two-byte: measuring and writing a 120 KB answer then
- * cost about 7% of the gateway's CPU per request (a description with "…" was enough).
+ * response, so one two-byte schema string made every response two-byte, and measuring and writing large answers
+ * cost a share of the gateway's CPU per request (bench/README.md; a description with "…" was enough).
  */
 export function oneByteSdl(sdl: string): string {
   let latin1 = sdl;

@@ -149,8 +149,7 @@ export interface SubgraphTransportOptions {
  *
  * Why not @graphql-mesh/transport-http for everything: its executor deep-clones the variables of every request to look
  * for file uploads (an entity request carries every representation, so thousands of objects per request) and adds an
- * abort signal per request; together about a twentieth of the gateway's CPU per request on the benchmark query. This
- * API has no uploads.
+ * abort signal per request, which showed in the gateway's CPU per request (bench/README.md). This API has no uploads.
  */
 export function createSubgraphHttpTransport({ timeoutMs }: SubgraphTransportOptions): Transport {
   return { getSubgraphExecutor: (options) => subgraphExecutor(options, timeoutMs) };

@@ -40,8 +40,8 @@ function openPostgres(config: DatabaseConfig): Database {
     pool: {
       min: 0,
       max: config.poolMax,
-      // JIT compiling pays off for long analytic queries, not for these: a sync poll's planning query that runs in
-      // 20 ms took 700 ms, nearly all of it compiling, because its estimated cost passed jit_above_cost.
+      // JIT compiling pays off for long analytic queries, not for these: a sync poll's short planning queries spent
+      // most of their time compiling once their estimated cost passed jit_above_cost (bench/README.md).
       afterCreate: (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) => {
         connection.query("set jit = off", (error: Error | null) => done(error, connection));
       },

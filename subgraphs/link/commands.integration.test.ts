@@ -4,7 +4,7 @@ import { startJobQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { silentLogger } from "../../src/logging/logger.js";
 import { insertRecords, startSubgraphUnderTest, type SubgraphUnderTest } from "../shared/test-support.js";
 
-/** The link subgraph's mutations over the application's own sync commands (H3's link commands, H4's run commands). */
+/** The link subgraph's mutations over the application's own sync commands (its link and run commands). */
 describe("link subgraph mutations with the application's sync commands", () => {
   let subgraph: SubgraphUnderTest;
   let queue: JobQueue;

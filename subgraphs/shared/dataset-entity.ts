@@ -8,7 +8,7 @@ import { mayAsk } from "./fields-asked.js";
 
 /** The dataset_records columns the record types read: the loaders and lists select only these. */
 const COLUMNS = ["source_id", "parent_id", "deleted", "data"] as const;
-/** Read by lastChangedAt and lastSeenAt only: parsing two timestamps per row was a tenth of a list's CPU. */
+/** Read by lastChangedAt and lastSeenAt only: parsing two timestamps per row showed in every list (bench/README.md). */
 const TIME_COLUMNS = ["source_changed_at", "last_seen_at"] as const;
 const TIME_FIELDS = ["lastChangedAt", "lastSeenAt"];
 
@@ -23,7 +23,7 @@ export function datasetColumns(fieldsAsked: ReadonlySet<string> | null): readonl
 /**
  * Fields every record read from the datasets has. A record type wraps its row and reads each field from the JSON data
  * when the field is asked for (getters): a list request asks for a few of the 15-25 fields of a type, and building
- * all of them for every row was most of a subgraph's CPU. Being an instance of its class also spares type-graphql
+ * all of them for every row was most of a subgraph's CPU (bench/README.md). Being an instance of its class also spares type-graphql
  * from copying the record into a new instance before each field resolver.
  */
 @ObjectType("DatasetEntity", { description: "Not in the schema: fields shared by dataset records." })

@@ -159,9 +159,6 @@ describe("writes", () => {
     assert.deepEqual(order.record.order_line_items?.map((line) => [line.unit_price, line.amount, line.tax_amount]), [[150000, 450000, 112500]]);
     const again = await client.createOrderForInvoice({ invoiceId: invoice.id, id: "po-salesorder-77" });
     assert.equal(again.existing, true);
-    const updated = await client.updateOrder("po-salesorder-77", { status: "complete", order_line_items: [{ id: order.record.order_line_items![0]!.id, status: "delivered" }] });
-    assert.equal(updated.order_line_items?.[0]?.status, "delivered");
-    assert.deepEqual((await client.ordersForInvoice(invoice.id)).map((o) => o.id), ["po-salesorder-77"]);
     await assert.rejects(client.createOrderForInvoice({ invoiceId: invoice.id, id: "x".repeat(41) }), /at most 40/);
     await assert.rejects(
       client.createInvoiceForCharges({ customerId: "po-customer-77", currencyCode: "NOK", lines: [{ itemPriceId: "po-product-1-NOK", quantity: 1, unitPrice: 10.5 }] }),
@@ -169,18 +166,11 @@ describe("writes", () => {
     );
   });
 
-  test("business entities are learned from events and customers can be transferred", async () => {
+  test("business entities are learned from events", async () => {
     const client = fastClient();
     const entities = await client.learnBusinessEntities();
     const names = [...entities.values()].map((entity) => entity.name).sort();
     assert.deepEqual(names, ["Fjordlys Regnskap AS", "Kundeservice", "Nordic Subscriptions Ltd", "Salg"]);
-    const target = [...entities.values()].find((entity) => entity.name === "Kundeservice")!;
-    await client.createCustomer({ id: "po-transfer-1", first_name: "Tone" });
-    const transfer = await client.createBusinessEntityTransfer({ activeResourceId: "po-transfer-1", destinationBusinessEntityId: target.id });
-    assert.equal(transfer.destination_business_entity_id, target.id);
-    assert.equal((await client.retrieveCustomer("po-transfer-1"))?.business_entity_id, target.id);
-    const { transfers } = await client.listBusinessEntityTransfers();
-    assert.ok(transfers.some((t) => t.id === transfer.id));
   });
 
   test("retrieve of a missing record is null; other errors are typed", async () => {
@@ -230,7 +220,7 @@ describe("retries under faults, with a bounded number of calls", () => {
     sandbox.faults.inject({ kind: "rate_limit", count: 1, pathIncludes: "/items", retryAfterSeconds: 1 });
     sandbox.faults.inject({ kind: "drop", count: 1, pathIncludes: "/items" });
     sandbox.faults.inject({ kind: "timeout", count: 1, pathIncludes: "/items" });
-    const { records } = await collect(client.readItems());
+    const { records } = await collect(client.read("item"));
     assert.equal(records.length, sandbox.store.dump("item").length);
     const outcomes = client.stats().byEndpoint["item.list"]!.outcomes;
     // the pages of live items, plus one page of the status[is]=deleted pass
@@ -335,15 +325,15 @@ describe("deleted catalogue records", () => {
     const since = Math.floor(Date.now() / 1000);
     sandbox.store.remove("item_price", "cb-report-pack-NOK");
     sandbox.store.remove("item", "cb-report-pack");
-    const items = await collect(client.readItems({ updatedAfter: since }));
+    const items = await collect(client.read("item", { updatedAfter: since }));
     const deleted = items.records.find((item) => item.id === "cb-report-pack");
     assert.deepEqual([deleted?.status, deleted?.deleted], ["deleted", true]);
-    const prices = await collect(client.readItemPrices({ updatedAfter: since }));
+    const prices = await collect(client.read("item_price", { updatedAfter: since }));
     assert.equal(prices.records.find((price) => price.id === "cb-report-pack-NOK")?.deleted, true);
     const queries = sandbox.requestLog.list({ pathIncludes: "/items" }).slice(-2).map((entry) => decodeURIComponent(entry.query));
     assert.ok(queries.every((query) => !query.includes("include_deleted")));
     assert.ok(queries.some((query) => query.includes("status[is]=deleted")));
-    const live = await collect(client.readItems({ includeDeleted: false }));
+    const live = await collect(client.read("item", { includeDeleted: false }));
     assert.ok(live.records.every((item) => item.id !== "cb-report-pack"));
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import Chargebee, { type HttpClientInterface, type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity, type BusinessEntityTransfer } from "chargebee";
+import Chargebee, { type HttpClientInterface, type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity } from "chargebee";
 import type { Logger } from "../../logging/logger.js";
 import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
@@ -354,19 +354,7 @@ export class ChargebeeClient {
     }
   }
 
-  /** Every record of one resource (full read), collected; for small resources such as item families. */
-  async readAll<R extends ChargebeeReadableResource>(resource: R, options: ChargebeeReadOptions = {}): Promise<ChargebeeResourceMap[R][]> {
-    const all: ChargebeeResourceMap[R][] = [];
-    for await (const page of this.read(resource, options)) all.push(...page.records);
-    return all;
-  }
-
   readCustomers(options?: ChargebeeReadOptions) { return this.read("customer", options); }
-  readItems(options?: ChargebeeReadOptions) { return this.read("item", options); }
-  readItemPrices(options?: ChargebeeReadOptions) { return this.read("item_price", options); }
-  readItemFamilies(options?: ChargebeeReadOptions) { return this.read("item_family", options); }
-  readInvoices(options?: ChargebeeReadOptions) { return this.read("invoice", options); }
-  readOrders(options?: ChargebeeReadOptions) { return this.read("order", options); }
 
   /** Events by occurred_at (ascending), optionally of some types only, in windows like read(). */
   async *readEvents(options: ChargebeeEventReadOptions = {}): AsyncGenerator<ChargebeePage<Event>> {
@@ -468,11 +456,6 @@ export class ChargebeeClient {
     return { customers: page.list.map((entry) => entry.customer), nextOffset: page.next_offset };
   }
 
-  /** Customers whose email equals this one (Chargebee compares emails case-insensitively). */
-  async findCustomersByEmail(email: string): Promise<Customer[]> {
-    return (await this.listCustomers({ email: { is: email.trim() } })).customers;
-  }
-
   async retrieveCustomer(id: string): Promise<Customer | null> {
     return this.orNull(async () => (await this.request("customer.retrieve", () => this.sdk.customer.retrieve(id))).customer);
   }
@@ -490,10 +473,6 @@ export class ChargebeeClient {
 
   async updateCustomer(id: string, input: Customer.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Customer> {
     return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), { ...options, params: { id, input } })).customer;
-  }
-
-  async deleteCustomer(id: string, options: ChargebeeWriteOptions = {}): Promise<Customer> {
-    return (await this.request("customer.delete", (headers) => this.sdk.customer.delete(id, {}, headers), { ...options, params: { id } })).customer;
   }
 
   // ---------------------------------------------------------------- catalogue
@@ -532,10 +511,6 @@ export class ChargebeeClient {
     return (await this.request("item.update", (headers) => this.sdk.item.update(id, input, headers), { ...options, params: { id, input } })).item;
   }
 
-  async deleteItem(id: string, options: ChargebeeWriteOptions = {}): Promise<Item> {
-    return (await this.request("item.delete", (headers) => this.sdk.item.delete(id, headers), { ...options, params: { id } })).item;
-  }
-
   async retrieveItemPrice(id: string): Promise<ItemPrice | null> {
     return this.orNull(async () => (await this.request("itemPrice.retrieve", () => this.sdk.itemPrice.retrieve(id))).item_price);
   }
@@ -563,10 +538,6 @@ export class ChargebeeClient {
       },
       () => this.retrieveItemPrice(id),
     );
-  }
-
-  async updateItemPrice(id: string, input: ItemPrice.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<ItemPrice> {
-    return (await this.request("itemPrice.update", (headers) => this.sdk.itemPrice.update(id, input, headers), { ...options, params: { id, input } })).item_price;
   }
 
   // ---------------------------------------------------------------- invoices and orders
@@ -610,10 +581,6 @@ export class ChargebeeClient {
     return response.invoice;
   }
 
-  async retrieveInvoice(id: string): Promise<Invoice | null> {
-    return this.orNull(async () => (await this.request("invoice.retrieve", () => this.sdk.invoice.retrieve(id))).invoice);
-  }
-
   /** The customer's invoice whose po_number is our reference (newest first, up to `maxPages` pages), or null. */
   async findInvoiceByReference(customerId: string, reference: string, maxPages = 10): Promise<Invoice | null> {
     let offset: string | undefined;
@@ -653,41 +620,7 @@ export class ChargebeeClient {
     return this.orNull(async () => (await this.request("order.retrieve", () => this.sdk.order.retrieve(id))).order);
   }
 
-  async updateOrder(id: string, input: Order.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Order> {
-    const params = (input.order_line_items ? { ...input, order_line_items: toColumns(input.order_line_items) } : input) as Order.UpdateInputParam;
-    return (await this.request("order.update", (headers) => this.sdk.order.update(id, params, headers), { ...options, params: { id, params } })).order;
-  }
-
-  async listOrders(params: Order.ListInputParam = {}): Promise<{ orders: Order[]; nextOffset?: string }> {
-    const page = await this.request("order.list", () => this.sdk.order.list({ limit: 100, ...params }));
-    return { orders: page.list.map((entry) => entry.order), nextOffset: page.next_offset };
-  }
-
-  async ordersForInvoice(invoiceId: string): Promise<Order[]> {
-    return (await this.listOrders({ invoice_id: { is: invoiceId }, include_deleted: false })).orders;
-  }
-
   // ---------------------------------------------------------------- business entities
-
-  /** Moves a customer to another business entity (the only business-entity write Chargebee's API has). */
-  async createBusinessEntityTransfer(
-    input: { activeResourceId: string; destinationBusinessEntityId: string; resourceType?: "customer" | "subscription"; reasonCode?: "correction" },
-    options: ChargebeeWriteOptions = {},
-  ): Promise<BusinessEntityTransfer> {
-    const params = {
-      active_resource_ids: [input.activeResourceId],
-      destination_business_entity_ids: [input.destinationBusinessEntityId],
-      resource_types: [input.resourceType ?? "customer"],
-      reason_codes: [input.reasonCode ?? "correction"],
-    } as BusinessEntity.CreateTransfersInputParam;
-    const response = await this.request("businessEntity.createTransfers", (headers) => this.sdk.businessEntity.createTransfers(params, headers), { ...options, params });
-    return response.business_entity_transfer;
-  }
-
-  async listBusinessEntityTransfers(params: BusinessEntity.GetTransfersInputParam = {}): Promise<{ transfers: BusinessEntityTransfer[]; nextOffset?: string }> {
-    const page = await this.request("businessEntity.getTransfers", () => this.sdk.businessEntity.getTransfers({ limit: 100, ...params }));
-    return { transfers: page.list.map((entry) => entry.business_entity_transfer), nextOffset: page.next_offset };
-  }
 
   /**
    * Business entities as the events tell them (Chargebee has no list endpoint): the latest state per id from

@@ -71,14 +71,14 @@ describe("PowerOffice client: lists", () => {
   test("a last page that is exactly full is followed by one 204", async () => {
     const client = clientFor();
     const count = sandbox.store.counts().Departments;
-    const { records } = await collect(client.listDepartments({ pageSize: count }));
+    const { records } = await collect(client.pages("Departments", { pageSize: count }));
     assert.equal(records.length, count);
     assert.deepEqual(client.stats().byEndpoint["GET /Departments"], { "200": 1, "204": 1 });
   });
 
   test("pages are fetched lazily: stopping after the first page makes one call", async () => {
     const client = clientFor();
-    for await (const page of client.listCustomers({ pageSize: 2 })) {
+    for await (const page of client.pages("Customers", { pageSize: 2 })) {
       assert.equal(page.length, 2);
       break;
     }
@@ -100,7 +100,7 @@ describe("PowerOffice client: lists", () => {
     const seen: number[] = [];
     const error = await rejection(
       (async () => {
-        for await (const page of client.listCustomers({ pageSize: 3, signal: controller.signal })) {
+        for await (const page of client.pages("Customers", { pageSize: 3, signal: controller.signal })) {
           seen.push(page.length);
           controller.abort();
         }
@@ -115,20 +115,20 @@ describe("PowerOffice client: lists", () => {
     const client = clientFor();
     const products = sandbox.store.all("Products");
     sandbox.store.edit("Products", products[0]!.Id as number, { Description: "sist endret" });
-    const { records: byChange } = await collect(client.listProducts({ orderBy: "LastChangedDateTimeOffset", pageSize: 4 }));
+    const { records: byChange } = await collect(client.pages("Products", { orderBy: "LastChangedDateTimeOffset", pageSize: 4 }));
     assert.equal(byChange.at(-1)!.Id, products[0]!.Id);
     const stamps = byChange.map((p) => p.LastChangedDateTimeOffset!);
     assert.deepEqual(stamps, [...stamps].sort());
-    const { records: byName } = await collect(client.listProducts({ orderBy: "name desc" }));
+    const { records: byName } = await collect(client.pages("Products", { orderBy: "name desc" }));
     const names = byName.map((p) => p.Name!);
     assert.deepEqual(names, [...names].sort().reverse());
-    const error = await rejection(collect(client.listProducts({ orderBy: "Nope" })));
+    const error = await rejection(collect(client.pages("Products", { orderBy: "Nope" })));
     assert.ok(error instanceof PowerOfficeApiError && error.status === 400);
   });
 
   test("a page size outside 1..20000 is refused before any call", async () => {
     const client = clientFor();
-    await assert.rejects(collect(client.listProducts({ pageSize: 20_001 })), RangeError);
+    await assert.rejects(collect(client.pages("Products", { pageSize: 20_001 })), RangeError);
     assert.equal(client.stats().totalCalls, 0);
   });
 });
@@ -136,15 +136,15 @@ describe("PowerOffice client: lists", () => {
 describe("PowerOffice client: incremental reads", () => {
   test("changedSince is exclusive and returns only later changes, in microsecond order", async () => {
     const client = clientFor();
-    const { records: all } = await collect(client.listEmployees());
+    const { records: all } = await collect(client.pages("Employees"));
     const cursor = all.map((e) => e.LastChangedDateTimeOffset!).sort().at(-1)!;
-    assert.equal((await collect(client.listEmployees({ changedSince: cursor }))).records.length, 0);
+    assert.equal((await collect(client.pages("Employees", { changedSince: cursor }))).records.length, 0);
 
     const [first, second] = all;
     // Two GUI edits back to back, usually within one millisecond: both must be seen, in order, with distinct stamps.
     sandbox.store.edit("Employees", first!.Id!, { JobTitle: "Controller" });
     sandbox.store.edit("Employees", second!.Id!, { JobTitle: "Revisor" });
-    const { records: changed } = await collect(client.listEmployees({ changedSince: cursor }));
+    const { records: changed } = await collect(client.pages("Employees", { changedSince: cursor }));
     assert.deepEqual(
       changed.map((e) => e.Id).sort(),
       [first!.Id, second!.Id].sort(),
@@ -154,7 +154,7 @@ describe("PowerOffice client: incremental reads", () => {
     assert.ok(stamps.every((s) => s > cursor));
 
     const newest = stamps.sort().at(-1)!;
-    assert.equal((await collect(client.listEmployees({ changedSince: newest }))).records.length, 0);
+    assert.equal((await collect(client.pages("Employees", { changedSince: newest }))).records.length, 0);
   });
 });
 
@@ -267,16 +267,6 @@ describe("PowerOffice client: create, get, patch, delete", () => {
     assert.equal(complete.LineCount, 2);
     assert.equal(complete.TotalAmount, order.TotalAmount);
 
-    const line = await client.createSalesOrderLine(order.Id!, { ProductId: products[5]!.Id as number, Quantity: 3 });
-    assert.equal(line.VatRate, 0);
-    const lines = await collect(client.listSalesOrderLines(order.Id!, { pageSize: 2 }));
-    assert.equal(lines.records.length, 3);
-    const patchedLine = await client.patchSalesOrderLine(order.Id!, line.Id!, [{ op: "replace", path: "/Quantity", value: 5 }]);
-    assert.equal(patchedLine.Quantity, 5);
-    assert.equal((await client.getSalesOrderLine(order.Id!, line.Id!)).Quantity, 5);
-    await client.deleteSalesOrderLine(order.Id!, line.Id!);
-    assert.equal((await client.getSalesOrderComplete(order.Id!)).SalesOrderLines?.length, 2);
-
     const header = await client.patch("SalesOrders", order.Id!, [{ op: "replace", path: "/PurchaseOrderReference", value: "PO-77" }]);
     assert.equal(header.PurchaseOrderReference, "PO-77");
     assert.deepEqual(
@@ -331,7 +321,7 @@ describe("PowerOffice client: errors", () => {
     sandbox.denyPrivileges(["Employees"]);
     try {
       const client = clientFor();
-      const error = await rejection(collect(client.listEmployees()));
+      const error = await rejection(collect(client.pages("Employees")));
       assert.ok(error instanceof PowerOfficeAuthError);
       assert.equal(error.status, 403);
       assert.equal(client.stats().byEndpoint["GET /Employees"]!["403"], 1);
@@ -404,7 +394,7 @@ describe("PowerOffice client: retries under injected faults", () => {
   test("5xx is retried until it passes, with a bounded number of calls", async () => {
     const client = clientFor();
     sandbox.faults.inject({ kind: "status", status: 503, count: 2, method: "GET", pathIncludes: "/v2/Departments" });
-    const { records } = await collect(client.listDepartments());
+    const { records } = await collect(client.pages("Departments"));
     assert.equal(records.length, sandbox.store.counts().Departments);
     assert.deepEqual(client.stats().byEndpoint["GET /Departments"], { "503": 2, "200": 1 });
     assert.equal(client.stats().retries, 2);
@@ -414,7 +404,7 @@ describe("PowerOffice client: retries under injected faults", () => {
     const client = clientFor();
     const ids: number[] = [];
     let pageNumber = 0;
-    for await (const page of client.listCustomers({ pageSize: 5 })) {
+    for await (const page of client.pages("Customers", { pageSize: 5 })) {
       pageNumber += 1;
       ids.push(...page.map((c) => c.Id!));
       if (pageNumber === 1) sandbox.faults.inject({ kind: "drop", count: 1, pathIncludes: "/v2/Customers" });
@@ -429,7 +419,7 @@ describe("PowerOffice client: retries under injected faults", () => {
     const client = clientFor();
     const rule = sandbox.faults.inject({ kind: "status", status: 500, pathIncludes: "/v2/Products" });
     try {
-      const error = await rejection(collect(client.listProducts()));
+      const error = await rejection(collect(client.pages("Products")));
       assert.ok(error instanceof PowerOfficeApiError);
       assert.equal(error.status, 500);
       assert.equal(error.retryable, true);
@@ -443,7 +433,7 @@ describe("PowerOffice client: retries under injected faults", () => {
   test("a 429 burst is waited out (Retry-After) and retried", async () => {
     const client = clientFor();
     sandbox.faults.inject({ kind: "rateLimit", count: 1, retryAfterSeconds: 1, pathIncludes: "/v2/Employees" });
-    const { records } = await collect(client.listEmployees());
+    const { records } = await collect(client.pages("Employees"));
     assert.equal(records.length, sandbox.store.counts().Employees);
     assert.deepEqual(client.stats().byEndpoint["GET /Employees"], { "429": 1, "200": 1 });
   });
@@ -451,7 +441,7 @@ describe("PowerOffice client: retries under injected faults", () => {
   test("a hung request times out and is retried", async () => {
     const client = clientFor({ requestTimeoutMs: 300 });
     sandbox.faults.inject({ kind: "timeout", count: 1, pathIncludes: "/v2/Departments" });
-    const { records } = await collect(client.listDepartments());
+    const { records } = await collect(client.pages("Departments"));
     assert.equal(records.length, sandbox.store.counts().Departments);
     assert.deepEqual(client.stats().byEndpoint["GET /Departments"], { timeout: 1, "200": 1 });
   });
@@ -459,7 +449,7 @@ describe("PowerOffice client: retries under injected faults", () => {
   test("a dropped connection is retried", async () => {
     const client = clientFor();
     sandbox.faults.inject({ kind: "drop", count: 1, pathIncludes: "/v2/Departments" });
-    const { records } = await collect(client.listDepartments());
+    const { records } = await collect(client.pages("Departments"));
     assert.equal(records.length, sandbox.store.counts().Departments);
     assert.deepEqual(client.stats().byEndpoint["GET /Departments"], { network: 1, "200": 1 });
   });
@@ -505,7 +495,7 @@ describe("PowerOffice client: rate budget and stats", () => {
 
   test("resetStats starts the counts again", async () => {
     const client = clientFor();
-    await collect(client.listDepartments());
+    await collect(client.pages("Departments"));
     assert.ok(client.stats().totalCalls >= 2);
     client.resetStats();
     assert.deepEqual(client.stats(), { totalCalls: 0, byEndpoint: {}, retries: 0, throttledMs: 0 });

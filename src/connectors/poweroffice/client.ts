@@ -220,29 +220,7 @@ export class PowerOfficeClient {
     await this.request({ method: "DELETE", template, path: recordPath(resource, key) });
   }
 
-  // ---- named lists --------------------------------------------------------------------------------------------
-
-  listContactPersons(options?: ListOptionsOf<"ContactPersons">): AsyncGenerator<ContactPerson[]> {
-    return this.pages("ContactPersons", options);
-  }
-  listCustomers(options?: ListOptionsOf<"Customers">): AsyncGenerator<Customer[]> {
-    return this.pages("Customers", options);
-  }
-  listEmployees(options?: ListOptionsOf<"Employees">): AsyncGenerator<Employee[]> {
-    return this.pages("Employees", options);
-  }
-  listDepartments(options?: ListOptionsOf<"Departments">): AsyncGenerator<RecordOf<"Departments">[]> {
-    return this.pages("Departments", options);
-  }
-  listProducts(options?: ListOptionsOf<"Products">): AsyncGenerator<RecordOf<"Products">[]> {
-    return this.pages("Products", options);
-  }
-  /** Sales order headers only; read lines with getSalesOrderComplete or listSalesOrderLines. */
-  listSalesOrders(options?: ListOptionsOf<"SalesOrders">): AsyncGenerator<SalesOrder[]> {
-    return this.pages("SalesOrders", options);
-  }
-
-  // ---- sales order lines --------------------------------------------------------------------------------------
+  // ---- sales orders with their lines ---------------------------------------------------------------------------
 
   /** Header and lines in one call (GET /SalesOrders/{id}/Complete). */
   getSalesOrderComplete(salesOrderId: string): Promise<SalesOrderComplete> {
@@ -251,42 +229,6 @@ export class PowerOfficeClient {
       template: "/SalesOrders/{id}/Complete",
       path: fillTemplate("/SalesOrders/{id}/Complete", { id: salesOrderId }),
     });
-  }
-
-  listSalesOrderLines(salesOrderId: string, options: Omit<ListOptions, "changedSince"> = {}): AsyncGenerator<SalesOrderLine[]> {
-    return this.pagesOf<SalesOrderLine>("/SalesOrders/{id}/Lines", fillTemplate("/SalesOrders/{id}/Lines", { id: salesOrderId }), options, {});
-  }
-
-  getSalesOrderLine(salesOrderId: string, lineId: string): Promise<SalesOrderLine> {
-    const template = "/SalesOrders/{id}/Lines/{lineId}";
-    return this.expectBody<SalesOrderLine>({ method: "GET", template, path: fillTemplate(template, { id: salesOrderId, lineId }) });
-  }
-
-  createSalesOrderLine(salesOrderId: string, body: SalesOrderLinePost): Promise<SalesOrderLine> {
-    const template = "/SalesOrders/{id}/Lines";
-    return this.expectBody<SalesOrderLine>({
-      method: "POST",
-      template,
-      path: fillTemplate(template, { id: salesOrderId }),
-      body,
-      contentType: "application/json",
-    });
-  }
-
-  patchSalesOrderLine(salesOrderId: string, lineId: string, operations: SalesOrderLinePatchOperation[]): Promise<SalesOrderLine> {
-    const template = "/SalesOrders/{id}/Lines/{lineId}";
-    return this.expectBody<SalesOrderLine>({
-      method: "PATCH",
-      template,
-      path: fillTemplate(template, { id: salesOrderId, lineId }),
-      body: operations,
-      contentType: "application/json-patch+json",
-    });
-  }
-
-  async deleteSalesOrderLine(salesOrderId: string, lineId: string): Promise<void> {
-    const template = "/SalesOrders/{id}/Lines/{lineId}";
-    await this.request({ method: "DELETE", template, path: fillTemplate(template, { id: salesOrderId, lineId }) });
   }
 
   // ---- lookups for crash recovery (find a record we may have created) -------------------------------------------

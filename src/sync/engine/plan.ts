@@ -102,8 +102,8 @@ async function changedSourceRecords(knex: Knex, flow: FlowDefinition): Promise<C
 /**
  * Linked Chargebee records of a flow that changed since the flow last processed them, as their PowerOffice side.
  * The flow's changed linked records are found first (materialized): the planner cannot tell that a poll finds
- * almost none, and otherwise joins every link of the flow to both sides' records before comparing (F1 at
- * bench:sync's size: 96 ms instead of about 55 ms).
+ * almost none, and otherwise joins every link of the flow to both sides' records before comparing (figures in
+ * bench/README.md).
  */
 async function changedTargetRecords(knex: Knex, flow: FlowDefinition): Promise<Candidate[]> {
   const result = await knex.raw(

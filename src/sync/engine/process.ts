@@ -344,7 +344,7 @@ class RecordProcessor {
     const values = flow.fromPowerOffice(source, related);
     const problem = flow.validate(values, source, related);
     if (problem) throw new QuarantineError(problem);
-    const businessEntityId = references.get("businessEntity") ?? references.get("customerBusinessEntity");
+    const businessEntityId = references.get("businessEntity");
 
     if (poLink && cbLink && target) {
       if (target.deleted) return this.applyChargebeeDelete(flow, source, poLink.unified_id, target);

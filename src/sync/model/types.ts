@@ -36,7 +36,7 @@ export function addCounts(total: RunCounts, delta: Partial<RunCounts>): RunCount
   return total;
 }
 
-/** Where the engine reports progress as it goes (H4 writes it to sync_runs; tests may collect it). */
+/** Where the engine reports progress as it goes (the runs write it to sync_runs; tests may collect it). */
 export interface ProgressSink {
   add(delta: Partial<RunCounts>): Promise<void> | void;
   phase?(name: string): void;

@@ -105,7 +105,7 @@ export async function completeBatch(
     const next = await trx("sync_run_batches").where({ run_id: runId }).where("stage", ">", stage).min<{ stage: number | null }>("stage as stage").first();
     if (next?.stage === null || next?.stage === undefined) {
       // A large run refreshes the statistics of what it grew before it ends, so the next poll's planning does not
-      // pay for analyzing it (1.8 s of a 2 s poll after bench:sync's initial sync).
+      // pay for analyzing it (most of that poll's time otherwise: bench/README.md).
       const items = await trx("sync_run_batches").where({ run_id: runId }).sum<{ items: number | string | null }>("item_count as items").first();
       if (Number(items?.items ?? 0) >= ITEMS_WORTH_A_STATISTICS_CHECK) await refreshStatistics(trx);
       await finishRun(trx, runId);

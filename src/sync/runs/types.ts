@@ -24,7 +24,7 @@ export interface RunWait {
 /** partial: the run finished but missed something other than quarantined records (a source it could not read, records left after errors). */
 export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
-/** The engine's entry points a run calls (H3's src/sync/engine; tests may pass their own). */
+/** The engine's entry points a run calls (src/sync/engine; tests may pass their own). */
 export interface SyncEngine {
   readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number; quarantined?: number; incomplete?: ReadProblem[]; recovered?: string[] }>;
   planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]>;
