@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { flowName } from "../flows/index.js";
 import { buildContext } from "./context.js";
 import { createRunProgressSink } from "./progress.js";
 import { getSyncRun, incrementColumns } from "./run-store.js";
@@ -38,7 +39,7 @@ export async function handleBatchJob(
     .where({ run_id: job.runId, seq: job.seq })
     .update({ status: "running", attempts: knex.raw("attempts + 1"), started_at: knex.raw("coalesce(started_at, now())") });
 
-  const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label });
+  const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label, flowNames: String(batch.label).split("+").map(flowName) });
   const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
   const ctx = { ...buildContext(deps, run, progress), commitCounts: commitCountsOf(job.runId, job.seq) };
   try {

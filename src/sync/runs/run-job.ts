@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { QUEUES } from "../../jobs/queue.js";
+import { flowName } from "../flows/index.js";
 import { ADMISSION_RECHECK_SECONDS, admitRun, failAbandonedRun } from "./admission.js";
 import { buildContext } from "./context.js";
 import { toBatches } from "./fan-out.js";
@@ -38,7 +39,7 @@ export async function handleRunJob(deps: RunDeps, runId: string, jobId: string, 
   const mode = run.mode === "dry-run" ? "dry-run" : run.mode;
   try {
     const readStarted = Date.now();
-    log.info({ flows: run.flows }, "sync run: reading sources");
+    log.info({ flows: run.flows, flowNames: run.flows.map(flowName) }, "sync run: reading sources");
     const { changed, incomplete, recovered } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });
     await progress.close();
     const readDetail = {
