@@ -15,14 +15,14 @@ import { toBusinessEntity } from "./types/business-entity.js";
 import { toCustomer } from "./types/customer.js";
 import { toItem } from "./types/item.js";
 import { toOrder } from "./types/order.js";
-import { REFERENCE_TYPES } from "./types/references.js";
+import { referenceTypeNames } from "./types/references.js";
 
 /** A reference to another subgraph's record resolves to its id: the fields this subgraph adds need nothing more. */
 const idReference = { __resolveReference: (reference: { id: string }) => ({ id: reference.id }) };
 
 function sourceRecordReferences(): ReferenceResolvers {
   const references: ReferenceResolvers = {};
-  for (const typeName of [...Object.values(REFERENCE_TYPES.poweroffice), ...Object.values(REFERENCE_TYPES.chargebee)]) {
+  for (const typeName of referenceTypeNames()) {
     references[typeName] = idReference;
   }
   return references;

@@ -4,6 +4,7 @@ import type { Logger } from "../../logging/logger.js";
 import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 import { requestIdempotencyKey } from "./idempotency-key.js";
+import { CHARGEBEE_RESOURCE_REGISTRY, type ChargebeeResource } from "./resource-registry.js";
 import { nodeHttpClient } from "./node-http-client.js";
 import { AccountBudget, BudgetPausedError, BudgetWaitError, type BudgetGrant, type BudgetStateStore } from "../rate-budget/index.js";
 import { chargebeeBudgetKey, chargebeeBudgetLimits } from "./request-budget.js";
@@ -138,14 +139,30 @@ export class ChargebeeClient {
     this.suppressWebhooksByDefault = options.suppressWebhooksByDefault ?? true;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     const sdk = this.sdk;
-    this.specs = {
-      customer: { endpoint: "customer.list", key: "customer", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.customer.list(p as Customer.ListInputParam, h) },
-      item: { endpoint: "item.list", key: "item", sort: "id", supportsIncludeDeleted: false, deletedByStatus: true, list: (p, h) => sdk.item.list(p as Item.ListInputParam, h) },
-      item_price: { endpoint: "itemPrice.list", key: "item_price", sort: "id", supportsIncludeDeleted: false, deletedByStatus: true, list: (p, h) => sdk.itemPrice.list(p as ItemPrice.ListInputParam, h) },
-      item_family: { endpoint: "itemFamily.list", key: "item_family", supportsIncludeDeleted: false, list: (p, h) => sdk.itemFamily.list(p as ItemFamily.ListInputParam, h) },
-      invoice: { endpoint: "invoice.list", key: "invoice", sort: "date", supportsIncludeDeleted: true, list: (p, h) => sdk.invoice.list(p as Invoice.ListInputParam, h) },
-      order: { endpoint: "order.list", key: "order", sort: "created_at", supportsIncludeDeleted: true, list: (p, h) => sdk.order.list(p as Order.ListInputParam, h) },
-    } as Record<ChargebeeReadableResource, ReadSpec>;
+    const list = {
+      customer: (p: ListParams, h: Headers) => sdk.customer.list(p as Customer.ListInputParam, h),
+      item: (p: ListParams, h: Headers) => sdk.item.list(p as Item.ListInputParam, h),
+      item_price: (p: ListParams, h: Headers) => sdk.itemPrice.list(p as ItemPrice.ListInputParam, h),
+      item_family: (p: ListParams, h: Headers) => sdk.itemFamily.list(p as ItemFamily.ListInputParam, h),
+      invoice: (p: ListParams, h: Headers) => sdk.invoice.list(p as Invoice.ListInputParam, h),
+      order: (p: ListParams, h: Headers) => sdk.order.list(p as Order.ListInputParam, h),
+    } as Record<ChargebeeReadableResource, ReadSpec["list"]>;
+    this.specs = Object.fromEntries(
+      (Object.keys(list) as ChargebeeReadableResource[]).map((resource) => {
+        const registered: ChargebeeResource = CHARGEBEE_RESOURCE_REGISTRY[resource];
+        return [
+          resource,
+          {
+            endpoint: registered.listEndpoint ?? `${resource}.list`,
+            key: resource,
+            sort: registered.sort,
+            supportsIncludeDeleted: registered.includeDeleted,
+            deletedByStatus: registered.deletedByStatus,
+            list: list[resource],
+          },
+        ];
+      }),
+    ) as Record<ChargebeeReadableResource, ReadSpec>;
   }
 
   // ---------------------------------------------------------------- statistics

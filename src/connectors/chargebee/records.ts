@@ -1,8 +1,9 @@
+import { CHARGEBEE_RESOURCE_REGISTRY, type ChargebeeDatasetEntity } from "./resource-registry.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 
 /** The Chargebee resource keys the datasets store (the API's own names, as in `{"customer": {...}}`). */
-export const CHARGEBEE_DATASET_ENTITIES = ["customer", "item", "item_family", "item_price", "invoice", "order", "business_entity"] as const;
-export type ChargebeeDatasetEntity = (typeof CHARGEBEE_DATASET_ENTITIES)[number];
+export const CHARGEBEE_DATASET_ENTITIES = Object.keys(CHARGEBEE_RESOURCE_REGISTRY) as ChargebeeDatasetEntity[];
+export type { ChargebeeDatasetEntity };
 
 export function isChargebeeDatasetEntity(key: string): key is ChargebeeDatasetEntity {
   return (CHARGEBEE_DATASET_ENTITIES as readonly string[]).includes(key);

@@ -22,3 +22,4 @@ export { countCalls, type PowerOfficeRequestStats } from "./request-stats.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ListOptions, type ListFilters, type ListOptionsOf } from "./resources.js";
 export * from "./types.js";
+export { POWEROFFICE_RESOURCE_REGISTRY, POWEROFFICE_SALES_ORDER_LINE_ENTITY, type PowerOfficeResource } from "./resource-registry.js";

@@ -1,4 +1,5 @@
 /** How each resource is addressed on the wire: list path, record path template, create path, list filters. */
+import { POWEROFFICE_RESOURCE_REGISTRY } from "./resource-registry.js";
 import type { ContactPersonKey, KeyOf, PowerOfficeResourceName, SalesOrderStatus } from "./types.js";
 
 /** Options every list accepts. */
@@ -48,21 +49,8 @@ export type ListOptionsOf<R extends PowerOfficeResourceName> = ListOptions & Lis
 export const MAX_PAGE_SIZE = 20_000;
 export const DEFAULT_PAGE_SIZE = 5_000;
 
-interface ResourceRoute {
-  /** Path template of one record, e.g. "/Customers/{id}". */
-  recordTemplate: string;
-  /** Path of the create call. */
-  createTemplate: string;
-}
-
-export const RESOURCE_ROUTES: Record<PowerOfficeResourceName, ResourceRoute> = {
-  ContactPersons: { recordTemplate: "/ContactPersons/{contactId}/{id}", createTemplate: "/ContactPersons/{contactId}" },
-  Customers: { recordTemplate: "/Customers/{id}", createTemplate: "/Customers" },
-  Employees: { recordTemplate: "/Employees/{employeeId}", createTemplate: "/Employees" },
-  Departments: { recordTemplate: "/Departments/{id}", createTemplate: "/Departments" },
-  Products: { recordTemplate: "/Products/{id}", createTemplate: "/Products" },
-  SalesOrders: { recordTemplate: "/SalesOrders/{id}", createTemplate: "/SalesOrders/Complete" },
-};
+/** How each resource's records are addressed (from the resource registry). */
+export const RESOURCE_ROUTES: Record<PowerOfficeResourceName, { recordTemplate: string; createTemplate: string }> = POWEROFFICE_RESOURCE_REGISTRY;
 
 /** Fills a path template; every value is URL-encoded. */
 export function fillTemplate(template: string, values: Record<string, string | number>): string {

@@ -3,7 +3,10 @@
  * The PatchDto field lists are not in the merged spec (see spec/SOURCE.md); they are written from the official
  * per-area models as summarised in shared/reference/poweroffice-api.md §4.
  */
+import { POWEROFFICE_RESOURCE_REGISTRY, POWEROFFICE_SALES_ORDER_LINE_ENTITY } from "./resource-registry.js";
 import type { components } from "./spec/openapi-types.js";
+
+export { PATCH_FIELDS } from "./resource-registry.js";
 
 type Schemas = components["schemas"];
 
@@ -30,26 +33,20 @@ export type OAuthErrorResponse = Schemas["ErrorResponseDto"];
 export type InvoiceDeliveryType = Schemas["InvoiceDeliveryType"];
 export type SalesOrderStatus = Schemas["OrderStatus"];
 
-/** The six list resources of our flows, spelled as in the API paths. */
-export const POWEROFFICE_RESOURCES = [
-  "ContactPersons",
-  "Customers",
-  "Employees",
-  "Departments",
-  "Products",
-  "SalesOrders",
-] as const;
-export type PowerOfficeResourceName = (typeof POWEROFFICE_RESOURCES)[number];
+export type PowerOfficeResourceName = keyof typeof POWEROFFICE_RESOURCE_REGISTRY;
 
-/** The dataset entity name (shared/DESIGN.md, src/datasets) of each resource. */
-export const POWEROFFICE_ENTITY_OF: Record<PowerOfficeResourceName, string> = {
-  ContactPersons: "ContactPerson",
-  Customers: "Customer",
-  Employees: "Employee",
-  Departments: "Department",
-  Products: "Product",
-  SalesOrders: "SalesOrder",
-};
+/** The resources, in the registry's order (resource-registry.ts). */
+export const POWEROFFICE_RESOURCES = Object.keys(POWEROFFICE_RESOURCE_REGISTRY) as PowerOfficeResourceName[];
+
+/** The resource whose records have this dataset type (undefined for a type no resource holds). */
+export function powerOfficeResourceOf(entity: string): PowerOfficeResourceName | undefined {
+  return POWEROFFICE_RESOURCES.find((resource) => POWEROFFICE_RESOURCE_REGISTRY[resource].entity === entity);
+}
+
+/** Every dataset type of PowerOffice records: the resources' and the sales order lines stored with their orders. */
+export function powerOfficeEntities(): string[] {
+  return [...POWEROFFICE_RESOURCES.map((resource) => POWEROFFICE_RESOURCE_REGISTRY[resource].entity), POWEROFFICE_SALES_ORDER_LINE_ENTITY];
+}
 
 /** A contact person is addressed by its parent contact (customer or supplier) id and its own id. */
 export interface ContactPersonKey {
@@ -144,152 +141,6 @@ export type SalesOrderLinePatchField =
   | "UseStandardSalesAccount"
   | "VatReturnSpecification";
 
-/** Runtime copies of the patch field lists (the sandbox rejects other paths, as the API does). */
-export const PATCH_FIELDS = {
-  ContactPersons: [
-    "EmailAddress",
-    "ExternalCode",
-    "FirstName",
-    "IsActive",
-    "IsDefault",
-    "LastName",
-    "MailAddress",
-    "PhoneNumber",
-    "Title",
-  ],
-  Customers: [
-    "Allowance",
-    "BillableRate",
-    "ContactGroupIds",
-    "CurrencyCode",
-    "CustomerSince",
-    "DateOfBirth",
-    "DeliveryTermId",
-    "DepartmentId",
-    "DoNotAddLatePaymentFees",
-    "DoNotAddLatePaymentInterest",
-    "DoNotAutomatePaymentNotifications",
-    "EmailAddress",
-    "ExternalImportReference",
-    "ExternalNumber",
-    "FirstName",
-    "InvoiceBrandingThemeId",
-    "InvoiceDeliveryType",
-    "InvoiceEmailAddress",
-    "InvoiceEmailAddressCC",
-    "IsArchived",
-    "IsPerson",
-    "IsVatFree",
-    "LastName",
-    "LegalName",
-    "MailAddress",
-    "Name",
-    "NationalIdNumber",
-    "NoticeOfDebtCollectionDeliveryType",
-    "Number",
-    "OrganizationNumber",
-    "PaymentReminderEmailAddress",
-    "PaymentTermId",
-    "PhoneNumber",
-    "ReminderDeliveryType",
-    "SalesPersonEmployeeId",
-    "SendPaymentReminders",
-    "TransferToDebtCollectionAgency",
-    "UseInvoiceFee",
-    "WebsiteUrl",
-  ],
-  Employees: [
-    "ContactGroupIds",
-    "DateOfBirth",
-    "DepartmentId",
-    "EmailAddress",
-    "EndDate",
-    "ExternalImportReference",
-    "ExternalNumber",
-    "FirstName",
-    "Gender",
-    "HiredDate",
-    "InternationalIdCountryCode",
-    "InternationalIdNumber",
-    "InternationalIdReportToAltinn",
-    "InternationalIdType",
-    "IsArchived",
-    "JobTitle",
-    "LastName",
-    "LocationId",
-    "MailAddress",
-    "ManagerEmployeeId",
-    "NationalIdNumber",
-    "Number",
-    "PhoneNumber",
-    "StartDate",
-  ],
-  Departments: ["Code", "IsActive", "ManagerEmployeeId", "Name"],
-  Products: [
-    "Code",
-    "Description",
-    "Gtin",
-    "IsArchived",
-    "IsStockItem",
-    "Name",
-    "OptionalSalesAccountId",
-    "ProductGroupId",
-    "ProductType",
-    "StandardSalesAccountId",
-    "StockOnHand",
-    "UnitCost",
-    "UnitOfMeasureCode",
-    "UnitPrice",
-  ],
-  SalesOrders: [
-    "BrandingThemeId",
-    "ContactDeliveryAddressId",
-    "ContractNo",
-    "CurrencyCode",
-    "CurrencyExchangeRate",
-    "CustomMatchingReference",
-    "CustomerId",
-    "CustomerReference",
-    "CustomerReferenceContactPersonId",
-    "DeliveryDate",
-    "DeliveryTermId",
-    "DepartmentId",
-    "Dim1Id",
-    "Dim2Id",
-    "Dim3Id",
-    "ExternalImportReference",
-    "ImportedOrderNo",
-    "LocationId",
-    "PaymentTermId",
-    "ProjectId",
-    "PurchaseOrderReference",
-    "RelatedInvoiceNo",
-    "SalesOrderDate",
-    "SalesOrderStatus",
-    "SalesPersonEmployeeId",
-  ],
-  SalesOrderLines: [
-    "Allowance",
-    "DepartmentId",
-    "Description",
-    "Dim1Id",
-    "Dim2Id",
-    "Dim3Id",
-    "ExternalImportReference",
-    "LineType",
-    "LocationId",
-    "ProductId",
-    "ProductUnitCost",
-    "ProductUnitPrice",
-    "ProjectId",
-    "Quantity",
-    "SellersReferenceEmployeeId",
-    "SortOrder",
-    "UnitOfMeasureCode",
-    "UseStandardSalesAccount",
-    "VatReturnSpecification",
-  ],
-} as const satisfies Record<PowerOfficeResourceName | "SalesOrderLines", readonly string[]>;
 
 /** Per resource: the record read, the body posted, the key addressing one record, the patchable fields. */
 export interface PowerOfficeResourceTypes {

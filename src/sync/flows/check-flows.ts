@@ -1,10 +1,10 @@
 import { CHARGEBEE_DATASET_ENTITIES } from "../../connectors/chargebee/index.js";
-import { POWEROFFICE_ENTITY_OF } from "../../connectors/poweroffice/index.js";
+import { powerOfficeEntities } from "../../connectors/poweroffice/index.js";
 import type { FlowDefinition } from "../model/flow-definition.js";
 
 /** The dataset types the readers know how to read and store, per system. */
 const KNOWN_TYPES = {
-  poweroffice: new Set<string>([...Object.values(POWEROFFICE_ENTITY_OF), "SalesOrderLine"]),
+  poweroffice: new Set<string>(powerOfficeEntities()),
   chargebee: new Set<string>(CHARGEBEE_DATASET_ENTITIES),
 };
 

@@ -52,11 +52,16 @@ export function flowsOfRecordType(system: SystemName, entity: string): FlowId[] 
   return flowsOfType(FLOWS, system, entity) as FlowId[];
 }
 
-/** Every record type some flow syncs as its own, per system (what syncing one record accepts). */
-export function recordTypesSynced(system: SystemName): string[] {
+/**
+ * Every record type some flow syncs as its own, per system (what syncing one record accepts); `withParts: false`
+ * leaves out the types synced only as parts of another's records (sales order lines).
+ */
+export function recordTypesSynced(system: SystemName, options: { withParts?: boolean } = {}): string[] {
   const types = new Set<string>();
   for (const flow of Object.values(FLOWS)) {
-    if (system === "poweroffice") types.add(flow.source.entity);
+    if (system === "poweroffice") {
+      if (!flow.parent || options.withParts !== false) types.add(flow.source.entity);
+    }
     else if (!flow.parent) {
       types.add(flow.target.entity);
       if (flow.outbox?.system === "chargebee") types.add(flow.outbox.entity);

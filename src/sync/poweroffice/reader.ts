@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { MAX_PAGE_SIZE, type PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
+import { MAX_PAGE_SIZE, powerOfficeResourceOf } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
 import type { DataIssue } from "../../datasets/storable-text.js";
 import { storeRecords, type HashedRecordInput, type StoreFailure } from "../../datasets/upsert-records.js";
@@ -16,14 +16,6 @@ const COMPLETE_READ_CONCURRENCY = 8;
 /** Orders whose lines are read and stored together; bounds the memory a large page of changed orders takes. */
 const ORDERS_PER_LINE_READ = 500;
 
-export const POWEROFFICE_ENTITY_RESOURCE: Record<string, PowerOfficeResourceName> = {
-  ContactPerson: "ContactPersons",
-  Customer: "Customers",
-  Employee: "Employees",
-  Department: "Departments",
-  Product: "Products",
-  SalesOrder: "SalesOrders",
-};
 
 
 function overlapStart(cursor: string): string {
@@ -88,8 +80,8 @@ async function mapLimited<T, R>(values: readonly T[], limit: number, run: (value
  * timestamp); an order whose lines could not be read is not stored, so it stays "changed" for the next read.
  */
 export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mode: SyncMode): Promise<ReadOutcome> {
-  const resource = POWEROFFICE_ENTITY_RESOURCE[entity];
-  if (!resource) throw new Error(`No PowerOffice resource for ${entity}`);
+  const resource = powerOfficeResourceOf(entity);
+  if (!resource) throw new Error(`No PowerOffice resource holds ${entity} records (src/connectors/poweroffice/resource-registry.ts)`);
   const cursor = await readCursor(ctx.knex, "poweroffice", entity);
   const incremental = (mode === "incremental" || mode === "dry-run") && cursor !== null;
   const outcome = emptyOutcome();

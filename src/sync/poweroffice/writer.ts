@@ -1,19 +1,9 @@
-import type { PowerOfficeResourceName } from "../../connectors/poweroffice/index.js";
-import { replaceOperations } from "../../connectors/poweroffice/index.js";
+import { powerOfficeResourceOf, replaceOperations } from "../../connectors/poweroffice/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { FieldValue, WriteResult } from "../model/flow-definition.js";
 import type { SyncContext } from "../model/types.js";
 import { powerOfficeRecordFrom } from "./records.js";
 
-/** The API resource of each dataset entity the flows write back to. */
-export const POWEROFFICE_RESOURCE_OF: Record<string, PowerOfficeResourceName> = {
-  ContactPerson: "ContactPersons",
-  Customer: "Customers",
-  Employee: "Employees",
-  Department: "Departments",
-  Product: "Products",
-  SalesOrder: "SalesOrders",
-};
 
 /**
  * Updates a PowerOffice record with JSON Patch `replace` operations (one call). Updates are idempotent, so a retry
@@ -25,7 +15,7 @@ export async function patchPowerOfficeRecord(
   record: DatasetRecord,
   properties: Record<string, FieldValue>,
 ): Promise<WriteResult> {
-  const resource = POWEROFFICE_RESOURCE_OF[record.entity];
+  const resource = powerOfficeResourceOf(record.entity);
   if (!resource) throw new Error(`PowerOffice ${record.entity} records cannot be written by the sync`);
   const id = Number(record.sourceId);
   const key =

@@ -1,4 +1,5 @@
 /** The API's rules for one record: what a write must satisfy, and what keeps a record from being deleted. */
+import { POWEROFFICE_RESOURCE_REGISTRY } from "../resource-registry.js";
 import type { PowerOfficeResourceName } from "../types.js";
 import type { Collection, Dto } from "./collection.js";
 import { validationProblem } from "./errors.js";
@@ -16,14 +17,7 @@ export interface StoreCollections {
   readonly lines: Map<string, Dto[]>;
 }
 
-const ENTITY: Record<PowerOfficeResourceName, string> = {
-  ContactPersons: "ContactPerson",
-  Customers: "Customer",
-  Employees: "Employee",
-  Departments: "Department",
-  Products: "Product",
-  SalesOrders: "SalesOrder",
-};
+const ENTITY = (resource: PowerOfficeResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].entity;
 
 const EMAIL = /^[^\s@()<>,;:"[\]]+@[^\s@()<>,;:"[\]]+\.[^\s@()<>,;:"[\].]{2,}$/u;
 
@@ -122,7 +116,7 @@ export function validateRecord(store: StoreCollections, resource: PowerOfficeRes
       break;
     }
   }
-  if (problems.length > 0) throw validationProblem(ENTITY[resource], problems);
+  if (problems.length > 0) throw validationProblem(ENTITY(resource), problems);
 }
 
 /** Why the record cannot be deleted (what refers to it), or undefined. */

@@ -3,6 +3,7 @@
  * read-only fields, uniqueness, records in use) and GUI-style edits for tests and demos. Every write moves
  * LastChangedDateTimeOffset to a fresh, strictly increasing microsecond timestamp.
  */
+import { POWEROFFICE_RESOURCE_REGISTRY } from "../resource-registry.js";
 import { PATCH_FIELDS, type ContactPersonKey, type PowerOfficeResourceName } from "../types.js";
 import { SchemaValidator } from "../spec/schema-validator.js";
 import { applyJsonPatch, JsonPatchError, type RawJsonPatchOperation } from "../json-patch.js";
@@ -21,30 +22,9 @@ export type SandboxResourceName = PowerOfficeResourceName;
 export type SandboxSize = "demo" | number;
 type RecordId = number | string;
 
-const ENTITY: Record<SandboxResourceName, string> = {
-  ContactPersons: "ContactPerson",
-  Customers: "Customer",
-  Employees: "Employee",
-  Departments: "Department",
-  Products: "Product",
-  SalesOrders: "SalesOrder",
-};
-const DTO_SCHEMA: Record<SandboxResourceName, string> = {
-  ContactPersons: "ContactPersonDto",
-  Customers: "CustomerDto",
-  Employees: "EmployeeDto",
-  Departments: "DepartmentDto",
-  Products: "ProductDto",
-  SalesOrders: "SalesOrderDto",
-};
-const POST_SCHEMA: Record<SandboxResourceName, string> = {
-  ContactPersons: "ContactPersonPostDto",
-  Customers: "CustomerPostDto",
-  Employees: "EmployeePostDto",
-  Departments: "DepartmentPostDto",
-  Products: "ProductPostDto",
-  SalesOrders: "SalesOrderCompletePostDto",
-};
+const ENTITY = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].entity;
+const DTO_SCHEMA = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].dtoSchema;
+const POST_SCHEMA = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].postSchema;
 
 
 /** First ids handed out; contacts (customers, employees) share one id space, as in PowerOffice. */
@@ -190,7 +170,7 @@ export class PowerOfficeSandboxStore {
 
   private requireEntry(resource: SandboxResourceName, id: RecordId): Entry {
     const entry = this.entry(resource, id);
-    if (!entry) throw notFound(ENTITY[resource], id);
+    if (!entry) throw notFound(ENTITY(resource), id);
     return entry;
   }
 
@@ -204,7 +184,7 @@ export class PowerOfficeSandboxStore {
   list(resource: SandboxResourceName, query: QueryParams): ListResult {
     const { pageNumber, pageSize } = paging(query);
     const predicate = listPredicate(resource, query);
-    const order = orderByComparator(query, (field) => canonicalKey(DTO_SCHEMA[resource], field));
+    const order = orderByComparator(query, (field) => canonicalKey(DTO_SCHEMA(resource), field));
     const all = order ? [...this.collection(resource).entries()].sort(order) : this.collection(resource).entries();
     const start = (pageNumber - 1) * pageSize;
     let page: Entry[];
@@ -233,7 +213,7 @@ export class PowerOfficeSandboxStore {
   private project(resource: SandboxResourceName, dto: Dto, fields: string[]): Dto {
     const out: Dto = {};
     for (const field of fields) {
-      const key = canonicalKey(DTO_SCHEMA[resource], field);
+      const key = canonicalKey(DTO_SCHEMA(resource), field);
       if (key && key in dto) out[key] = dto[key];
     }
     return out;
@@ -275,7 +255,7 @@ export class PowerOfficeSandboxStore {
 
   /** POST: validates the body like the API, creates the record, returns it. */
   apiCreate(resource: SandboxResourceName, body: unknown, parentContactId?: number): Dto {
-    const post = this.readBody(POST_SCHEMA[resource], ENTITY[resource], body);
+    const post = this.readBody(POST_SCHEMA(resource), ENTITY(resource), body);
     if (resource === "SalesOrders") return this.createSalesOrder(post, { strictEmail: true }, true);
     return structuredClone(this.createRecord(resource, post, { strictEmail: true }, parentContactId).dto);
   }
@@ -283,11 +263,11 @@ export class PowerOfficeSandboxStore {
   /** PATCH with a JSON Patch document limited to the resource's patchable fields. */
   apiPatch(resource: SandboxResourceName, id: RecordId, operations: unknown, contactId?: number): Dto {
     const entry = resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
-    const ops = this.readPatch(operations, PATCH_FIELDS[resource], DTO_SCHEMA[resource], ENTITY[resource]);
+    const ops = this.readPatch(operations, PATCH_FIELDS[resource], DTO_SCHEMA(resource), ENTITY(resource));
     if (resource === "SalesOrders" && entry.dto.SalesOrderStatus === "Confirmed" && ops.some((op) => !/^\/salesorderstatus$/i.test(op.path))) {
       throw new SandboxProblem(400, "SalesOrder validation error(s)", "The sales order is confirmed and locked. Set SalesOrderStatus to Draft before changing it.");
     }
-    const patched = this.applyPatch(entry.dto, ops, DTO_SCHEMA[resource], ENTITY[resource]);
+    const patched = this.applyPatch(entry.dto, ops, DTO_SCHEMA(resource), ENTITY(resource));
     this.updateRecord(resource, entry, patched, { strictEmail: true });
     return structuredClone(entry.dto);
   }
@@ -393,17 +373,17 @@ export class PowerOfficeSandboxStore {
    */
   guiEdit(resource: SandboxResourceName, id: RecordId, changes: Dto): Dto {
     const entry = this.requireEntry(resource, id);
-    const unknown = Object.keys(changes).filter((k) => !canonicalKey(DTO_SCHEMA[resource], k));
-    if (unknown.length > 0) throw validationProblem(ENTITY[resource], [`Unknown field(s): ${unknown.join(", ")}.`]);
+    const unknown = Object.keys(changes).filter((k) => !canonicalKey(DTO_SCHEMA(resource), k));
+    if (unknown.length > 0) throw validationProblem(ENTITY(resource), [`Unknown field(s): ${unknown.join(", ")}.`]);
     const merged: Dto = { ...entry.dto };
-    for (const [key, value] of Object.entries(changes)) merged[canonicalKey(DTO_SCHEMA[resource], key)!] = value;
+    for (const [key, value] of Object.entries(changes)) merged[canonicalKey(DTO_SCHEMA(resource), key)!] = value;
     this.updateRecord(resource, entry, merged, { strictEmail: false });
     return structuredClone(entry.dto);
   }
 
   /** Creates a record as a GUI user or an import would (no e-mail typo check). */
   guiCreate(resource: SandboxResourceName, fields: Dto, parentContactId?: number): Dto {
-    const post = this.readBody(POST_SCHEMA[resource], ENTITY[resource], fields);
+    const post = this.readBody(POST_SCHEMA(resource), ENTITY(resource), fields);
     if (resource === "SalesOrders") return this.createSalesOrder(post, { strictEmail: false }, false);
     return structuredClone(this.createRecord(resource, post, { strictEmail: false }, parentContactId).dto);
   }
@@ -423,7 +403,7 @@ export class PowerOfficeSandboxStore {
     parentContactId?: number,
     seed?: { at: number; id?: number },
   ): Entry {
-    const entity = ENTITY[resource];
+    const entity = ENTITY(resource);
     if (resource === "ContactPersons") {
       const parent = parentContactId === undefined ? undefined : this.customers.get(parentContactId);
       if (!parent) throw notFound("Contact", parentContactId ?? "(none)");
@@ -431,7 +411,7 @@ export class PowerOfficeSandboxStore {
         throw validationProblem(entity, [`Contact persons can not be added to contact ${parentContactId}: the customer is a person (IsPerson = true).`]);
       }
     }
-    const dto = copyWritable(post, DTO_SCHEMA[resource]);
+    const dto = copyWritable(post, DTO_SCHEMA(resource));
     this.resolveCodes(resource, post, dto);
     const id = seed?.id ?? this.allocateId(resource);
     const at = seed?.at ?? this.clock.next();
@@ -500,13 +480,13 @@ export class PowerOfficeSandboxStore {
     const departmentCode = str(post.DepartmentCode);
     if (departmentCode !== undefined && dto.DepartmentId === undefined && resource !== "Departments") {
       const department = this.departments.entries().find((e) => e.dto.Code === departmentCode);
-      if (!department) throw validationProblem(ENTITY[resource], [`Department with code '${departmentCode}' not found.`]);
+      if (!department) throw validationProblem(ENTITY(resource), [`Department with code '${departmentCode}' not found.`]);
       dto.DepartmentId = department.dto.Id;
     }
     const employeeNo = num(post.SalesPersonEmployeeNumber) ?? num(post.ManagerEmployeeNo);
     if (employeeNo !== undefined) {
       const employee = this.employees.entries().find((e) => e.dto.Number === employeeNo);
-      if (!employee) throw validationProblem(ENTITY[resource], [`Employee with number ${employeeNo} not found.`]);
+      if (!employee) throw validationProblem(ENTITY(resource), [`Employee with number ${employeeNo} not found.`]);
       if (resource === "Customers" && dto.SalesPersonEmployeeId === undefined) dto.SalesPersonEmployeeId = employee.dto.Id;
       if ((resource === "Departments" || resource === "Employees") && dto.ManagerEmployeeId === undefined) dto.ManagerEmployeeId = employee.dto.Id;
     }
@@ -698,7 +678,7 @@ export class PowerOfficeSandboxStore {
     this.requireEntry(resource, id);
     const reason = force ? undefined : this.inUse(resource, id);
     if (reason) {
-      throw new SandboxProblem(409, "Conflict", `${ENTITY[resource]} with id = ${String(id)} is in use (by ${reason}) and can not be deleted.`);
+      throw new SandboxProblem(409, "Conflict", `${ENTITY(resource)} with id = ${String(id)} is in use (by ${reason}) and can not be deleted.`);
     }
     this.collection(resource).delete(id);
     if (resource === "SalesOrders") this.lines.delete(id as string);
