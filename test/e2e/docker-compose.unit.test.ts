@@ -1,7 +1,7 @@
-/** docker-compose.yml runs the product's own entry points, wired to each other; checked without a Docker engine. */
+/** docker-compose.yml runs the product's own entry points (compiled), wired to each other; checked without a Docker engine. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 
 interface Service {
@@ -26,12 +26,49 @@ test("PostgreSQL, migrate, worker, the three subgraphs and the gateway are separ
   ]);
 });
 
-test("every service runs an npm script that exists", () => {
+/** The npm script a service's command stands for (docker-compose.yml runs node directly; see its header). */
+const SCRIPT_OF_SERVICE: Record<string, string> = {
+  migrate: "migrate:dist",
+  worker: "worker:dist",
+  "subgraph-poweroffice": "subgraph:poweroffice:dist",
+  "subgraph-chargebee": "subgraph:chargebee:dist",
+  "subgraph-link": "subgraph:link:dist",
+  gateway: "gateway:dist",
+};
+
+test("every service runs the compiled build with node: its :dist npm script, word for word", () => {
   for (const [name, service] of Object.entries(compose.services)) {
     if (name === "postgres") continue;
-    const command = service.command ?? [];
-    assert.deepEqual(command.slice(0, 3), ["npm", "run", "--silent"], `${name} runs an npm script`);
-    assert.ok(scripts[command[3]!], `${name}: package.json has the script "${command[3]}"`);
+    const script = SCRIPT_OF_SERVICE[name];
+    assert.ok(script, `${name}: which npm script does it run?`);
+    assert.ok(scripts[script], `package.json has the script "${script}"`);
+    assert.deepEqual(service.command, scripts[script].split(" "), `${name} runs what npm run ${script} runs`);
+    const [program, ...args] = service.command!;
+    assert.equal(program, "node", `${name} runs node itself, not npm or tsx`);
+    const module = args.at(-1)!;
+    assert.match(module, /^dist\/.+\.js$/, `${name} runs a module of the build`);
+    // dist/ is built in the image: here, check the module it runs is compiled from a source file that exists.
+    const source = module.replace(/^dist\//, "").replace(/\.js$/, ".ts");
+    assert.ok(existsSync(source), `${name}: ${module} is compiled from ${source}, which does not exist`);
+  }
+});
+
+test("the :dist scripts pass node the same flags as the development scripts", () => {
+  const development: Record<string, string> = {
+    "migrate:dist": "migrate",
+    "worker:dist": "worker",
+    "subgraph:poweroffice:dist": "subgraph:poweroffice",
+    "subgraph:chargebee:dist": "subgraph:chargebee",
+    "subgraph:link:dist": "subgraph:link",
+    "gateway:dist": "gateway",
+    "start:dist": "start",
+    "sync:dist": "sync",
+  };
+  const flags = (command: string) => command.split(" ").filter((word) => /^--max-[a-z-]+=/.test(word));
+  for (const [dist, dev] of Object.entries(development)) {
+    assert.ok(scripts[dist] && scripts[dev], `package.json has ${dist} and ${dev}`);
+    assert.deepEqual(flags(scripts[dist]), flags(scripts[dev]), `${dist} and ${dev} give node the same flags`);
+    assert.equal(scripts[dist].split(" ").at(-1), `dist/${scripts[dev].split(" ").at(-1)!.replace(/\.ts$/, ".js")}`, `${dist} runs ${dev}'s module, compiled`);
   }
 });
 
