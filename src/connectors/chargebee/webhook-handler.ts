@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isDeepStrictEqual } from "node:util";
 import type { Knex } from "knex";
 import type { Event } from "chargebee";
+import { storedData } from "../../datasets/read-records.js";
 import { upsertRecords } from "../../datasets/upsert-records.js";
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { Logger } from "../../logging/logger.js";
@@ -268,10 +269,8 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
         const object = value as Record<string, unknown>;
         const record = chargebeeRecordFrom(key, object);
         if (key === deletedKey) record.deleted = true;
-        const stored = (await trx("dataset_records")
-          .where({ system: "chargebee", entity: key, source_id: record.sourceId })
-          .first("data")) as { data: Record<string, unknown> } | undefined;
-        if (stored && versionOf(stored.data) > versionOf(object)) {
+        const stored = await storedData(trx, "chargebee", key, record.sourceId);
+        if (stored && versionOf(stored) > versionOf(object)) {
           outcome.stale.push(`${key}/${record.sourceId}`);
           continue;
         }

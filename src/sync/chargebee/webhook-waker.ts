@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { Logger } from "../../logging/logger.js";
+import { anyLinkedUnprocessed } from "../tables/changed-records.js";
 
 export interface WebhookSyncWakerOptions {
   knex: Knex;
@@ -81,16 +82,7 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
     const records = [...delivered.values()];
     delivered.clear();
     if (records.length === 0) return;
-    const work = await knex.raw(
-      `select 1 from unnest(?::text[], ?::text[]) as k(entity, source_id)
-         join links lc on lc.system = 'chargebee' and lc.entity = k.entity and lc.source_id = k.source_id and lc.status <> 'deleted'
-         join dataset_records d on d.system = 'chargebee' and d.entity = k.entity and d.source_id = k.source_id
-         left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = d.entity and s.source_id = d.source_id
-        where s.content_hash is null or s.content_hash <> d.content_hash
-        limit 1`,
-      [records.map((record) => record.entity), records.map((record) => record.sourceId)],
-    );
-    if (work.rows.length === 0) {
+    if (!(await anyLinkedUnprocessed(knex, records))) {
       logger.debug({ records: records.length }, "webhook changes are already synced (echoes of our own writes): no sync woken");
       return;
     }

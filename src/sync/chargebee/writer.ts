@@ -1,5 +1,6 @@
 import type { Invoice } from "chargebee";
 import { ChargebeeApiError, chargebeeRecordFrom, itemPriceIdFor } from "../../connectors/chargebee/index.js";
+import { liveRecordIds } from "../../datasets/read-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { FieldValue, WriteResult } from "../model/flow-definition.js";
 import type { SyncContext } from "../model/types.js";
@@ -68,10 +69,7 @@ async function ensureProductFamily(ctx: SyncContext): Promise<{ records: SourceR
     return { records: [], apiCalls: 0 };
   }
   const creation = (async () => {
-    const known = await ctx.knex("dataset_records")
-      .where({ system: "chargebee", entity: "item_family", source_id: PRODUCT_ITEM_FAMILY_ID, deleted: false })
-      .first("id");
-    if (known) return { records: [], apiCalls: 0 };
+    if ((await liveRecordIds(ctx.knex, "chargebee", "item_family", [PRODUCT_ITEM_FAMILY_ID])).size > 0) return { records: [], apiCalls: 0 };
     const result = await ctx.chargebee.createItemFamily(
       { id: PRODUCT_ITEM_FAMILY_ID, name: "PowerOffice products", description: "Products synced from PowerOffice Go" },
       { idempotencyKey: `create-item-family-${PRODUCT_ITEM_FAMILY_ID}` },
@@ -95,11 +93,7 @@ export async function existingItemPrices(ctx: SyncContext, ids: readonly string[
   }
   const unknown = ids.filter((id) => !cache.has(id));
   if (unknown.length > 0) {
-    const found = (await ctx.knex("dataset_records")
-      .where({ system: "chargebee", entity: "item_price", deleted: false })
-      .whereIn("source_id", unknown)
-      .pluck("source_id")) as string[];
-    for (const id of found) cache.add(id);
+    for (const id of await liveRecordIds(ctx.knex, "chargebee", "item_price", unknown)) cache.add(id);
   }
   return new Set(ids.filter((id) => cache.has(id)));
 }

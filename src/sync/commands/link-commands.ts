@@ -1,9 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
+import { recordPresence } from "../../datasets/read-records.js";
 import type { SystemName } from "../../config/config.js";
 import { SyncCommandError } from "../model/errors.js";
 import { flowById, type FlowId, FLOW_IDS } from "../flows/index.js";
-import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
+import { insertEvents } from "../tables/events.js";
+import {
+  activeLink,
+  activeLinkOfUnified,
+  activeLinksOfUnified,
+  activeLinksOfRecord,
+  closeLinks,
+  hasOtherPowerOfficeLink,
+  linkPairByHand,
+  queueOverride,
+} from "../tables/links.js";
+import { insertPendingUnifiedRecord } from "../tables/unified-records.js";
 
 /** Key in a PowerOffice link's agreed values holding values a user chose (resolveConflict) for the next sync to write. */
 
@@ -54,20 +66,15 @@ export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<
   const powerofficeId = requireText(input.powerofficeId, "powerofficeId");
   const chargebeeId = requireText(input.chargebeeId, "chargebeeId");
   return knex.transaction(async (trx) => {
-    const source = await trx("dataset_records").where({ system: "poweroffice", entity: flow.source.entity, source_id: powerofficeId }).first("deleted");
+    const source = await recordPresence(trx, "poweroffice", flow.source.entity, powerofficeId);
     if (!source) throw new SyncCommandError("NOT_FOUND", `PowerOffice ${flow.source.entity} ${powerofficeId} is not in the datasets (run a sync first?)`);
     if (source.deleted) throw new SyncCommandError("BAD_USER_INPUT", `PowerOffice ${flow.source.entity} ${powerofficeId} is deleted`);
-    const target = await trx("dataset_records").where({ system: "chargebee", entity: flow.target.entity, source_id: chargebeeId }).first("deleted");
+    const target = await recordPresence(trx, "chargebee", flow.target.entity, chargebeeId);
     if (!target) throw new SyncCommandError("NOT_FOUND", `Chargebee ${flow.target.entity} ${chargebeeId} is not in the datasets (run a sync first?)`);
     if (target.deleted) throw new SyncCommandError("BAD_USER_INPUT", `Chargebee ${flow.target.entity} ${chargebeeId} is deleted`);
-    const existing = (await trx<LinkRow>("links")
-      .where({ flow: flowId, system: "poweroffice", entity: flow.source.entity, source_id: powerofficeId })
-      .whereNot("status", "deleted")
-      .first()) as LinkRow | undefined;
+    const existing = await activeLink(trx, { flow: flowId, system: "poweroffice", entity: flow.source.entity, sourceId: powerofficeId });
     if (existing) {
-      const other = (await trx<LinkRow>("links").where({ unified_id: existing.unified_id, flow: flowId, system: "chargebee" }).whereNot("status", "deleted").first()) as
-        | LinkRow
-        | undefined;
+      const other = await activeLinkOfUnified(trx, existing.unified_id, flowId, "chargebee");
       if (other?.source_id === chargebeeId) return { unifiedId: existing.unified_id, flow: flowId, powerofficeId, chargebeeId };
       throw new SyncCommandError(
         "CONFLICT",
@@ -75,34 +82,20 @@ export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<
       );
     }
     // Join the unified record the Chargebee side already belongs to (a person in several roles), or start one.
-    const targetLink = (await trx<LinkRow>("links")
-      .where({ system: "chargebee", entity: flow.target.entity, source_id: chargebeeId })
-      .whereNot("status", "deleted")
-      .orderBy("id")
-      .first()) as LinkRow | undefined;
+    const targetLink = await activeLink(trx, { system: "chargebee", entity: flow.target.entity, sourceId: chargebeeId });
     const unifiedId = targetLink?.unified_id ?? randomUUID();
-    if (!targetLink) await trx("unified_records").insert({ id: unifiedId, kind: flow.kind, agreed: "{}", sync_state: "pending" });
-    const rows = [
-      { system: "poweroffice", entity: flow.source.entity, source_id: powerofficeId },
-      { system: "chargebee", entity: flow.target.entity, source_id: chargebeeId },
-    ].map((side) => ({ ...side, unified_id: unifiedId, flow: flowId, agreed: "{}", status: "active" }));
-    await trx("links")
-      .insert(rows)
-      .onConflict(["flow", "system", "entity", "source_id"])
-      .merge({ unified_id: trx.raw("excluded.unified_id"), agreed: "{}", status: "active", updated_at: trx.fn.now() });
+    if (!targetLink) await insertPendingUnifiedRecord(trx, unifiedId, flow.kind);
+    await linkPairByHand(trx, unifiedId, flowId, [
+      { system: "poweroffice", entity: flow.source.entity, sourceId: powerofficeId },
+      { system: "chargebee", entity: flow.target.entity, sourceId: chargebeeId },
+    ]);
     await replan(trx, flowId, [
       { system: "poweroffice", entity: flow.source.entity, sourceId: powerofficeId },
       { system: "chargebee", entity: flow.target.entity, sourceId: chargebeeId },
     ]);
-    await trx("sync_events").insert({
-      unified_id: unifiedId,
-      flow: flowId,
-      system: "poweroffice",
-      entity: flow.source.entity,
-      source_id: powerofficeId,
-      action: "link",
-      detail: JSON.stringify({ chargebeeId, by: input.requestedBy ?? null, manual: true }),
-    });
+    await insertEvents(trx, null, [
+      { unifiedId, flow: flowId, system: "poweroffice", entity: flow.source.entity, sourceId: powerofficeId, action: "link", detail: { chargebeeId, by: input.requestedBy ?? null, manual: true } },
+    ]);
     return { unifiedId, flow: flowId, powerofficeId, chargebeeId };
   });
 }
@@ -127,32 +120,16 @@ export async function unlinkRecord(knex: Knex, input: UnlinkRecordInput): Promis
   const sourceId = requireText(input.sourceId, "sourceId");
   const flow = input.flow === undefined ? undefined : requireFlow(input.flow);
   return knex.transaction(async (trx) => {
-    const builder = trx<LinkRow>("links").where({ system: input.system, entity, source_id: sourceId }).whereNot("status", "deleted");
-    if (flow) builder.where({ flow });
-    const links = (await builder) as LinkRow[];
+    const links = await activeLinksOfRecord(trx, { system: input.system, entity, sourceId, flow });
     if (links.length === 0) throw new SyncCommandError("NOT_FOUND", `${input.system} ${entity} ${sourceId} has no active link${flow ? ` in ${flow}` : ""}`);
     let unlinked = 0;
     for (const link of links) {
-      const pairBuilder = trx("links").where({ unified_id: link.unified_id, flow: link.flow }).whereNot("status", "deleted");
       // A merged Chargebee customer keeps its links to other PowerOffice records; only this pair closes.
-      if (input.system === "poweroffice") {
-        const others = await trx("links")
-          .where({ unified_id: link.unified_id, flow: link.flow, system: "poweroffice" })
-          .whereNot("status", "deleted")
-          .whereNot("source_id", sourceId)
-          .first("id");
-        if (others) pairBuilder.where({ system: "poweroffice", source_id: sourceId });
-      }
-      unlinked += await pairBuilder.update({ status: "deleted", updated_at: trx.fn.now() });
-      await trx("sync_events").insert({
-        unified_id: link.unified_id,
-        flow: link.flow,
-        system: input.system,
-        entity,
-        source_id: sourceId,
-        action: "unlink",
-        detail: JSON.stringify({ by: input.requestedBy ?? null, manual: true }),
-      });
+      const keepsOthers = input.system === "poweroffice" && (await hasOtherPowerOfficeLink(trx, link.unified_id, link.flow, sourceId));
+      unlinked += await closeLinks(trx, link.unified_id, link.flow, keepsOthers ? { system: "poweroffice", sourceId } : undefined);
+      await insertEvents(trx, null, [
+        { unifiedId: link.unified_id, flow: link.flow, system: input.system, entity, sourceId, action: "unlink", detail: { by: input.requestedBy ?? null, manual: true } },
+      ]);
     }
     return { unlinked, unifiedIds: [...new Set(links.map((link) => link.unified_id))] };
   });
@@ -183,12 +160,11 @@ export async function resolveConflict(knex: Knex, input: ResolveConflictInput) {
     if (!conflict) throw new SyncCommandError("NOT_FOUND", `Conflict ${id} does not exist`);
     if (conflict.status === "resolved") throw new SyncCommandError("CONFLICT", `Conflict ${id} was already resolved by ${conflict.resolved_by ?? "someone"}`);
     const value = input.value !== undefined ? input.value : input.winner === "poweroffice" ? conflict.poweroffice_value : conflict.chargebee_value;
-    const links = (await trx<LinkRow>("links").where({ unified_id: conflict.unified_id, flow: conflict.flow }).whereNot("status", "deleted")) as LinkRow[];
+    const links = await activeLinksOfUnified(trx, conflict.unified_id, conflict.flow);
     const agreedNow = links.find((link) => link.system === "poweroffice")?.agreed?.[conflict.field];
     if (JSON.stringify(agreedNow ?? null) !== JSON.stringify(value ?? null)) {
       for (const link of links.filter((row) => row.system === "poweroffice")) {
-        const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), [conflict.field]: value };
-        await trx("links").where({ id: link.id }).update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: trx.fn.now() });
+        await queueOverride(trx, link, conflict.field, value);
         await replan(trx, link.flow, [{ system: "poweroffice", entity: link.entity, sourceId: link.source_id }]);
       }
     }

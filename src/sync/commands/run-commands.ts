@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { recordPresence } from "../../datasets/read-records.js";
 import { FLOW_IDS, flowsOfRecordType, recordTypesSynced } from "../flows/index.js";
 import { QUEUES, type JobQueue } from "../../jobs/queue.js";
 import type { Logger } from "../../logging/logger.js";
@@ -65,7 +66,7 @@ export async function requestRecordSync(
   }
   const sourceId = input.sourceId.trim();
   if (!sourceId) throw new SyncCommandError("BAD_USER_INPUT", "sourceId is empty");
-  const found = await deps.knex("dataset_records").where({ system: input.system, entity: input.entity, source_id: sourceId }).first("id");
+  const found = await recordPresence(deps.knex, input.system, input.entity, sourceId);
   if (!found) {
     throw new SyncCommandError(
       "NOT_FOUND",

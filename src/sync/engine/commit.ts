@@ -3,65 +3,16 @@ import type { SystemName } from "../../config/config.js";
 import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
 import { UnstorableRecordsError } from "../../db/errors.js";
 import { dropIntents, settleIntents } from "../tables/outbox.js";
-import { upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
+import { insertConflicts, type ConflictInsert } from "../tables/conflicts.js";
+import { insertEvents, type EventInsert } from "../tables/events.js";
+import { upsertLinks, type LinkUpsert } from "../tables/links.js";
+import { resolveQuarantine, upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
+import { upsertRecordStates, type StateUpsert } from "../tables/record-state.js";
+import { upsertUnifiedRecords, type UnifiedUpsert } from "../tables/unified-records.js";
 
-export type { QuarantineUpsert };
+export type { ConflictInsert, EventInsert, LinkUpsert, QuarantineUpsert, StateUpsert, UnifiedUpsert };
 import type { MappedValues, UnifiedKind } from "../model/flow-definition.js";
 import { addCounts, emptyCounts, type RunCounts } from "../model/types.js";
-
-export interface UnifiedUpsert {
-  id: string;
-  kind: UnifiedKind;
-  agreed: MappedValues;
-  email: string | null;
-  name: string | null;
-  syncState: "synced" | "conflict" | "quarantined";
-}
-
-export interface LinkUpsert {
-  unifiedId: string;
-  system: SystemName;
-  entity: string;
-  sourceId: string;
-  flow: string;
-  agreed: MappedValues;
-  agreedSourceChangedAt: Date | null;
-  status: "active" | "deleted";
-}
-
-export interface StateUpsert {
-  flow: string;
-  system: SystemName;
-  entity: string;
-  sourceId: string;
-  contentHash: string;
-  status: "done" | "quarantined" | "unmatched" | "deleted";
-  reason: string | null;
-}
-
-export interface ConflictInsert {
-  unifiedId: string;
-  flow: string;
-  field: string;
-  agreedValue: unknown;
-  powerofficeValue: unknown;
-  chargebeeValue: unknown;
-  powerofficeChangedAt: Date | null;
-  chargebeeChangedAt: Date | null;
-  winner: SystemName;
-  reason: string;
-}
-
-
-export interface EventInsert {
-  unifiedId: string | null;
-  flow: string;
-  system: SystemName;
-  entity: string;
-  sourceId: string;
-  action: string;
-  detail: Record<string, unknown>;
-}
 
 /** Everything one batch decided and wrote, committed in one transaction. */
 export class CommitBuffer {
@@ -128,11 +79,6 @@ export class CommitBuffer {
   }
 }
 
-const ROWS = 500;
-
-async function insertChunked(trx: Knex.Transaction, rows: readonly object[], write: (chunk: object[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS) await write(rows.slice(start, start + ROWS) as object[]);
-}
 
 /**
  * Commits a batch's decisions, the outcomes of its writes (the records the APIs returned, so their echo is
@@ -151,120 +97,13 @@ export async function commitBuffer(
       if (stored.failed.length > 0) throw new UnstorableRecordsError(stored.failed.map((failure) => failure.reason));
     }
 
-    const unified = [...buffer.unified.values()].map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      agreed: JSON.stringify(row.agreed),
-      email: row.email,
-      name: row.name,
-      sync_state: row.syncState,
-      last_synced_at: trx.fn.now(),
-    }));
-    await insertChunked(trx, unified, (chunk) =>
-      trx("unified_records")
-        .insert(chunk)
-        .onConflict("id")
-        .merge({
-          agreed: trx.raw("unified_records.agreed || excluded.agreed"),
-          email: trx.raw("coalesce(excluded.email, unified_records.email)"),
-          name: trx.raw("coalesce(excluded.name, unified_records.name)"),
-          sync_state: trx.raw("excluded.sync_state"),
-          last_synced_at: trx.raw("excluded.last_synced_at"),
-          updated_at: trx.fn.now(),
-        }),
-    );
-
-    const links = [...buffer.links.values()].map((link) => ({
-      unified_id: link.unifiedId,
-      system: link.system,
-      entity: link.entity,
-      source_id: link.sourceId,
-      flow: link.flow,
-      agreed: JSON.stringify(link.agreed),
-      agreed_source_changed_at: link.agreedSourceChangedAt,
-      last_synced_at: trx.fn.now(),
-      status: link.status,
-    }));
-    await insertChunked(trx, links, (chunk) =>
-      trx("links")
-        .insert(chunk)
-        .onConflict(["flow", "system", "entity", "source_id"])
-        .merge(["unified_id", "agreed", "agreed_source_changed_at", "last_synced_at", "status", "updated_at"].reduce(
-          (merge, column) => ({ ...merge, [column]: column === "updated_at" ? trx.fn.now() : trx.raw(`excluded.${column}`) }),
-          {} as Record<string, unknown>,
-        )),
-    );
-
-    const states = [...buffer.states.values()].map((state) => ({
-      flow: state.flow,
-      system: state.system,
-      entity: state.entity,
-      source_id: state.sourceId,
-      content_hash: state.contentHash,
-      status: state.status,
-      reason: state.reason,
-      updated_at: trx.fn.now(),
-    }));
-    await insertChunked(trx, states, (chunk) =>
-      trx("sync_record_state")
-        .insert(chunk)
-        .onConflict(["flow", "system", "entity", "source_id"])
-        .merge(["content_hash", "status", "reason", "updated_at"]),
-    );
-
-    await insertChunked(
-      trx,
-      buffer.conflicts.map((conflict) => ({
-        unified_id: conflict.unifiedId,
-        flow: conflict.flow,
-        field: conflict.field,
-        agreed_value: JSON.stringify(conflict.agreedValue ?? null),
-        poweroffice_value: JSON.stringify(conflict.powerofficeValue ?? null),
-        chargebee_value: JSON.stringify(conflict.chargebeeValue ?? null),
-        poweroffice_changed_at: conflict.powerofficeChangedAt,
-        chargebee_changed_at: conflict.chargebeeChangedAt,
-        winner: conflict.winner,
-        reason: conflict.reason,
-      })),
-      (chunk) => trx("conflicts").insert(chunk),
-    );
-
+    await upsertUnifiedRecords(trx, [...buffer.unified.values()]);
+    await upsertLinks(trx, [...buffer.links.values()]);
+    await upsertRecordStates(trx, [...buffer.states.values()]);
+    await insertConflicts(trx, buffer.conflicts);
     await upsertQuarantine(trx, [...buffer.quarantine.values()]);
-
-    const released = [...buffer.released.values()];
-    const anyOpen = released.length > 0 && (await trx("quarantine").where("status", "open").first("id"));
-    if (anyOpen) for (let start = 0; start < released.length; start += ROWS) {
-      const chunk = released.slice(start, start + ROWS);
-      // Keys as parallel arrays joined through unnest: a row-value IN list of a few hundred tuples breaks the
-      // embedded engine (PGlite 0.5: from ~275 four-column tuples the statement returns nothing and later ones PANIC).
-      await trx.raw(
-        `update quarantine set status = 'resolved', last_seen_at = now()
-           from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as released(flow, system, entity, source_id)
-          where quarantine.status = 'open' and quarantine.flow = released.flow and quarantine.system = released.system
-            and quarantine.entity = released.entity and quarantine.source_id = released.source_id`,
-        [
-          chunk.map((entry) => entry.flow),
-          chunk.map((entry) => entry.system),
-          chunk.map((entry) => entry.entity),
-          chunk.map((entry) => entry.sourceId),
-        ] as unknown as Knex.RawBinding[],
-      );
-    }
-
-    await insertChunked(
-      trx,
-      buffer.events.map((event) => ({
-        run_id: runId ?? null,
-        unified_id: event.unifiedId,
-        flow: event.flow,
-        system: event.system,
-        entity: event.entity,
-        source_id: event.sourceId,
-        action: event.action,
-        detail: JSON.stringify(event.detail),
-      })),
-      (chunk) => trx("sync_events").insert(chunk),
-    );
+    await resolveQuarantine(trx, [...buffer.released.values()]);
+    await insertEvents(trx, runId ?? null, buffer.events);
 
     if (buffer.outboxSettled.length > 0) await settleIntents(trx, buffer.outboxSettled);
     if (buffer.outboxUnused.length > 0) await dropIntents(trx, buffer.outboxUnused);

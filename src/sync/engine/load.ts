@@ -1,9 +1,10 @@
 import type { Knex } from "knex";
-import { getRecords } from "../../datasets/read-records.js";
+import { childRecords, getRecords, recordsByEmail } from "../../datasets/read-records.js";
 import { toDatasetRecord, type DatasetRecord, type DatasetRow } from "../../datasets/types.js";
 import { flowById } from "../flows/index.js";
 import { foldedEmail } from "../flows/fields.js";
-import { linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../tables/links.js";
+import { chargebeeRecordsNamed, linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../tables/links.js";
+import { linkedCustomersByEmail } from "../tables/unified-records.js";
 import type { ReferenceSpec } from "../model/flow-definition.js";
 import type { WorkItem, FlowKey } from "../model/types.js";
 
@@ -111,17 +112,11 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
       data.powerofficeLinks.set(recordKey(flowId, link.source_id), link);
     }
     if (flow.children) {
-      for (let start = 0; start < ids.length; start += 5000) {
-        const rows = (await knex<DatasetRow>("dataset_records")
-          .where({ system: "poweroffice", entity: flow.children.entity, deleted: false })
-          .whereIn("parent_id", ids.slice(start, start + 5000))) as DatasetRow[];
-        for (const row of rows) {
-          const child = toDatasetRecord(row);
-          const key = recordKey(flowId, child.parentId!);
-          const list = data.children.get(key);
-          if (list) list.push(child);
-          else data.children.set(key, [child]);
-        }
+      for (const child of await childRecords(knex, "poweroffice", flow.children.entity, ids)) {
+        const key = recordKey(flowId, child.parentId!);
+        const list = data.children.get(key);
+        if (list) list.push(child);
+        else data.children.set(key, [child]);
       }
     }
   }
@@ -181,48 +176,27 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
     const list = [...emails];
     for (let start = 0; start < list.length; start += 5000) {
       const chunk = list.slice(start, start + 5000);
-      const linked = (await knex("unified_records as u")
-        .join("links as l", function joinChargebee() {
-          this.on("l.unified_id", "u.id").andOnVal("l.system", "chargebee").andOnVal("l.entity", "customer").andOnVal("l.status", "<>", "deleted");
-        })
-        .where("u.kind", "customer")
-        .whereIn("u.email", chunk)
-        .orderBy("l.id")
-        .select("u.email", "u.id as unified_id", "l.source_id")) as Array<{ email: string; unified_id: string; source_id: string }>;
-      for (const row of linked) {
+      for (const row of await linkedCustomersByEmail(knex, chunk)) {
         if (data.byEmail.has(row.email)) continue;
-        data.byEmail.set(row.email, { chargebeeId: row.source_id, unifiedId: row.unified_id });
-        wantedTargets.push({ entity: "customer", id: row.source_id });
+        data.byEmail.set(row.email, { chargebeeId: row.chargebeeId, unifiedId: row.unifiedId });
+        wantedTargets.push({ entity: "customer", id: row.chargebeeId });
       }
-      const unlinked = (await knex("dataset_records")
-        .where({ system: "chargebee", entity: "customer", deleted: false })
-        .whereIn("email", chunk)
-        .orderBy("source_id")
-        .select("email", "source_id")) as Array<{ email: string; source_id: string }>;
-      for (const row of unlinked) {
+      for (const row of await recordsByEmail(knex, "chargebee", "customer", chunk)) {
         if (data.byEmail.has(row.email)) continue;
-        data.byEmail.set(row.email, { chargebeeId: row.source_id, unifiedId: null });
-        wantedTargets.push({ entity: "customer", id: row.source_id });
+        data.byEmail.set(row.email, { chargebeeId: row.sourceId, unifiedId: null });
+        wantedTargets.push({ entity: "customer", id: row.sourceId });
       }
     }
   }
   for (const { entity, property, names: wanted } of names.values()) {
     const list = [...wanted];
     for (let start = 0; start < list.length; start += 5000) {
-      const rows = (await knex("dataset_records as d")
-        .leftJoin("links as l", function joinLink() {
-          this.on("l.source_id", "d.source_id").andOnVal("l.system", "chargebee").andOn("l.entity", "d.entity").andOnVal("l.status", "<>", "deleted");
-        })
-        .where({ "d.system": "chargebee", "d.entity": entity, "d.deleted": false })
-        .whereIn(knex.raw("d.data->>?", [property]) as unknown as string, list.slice(start, start + 5000))
-        .orderBy("d.source_id")
-        .select(knex.raw("d.data->>? as name", [property]), "d.source_id", "l.unified_id")) as Array<{ name: string; source_id: string; unified_id: string | null }>;
-      for (const row of rows) {
+      for (const row of await chargebeeRecordsNamed(knex, entity, property, list.slice(start, start + 5000))) {
         const key = data.nameKey(entity, property, row.name);
         const found = data.byName.get(key) ?? [];
-        if (!found.some((candidate) => candidate.chargebeeId === row.source_id)) found.push({ chargebeeId: row.source_id, unifiedId: row.unified_id });
+        if (!found.some((candidate) => candidate.chargebeeId === row.sourceId)) found.push({ chargebeeId: row.sourceId, unifiedId: row.unifiedId });
         data.byName.set(key, found);
-        wantedTargets.push({ entity, id: row.source_id });
+        wantedTargets.push({ entity, id: row.sourceId });
       }
     }
   }

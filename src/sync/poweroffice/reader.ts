@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import { MAX_PAGE_SIZE, powerOfficeResourceOf } from "../../connectors/poweroffice/index.js";
 import { contentHash } from "../../datasets/content-hash.js";
 import type { DataIssue } from "../../datasets/storable-text.js";
+import { childKeys, contentHashes, deletedParentsWithLiveChildren } from "../../datasets/read-records.js";
 import { storeRecords, type HashedRecordInput, type StoreFailure } from "../../datasets/upsert-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { SyncContext, SyncMode } from "../model/types.js";
@@ -24,18 +25,6 @@ function overlapStart(cursor: string): string {
   return new Date(date.getTime() - POWEROFFICE_OVERLAP_SECONDS * 1000).toISOString();
 }
 
-async function storedHashes(knex: Knex, entity: string, ids: string[]): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (let start = 0; start < ids.length; start += 5000) {
-    const rows = (await knex("dataset_records")
-      .where({ system: "poweroffice", entity })
-      .whereRaw("source_id = any(?::text[])", [ids.slice(start, start + 5000)])
-      .select("source_id", "content_hash")) as Array<{ source_id: string; content_hash: string }>;
-    for (const row of rows) hashes.set(row.source_id, row.content_hash);
-  }
-  return hashes;
-}
-
 /** A record read, with its content hash: computed once, for the comparison with the stored copy and for storing. */
 type HashedInput = HashedRecordInput & { contentHash: string };
 
@@ -45,7 +34,7 @@ function withContentHash(input: SourceRecordInput): HashedInput {
 
 /** The records whose content differs from the stored copy (or that are new). */
 async function withChangedContent(knex: Knex, entity: string, inputs: HashedInput[]): Promise<HashedInput[]> {
-  const hashes = await storedHashes(knex, entity, inputs.map((input) => input.sourceId));
+  const hashes = await contentHashes(knex, "poweroffice", entity, inputs.map((input) => input.sourceId));
   return inputs.filter((input) => hashes.get(input.sourceId) !== input.contentHash);
 }
 
@@ -138,13 +127,8 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
     outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", entity, seen);
     if (entity === "SalesOrder") {
       // Lines of orders that are gone are gone too.
-      const orphaned = (await ctx.knex("dataset_records as l")
-        .join("dataset_records as o", function joinOrder() {
-          this.on("o.source_id", "l.parent_id").andOnVal("o.system", "poweroffice").andOnVal("o.entity", "SalesOrder");
-        })
-        .where({ "l.system": "poweroffice", "l.entity": "SalesOrderLine", "l.deleted": false, "o.deleted": true })
-        .distinct("o.source_id")) as Array<{ source_id: string }>;
-      for (const { source_id } of orphaned) outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", new Set(), { parentId: source_id });
+      const orphaned = await deletedParentsWithLiveChildren(ctx.knex, "poweroffice", "SalesOrder", "SalesOrderLine");
+      for (const orderId of orphaned) outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", new Set(), { parentId: orderId });
     }
   }
   if (outcome.complete && maxChanged && maxChanged.text !== cursor) await writeCursor(ctx.knex, "poweroffice", entity, maxChanged.text);
@@ -197,15 +181,10 @@ async function readChangedOrderLines(
   let lineChanges = stored.changed;
   // Lines no longer on a re-read order are gone.
   const current = new Set(lines.map((line) => `${line.parentId}\u0000${line.sourceId}`));
-  const absent: Array<{ source_id: string; parent_id: string }> = [];
-  for (let start = 0; start < readOrders.length; start += 5000) {
-    const rows = (await ctx.knex("dataset_records")
-      .where({ system: "poweroffice", entity: "SalesOrderLine", deleted: false })
-      .whereIn("parent_id", readOrders.slice(start, start + 5000))
-      .select("source_id", "parent_id")) as Array<{ source_id: string; parent_id: string }>;
-    absent.push(...rows.filter((row) => !current.has(`${row.parent_id}\u0000${row.source_id}`)));
-  }
-  for (const parentId of new Set(absent.map((row) => row.parent_id))) {
+  const absent = (await childKeys(ctx.knex, "poweroffice", "SalesOrderLine", readOrders)).filter(
+    (line) => !current.has(`${line.parentId}\u0000${line.sourceId}`),
+  );
+  for (const parentId of new Set(absent.map((line) => line.parentId))) {
     const keep = new Set(lines.filter((line) => line.parentId === parentId).map((line) => line.sourceId));
     lineChanges += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", keep, { parentId });
   }

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { QUEUES } from "../../jobs/queue.js";
+import { powerOfficeSidesOf } from "../tables/links.js";
 import { flowName } from "../flows/index.js";
 import { ADMISSION_RECHECK_SECONDS, admitRun, failAbandonedRun } from "./admission.js";
 import { buildContext } from "./context.js";
@@ -139,11 +140,7 @@ async function onlyItemsOf(knex: Knex, stages: WorkStage[], record: RecordTarget
     // The run's flows are those that read this entity, so the id names one record in each of them.
     wanted = flows.map((flow) => ({ flow, sourceId: record.sourceId }));
   } else {
-    const rows: Array<{ flow: string; source_id: string }> = await knex("links as c")
-      .join("links as p", "p.unified_id", "c.unified_id")
-      .where({ "c.system": "chargebee", "c.entity": record.entity, "c.source_id": record.sourceId, "p.system": "poweroffice" })
-      .select("p.flow", "p.source_id");
-    wanted = rows.map((row) => ({ flow: row.flow, sourceId: row.source_id }));
+    wanted = await powerOfficeSidesOf(knex, { entity: record.entity, sourceId: record.sourceId });
   }
   return stages.map((stage) => ({
     flows: stage.flows,

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { insertChunked } from "./chunked.js";
 import type { SystemName } from "../../config/config.js";
 import type { MappedValues } from "../model/flow-definition.js";
 
@@ -69,3 +70,135 @@ export async function resolveLinkedIds(
 
 /** In a link's agreed values, the values a person chose when resolving a conflict, written on the next sync. */
 export const OVERRIDES_KEY = "__overrides";
+
+/** A link as a commit writes it. */
+export interface LinkUpsert {
+  unifiedId: string;
+  system: SystemName;
+  entity: string;
+  sourceId: string;
+  flow: string;
+  agreed: MappedValues;
+  agreedSourceChangedAt: Date | null;
+  status: "active" | "deleted";
+}
+
+/** Inserts links, or updates the stored link of the same flow and record. */
+export async function upsertLinks(trx: Knex, rows: readonly LinkUpsert[]): Promise<void> {
+    const links = rows.map((link) => ({
+      unified_id: link.unifiedId,
+      system: link.system,
+      entity: link.entity,
+      source_id: link.sourceId,
+      flow: link.flow,
+      agreed: JSON.stringify(link.agreed),
+      agreed_source_changed_at: link.agreedSourceChangedAt,
+      last_synced_at: trx.fn.now(),
+      status: link.status,
+    }));
+    await insertChunked(trx, links, (chunk) =>
+      trx("links")
+        .insert(chunk)
+        .onConflict(["flow", "system", "entity", "source_id"])
+        .merge(["unified_id", "agreed", "agreed_source_changed_at", "last_synced_at", "status", "updated_at"].reduce(
+          (merge, column) => ({ ...merge, [column]: column === "updated_at" ? trx.fn.now() : trx.raw(`excluded.${column}`) }),
+          {} as Record<string, unknown>,
+        )),
+    );
+}
+
+/**
+ * Live Chargebee records of a type whose name property is one of these names, each with the unified record it is
+ * linked to (if any): the candidates an organisation is matched to by exact name.
+ */
+export async function chargebeeRecordsNamed(
+  knex: Knex,
+  entity: string,
+  property: string,
+  names: readonly string[],
+): Promise<Array<{ name: string; sourceId: string; unifiedId: string | null }>> {
+  const rows = (await knex("dataset_records as d")
+    .leftJoin("links as l", function joinLink() {
+      this.on("l.source_id", "d.source_id").andOnVal("l.system", "chargebee").andOn("l.entity", "d.entity").andOnVal("l.status", "<>", "deleted");
+    })
+    .where({ "d.system": "chargebee", "d.entity": entity, "d.deleted": false })
+    .whereIn(knex.raw("d.data->>?", [property]) as unknown as string, names as string[])
+    .orderBy("d.source_id")
+    .select(knex.raw("d.data->>? as name", [property]), "d.source_id", "l.unified_id")) as Array<{ name: string; source_id: string; unified_id: string | null }>;
+  return rows.map((row) => ({ name: row.name, sourceId: row.source_id, unifiedId: row.unified_id }));
+}
+
+/** The active link of one record (in one flow, or the oldest of any flow), or undefined. */
+export async function activeLink(
+  knex: Knex,
+  key: { flow?: string; system: SystemName; entity: string; sourceId: string },
+): Promise<LinkRow | undefined> {
+  const builder = knex<LinkRow>("links").where({ system: key.system, entity: key.entity, source_id: key.sourceId }).whereNot("status", "deleted");
+  if (key.flow) builder.where({ flow: key.flow });
+  return (await builder.orderBy("id").first()) as LinkRow | undefined;
+}
+
+/** Every active link of one record (in one flow, or in all). */
+export async function activeLinksOfRecord(
+  knex: Knex,
+  key: { flow?: string; system: SystemName; entity: string; sourceId: string },
+): Promise<LinkRow[]> {
+  const builder = knex<LinkRow>("links").where({ system: key.system, entity: key.entity, source_id: key.sourceId }).whereNot("status", "deleted");
+  if (key.flow) builder.where({ flow: key.flow });
+  return (await builder) as LinkRow[];
+}
+
+/** The active link of a unified record's side in one flow, or undefined. */
+export async function activeLinkOfUnified(knex: Knex, unifiedId: string, flow: string, system: SystemName): Promise<LinkRow | undefined> {
+  return (await knex<LinkRow>("links").where({ unified_id: unifiedId, flow, system }).whereNot("status", "deleted").first()) as LinkRow | undefined;
+}
+
+/** Whether a unified record has an active PowerOffice link in this flow besides the one of `exceptSourceId`. */
+export async function hasOtherPowerOfficeLink(knex: Knex, unifiedId: string, flow: string, exceptSourceId: string): Promise<boolean> {
+  const other = await knex("links")
+    .where({ unified_id: unifiedId, flow, system: "poweroffice" })
+    .whereNot("status", "deleted")
+    .whereNot("source_id", exceptSourceId)
+    .first("id");
+  return Boolean(other);
+}
+
+/** Closes a unified record's active links in one flow (only one record's, with `only`); returns how many. */
+export async function closeLinks(knex: Knex, unifiedId: string, flow: string, only?: { system: SystemName; sourceId: string }): Promise<number> {
+  const builder = knex("links").where({ unified_id: unifiedId, flow }).whereNot("status", "deleted");
+  if (only) builder.where({ system: only.system, source_id: only.sourceId });
+  return builder.update({ status: "deleted", updated_at: knex.fn.now() });
+}
+
+/** Links two records by hand: active, with nothing agreed yet (the next sync compares them as a first link). */
+export async function linkPairByHand(
+  knex: Knex,
+  unifiedId: string,
+  flow: string,
+  sides: ReadonlyArray<{ system: SystemName; entity: string; sourceId: string }>,
+): Promise<void> {
+  await knex("links")
+    .insert(sides.map((side) => ({ system: side.system, entity: side.entity, source_id: side.sourceId, unified_id: unifiedId, flow, agreed: "{}", status: "active" })))
+    .onConflict(["flow", "system", "entity", "source_id"])
+    .merge({ unified_id: knex.raw("excluded.unified_id"), agreed: "{}", status: "active", updated_at: knex.fn.now() });
+}
+
+/** The PowerOffice records (and their flows) linked to the same unified records as one Chargebee record. */
+export async function powerOfficeSidesOf(knex: Knex, chargebee: { entity: string; sourceId: string }): Promise<Array<{ flow: string; sourceId: string }>> {
+  const rows = (await knex("links as c")
+    .join("links as p", "p.unified_id", "c.unified_id")
+    .where({ "c.system": "chargebee", "c.entity": chargebee.entity, "c.source_id": chargebee.sourceId, "p.system": "poweroffice" })
+    .select("p.flow", "p.source_id")) as Array<{ flow: string; source_id: string }>;
+  return rows.map((row) => ({ flow: row.flow, sourceId: row.source_id }));
+}
+
+/** A unified record's active links in one flow (both sides). */
+export async function activeLinksOfUnified(knex: Knex, unifiedId: string, flow: string): Promise<LinkRow[]> {
+  return (await knex<LinkRow>("links").where({ unified_id: unifiedId, flow }).whereNot("status", "deleted")) as LinkRow[];
+}
+
+/** Queues a value a person chose for a field (a resolved conflict): the next sync writes it to whichever side differs. */
+export async function queueOverride(knex: Knex, link: LinkRow, field: string, value: unknown): Promise<void> {
+  const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), [field]: value };
+  await knex("links").where({ id: link.id }).update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: knex.fn.now() });
+}

@@ -42,3 +42,33 @@ export async function upsertQuarantine(knex: Knex, entries: readonly QuarantineU
       });
   }
 }
+
+/** A record that synced fine: its open quarantine entry, if any, is resolved. */
+export interface QuarantineKey {
+  flow: string;
+  system: SystemName;
+  entity: string;
+  sourceId: string;
+}
+
+/** Resolves the open quarantine entries of these records. */
+export async function resolveQuarantine(trx: Knex, keys: readonly QuarantineKey[]): Promise<void> {
+        const anyOpen = keys.length > 0 && (await trx("quarantine").where("status", "open").first("id"));
+    if (anyOpen) for (let start = 0; start < keys.length; start += ROWS) {
+      const chunk = keys.slice(start, start + ROWS);
+      // Keys as parallel arrays joined through unnest: a row-value IN list of a few hundred tuples breaks the
+      // embedded engine (PGlite 0.5: from ~275 four-column tuples the statement returns nothing and later ones PANIC).
+      await trx.raw(
+        `update quarantine set status = 'resolved', last_seen_at = now()
+           from unnest(?::text[], ?::text[], ?::text[], ?::text[]) as released(flow, system, entity, source_id)
+          where quarantine.status = 'open' and quarantine.flow = released.flow and quarantine.system = released.system
+            and quarantine.entity = released.entity and quarantine.source_id = released.source_id`,
+        [
+          chunk.map((entry) => entry.flow),
+          chunk.map((entry) => entry.system),
+          chunk.map((entry) => entry.entity),
+          chunk.map((entry) => entry.sourceId),
+        ] as unknown as Knex.RawBinding[],
+      );
+    }
+}
