@@ -1,6 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { decodeBody } from "../src/http/decode-body.js";
+import type { OutgoingHttpHeaders } from "node:http";
+import { keepAliveAgents, sendRequest } from "../src/http/send-request.js";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
 
 type ResponseClass = new (body: Buffer, init: ResponseInit) => Response;
@@ -21,18 +20,9 @@ function nodeHeaders(headers: HeadersInit | undefined): OutgoingHttpHeaders {
   return result;
 }
 
-function readBody(response: IncomingMessage): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on("data", (chunk: Buffer) => chunks.push(chunk));
-    response.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    response.once("error", reject);
-  }).then((payload) => decodeBody(payload, response.headers["content-encoding"]));
-}
-
 /**
- * The gateway's HTTP client for subgraph requests: node:http with keep-alive sockets, the answer read whole into one
- * Buffer and handed to the runtime's own Response class.
+ * The gateway's HTTP client for subgraph requests: the product's HTTP seam (src/http/send-request.ts), the answer
+ * read whole into one Buffer and handed to the runtime's own Response class.
  *
  * Why not the runtime's fetch (@whatwg-node/node-fetch): per subgraph request it builds a Request object, pipes the
  * answer through a PassThrough and a web ReadableStream, and asks for gzip/brotli, which the subgraphs on the private
@@ -40,33 +30,18 @@ function readBody(response: IncomingMessage): Promise<Buffer> {
  * URL that is not http(s)) still goes to the runtime's fetch.
  */
 export function useSubgraphHttpClient(): GatewayPlugin {
-  const httpAgent = new HttpAgent({ keepAlive: true });
-  const httpsAgent = new HttpsAgent({ keepAlive: true });
+  const agents = keepAliveAgents();
   let ResponseType: ResponseClass | undefined;
   let fallbackFetch: FetchFn | undefined;
 
-  function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined): Promise<Response> {
-    const signal = init.signal ?? undefined;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    const secure = url.protocol === "https:";
-    return new Promise<Response>((resolve, reject) => {
-      const request = (secure ? httpsRequest : httpRequest)(
-        url,
-        { method: init.method ?? "GET", headers: nodeHeaders(init.headers), agent: secure ? httpsAgent : httpAgent, signal },
-        (response) => {
-          readBody(response).then((buffer) => {
-            const headers = { ...response.headers } as Record<string, string | string[]>;
-            if (headers["content-encoding"]) {
-              delete headers["content-encoding"];
-              delete headers["content-length"];
-            }
-            resolve(new ResponseType!(buffer, { status: response.statusCode ?? 200, statusText: response.statusMessage ?? "", headers: headers as HeadersInit }));
-          }, reject);
-        },
-      );
-      request.once("error", reject);
-      request.end(body);
-    });
+  async function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined): Promise<Response> {
+    const answer = await sendRequest(url, { method: init.method ?? "GET", headers: nodeHeaders(init.headers), body, signal: init.signal ?? undefined, agents });
+    const headers = { ...answer.headers } as Record<string, string | string[]>;
+    if (headers["content-encoding"]) {
+      delete headers["content-encoding"];
+      delete headers["content-length"];
+    }
+    return new ResponseType!(answer.body, { status: answer.status || 200, statusText: answer.statusText, headers: headers as HeadersInit });
   }
 
   const subgraphFetch: FetchFn = (url, init = {}, context, info) => {
@@ -88,8 +63,8 @@ export function useSubgraphHttpClient(): GatewayPlugin {
       setFetchFn(subgraphFetch as Parameters<typeof setFetchFn>[0]);
     },
     onDispose() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      agents["http:"].destroy();
+      agents["https:"].destroy();
     },
   };
 }
