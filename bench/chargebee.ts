@@ -48,7 +48,7 @@ const firstLine = await new Promise<string>((resolve, reject) => {
 const info = JSON.parse(firstLine) as { port: number; clientConfig: ChargebeeClientConfig; adminUrl: string; apiKey: string; seeded: Record<string, number> };
 const adminAuth = { authorization: `Basic ${Buffer.from(`${info.apiKey}:`).toString("base64")}`, "content-type": "application/json" };
 const admin = async (method: string, path: string, body?: unknown) =>
-  (await (await fetch(`${info.adminUrl}${path}`, { method, headers: adminAuth, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as Record<string, any>;
+  (await (await fetch(`${info.adminUrl}${path}`, { method, headers: adminAuth, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as Record<string, Record<string, unknown>>;
 
 try {
   console.log(`Sandbox ready: ${JSON.stringify(info.seeded)}`);

@@ -31,7 +31,7 @@ import { startJobQueue } from "../src/jobs/queue.js";
 import { createLogger, silentLogger } from "../src/logging/logger.js";
 import { createWebhookSyncWaker, requestSyncRun, startSyncWorker, waitForRun, type SyncRunRow } from "../src/sync/index.js";
 import { freePort } from "../test/helpers/free-port.js";
-import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput, type SourceSnapshot } from "./sync-calls.js";
+import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput } from "./sync-calls.js";
 
 const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
   Defaults: 10000 contact persons, 2000 customers (70% companies), 1000 products, 5000 orders with 3 lines each.

@@ -34,7 +34,7 @@ import { useRequestSizeLimit } from "./request-size.js";
 export { composeSupergraph, CompositionError, type SubgraphSource } from "./compose.js";
 export type { ExtraRoute, FetchRoute, NodeRoute } from "./plugins.js";
 
-type GraphiQLOptions = Exclude<Parameters<typeof createGatewayRuntime>[0]["graphiql"], boolean | undefined | Function>;
+type GraphiQLOptions = Exclude<Parameters<typeof createGatewayRuntime>[0]["graphiql"], boolean | undefined | ((...args: never[]) => unknown)>;
 
 export const GRAPHQL_PATH = "/graphql";
 export const HEALTH_PATH = "/healthz";
@@ -271,7 +271,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await gateway.dispose();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") {
-      throw new Error(`Port ${config.http.port} on ${config.http.host} is in use: stop the other process or set PORT.`);
+      throw new Error(`Port ${config.http.port} on ${config.http.host} is in use: stop the other process or set PORT.`, { cause: error });
     }
     throw error;
   }

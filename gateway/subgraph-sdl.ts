@@ -44,12 +44,13 @@ export async function fetchSubgraphSdl(name: string, url: string, options: SdlFe
       const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
       const reason = cause === "ECONNREFUSED" ? "not listening yet" : (error as Error).message;
       if ((error as Error).message.startsWith("refused the gateway")) {
-        throw new Error(`Subgraph ${name} at ${url} ${reason}. Set the same SUBGRAPH_SECRET for every process.`);
+        throw new Error(`Subgraph ${name} at ${url} ${reason}. Set the same SUBGRAPH_SECRET for every process.`, { cause: error });
       }
       if (Date.now() + delay > deadline) {
         throw new Error(
           `Subgraph ${name} at ${url} did not give its schema within ${Math.round(timeoutMs / 1000)} s (${reason}). ` +
             `Start it (npm run subgraph:${name}) or fix ${name.toUpperCase()}_SUBGRAPH_URL, then start the gateway again.`,
+          { cause: error },
         );
       }
       logger.info({ subgraph: name, url, attempt }, `waiting for subgraph ${name} at ${url}: ${reason}`);

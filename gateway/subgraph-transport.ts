@@ -4,7 +4,7 @@ import { createGraphQLError, type ExecutionRequest, type ExecutionResult, type E
 import type { GatewayConfig } from "@graphql-hive/gateway-runtime";
 import { setMaxListeners } from "node:events";
 
-type Transports = Exclude<NonNullable<GatewayConfig<Record<string, unknown>>["transports"]>, Function>;
+type Transports = Exclude<NonNullable<GatewayConfig<Record<string, unknown>>["transports"]>, (...args: never[]) => unknown>;
 type Transport = Exclude<Awaited<Transports[string]>, { default: unknown }>;
 type TransportOptions = Parameters<Transport["getSubgraphExecutor"]>[0];
 type MeshFetch = TransportOptions["fetch"];
@@ -160,7 +160,7 @@ function subgraphExecutor(options: TransportOptions, timeoutMs: number): ReturnT
   const subgraph = options.subgraphName;
   const fetch: MeshFetch = options.fetch;
   let standard: Executor | undefined;
-  const standardExecutor = async () => (standard ??= await httpTransport.getSubgraphExecutor(options));
+  const standardExecutor = async () => (standard ??= httpTransport.getSubgraphExecutor(options));
   if (!endpoint || endpoint.includes("{") || !fetch) return standardExecutor();
 
   const disposal = new AbortController();

@@ -72,6 +72,7 @@ async function openEmbedded(config: DatabaseConfig, options: OpenDatabaseOptions
     throw new Error(
       `Could not open the embedded database in ${directory}: ${(error as Error).message}. ` +
         "If the folder is damaged, move it away (or run npm run db:reset) and start again.",
+      { cause: error },
     );
   }
   const knex = knexFactory({

@@ -17,6 +17,7 @@ export function lockDataDirectory(directory: string): () => void {
       throw new Error(
         `The embedded database in ${directory} is in use by process ${owner}. ` +
           "Stop that process, point DATA_DIR at another folder, or set DATABASE_URL to use a PostgreSQL server.",
+        { cause: error },
       );
     }
     fs.writeFileSync(lockPath, String(process.pid));

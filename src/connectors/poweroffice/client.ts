@@ -43,7 +43,6 @@ import type {
   SalesOrderComplete,
   SalesOrderLine,
   SalesOrderLinePatchField,
-  SalesOrderLinePost,
   TokenResponse,
 } from "./types.js";
 

@@ -11,7 +11,6 @@ import { upsertRecordStates, type StateUpsert } from "../tables/record-state.js"
 import { upsertUnifiedRecords, type UnifiedUpsert } from "../tables/unified-records.js";
 
 export type { ConflictInsert, EventInsert, LinkUpsert, QuarantineUpsert, StateUpsert, UnifiedUpsert };
-import type { MappedValues, UnifiedKind } from "../model/flow-definition.js";
 import { addCounts, emptyCounts, type RunCounts } from "../model/types.js";
 
 /** Everything one batch decided and wrote, committed in one transaction. */

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { childRecords, getRecords, recordsByEmail } from "../../datasets/read-records.js";
-import { toDatasetRecord, type DatasetRecord, type DatasetRow } from "../../datasets/types.js";
+import type { DatasetRecord } from "../../datasets/types.js";
 import { flowById } from "../flows/index.js";
 import { foldedEmail } from "../flows/fields.js";
 import { chargebeeRecordsNamed, linksBySource, linksByUnified, resolveLinkedIds, type LinkRow } from "../tables/links.js";

@@ -1,4 +1,3 @@
-import type { Knex } from "knex";
 import { flowById, FLOW_IDS } from "../flows/index.js";
 import { changedChildRecords, changedSourceRecords, changedTargetRecords, type Candidate } from "../tables/changed-records.js";
 import { refreshStatistics } from "./statistics.js";

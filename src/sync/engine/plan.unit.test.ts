@@ -1,5 +1,4 @@
 import { describe, test } from "node:test";
-import type { FlowKey } from "../model/types.js";
 import assert from "node:assert/strict";
 import { FLOWS, flowById, FLOW_IDS } from "../flows/index.js";
 import { selectedFlows, stageFlows, toWorkItems } from "./plan.js";

@@ -35,7 +35,7 @@ class ScriptedEngine implements SyncEngine {
 
   async readSources(ctx: SyncContext) {
     if (this.readGate) await this.readGate;
-    ctx.progress.add({ apiCalls: 2, seen: this.products + this.orders });
+    await ctx.progress.add({ apiCalls: 2, seen: this.products + this.orders });
     return { changed: this.products + this.orders };
   }
 
@@ -70,7 +70,7 @@ class ScriptedEngine implements SyncEngine {
       } else {
         this.writes.push(item.key);
       }
-      ctx.progress.add({ seen: 1, created: 1, apiCalls: 1 });
+      await ctx.progress.add({ seen: 1, created: 1, apiCalls: 1 });
     }
   }
 }
@@ -246,7 +246,7 @@ describe("a sync run on the queue", () => {
     const scheduled = async () => db.knex("sync_runs").where({ requested_by: "schedule" }).orderBy("created_at");
     const before = (await scheduled()).length;
     // The first poll's run is held at its first item; later polls must not start another run meanwhile.
-    let first: Array<{ id: string; status: string }> = [];
+    let first: Array<{ id: string; status: string }>;
     while ((first = await scheduled()).length === before) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(await worker.pollNow(), null, "no poll while a run is running");
     const stillOne = (await scheduled()).length;

@@ -189,7 +189,7 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       return fail(new SandboxApiError(405, "http_method_not_supported", "Chargebee's API takes GET and POST only", undefined, "invalid_request"));
     }
 
-    let rawBody = "";
+    let rawBody: string;
     try {
       rawBody = method === "POST" ? await readBody(req) : "";
     } catch (error) {

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     sandbox = (await startConfiguredPowerOfficeSandbox({ ...config, poweroffice: { ...config.poweroffice, mode: "sandbox" } }, logger))!;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      throw new Error(`Port ${port} is already in use. Stop what runs there, or set POWEROFFICE_SANDBOX_PORT to a free port.`);
+      throw new Error(`Port ${port} is already in use. Stop what runs there, or set POWEROFFICE_SANDBOX_PORT to a free port.`, { cause: error });
     }
     throw error;
   }

@@ -10,7 +10,7 @@ import { applyJsonPatch, JsonPatchError, type RawJsonPatchOperation } from "../j
 import { MicrosecondClock, formatMicros } from "./clock.js";
 import { Collection, entriesJson, entryJson, type Dto, type Entry } from "./collection.js";
 import { SandboxProblem, notFound, validationProblem } from "./errors.js";
-import { QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
+import { type QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
 import { listPredicate, orderByComparator, paging } from "./list-query.js";
 import { validateRecord, whyInUse } from "./record-rules.js";
 
