@@ -15,6 +15,7 @@
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
+import { benchRuntime } from "./compiled.js";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { readFileSync } from "node:fs";
@@ -37,6 +38,7 @@ const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const localPostgres = isLocalDatabase(process.env.DATABASE_URL);
 /** The node flags our gateway and the subgraphs run with in production: those of their npm scripts (package.json). */
 const npmScripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+const runtime = benchRuntime();
 const nodeFlagsOf = (script: string) => npmScripts[script]!.split(/\s+/).filter((word) => word.startsWith("--"));
 const gatewayNodeFlags = nodeFlagsOf("gateway");
 const subgraphNodeFlags = nodeFlagsOf("subgraph:link");
@@ -53,7 +55,7 @@ async function startChild(script: string, env: Record<string, string>): Promise<
   // BENCH_CPU_PROFILE=<dir>: each gateway process and each subgraph process write a V8 CPU profile there (open it in
   // Chrome DevTools). The subgraphs' profiles span the whole run: every target, and the seeding before it.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], {
+  const child = spawn(process.execPath, [...profile, ...runtime.args(script)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });

@@ -15,6 +15,7 @@
 // BENCH_WORKER_NODE_ARGS adds node options to the worker process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
+import { benchRuntime } from "./compiled.js";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -201,7 +202,10 @@ const benchLogger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", forma
 // come after them, before the script, so they can override them.
 const workerScript = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts.worker!;
 if (!workerScript.startsWith("node ")) throw new Error(`bench:sync expects "npm run worker" to be "node <args> <script>", not "${workerScript}"`);
-const workerArgs = workerScript.split(/\s+/).slice(1);
+// The worker runs compiled, as production runs it (bench/compiled.ts), with npm run worker's node flags.
+const runtime = databaseUrl ? benchRuntime() : undefined;
+const workerFlags = workerScript.split(/\s+/).slice(1).filter((word) => word.startsWith("--") && word !== "--import" && word !== "tsx");
+const workerArgs = runtime ? [...workerFlags, ...runtime.args("src/sync/worker-main.ts")] : workerScript.split(/\s+/).slice(1);
 const workerProcess = databaseUrl
   ? spawn(process.execPath, [...workerArgs.slice(0, -1), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), workerArgs.at(-1)!], {
       env: {

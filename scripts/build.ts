@@ -1,4 +1,4 @@
-// npm run build [-- --out-dir DIR]: the production build. Empties the output directory (dist/), compiles the product
+// npm run build [-- --out-dir DIR] [--project TSCONFIG]: the production build. Empties the output directory (dist/), compiles the product
 // with tsc (tsconfig.build.json), copies the files it reads at run time (migrations, the PowerOffice spec excerpt),
 // checks every file a module names next to itself exists there, and records a digest of the inputs in build-info.json.
 // Run the output with plain node: node dist/src/cli/migrate.js, node dist/gateway/main.js, … (npm run <script>:dist).
@@ -13,13 +13,19 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function parseOutDir(args: string[]): string {
-  if (args.length === 0) return path.join(ROOT, "dist");
-  if (args.length === 2 && args[0] === "--out-dir") return path.resolve(args[1]!);
-  fail(`usage: npm run build [-- --out-dir DIR] (got ${args.join(" ")})`);
+/** --out-dir (default dist/) and --project (default tsconfig.build.json; the benches build theirs beside it). */
+function parseArgs(args: string[]): { outDir: string; project: string } {
+  const options = { outDir: path.join(ROOT, "dist"), project: path.join(ROOT, "tsconfig.build.json") };
+  for (let index = 0; index < args.length; index += 2) {
+    const [name, value] = [args[index], args[index + 1]];
+    if (name === "--out-dir" && value) options.outDir = path.resolve(value);
+    else if (name === "--project" && value) options.project = path.resolve(value);
+    else fail(`usage: npm run build [-- --out-dir DIR] [--project TSCONFIG] (got ${args.join(" ")})`);
+  }
+  return options;
 }
 
-const outDir = parseOutDir(process.argv.slice(2));
+const { outDir, project } = parseArgs(process.argv.slice(2));
 const relativeOut = path.relative(ROOT, outDir);
 // The output must sit inside the project, so its modules find node_modules/ and package.json's "type": "module".
 // It is emptied first, so it must be no source directory.
@@ -32,7 +38,7 @@ const info: BuildInfo = { inputs: buildInputsDigest() };
 fs.rmSync(outDir, { recursive: true, force: true });
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const compiled = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", outDir], { cwd: ROOT, stdio: "inherit" });
+const compiled = spawnSync(process.execPath, [tsc, "-p", project, "--outDir", outDir], { cwd: ROOT, stdio: "inherit" });
 if (compiled.status !== 0) fail(`tsc failed (exit ${compiled.status ?? compiled.signal})`);
 
 for (const { from, filter } of RUNTIME_FILES) {
