@@ -167,6 +167,29 @@ describe("gateway with API keys", () => {
     assert.equal(subgraphs[1]!.received[0]!["x-caller-role"], "integrator");
   });
 
+  test("the status of a refused query depends on the media type asked for, as GraphQL over HTTP says", async () => {
+    const deep = JSON.stringify({ query: "query Deep { people(first: 1) { friends { friends { friends { name } } } } }" });
+    const statusFor = async (accept: string | undefined) => {
+      const response = await fetch(gateway.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": READER_KEY, ...(accept ? { accept } : {}) },
+        body: deep,
+      });
+      const body = (await response.json()) as { errors?: Array<{ extensions: { code: string } }> };
+      return { status: response.status, type: response.headers.get("content-type"), code: body.errors?.[0]?.extensions.code };
+    };
+    const graphqlResponse = await statusFor("application/graphql-response+json");
+    assert.deepEqual([graphqlResponse.status, graphqlResponse.code], [400, "DEPTH_LIMIT_EXCEEDED"]);
+    assert.match(graphqlResponse.type ?? "", /application\/graphql-response\+json/);
+    const json = await statusFor("application/json");
+    assert.deepEqual([json.status, json.code], [200, "DEPTH_LIMIT_EXCEEDED"], "application/json answers 200 with the error in the body");
+    for (const accept of ["*/*", undefined]) {
+      const answer = await statusFor(accept);
+      assert.deepEqual([answer.status, answer.code], [200, "DEPTH_LIMIT_EXCEEDED"], `Accept ${accept ?? "(none)"}: as application/json`);
+      assert.match(answer.type ?? "", /^application\/json/);
+    }
+  });
+
   test("a query deeper than GRAPHQL_MAX_DEPTH is refused with DEPTH_LIMIT_EXCEEDED", async () => {
     const ok = await post(gateway, "{ people(first: 1) { friends { friends { name } } } }", { "x-api-key": READER_KEY });
     assert.equal(ok.status, 200);
