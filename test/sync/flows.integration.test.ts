@@ -124,6 +124,24 @@ describe("sync flows end to end", () => {
     assert.equal(agreed.taxAmount, agreed.lines.reduce((sum, line) => sum + line.taxAmount, 0));
   });
 
+  test("a unified order is named by its sales order number and its invoice's", async () => {
+    const orders = (await h.db.knex("unified_records as u")
+      .join("links as p", function joinSource() {
+        this.on("p.unified_id", "u.id").andOnVal("p.flow", "F8").andOnVal("p.system", "poweroffice");
+      })
+      .join("links as c", function joinTarget() {
+        this.on("c.unified_id", "u.id").andOnVal("c.flow", "F8").andOnVal("c.system", "chargebee");
+      })
+      .where("u.kind", "order")
+      .select("u.name", "p.source_id as order_id", "c.source_id as chargebee_order")) as Array<{ name: string; order_id: string; chargebee_order: string }>;
+    assert.ok(orders.length > 0);
+    for (const order of orders) {
+      const number = h.po.store.get("SalesOrders", order.order_id)!.SalesOrderNo;
+      const invoice = h.cb.store.raw("order", order.chargebee_order)!.invoice_id;
+      assert.equal(order.name, `${number} (invoice ${invoice})`);
+    }
+  });
+
   test("business entities are linked by exact name, and the unmatched are reported", async () => {
     const departments = h.po.store.all("Departments");
     const sales = departments.find((row) => row.Name === "Salg")!;

@@ -222,7 +222,7 @@ class RecordProcessor {
         kind: flow.kind,
         agreed,
         email: foldedEmail(agreed.email),
-        name: displayName(agreed),
+        name: flow.unifiedName?.(source, target) ?? displayName(agreed),
         syncState: "synced",
       });
     }

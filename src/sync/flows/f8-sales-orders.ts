@@ -99,6 +99,13 @@ export const F8: FlowDefinition = {
       taxAmount: sum("taxAmount"),
     };
   },
+  // The sales order number people search by, and the invoice's once Chargebee made it: "10023 (invoice 17)".
+  unifiedName: (source, target) => {
+    const number = source.data.SalesOrderNo;
+    if (number === null || number === undefined || number === "") return null;
+    const invoice = cleanText(target?.data.invoice_id);
+    return invoice ? `${String(number)} (invoice ${invoice})` : String(number);
+  },
   fromChargebee: (record) => ({
     currencyCode: cleanText(record.data.currency_code),
     customerId: cleanText(record.data.customer_id),

@@ -170,6 +170,8 @@ export interface FlowDefinition {
   fields: readonly FieldSpec[];
   /** PowerOffice record → mapped values. */
   fromPowerOffice(record: DatasetRecord, related: RelatedRecords): MappedValues;
+  /** The unified record's name, when it is not the mapped name or company (an order: its sales order number). */
+  unifiedName?(source: DatasetRecord, target: DatasetRecord | null): string | null;
   /** Chargebee record → mapped values (the same keys). */
   fromChargebee(record: DatasetRecord): MappedValues;
   /** Why the record cannot be synced as it is (quarantine reason), or null. */
