@@ -2,6 +2,7 @@
 import os from "node:os";
 import { loadConfig } from "../config/config.js";
 import { openDatabase, type Database } from "../db/database.js";
+import { migrateLatest } from "../db/migrate.js";
 import { QUEUES, jobQueueSettings, startJobQueue, type JobQueue } from "../jobs/queue.js";
 import { createLogger } from "../logging/logger.js";
 import { FINISHED_STATUSES, FLOWS, checkSandboxesReachable, createSyncClients, getSyncRun, readRunPlan, readRunReport, requestSyncRun, startSyncWorker, waitForRun, waitForSchema, type SyncRunRow, type SyncWorker } from "../sync/index.js";
@@ -75,7 +76,13 @@ await runCli(async () => {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    await waitForSchema(db, { logger, waitSeconds: 0 });
+    if (db.kind === "embedded") {
+      // The embedded database is the product's own and this process holds it: it is migrated here, as npm start does.
+      const { applied } = await migrateLatest(db.knex);
+      if (applied.length > 0) console.log(`Migrated ${db.location}: applied ${applied.length} migration(s).`);
+    } else {
+      await waitForSchema(db, { logger, waitSeconds: 0, command: "npm run migrate, then npm run sync again" });
+    }
 
     if (options.runId) {
       const run = await getSyncRun(db.knex, options.runId);

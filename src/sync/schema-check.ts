@@ -7,7 +7,10 @@ import type { Logger } from "../logging/logger.js";
  * migrate` (or `npm start`) does. On the embedded database nobody else can migrate while this process holds it, so
  * a missing schema fails at once.
  */
-export async function waitForSchema(db: Database, options: { logger: Logger; waitSeconds: number; signal?: AbortSignal }): Promise<void> {
+export async function waitForSchema(
+  db: Database,
+  options: { logger: Logger; waitSeconds: number; signal?: AbortSignal; /** What to tell the user to run. */ command?: string },
+): Promise<void> {
   const deadline = Date.now() + (db.kind === "embedded" ? 0 : options.waitSeconds * 1000);
   let logged = false;
   for (;;) {
@@ -20,7 +23,7 @@ export async function waitForSchema(db: Database, options: { logger: Logger; wai
     if (pending.length === 0) return;
     const what = `${pending.length} migration(s) not applied to ${db.location} (${pending.join(", ")})`;
     if (Date.now() >= deadline || options.signal?.aborted) {
-      throw new Error(`${what}. Run npm run migrate (npm start also migrates), then start the worker again.`);
+      throw new Error(`${what}. Run ${options.command ?? "npm run migrate (npm start also migrates), then start the worker again"}.`);
     }
     if (!logged) {
       options.logger.warn(`${what}; waiting up to ${options.waitSeconds} s for npm run migrate`);

@@ -29,7 +29,7 @@ function databaseEnv(): Record<string, string> {
   return { DATA_DIR: dataDir! };
 }
 
-function runSync(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function runSync(args: string[], database: Record<string, string> = databaseEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -41,9 +41,9 @@ function runSync(args: string[]): Promise<{ code: number; stdout: string; stderr
       SYNC_POLL_INTERVAL_SECONDS: "0",
       LOG_LEVEL: "error",
       LOG_FORMAT: "json",
-      ...databaseEnv(),
+      ...database,
     };
-    if (!serverDb) delete env.DATABASE_URL;
+    if (!database.DATABASE_URL) delete env.DATABASE_URL;
     execFile(process.execPath, ["--import", "tsx", "src/cli/sync.ts", ...args], { cwd: ROOT, env, timeout: 120_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
@@ -77,6 +77,29 @@ describe("npm run sync", { timeout: 240_000 }, () => {
     await cb?.close();
     await serverDb?.dispose();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("on a fresh embedded database it migrates first; on a PostgreSQL server it names the command to run", async () => {
+    if (usingServer) {
+      const fresh = await createTestDatabase({ migrate: false });
+      try {
+        const result = await runSync(["--dry-run", "--flow", "F7"], { DATABASE_URL: fresh.url! });
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /migration\(s\) not applied to .*Run npm run migrate, then npm run sync again\./);
+      } finally {
+        await fresh.dispose();
+      }
+      return;
+    }
+    const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "sync-cli-fresh-"));
+    try {
+      const result = await runSync(["--dry-run", "--flow", "F7"], { DATA_DIR: freshDir });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Migrated .*: applied \d+ migration\(s\)\./m);
+      assert.match(result.stdout, /Dry run: nothing was written/);
+    } finally {
+      fs.rmSync(freshDir, { recursive: true, force: true });
+    }
   });
 
   test("a bad flag gets a clear message with the usage, exit code 2, and starts nothing", async () => {
