@@ -16,6 +16,14 @@ export type Authentication =
 
 export const ANONYMOUS_DEVELOPER: Caller = Object.freeze({ name: "local-developer", role: "reader", anonymous: true });
 
+/**
+ * The key that may run mutations in local development mode (no API_KEYS, loopback only), so the README's examples
+ * and the IDE work out of the box. It is public on purpose: it is refused as soon as API_KEYS is set or the gateway
+ * listens beyond loopback.
+ */
+export const LOCAL_INTEGRATOR_KEY = "local-integrator";
+const LOCAL_INTEGRATOR: Caller = Object.freeze({ name: "local-integrator", role: "integrator", anonymous: false });
+
 function digest(value: string): Buffer {
   return createHash("sha256").update(value, "utf8").digest();
 }
@@ -50,6 +58,7 @@ export class ApiKeyAuthenticator {
     if (key === undefined) {
       return this.openForReading ? { kind: "caller", caller: ANONYMOUS_DEVELOPER } : { kind: "missing" };
     }
+    if (this.openForReading && key === LOCAL_INTEGRATOR_KEY) return { kind: "caller", caller: LOCAL_INTEGRATOR };
     const presented = digest(key);
     let found: { name: string; role: ApiKeyRole } | undefined;
     for (const entry of this.entries) {
@@ -78,7 +87,7 @@ export function authorize(caller: Caller, operation: OperationKind): Refusal | n
       status: 401,
       message:
         `A ${operation} needs an API key with the integrator role: send it as x-api-key or Authorization: Bearer ` +
-        "(configure keys with API_KEYS=name:integrator:<key>).",
+        `(configure keys with API_KEYS=name:integrator:<key>; in local development, x-api-key: ${LOCAL_INTEGRATOR_KEY}).`,
     };
   }
   return {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiKeyAuthenticator, authorize, isLoopbackHost, presentedKey, ANONYMOUS_DEVELOPER } from "./auth.js";
+import { ApiKeyAuthenticator, authorize, isLoopbackHost, presentedKey, ANONYMOUS_DEVELOPER, LOCAL_INTEGRATOR_KEY } from "./auth.js";
 
 const keys = [
   { name: "analyst", role: "reader" as const, key: "reader-key-0123456789" },
@@ -48,4 +48,11 @@ test("queries are open to every caller; mutations need an integrator", () => {
 test("loopback hosts", () => {
   for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) assert.equal(isLoopbackHost(host), true, host);
   for (const host of ["0.0.0.0", "10.0.0.1", "::", "gateway"]) assert.equal(isLoopbackHost(host), false, host);
+});
+
+test("the local integrator key is an integrator only in local development mode", () => {
+  const local = new ApiKeyAuthenticator([], true).authenticate(new Headers({ "x-api-key": LOCAL_INTEGRATOR_KEY }));
+  assert.deepEqual(local, { kind: "caller", caller: { name: "local-integrator", role: "integrator", anonymous: false } });
+  const configured = new ApiKeyAuthenticator([{ name: "erp", role: "integrator", key: "a-real-key-0123456789" }], false);
+  assert.deepEqual(configured.authenticate(new Headers({ "x-api-key": LOCAL_INTEGRATOR_KEY })), { kind: "invalid" });
 });

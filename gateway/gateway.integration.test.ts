@@ -4,6 +4,7 @@ import { getIntrospectionQuery } from "graphql";
 import { loadConfig } from "../src/config/config.js";
 import { pino } from "pino";
 import { silentLogger, type Logger } from "../src/logging/logger.js";
+import { LOCAL_INTEGRATOR_KEY } from "./auth.js";
 import { startGateway, type RunningGateway } from "./index.js";
 import { slowGate, startTinySubgraphs, type TinySubgraph } from "./test-support/tiny-subgraphs.js";
 
@@ -350,6 +351,16 @@ describe("gateway in local development mode (no API_KEYS, loopback)", () => {
     assert.equal(status, 401);
     const errors = body.errors as Array<{ extensions: { code: string } }>;
     assert.equal(errors[0]!.extensions.code, "UNAUTHENTICATED");
+  });
+
+  test("the documented local key runs mutations in local development mode, as an integrator", async () => {
+    for (const s of subgraphs) s.received.length = 0;
+    const { status, body } = await post(gateway, 'mutation { charge(personId: "p1", amount: 1) { id } }', { "x-api-key": LOCAL_INTEGRATOR_KEY });
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.errors, undefined);
+    const caller = subgraphs.flatMap((s) => s.received).find((headers) => headers["x-caller-role"]);
+    assert.equal(caller?.["x-caller-role"], "integrator");
+    assert.equal(caller?.["x-caller-name"], "local-integrator");
   });
 
   test("GRAPHQL_INTROSPECTION=false refuses introspection", async () => {

@@ -1,10 +1,12 @@
+import { LOCAL_INTEGRATOR_KEY } from "./auth.js";
 import { buildASTSchema, parse } from "graphql";
 
 export const IDE_TITLE = "PowerOffice Go ⇄ Chargebee · GraphQL";
 
 /** The headers editor starts with the key header to fill in, unless queries need no key. */
 export function ideDefaultHeaders(openForReading: boolean): string {
-  return openForReading ? "{}" : JSON.stringify({ "x-api-key": "<your API key>" }, null, 2);
+  // Local development: the local key, so the IDE can run mutations too (queries need no key there).
+  return JSON.stringify({ "x-api-key": openForReading ? LOCAL_INTEGRATOR_KEY : "<your API key>" }, null, 2);
 }
 
 /** A first query that works on this supergraph: the unified customers when the link subgraph is there. */

@@ -7,7 +7,7 @@ import { createGatewayRuntime, type GatewayRuntime } from "@graphql-hive/gateway
 import { Logger as HiveLogger, type LogLevel as HiveLogLevel } from "@graphql-hive/logger";
 import type { AppConfig } from "../src/config/config.js";
 import type { Logger } from "../src/logging/logger.js";
-import { ApiKeyAuthenticator, isLoopbackHost } from "./auth.js";
+import { ApiKeyAuthenticator, LOCAL_INTEGRATOR_KEY, isLoopbackHost } from "./auth.js";
 import { composeSupergraph, type SubgraphSource } from "./compose.js";
 import { checkDatabase, checkSubgraph, readinessResponse } from "./health.js";
 import { createGatewayMetrics, PROMETHEUS_CONTENT_TYPE, type GatewayMetrics } from "./metrics.js";
@@ -286,7 +286,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (gateway.openForReading) {
     logger.warn(
       "local development mode: no API_KEYS and listening on loopback, so queries need no key; " +
-        "mutations still need an integrator key (API_KEYS=name:integrator:<key>)",
+        `mutations take the local key (x-api-key: ${LOCAL_INTEGRATOR_KEY}), accepted only in this mode`,
     );
   }
   if (!config.gateway.introspection) logger.info("introspection is off (GRAPHQL_INTROSPECTION=false)");
