@@ -39,6 +39,8 @@ describe("dry run, link commands and crash recovery", () => {
 
     const unlinked = await unlinkRecord(h.db.knex, { system: "poweroffice", entity: "ContactPerson", sourceId: String(person.Id), flow: "F1" });
     assert.equal(unlinked.unlinked, 2);
+    const unlinkedStates = await h.db.knex("unified_records").whereIn("id", unlinked.unifiedIds).pluck("sync_state");
+    assert.deepEqual(unlinkedStates, ["unlinked"], "the unified customer no longer stands for linked records");
     await assert.rejects(unlinkRecord(h.db.knex, { system: "poweroffice", entity: "ContactPerson", sourceId: String(person.Id), flow: "F1" }), (error: unknown) => error instanceof SyncCommandError && error.code === "NOT_FOUND");
 
     const linked = await linkRecords(h.db.knex, { flow: "F1", powerofficeId: String(person.Id), chargebeeId: "cb-cust-000010", requestedBy: "test" });

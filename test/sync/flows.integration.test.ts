@@ -246,10 +246,13 @@ describe("sync flows end to end", () => {
     h.po.store.delete("ContactPersons", Number(person.Id), { force: true });
     await h.sync(); // incremental reads cannot see a delete in PowerOffice (no delete feed)
     assert.notEqual(cbRecord("item", `po-product-${String(product.Id)}`)?.status, "archived");
+    const personLink = await link("F1", "poweroffice", String(person.Id));
     const counts = await h.sync({ mode: "reconcile" });
     assert.equal(counts.deleted, 2);
     assert.equal(cbRecord("item", `po-product-${String(product.Id)}`)?.status, "archived");
     assert.ok(cbRecord("customer", `po-contactperson-${String(person.Id)}`), "the Chargebee customer stays");
     assert.equal(await link("F1", "poweroffice", String(person.Id)), undefined, "the person's link is closed");
+    const unified = await h.db.knex("unified_records").where({ id: personLink.unified_id }).first();
+    assert.equal(unified.sync_state, "unlinked", "a unified customer with no side left says so");
   });
 });

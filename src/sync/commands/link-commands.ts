@@ -15,9 +15,7 @@ import {
   linkPairByHand,
   queueOverride,
 } from "../tables/links.js";
-import { insertPendingUnifiedRecord } from "../tables/unified-records.js";
-
-/** Key in a PowerOffice link's agreed values holding values a user chose (resolveConflict) for the next sync to write. */
+import { insertPendingUnifiedRecord, markUnlinkedWhereNoLinkLeft } from "../tables/unified-records.js";
 
 function requireFlow(flow: unknown): FlowId {
   if (typeof flow !== "string" || !(FLOW_IDS as readonly string[]).includes(flow)) {
@@ -131,7 +129,9 @@ export async function unlinkRecord(knex: Knex, input: UnlinkRecordInput): Promis
         { unifiedId: link.unified_id, flow: link.flow, system: input.system, entity, sourceId, action: "unlink", detail: { by: input.requestedBy ?? null, manual: true } },
       ]);
     }
-    return { unlinked, unifiedIds: [...new Set(links.map((link) => link.unified_id))] };
+    const unifiedIds = [...new Set(links.map((link) => link.unified_id))];
+    await markUnlinkedWhereNoLinkLeft(trx, unifiedIds);
+    return { unlinked, unifiedIds };
   });
 }
 

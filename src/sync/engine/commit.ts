@@ -8,7 +8,7 @@ import { insertEvents, type EventInsert } from "../tables/events.js";
 import { upsertLinks, type LinkUpsert } from "../tables/links.js";
 import { resolveQuarantine, upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
 import { upsertRecordStates, type StateUpsert } from "../tables/record-state.js";
-import { upsertUnifiedRecords, type UnifiedUpsert } from "../tables/unified-records.js";
+import { markUnlinkedWhereNoLinkLeft, upsertUnifiedRecords, type UnifiedUpsert } from "../tables/unified-records.js";
 
 export type { ConflictInsert, EventInsert, LinkUpsert, QuarantineUpsert, StateUpsert, UnifiedUpsert };
 import { addCounts, emptyCounts, type RunCounts } from "../model/types.js";
@@ -98,6 +98,8 @@ export async function commitBuffer(
 
     await upsertUnifiedRecords(trx, [...buffer.unified.values()]);
     await upsertLinks(trx, [...buffer.links.values()]);
+    const closed = [...new Set([...buffer.links.values()].filter((link) => link.status === "deleted").map((link) => link.unifiedId))];
+    await markUnlinkedWhereNoLinkLeft(trx, closed);
     await upsertRecordStates(trx, [...buffer.states.values()]);
     await insertConflicts(trx, buffer.conflicts);
     await upsertQuarantine(trx, [...buffer.quarantine.values()]);

@@ -9,7 +9,7 @@ export interface UnifiedUpsert {
   agreed: MappedValues;
   email: string | null;
   name: string | null;
-  syncState: "synced" | "conflict" | "quarantined";
+  syncState: "synced" | "conflict" | "quarantined" | "unlinked";
 }
 
 /** Inserts unified records, or merges their agreed values, email, name and state into the stored ones. */
@@ -54,4 +54,15 @@ export async function linkedCustomersByEmail(knex: Knex, emails: readonly string
 /** A unified record a link made by hand starts (nothing agreed yet). */
 export async function insertPendingUnifiedRecord(knex: Knex, id: string, kind: UnifiedKind): Promise<void> {
   await knex("unified_records").insert({ id, kind, agreed: "{}", sync_state: "pending" });
+}
+
+/** Marks 'unlinked' those of these unified records that have no active link left (every side deleted or unlinked). */
+export async function markUnlinkedWhereNoLinkLeft(trx: Knex, unifiedIds: readonly string[]): Promise<void> {
+  if (unifiedIds.length === 0) return;
+  await trx.raw(
+    `update unified_records u set sync_state = 'unlinked', updated_at = now()
+      where u.id = any(?::uuid[]) and u.sync_state <> 'unlinked'
+        and not exists (select 1 from links l where l.unified_id = u.id and l.status <> 'deleted')`,
+    [unifiedIds] as unknown as Knex.RawBinding[],
+  );
 }

@@ -6,10 +6,13 @@ export enum SyncState {
   PENDING = "pending",
   CONFLICT = "conflict",
   QUARANTINED = "quarantined",
+  UNLINKED = "unlinked",
 }
 registerEnumType(SyncState, {
   name: "SyncState",
-  description: "Where a unified record stands: both sides agree, a change is on its way, a conflict was recorded, or a side is quarantined.",
+  description:
+    "Where a unified record stands: both sides agree, a change is on its way, a conflict was recorded, a side is quarantined, " +
+    "or no record is linked to it any more (UNLINKED: each side was deleted or unlinked).",
 });
 
 export enum SourceSystem {
