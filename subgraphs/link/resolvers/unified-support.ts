@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { Field, InputType } from "type-graphql";
 import type { Knex } from "knex";
 import type { SubgraphContext } from "../../shared/context.js";
-import { escapeLike } from "../../shared/dataset-entity.js";
+import { escapeLike } from "../../../src/db/escape-like.js";
 import { badUserInput } from "../../shared/errors.js";
 import { paginate, type ConnectionResult, type KeysetOrder, type PageArgs } from "../../shared/pagination.js";
 import { conflictsOf, isUuid, linkTargetsOf, linksOf, quarantineOf, unifiedById, type LinkTarget, type UnifiedKindName } from "../loaders.js";
