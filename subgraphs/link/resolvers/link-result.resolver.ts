@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
+import { unifiedRecordQuery } from "../../../src/sync/tables/unified-records.js";
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
@@ -18,7 +19,7 @@ import { linksFor } from "./unified-support.js";
 const FLOW_RANGE = `${FLOW_IDS[0]} to ${FLOW_IDS[FLOW_IDS.length - 1]}`;
 
 async function resultFor(ctx: SubgraphContext, unifiedId: string): Promise<LinkResult> {
-  const row = await ctx.sql.first<UnifiedRow>(ctx.sql.knex("unified_records").where({ id: unifiedId }));
+  const row = await ctx.sql.first<UnifiedRow>(unifiedRecordQuery(ctx.sql.knex, unifiedId));
   if (!row) throw notFound(`The unified record ${unifiedId} no longer exists`);
   return { unifiedId, kind: row.kind as UnifiedKind };
 }
