@@ -1,4 +1,6 @@
 import type DataLoader from "dataloader";
+import { linkTargetsOfUnifiedQuery, linksOfUnifiedQuery } from "../../src/sync/tables/links.js";
+import { openQuarantineOfUnifiedQuery } from "../../src/sync/tables/quarantine.js";
 import { unifiedOrdersByChargebeeCustomerQuery, unifiedRecordsByIdQuery, unifiedRecordsBySourceQuery } from "../../src/sync/tables/unified-records.js";
 import type { SubgraphContext } from "../shared/context.js";
 import type { ConflictRow } from "./types/conflict.js";
@@ -38,9 +40,7 @@ export function unifiedById(ctx: SubgraphContext, kind: UnifiedKindName): DataLo
 /** Every link of each unified record (deleted ones too), in a stable order. */
 export function linksOf(ctx: SubgraphContext): DataLoader<string, LinkRow[]> {
   return ctx.loader<string, LinkRow[]>("links:byUnified", async (ids) => {
-    const rows = await ctx.sql.rows<LinkRow>(
-      ctx.sql.knex("links").whereIn("unified_id", [...ids]).orderByRaw("system, entity, length(source_id), source_id, flow"),
-    );
+    const rows = await ctx.sql.rows<LinkRow>(linksOfUnifiedQuery(ctx.sql.knex, ids));
     return group(ids, rows, (row) => row.unified_id);
   });
 }
@@ -57,17 +57,7 @@ export function conflictsOf(ctx: SubgraphContext, status: "open" | "resolved" | 
 /** Open quarantine entries of the source records linked to each unified record. */
 export function quarantineOf(ctx: SubgraphContext): DataLoader<string, QuarantineRow[]> {
   return ctx.loader<string, QuarantineRow[]>("quarantine:byUnified", async (ids) => {
-    const knex = ctx.sql.knex;
-    const rows = await ctx.sql.rows<QuarantineRow & { __key: string }>(
-      knex("quarantine as q")
-        .join("links as l", function joinLinks() {
-          this.on("l.system", "q.system").andOn("l.entity", "q.entity").andOn("l.source_id", "q.source_id");
-        })
-        .whereIn("l.unified_id", [...ids])
-        .where("q.status", "open")
-        .distinct("q.*", knex.raw("l.unified_id as __key"))
-        .orderBy("q.id"),
-    );
+    const rows = await ctx.sql.rows<QuarantineRow & { __key: string }>(openQuarantineOfUnifiedQuery(ctx.sql.knex, ids));
     return group(ids, rows, (row) => row.__key);
   });
 }
@@ -114,13 +104,7 @@ export class LinkTargets {
 
   constructor(ctx: SubgraphContext) {
     this.loader = ctx.loader<string, LinkTarget[]>("linkTargets:byUnified", async (ids) => {
-      const rows = await ctx.sql.rows<LinkTarget>(
-        ctx.sql
-          .knex("links")
-          .select("unified_id", "system", "entity", "source_id", "status")
-          .whereIn("unified_id", [...ids])
-          .orderByRaw("system, entity, length(source_id), source_id, flow"),
-      );
+      const rows = await ctx.sql.rows<LinkTarget>(linkTargetsOfUnifiedQuery(ctx.sql.knex, ids));
       const groups = group(ids, rows, (row) => row.unified_id);
       ids.forEach((id, index) => this.byUnified.set(id, groups[index]!));
       return groups;

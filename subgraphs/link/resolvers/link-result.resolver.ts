@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
+import { activeLinksOfRecordQuery } from "../../../src/sync/tables/links.js";
 import { unifiedRecordQuery } from "../../../src/sync/tables/unified-records.js";
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
@@ -45,9 +46,9 @@ export class LinkResultResolver {
   async unlink(@Ctx() ctx: SubgraphContext, @Arg("input", () => UnlinkInput) input: UnlinkInput) {
     assertMayWrite(ctx);
     if (input.flow && !isFlowId(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are ${FLOW_RANGE}.`);
-    const query = ctx.sql.knex("links").where({ system: input.system, entity: input.type, source_id: input.id }).whereNot("status", "deleted");
-    if (input.flow) query.where({ flow: input.flow });
-    const link = await ctx.sql.first<{ unified_id: string }>(query);
+    const link = await ctx.sql.first<{ unified_id: string }>(
+      activeLinksOfRecordQuery(ctx.sql.knex, { system: input.system, entity: input.type, sourceId: input.id, flow: input.flow ?? undefined }),
+    );
     if (!link) throw notFound(`${input.system} ${input.type} ${input.id} is not linked${input.flow ? ` in flow ${input.flow}` : ""}`);
     const unlinkRecord = command(ctx, "unlinkRecord");
     await unlinkRecord(ctx.sql.knex, {
