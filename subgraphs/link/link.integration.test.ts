@@ -115,6 +115,30 @@ describe("link subgraph", () => {
     assert.equal(result.data.conflicted.totalCount, 1);
   });
 
+  test("customers: a customer whose links are all closed is left out unless its state is asked for", async () => {
+    const gone = "00000000-0000-4000-8000-0000000000ff";
+    await subgraph.db.knex("unified_records").insert({ id: gone, kind: "customer", email: "gone@example.no", name: "Aase Borte", agreed: "{}", sync_state: "unlinked" });
+    await subgraph.db.knex("links").insert({ unified_id: gone, system: "poweroffice", entity: "ContactPerson", source_id: "909", flow: "F1", status: "deleted" });
+    try {
+      const result = await asIntegrator(`{
+        all: customers { totalCount edges { node { name } } }
+        byEmail: customers(filter: { email: "gone@example.no" }) { totalCount }
+        unlinked: customers(filter: { syncState: UNLINKED }) { totalCount edges { node { id name syncState powerofficeContactPersons { id } } } }
+        one: customer(id: "${gone}") { syncState }
+      }`);
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      assert.deepEqual(result.data, {
+        all: { totalCount: 2, edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] },
+        byEmail: { totalCount: 0 },
+        unlinked: { totalCount: 1, edges: [{ node: { id: gone, name: "Aase Borte", syncState: "UNLINKED", powerofficeContactPersons: [] } }] },
+        one: { syncState: "UNLINKED" },
+      });
+    } finally {
+      await subgraph.db.knex("links").where({ unified_id: gone }).delete();
+      await subgraph.db.knex("unified_records").where({ id: gone }).delete();
+    }
+  });
+
   test("timestamps a list leaves out unless asked for: createdAt and updatedAt of customers and their orders", async () => {
     const result = await asIntegrator(`{ customers(filter: { email: "kari@example.no" }) { edges { node { createdAt updatedAt lastSyncedAt orders { createdAt } } } } }`);
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));

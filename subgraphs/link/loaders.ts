@@ -1,9 +1,12 @@
 import type DataLoader from "dataloader";
+import { linkTargetsOfUnifiedQuery, linksOfUnifiedQuery } from "../../src/sync/tables/links.js";
+import { openQuarantineOfUnifiedQuery } from "../../src/sync/tables/quarantine.js";
+import { unifiedOrdersByChargebeeCustomerQuery, unifiedRecordsByIdQuery, unifiedRecordsBySourceQuery } from "../../src/sync/tables/unified-records.js";
 import type { SubgraphContext } from "../shared/context.js";
 import type { ConflictRow } from "./types/conflict.js";
 import type { LinkRow } from "./types/link.js";
 import type { QuarantineRow } from "./types/quarantine-entry.js";
-import { unifiedColumns, type UnifiedRow } from "./types/unified.js";
+import { unifiedReadFor, type UnifiedRow } from "./types/unified.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
@@ -28,7 +31,7 @@ export function unifiedById(ctx: SubgraphContext, kind: UnifiedKindName): DataLo
     const rows =
       valid.length === 0
         ? []
-        : await ctx.sql.rows<UnifiedRow>(ctx.sql.knex("unified_records").select(unifiedColumns(ctx.operation.fieldsAsked)).where({ kind }).whereIn("id", valid));
+        : await ctx.sql.rows<UnifiedRow>(unifiedRecordsByIdQuery(ctx.sql.knex, kind, valid, unifiedReadFor(ctx.operation.fieldsAsked)));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -37,9 +40,7 @@ export function unifiedById(ctx: SubgraphContext, kind: UnifiedKindName): DataLo
 /** Every link of each unified record (deleted ones too), in a stable order. */
 export function linksOf(ctx: SubgraphContext): DataLoader<string, LinkRow[]> {
   return ctx.loader<string, LinkRow[]>("links:byUnified", async (ids) => {
-    const rows = await ctx.sql.rows<LinkRow>(
-      ctx.sql.knex("links").whereIn("unified_id", [...ids]).orderByRaw("system, entity, length(source_id), source_id, flow"),
-    );
+    const rows = await ctx.sql.rows<LinkRow>(linksOfUnifiedQuery(ctx.sql.knex, ids));
     return group(ids, rows, (row) => row.unified_id);
   });
 }
@@ -56,17 +57,7 @@ export function conflictsOf(ctx: SubgraphContext, status: "open" | "resolved" | 
 /** Open quarantine entries of the source records linked to each unified record. */
 export function quarantineOf(ctx: SubgraphContext): DataLoader<string, QuarantineRow[]> {
   return ctx.loader<string, QuarantineRow[]>("quarantine:byUnified", async (ids) => {
-    const knex = ctx.sql.knex;
-    const rows = await ctx.sql.rows<QuarantineRow & { __key: string }>(
-      knex("quarantine as q")
-        .join("links as l", function joinLinks() {
-          this.on("l.system", "q.system").andOn("l.entity", "q.entity").andOn("l.source_id", "q.source_id");
-        })
-        .whereIn("l.unified_id", [...ids])
-        .where("q.status", "open")
-        .distinct("q.*", knex.raw("l.unified_id as __key"))
-        .orderBy("q.id"),
-    );
+    const rows = await ctx.sql.rows<QuarantineRow & { __key: string }>(openQuarantineOfUnifiedQuery(ctx.sql.knex, ids));
     return group(ids, rows, (row) => row.__key);
   });
 }
@@ -82,16 +73,9 @@ const sourceKey = (key: SourceKey) => `${key.system}\u0000${key.entity}\u0000${k
 /** The unified record of `kind` a source record is linked to (not through deleted links). */
 export function unifiedBySource(ctx: SubgraphContext, kind: UnifiedKindName): DataLoader<SourceKey, UnifiedRow | null> {
   const loader = ctx.loader<string, UnifiedRow | null>(`unified:bySource:${kind}`, async (keys) => {
-    const tuples = keys.map((key) => key.split("\u0000"));
+    const sources = keys.map((key) => key.split("\u0000") as [string, string, string]);
     const rows = await ctx.sql.rows<UnifiedRow & { __system: string; __entity: string; __source_id: string }>(
-      ctx.sql
-        .knex("links as l")
-        .join("unified_records as u", "u.id", "l.unified_id")
-        .where("u.kind", kind)
-        .whereNot("l.status", "deleted")
-        .whereIn(["l.system", "l.entity", "l.source_id"], tuples)
-        .select(...unifiedColumns(ctx.operation.fieldsAsked, "u"), "l.system as __system", "l.entity as __entity", "l.source_id as __source_id")
-        .orderBy("u.created_at"),
+      unifiedRecordsBySourceQuery(ctx.sql.knex, kind, sources, unifiedReadFor(ctx.operation.fieldsAsked)),
     );
     const byKey = new Map<string, UnifiedRow>();
     for (const row of rows) {
@@ -120,13 +104,7 @@ export class LinkTargets {
 
   constructor(ctx: SubgraphContext) {
     this.loader = ctx.loader<string, LinkTarget[]>("linkTargets:byUnified", async (ids) => {
-      const rows = await ctx.sql.rows<LinkTarget>(
-        ctx.sql
-          .knex("links")
-          .select("unified_id", "system", "entity", "source_id", "status")
-          .whereIn("unified_id", [...ids])
-          .orderByRaw("system, entity, length(source_id), source_id, flow"),
-      );
+      const rows = await ctx.sql.rows<LinkTarget>(linkTargetsOfUnifiedQuery(ctx.sql.knex, ids));
       const groups = group(ids, rows, (row) => row.unified_id);
       ids.forEach((id, index) => this.byUnified.set(id, groups[index]!));
       return groups;
@@ -168,18 +146,8 @@ export function linkTargetsOf(ctx: SubgraphContext): LinkTargets {
 /** Unified orders by their agreed Chargebee customer id, each list in (created_at, id) order; __order is that order over all. */
 function ordersByChargebeeCustomer(ctx: SubgraphContext): DataLoader<string, Array<UnifiedRow & { __order: number }>> {
   return ctx.loader<string, Array<UnifiedRow & { __order: number }>>("orders:byChargebeeCustomer", async (customerIds) => {
-    const knex = ctx.sql.knex;
     const rows = await ctx.sql.rows<UnifiedRow & { __key: string; __order: string | number }>(
-      knex("unified_records")
-        .select(
-          ...unifiedColumns(ctx.operation.fieldsAsked),
-          knex.raw("agreed->>'customerId' as __key"),
-          knex.raw("row_number() over (order by created_at, id) as __order"),
-        )
-        .where("kind", "order")
-        .whereIn(knex.raw("agreed->>'customerId'") as unknown as string, [...customerIds])
-        .orderBy("created_at")
-        .orderBy("id"),
+      unifiedOrdersByChargebeeCustomerQuery(ctx.sql.knex, customerIds, unifiedReadFor(ctx.operation.fieldsAsked)),
     );
     const withOrder = rows.map((row) => ({ ...row, __order: Number(row.__order) }));
     return group(customerIds, withOrder, (row) => row.__key);

@@ -1,23 +1,24 @@
 import "reflect-metadata";
 import { Field, ID, InputType, ObjectType, GraphQLISODateTime } from "type-graphql";
-import type { Knex } from "knex";
-import type { DatasetRow, SystemName } from "../../src/datasets/types.js";
+import { DATASET_ORDER_KEYS, datasetReadColumns, type DatasetReadRow, type ReadColumns } from "../../src/datasets/record-queries.js";
 import type { KeysetOrder } from "./pagination.js";
 import { toDate } from "./json-fields.js";
 import { mayAsk } from "./fields-asked.js";
 
-/** The dataset_records columns the record types read: the loaders and lists select only these. */
-const COLUMNS = ["source_id", "parent_id", "deleted", "data"] as const;
-/** Read by lastChangedAt and lastSeenAt only: parsing two timestamps per row showed in every list (bench/README.md). */
-const TIME_COLUMNS = ["source_changed_at", "last_seen_at"] as const;
+/** The only fields that read the timestamps: parsing two timestamps per row showed in every list (bench/README.md). */
 const TIME_FIELDS = ["lastChangedAt", "lastSeenAt"];
 
-/** A dataset_records row as the record types read it; without the timestamps when the request asks for no field of them. */
-export type DatasetRecordRow = Pick<DatasetRow, (typeof COLUMNS)[number]> & Partial<Pick<DatasetRow, (typeof TIME_COLUMNS)[number]>>;
+/** A record as the record types read it (src/datasets/record-queries.ts); without the timestamps when the request asks for no field of them. */
+export type DatasetRecordRow = DatasetReadRow;
 
-/** The columns to select for a request that asks for `fieldsAsked` (see SubgraphContext.operation). */
+/** What to read of each record for a request that asks for `fieldsAsked` (see SubgraphContext.operation). */
+export function datasetReadFor(fieldsAsked: ReadonlySet<string> | null): ReadColumns {
+  return { timestamps: mayAsk(fieldsAsked, TIME_FIELDS) };
+}
+
+/** The columns to select for a request that asks for `fieldsAsked`. */
 export function datasetColumns(fieldsAsked: ReadonlySet<string> | null): readonly string[] {
-  return mayAsk(fieldsAsked, TIME_FIELDS) ? [...COLUMNS, ...TIME_COLUMNS] : COLUMNS;
+  return datasetReadColumns(datasetReadFor(fieldsAsked));
 }
 
 /**
@@ -73,41 +74,4 @@ export abstract class DatasetFilter {
 }
 
 /** Ids in natural order: numeric ids by value (shorter first), others alphabetically. Deterministic across runs. */
-export const DATASET_ORDER: KeysetOrder = { keys: ["length(source_id)", "source_id"], types: ["number", "text"] };
-
-/** SQL for a text field of the JSON data, whether the payload spelled it PascalCase or camelCase. */
-export function jsonText(knex: Knex, field: string): Knex.Raw {
-  const camel = field.charAt(0).toLowerCase() + field.slice(1);
-  return camel === field ? knex.raw("(data->>?)", [field]) : knex.raw("coalesce(data->>?, data->>?)", [field, camel]);
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (match) => `\\${match}`);
-}
-
-/** The base query of a dataset list with the common filters applied. */
-export function datasetQuery(knex: Knex, system: SystemName, entity: string, filter?: DatasetFilter | null): Knex.QueryBuilder {
-  const query = knex("dataset_records").where({ system, entity });
-  if (!filter?.includeDeleted) query.where("deleted", false);
-  if (filter?.ids) query.whereIn("source_id", filter.ids);
-  if (filter?.name) query.whereILike("name", `%${escapeLike(filter.name)}%`);
-  if (filter?.changedSince) query.where("source_changed_at", ">", filter.changedSince);
-  return query;
-}
-
-/** Filters on the case-folded email column. */
-export function whereEmail(query: Knex.QueryBuilder, email: string | null | undefined): Knex.QueryBuilder {
-  if (email) query.where("email", email.trim().toLowerCase());
-  return query;
-}
-
-export function whereJson(knex: Knex, query: Knex.QueryBuilder, field: string, value: string | number | boolean | null | undefined) {
-  if (value === null || value === undefined) return query;
-  return query.where(jsonText(knex, field), "=", String(value));
-}
-
-/** Sub-entities by parent: the parent_id column the dataset writer fills, or the JSON field naming the parent. */
-export function whereParent(knex: Knex, query: Knex.QueryBuilder, field: string, parentId: string | null | undefined) {
-  if (parentId === null || parentId === undefined) return query;
-  return query.where((inner) => inner.where("parent_id", parentId).orWhere(jsonText(knex, field), "=", parentId));
-}
+export const DATASET_ORDER: KeysetOrder = { keys: DATASET_ORDER_KEYS, types: ["number", "text"] };

@@ -1,13 +1,13 @@
 import DataLoader from "dataloader";
-import type { Knex } from "knex";
+import { recordsByJsonFieldQuery, recordsByKeysQuery, recordsByParentQuery, type ReadColumns } from "../../src/datasets/record-queries.js";
 import type { SystemName } from "../../src/datasets/types.js";
 import type { RequestSql } from "./sql-counter.js";
 import type { OperationFields } from "./context.js";
-import { datasetColumns, jsonText, type DatasetRecordRow } from "./dataset-entity.js";
+import { datasetReadFor, type DatasetRecordRow } from "./dataset-entity.js";
 
 /**
- * Per-request DataLoaders over dataset_records: one SQL statement per (system, entity, relation) per request,
- * however many records the request touches.
+ * Per-request DataLoaders over the datasets (the statements are src/datasets/record-queries.ts): one SQL statement per
+ * (system, entity, relation) per request, however many records the request touches.
  */
 export class DatasetLoaders {
   private readonly loaders = new Map<string, DataLoader<string, unknown>>();
@@ -18,8 +18,8 @@ export class DatasetLoaders {
     private readonly operation: OperationFields,
   ) {}
 
-  private get columns(): readonly string[] {
-    return datasetColumns(this.operation.fieldsAsked);
+  private get columns(): ReadColumns {
+    return datasetReadFor(this.operation.fieldsAsked);
   }
 
   /**
@@ -48,16 +48,8 @@ export class DatasetLoaders {
       entities.push(key.slice(0, at));
       ids.push(key.slice(at + 1));
     }
-    // Keys as parallel arrays joined through unnest: the embedded engine breaks on long row-value IN lists.
     const rows = await this.sql.rows<DatasetRecordRow & { entity: string }>(
-      this.sql
-        .knex("dataset_records as d")
-        .select([...this.columns.map((column) => `d.${column}`), "d.entity"])
-        .joinRaw("join unnest(?::text[], ?::text[]) as k(entity, source_id) on d.entity = k.entity and d.source_id = k.source_id", [
-          entities,
-          ids,
-        ] as unknown as Knex.Value[])
-        .where("d.system", system),
+      recordsByKeysQuery(this.sql.knex, system, { entities, sourceIds: ids }, this.columns),
     );
     const byKey = new Map(rows.map((row) => [`${row.entity}${KEY_SEPARATOR}${row.source_id}`, row]));
     return keys.map((key) => byKey.get(key) ?? null);
@@ -69,14 +61,8 @@ export class DatasetLoaders {
    */
   byField(system: SystemName, entity: string, field: string, { orParentId = false } = {}): DataLoader<string, DatasetRecordRow[]> {
     return this.memo(`field:${system}:${entity}:${field}:${orParentId}`, async (keys) => {
-      const knex = this.sql.knex;
-      const key = orParentId ? knex.raw("coalesce(parent_id, ?)", [jsonText(knex, field)]) : jsonText(knex, field);
       const rows = await this.sql.rows<DatasetRecordRow & { __key: string }>(
-        knex("dataset_records")
-          .select(...this.columns, knex.raw("? as __key", [key]))
-          .where({ system, entity, deleted: false })
-          .whereIn(key as unknown as string, [...keys])
-          .orderByRaw("length(source_id), source_id"),
+        recordsByJsonFieldQuery(this.sql.knex, system, entity, field, keys, this.columns, { orParentId }),
       );
       return groupBy(keys, rows, (row) => row.__key);
     });
@@ -85,13 +71,7 @@ export class DatasetLoaders {
   /** Live records whose parent_id column is each key (contact persons of a customer, lines of an order). */
   byParent(system: SystemName, entity: string): DataLoader<string, DatasetRecordRow[]> {
     return this.memo(`parent:${system}:${entity}`, async (keys) => {
-      const rows = await this.sql.rows<DatasetRecordRow>(
-        this.sql.knex("dataset_records")
-          .select(this.columns)
-          .where({ system, entity, deleted: false })
-          .whereIn("parent_id", [...keys])
-          .orderByRaw("length(source_id), source_id"),
-      );
+      const rows = await this.sql.rows<DatasetRecordRow>(recordsByParentQuery(this.sql.knex, system, entity, keys, this.columns));
       return groupBy(keys, rows, (row) => row.parent_id ?? "");
     });
   }

@@ -1,6 +1,7 @@
+import { datasetRecordsQuery } from "../../src/datasets/record-queries.js";
 import type { SystemName } from "../../src/datasets/types.js";
 import type { SubgraphContext } from "./context.js";
-import { DATASET_ORDER, datasetColumns, datasetQuery, type DatasetFilter, type DatasetRecordRow } from "./dataset-entity.js";
+import { DATASET_ORDER, datasetColumns, type DatasetFilter, type DatasetRecordRow } from "./dataset-entity.js";
 import { paginate, type ConnectionResult, type PageArgs } from "./pagination.js";
 import type { Knex } from "knex";
 
@@ -19,7 +20,7 @@ export async function loadRecord<T>(
   return row ? map(row) : null;
 }
 
-/** A page of a dataset list: the common filters, then `refine` for the type's own ones. */
+/** A page of a dataset list: the common filters, then `refine` for the type's own ones (src/datasets/record-queries.ts where*). */
 export function listRecords<T, F extends DatasetFilter>(
   ctx: SubgraphContext,
   system: SystemName,
@@ -29,7 +30,7 @@ export function listRecords<T, F extends DatasetFilter>(
   map: RowMapper<T>,
   refine?: (query: Knex.QueryBuilder, filter: F, knex: Knex) => void,
 ): Promise<ConnectionResult<T>> {
-  const query = datasetQuery(ctx.sql.knex, system, entity, filter);
+  const query = datasetRecordsQuery(ctx.sql.knex, system, entity, filter);
   if (filter && refine) refine(query, filter, ctx.sql.knex);
   return paginate(ctx.sql, query, DATASET_ORDER, page, map, { columns: datasetColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
 }

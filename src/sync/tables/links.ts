@@ -143,9 +143,14 @@ export async function activeLinksOfRecord(
   knex: Knex,
   key: { flow?: string; system: SystemName; entity: string; sourceId: string },
 ): Promise<LinkRow[]> {
+  return (await activeLinksOfRecordQuery(knex, key)) as LinkRow[];
+}
+
+/** activeLinksOfRecord as a query builder, for a caller that runs it itself (the link subgraph's unlink, .first()). */
+export function activeLinksOfRecordQuery(knex: Knex, key: { flow?: string; system: SystemName; entity: string; sourceId: string }): Knex.QueryBuilder {
   const builder = knex<LinkRow>("links").where({ system: key.system, entity: key.entity, source_id: key.sourceId }).whereNot("status", "deleted");
   if (key.flow) builder.where({ flow: key.flow });
-  return (await builder) as LinkRow[];
+  return builder;
 }
 
 /** The active link of a unified record's side in one flow, or undefined. */
@@ -201,4 +206,23 @@ export async function activeLinksOfUnified(knex: Knex, unifiedId: string, flow: 
 export async function queueOverride(knex: Knex, link: LinkRow, field: string, value: unknown): Promise<void> {
   const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), [field]: value };
   await knex("links").where({ id: link.id }).update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: knex.fn.now() });
+}
+
+// The reads below are query builders a caller runs itself: the link subgraph runs each through its per-request
+// statement counter.
+
+/** A unified record's links in a stable order: by source record, then flow. */
+const LINK_ORDER = "system, entity, length(source_id), source_id, flow";
+
+/** Every link of these unified records (deleted ones too), every column, in a stable order. */
+export function linksOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): Knex.QueryBuilder {
+  return knex("links").whereIn("unified_id", unifiedIds as string[]).orderByRaw(LINK_ORDER);
+}
+
+/**
+ * Every link of these unified records (deleted ones too), in the order of linksOfUnifiedQuery, with only the columns
+ * that say where it points: unified_id, system, entity, source_id and status (no jsonb, no timestamps).
+ */
+export function linkTargetsOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): Knex.QueryBuilder {
+  return knex("links").select("unified_id", "system", "entity", "source_id", "status").whereIn("unified_id", unifiedIds as string[]).orderByRaw(LINK_ORDER);
 }

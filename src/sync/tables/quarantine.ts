@@ -72,3 +72,18 @@ export async function resolveQuarantine(trx: Knex, keys: readonly QuarantineKey[
       );
     }
 }
+
+/**
+ * The open quarantine entries of the source records linked (by any link, deleted ones too) to these unified records,
+ * oldest first, each row with the unified id as __key: a query builder the link subgraph runs itself.
+ */
+export function openQuarantineOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): Knex.QueryBuilder {
+  return knex("quarantine as q")
+    .join("links as l", function joinLinks() {
+      this.on("l.system", "q.system").andOn("l.entity", "q.entity").andOn("l.source_id", "q.source_id");
+    })
+    .whereIn("l.unified_id", unifiedIds as string[])
+    .where("q.status", "open")
+    .distinct("q.*", knex.raw("l.unified_id as __key"))
+    .orderBy("q.id");
+}

@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { BUSINESS_ENTITY, ChargebeeBusinessEntity, toChargebeeBusinessEntity } from "../types/business-entity.js";
@@ -24,7 +25,7 @@ export class ChargebeeBusinessEntityResolver {
     @Arg("filter", () => ChargebeeBusinessEntityFilter, { nullable: true }) filter?: ChargebeeBusinessEntityFilter,
   ) {
     return listRecords(ctx, "chargebee", BUSINESS_ENTITY, filter, { first, after }, toChargebeeBusinessEntity, (query, f, knex) => {
-      whereJson(knex, query, "status", f.status);
+      whereJsonField(knex, query, "status", f.status);
     });
   }
 

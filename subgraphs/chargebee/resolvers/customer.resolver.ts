@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereEmail, whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereEmail, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { BUSINESS_ENTITY, ChargebeeBusinessEntity, toChargebeeBusinessEntity } from "../types/business-entity.js";
@@ -29,8 +30,8 @@ export class ChargebeeCustomerResolver {
   ) {
     return listRecords(ctx, "chargebee", CUSTOMER, filter, { first, after }, toChargebeeCustomer, (query, f, knex) => {
       whereEmail(query, f.email);
-      whereJson(knex, query, "company", f.company);
-      whereJson(knex, query, "business_entity_id", f.businessEntityId);
+      whereJsonField(knex, query, "company", f.company);
+      whereJsonField(knex, query, "business_entity_id", f.businessEntityId);
     });
   }
 

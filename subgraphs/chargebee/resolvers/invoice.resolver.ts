@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { CUSTOMER, ChargebeeCustomer, toChargebeeCustomer } from "../types/customer.js";
@@ -26,8 +27,8 @@ export class ChargebeeInvoiceResolver {
     @Arg("filter", () => ChargebeeInvoiceFilter, { nullable: true }) filter?: ChargebeeInvoiceFilter,
   ) {
     return listRecords(ctx, "chargebee", INVOICE, filter, { first, after }, toChargebeeInvoice, (query, f, knex) => {
-      whereJson(knex, query, "customer_id", f.customerId);
-      whereJson(knex, query, "status", f.status);
+      whereJsonField(knex, query, "customer_id", f.customerId);
+      whereJsonField(knex, query, "status", f.status);
     });
   }
 

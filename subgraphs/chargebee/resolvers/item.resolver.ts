@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { BUSINESS_ENTITY, ChargebeeBusinessEntity, toChargebeeBusinessEntity } from "../types/business-entity.js";
@@ -26,9 +27,9 @@ export class ChargebeeItemResolver {
     @Arg("filter", () => ChargebeeItemFilter, { nullable: true }) filter?: ChargebeeItemFilter,
   ) {
     return listRecords(ctx, "chargebee", ITEM, filter, { first, after }, toChargebeeItem, (query, f, knex) => {
-      whereJson(knex, query, "type", f.type);
-      whereJson(knex, query, "status", f.status);
-      whereJson(knex, query, "item_family_id", f.itemFamilyId);
+      whereJsonField(knex, query, "type", f.type);
+      whereJsonField(knex, query, "status", f.status);
+      whereJsonField(knex, query, "item_family_id", f.itemFamilyId);
     });
   }
 

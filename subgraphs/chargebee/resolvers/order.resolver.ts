@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { BUSINESS_ENTITY, ChargebeeBusinessEntity, toChargebeeBusinessEntity } from "../types/business-entity.js";
@@ -28,9 +29,9 @@ export class ChargebeeOrderResolver {
     @Arg("filter", () => ChargebeeOrderFilter, { nullable: true }) filter?: ChargebeeOrderFilter,
   ) {
     return listRecords(ctx, "chargebee", ORDER, filter, { first, after }, toChargebeeOrder, (query, f, knex) => {
-      whereJson(knex, query, "customer_id", f.customerId);
-      whereJson(knex, query, "invoice_id", f.invoiceId);
-      whereJson(knex, query, "status", f.status);
+      whereJsonField(knex, query, "customer_id", f.customerId);
+      whereJsonField(knex, query, "invoice_id", f.invoiceId);
+      whereJsonField(knex, query, "status", f.status);
     });
   }
 

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
+import { unifiedKindsQuery } from "../../../src/sync/tables/unified-records.js";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, clientError, notFound } from "../../shared/errors.js";
 import { connectionType, paginate, type KeysetOrder } from "../../shared/pagination.js";
@@ -47,7 +48,7 @@ export class ConflictResolver {
   @FieldResolver(() => UnifiedKind, { nullable: true, description: "Which unified type the conflict is on." })
   async kind(@Root() conflict: Conflict, @Ctx() ctx: SubgraphContext) {
     const kinds = ctx.loader<string, string | null>("unified:kind", async (ids) => {
-      const rows = await ctx.sql.rows<{ id: string; kind: string }>(ctx.sql.knex("unified_records").whereIn("id", [...ids]).select("id", "kind"));
+      const rows = await ctx.sql.rows<{ id: string; kind: string }>(unifiedKindsQuery(ctx.sql.knex, ids));
       const byId = new Map(rows.map((row) => [row.id, row.kind]));
       return ids.map((id) => byId.get(id) ?? null);
     });

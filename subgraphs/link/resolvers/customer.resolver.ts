@@ -45,9 +45,7 @@ export class CustomerResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
   ) {
-    const page = await listUnified(ctx, "customer", filter, { first, after }, toCustomer, (query) => {
-      if (filter?.email) query.where("email", filter.email.trim().toLowerCase());
-    });
+    const page = await listUnified(ctx, "customer", filter, { first, after }, toCustomer);
     const ids = page.edges.map((edge) => edge.node.id);
     if (selectsAny(info, ["edges", "node"], ORDERS)) {
       // Orders (and their links when asked for) for every row at once: Customer.orders then answers without a promise.

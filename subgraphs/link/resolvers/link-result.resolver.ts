@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
+import { activeLinksOfRecordQuery } from "../../../src/sync/tables/links.js";
+import { unifiedRecordQuery } from "../../../src/sync/tables/unified-records.js";
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
@@ -18,7 +20,7 @@ import { linksFor } from "./unified-support.js";
 const FLOW_RANGE = `${FLOW_IDS[0]} to ${FLOW_IDS[FLOW_IDS.length - 1]}`;
 
 async function resultFor(ctx: SubgraphContext, unifiedId: string): Promise<LinkResult> {
-  const row = await ctx.sql.first<UnifiedRow>(ctx.sql.knex("unified_records").where({ id: unifiedId }));
+  const row = await ctx.sql.first<UnifiedRow>(unifiedRecordQuery(ctx.sql.knex, unifiedId));
   if (!row) throw notFound(`The unified record ${unifiedId} no longer exists`);
   return { unifiedId, kind: row.kind as UnifiedKind };
 }
@@ -44,9 +46,9 @@ export class LinkResultResolver {
   async unlink(@Ctx() ctx: SubgraphContext, @Arg("input", () => UnlinkInput) input: UnlinkInput) {
     assertMayWrite(ctx);
     if (input.flow && !isFlowId(input.flow)) throw badUserInput(`Unknown flow "${input.flow}". Flows are ${FLOW_RANGE}.`);
-    const query = ctx.sql.knex("links").where({ system: input.system, entity: input.type, source_id: input.id }).whereNot("status", "deleted");
-    if (input.flow) query.where({ flow: input.flow });
-    const link = await ctx.sql.first<{ unified_id: string }>(query);
+    const link = await ctx.sql.first<{ unified_id: string }>(
+      activeLinksOfRecordQuery(ctx.sql.knex, { system: input.system, entity: input.type, sourceId: input.id, flow: input.flow ?? undefined }),
+    );
     if (!link) throw notFound(`${input.system} ${input.type} ${input.id} is not linked${input.flow ? ` in flow ${input.flow}` : ""}`);
     const unlinkRecord = command(ctx, "unlinkRecord");
     await unlinkRecord(ctx.sql.knex, {

@@ -1,8 +1,7 @@
 import "reflect-metadata";
 import { Field, InputType } from "type-graphql";
-import type { Knex } from "knex";
+import { UNIFIED_ORDER_KEYS, unifiedRecordsQuery } from "../../../src/sync/tables/unified-records.js";
 import type { SubgraphContext } from "../../shared/context.js";
-import { escapeLike } from "../../shared/dataset-entity.js";
 import { badUserInput } from "../../shared/errors.js";
 import { paginate, type ConnectionResult, type KeysetOrder, type PageArgs } from "../../shared/pagination.js";
 import { conflictsOf, isUuid, linkTargetsOf, linksOf, quarantineOf, unifiedById, type LinkTarget, type UnifiedKindName } from "../loaders.js";
@@ -19,20 +18,17 @@ export class UnifiedFilter {
 }
 
 /** Name order (case-insensitive), then id: stable across pages and runs. */
-export const UNIFIED_ORDER: KeysetOrder = { keys: ["lower(coalesce(name, ''))", "id::text"], types: ["text", "text"] };
+export const UNIFIED_ORDER: KeysetOrder = { keys: UNIFIED_ORDER_KEYS, types: ["text", "text"] };
 
+/** A page of unified records of one kind: by name and sync state, and customers by email (CustomerFilter). */
 export function listUnified<T>(
   ctx: SubgraphContext,
   kind: UnifiedKindName,
-  filter: UnifiedFilter | null | undefined,
+  filter: (UnifiedFilter & { email?: string | null }) | null | undefined,
   page: PageArgs,
   map: (row: UnifiedRow) => T,
-  refine?: (query: Knex.QueryBuilder) => void,
 ): Promise<ConnectionResult<T>> {
-  const query = ctx.sql.knex("unified_records").where({ kind });
-  if (filter?.name) query.whereILike("name", `%${escapeLike(filter.name)}%`);
-  if (filter?.syncState) query.where("sync_state", filter.syncState);
-  refine?.(query);
+  const query = unifiedRecordsQuery(ctx.sql.knex, kind, filter);
   return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, { columns: unifiedColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
 }
 

@@ -1,32 +1,24 @@
 import "reflect-metadata";
 import { Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
+import { unifiedReadColumns, type UnifiedReadColumns, type UnifiedRecordRow } from "../../../src/sync/tables/unified-records.js";
 import { mayAsk } from "../../shared/fields-asked.js";
 import { SyncState } from "./enums.js";
 
-/** The columns of unified_records. */
-export interface UnifiedRow {
-  id: string;
-  kind: "customer" | "order" | "item" | "business_entity";
-  agreed: Record<string, unknown> | null;
-  email: string | null;
-  name: string | null;
-  sync_state: "synced" | "pending" | "conflict" | "quarantined";
-  last_synced_at: Date | string | null;
-  /** Absent when the request asks for neither createdAt nor updatedAt (unifiedColumns). */
-  created_at?: Date | string;
-  updated_at?: Date | string;
-}
+/** A unified record as the link subgraph reads it (src/sync/tables/unified-records.ts). */
+export type UnifiedRow = UnifiedRecordRow;
 
-const COLUMNS = ["id", "agreed", "email", "name", "sync_state", "last_synced_at"];
-/** Read by createdAt and updatedAt only (no list a gateway query makes asks for them): two timestamps less per row. */
-const TIME_COLUMNS = ["created_at", "updated_at"];
+/** The only fields that read the timestamps (no list a gateway query makes asks for them): two timestamps less per row. */
 const TIME_FIELDS = ["createdAt", "updatedAt"];
 
-/** The unified_records columns to select for a request that asks for `fieldsAsked` (SubgraphContext.operation). */
-export function unifiedColumns(fieldsAsked: ReadonlySet<string> | null, table = ""): string[] {
-  const columns = mayAsk(fieldsAsked, TIME_FIELDS) ? [...COLUMNS, ...TIME_COLUMNS] : COLUMNS;
-  return table === "" ? columns : columns.map((column) => `${table}.${column}`);
+/** What to read of each unified record for a request that asks for `fieldsAsked` (SubgraphContext.operation). */
+export function unifiedReadFor(fieldsAsked: ReadonlySet<string> | null): UnifiedReadColumns {
+  return { timestamps: mayAsk(fieldsAsked, TIME_FIELDS) };
+}
+
+/** The columns to select for a request that asks for `fieldsAsked`. */
+export function unifiedColumns(fieldsAsked: ReadonlySet<string> | null): string[] {
+  return unifiedReadColumns(unifiedReadFor(fieldsAsked));
 }
 
 /**

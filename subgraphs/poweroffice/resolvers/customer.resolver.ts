@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereEmail, whereJsonField, whereJsonFlagNotTrue } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereEmail, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { CONTACT_PERSON, PowerOfficeContactPerson, toPowerOfficeContactPerson } from "../types/contact-person.js";
@@ -29,9 +30,9 @@ export class PowerOfficeCustomerResolver {
   ) {
     return listRecords(ctx, "poweroffice", CUSTOMER, filter, { first, after }, toPowerOfficeCustomer, (query, f, knex) => {
       whereEmail(query, f.email);
-      if (f.isPerson === true) whereJson(knex, query, "IsPerson", true);
-      if (f.isPerson === false) query.whereRaw("coalesce(data->>'IsPerson', data->>'isPerson', 'false') <> 'true'");
-      whereJson(knex, query, "OrganizationNumber", f.organizationNumber);
+      if (f.isPerson === true) whereJsonField(knex, query, "IsPerson", true);
+      if (f.isPerson === false) whereJsonFlagNotTrue(query, "IsPerson");
+      whereJsonField(knex, query, "OrganizationNumber", f.organizationNumber);
     });
   }
 

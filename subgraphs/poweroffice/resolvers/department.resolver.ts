@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { DEPARTMENT, PowerOfficeDepartment, toPowerOfficeDepartment } from "../types/department.js";
@@ -25,8 +26,8 @@ export class PowerOfficeDepartmentResolver {
     @Arg("filter", () => PowerOfficeDepartmentFilter, { nullable: true }) filter?: PowerOfficeDepartmentFilter,
   ) {
     return listRecords(ctx, "poweroffice", DEPARTMENT, filter, { first, after }, toPowerOfficeDepartment, (query, f, knex) => {
-      whereJson(knex, query, "Code", f.code);
-      whereJson(knex, query, "IsActive", f.isActive);
+      whereJsonField(knex, query, "Code", f.code);
+      whereJsonField(knex, query, "IsActive", f.isActive);
     });
   }
 

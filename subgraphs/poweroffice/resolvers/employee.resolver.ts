@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereEmail, whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereEmail, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { DEPARTMENT, PowerOfficeDepartment, toPowerOfficeDepartment } from "../types/department.js";
@@ -26,7 +27,7 @@ export class PowerOfficeEmployeeResolver {
   ) {
     return listRecords(ctx, "poweroffice", EMPLOYEE, filter, { first, after }, toPowerOfficeEmployee, (query, f, knex) => {
       whereEmail(query, f.email);
-      whereJson(knex, query, "DepartmentId", f.departmentId);
+      whereJsonField(knex, query, "DepartmentId", f.departmentId);
     });
   }
 

@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField, whereJsonFlagNotTrue } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, ID, InputType, Int, Query, Resolver } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { PRODUCT, PowerOfficeProduct, toPowerOfficeProduct } from "../types/product.js";
@@ -25,10 +26,10 @@ export class PowerOfficeProductResolver {
     @Arg("filter", () => PowerOfficeProductFilter, { nullable: true }) filter?: PowerOfficeProductFilter,
   ) {
     return listRecords(ctx, "poweroffice", PRODUCT, filter, { first, after }, toPowerOfficeProduct, (query, f, knex) => {
-      whereJson(knex, query, "Code", f.code);
-      whereJson(knex, query, "ProductType", f.productType);
-      if (f.isArchived === true) whereJson(knex, query, "IsArchived", true);
-      if (f.isArchived === false) query.whereRaw("coalesce(data->>'IsArchived', data->>'isArchived', 'false') <> 'true'");
+      whereJsonField(knex, query, "Code", f.code);
+      whereJsonField(knex, query, "ProductType", f.productType);
+      if (f.isArchived === true) whereJsonField(knex, query, "IsArchived", true);
+      if (f.isArchived === false) whereJsonFlagNotTrue(query, "IsArchived");
     });
   }
 

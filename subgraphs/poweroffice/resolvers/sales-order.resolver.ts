@@ -1,7 +1,8 @@
 import "reflect-metadata";
+import { whereJsonField } from "../../../src/datasets/record-queries.js";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
-import { DatasetFilter, whereJson } from "../../shared/dataset-entity.js";
+import { DatasetFilter } from "../../shared/dataset-entity.js";
 import { listRecords, loadRecord } from "../../shared/dataset-resolvers.js";
 import { connectionType } from "../../shared/pagination.js";
 import { CONTACT_PERSON, PowerOfficeContactPerson, toPowerOfficeContactPerson } from "../types/contact-person.js";
@@ -29,9 +30,9 @@ export class PowerOfficeSalesOrderResolver {
     @Arg("filter", () => PowerOfficeSalesOrderFilter, { nullable: true }) filter?: PowerOfficeSalesOrderFilter,
   ) {
     return listRecords(ctx, "poweroffice", SALES_ORDER, filter, { first, after }, toPowerOfficeSalesOrder, (query, f, knex) => {
-      whereJson(knex, query, "CustomerId", f.customerId);
-      whereJson(knex, query, "SalesOrderStatus", f.salesOrderStatus);
-      whereJson(knex, query, "CurrencyCode", f.currencyCode);
+      whereJsonField(knex, query, "CustomerId", f.customerId);
+      whereJsonField(knex, query, "SalesOrderStatus", f.salesOrderStatus);
+      whereJsonField(knex, query, "CurrencyCode", f.currencyCode);
     });
   }
 
