@@ -1,7 +1,7 @@
 // The subgraphs find related records by a JSON field of the payload (a customer's sales orders by CustomerId, its
 // Chargebee orders and invoices by customer_id, …). Without an index each lookup reads every record of the entity.
 // One partial index per (system, entity) keeps the write cost to the records of that entity. The expressions are the
-// ones the subgraphs' queries use (subgraphs/shared/dataset-entity.ts jsonText): PascalCase fields as
+// ones the subgraphs' queries use (src/datasets/record-queries.ts jsonFieldText): PascalCase fields as
 // coalesce(PascalCase, camelCase), others as-is. PostgreSQL and PGlite plan the bound field names as constants,
 // so the query's expression and predicates match these. Customers by business_entity_id have no index: an
 // account has a few business entities, so that lookup returns a large share of the customers anyway.
