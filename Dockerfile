@@ -4,7 +4,7 @@
 # dev dependencies, tests or benches.
 
 # Build stage: every dependency (TypeScript is a dev dependency), then npm run build → /app/dist.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false
@@ -19,7 +19,7 @@ COPY gateway ./gateway
 RUN npm run build
 
 # Production dependencies only, in a stage of their own so the layer is reused until package-lock.json changes.
-FROM node:20-bookworm-slim AS production-dependencies
+FROM node:24-bookworm-slim AS production-dependencies
 WORKDIR /app
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
@@ -27,7 +27,7 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit && npm cache clean --force
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
     LOG_FORMAT=json \
