@@ -13,6 +13,17 @@ export class ChangeTracker<Resource extends string> {
     this.enabled = true;
   }
 
+  /** Runs `work` without remembering what it changes (a reseed, saved whole right after). */
+  ignoring<T>(work: () => T): T {
+    const was = this.enabled;
+    this.enabled = false;
+    try {
+      return work();
+    } finally {
+      this.enabled = was;
+    }
+  }
+
   mark(resource: Resource, id: string | number): void {
     if (!this.enabled) return;
     const key = `${resource}\u0000${typeof id}\u0000${id}`;
