@@ -219,6 +219,10 @@ export class SavedState {
     try {
       work();
     } catch (error) {
+      if (error instanceof SavedStateError) {
+        this.failure = error;
+        throw error;
+      }
       const file = (error as { path?: string }).path ?? this.files.journal;
       this.failure = new SavedStateError(
         `The ${this.options.title} could not save its state to ${file}: ${(error as Error).message}. It refuses every request until it is ` +

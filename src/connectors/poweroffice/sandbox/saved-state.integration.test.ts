@@ -242,6 +242,33 @@ describe("PowerOffice sandbox: saved state", () => {
     await fresh.close();
   });
 
+  test("when its state cannot be saved it answers 503 saying why, until it is restarted", async () => {
+    const stateDirectory = sandboxStateDirectory(tempDataDir());
+    const sandbox = await startPowerOfficeSandbox({ seed: 3, stateDirectory });
+    const client = await clientOf(sandbox.apiBaseUrl.replace(/\/v2$/, ""));
+    const kept = await client.call("POST", "/Products", { Name: "Lagret før feilen" });
+    assert.equal(kept.status, 200);
+    const flush = fs.fdatasyncSync;
+    fs.fdatasyncSync = () => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, fdatasync"), { code: "ENOSPC" });
+    };
+    try {
+      const refused = await client.call("POST", "/Products", { Name: "Ikke lagret" });
+      assert.equal(refused.status, 503);
+      assert.match(String(refused.json.detail), /could not save its state .*ENOSPC.*restarted/);
+    } finally {
+      fs.fdatasyncSync = flush;
+    }
+    assert.equal((await client.call("GET", "/Customers")).status, 503, "reads are refused too: they would serve what a restart may not");
+    await sandbox.close();
+    const restarted = await startPowerOfficeSandbox({ seed: 3, stateDirectory });
+    try {
+      assert.equal(restarted.store.get("Products", kept.json.Id as number)?.Name, "Lagret før feilen");
+    } finally {
+      await restarted.close();
+    }
+  });
+
   test("an admin reset reseeds and saves the new state; a second sandbox on the same folder is refused", async () => {
     const stateDirectory = sandboxStateDirectory(tempDataDir());
     const first = await startPowerOfficeSandbox({ seed: 3, stateDirectory });
