@@ -5,6 +5,7 @@ import { openDatabase } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
 import { startConfiguredPowerOfficeSandbox } from "../connectors/poweroffice/sandbox/index.js";
 import { startChargebeeSandbox } from "../connectors/chargebee/sandbox/index.js";
+import { sandboxStateDirectory } from "../connectors/sandbox-state/index.js";
 import { jobQueueSettings, startJobQueue } from "../jobs/queue.js";
 import { createSyncClients, describeApis, requestSyncRun, startSyncWorker, type SyncWorker } from "../sync/index.js";
 import { buildSubgraphs, type SubgraphDeps } from "../../subgraphs/index.js";
@@ -35,7 +36,9 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
 
     const webhookAuth = webhookCredentials(config);
     const sandboxes: string[] = [];
-    const powerofficeSandbox = await startConfiguredPowerOfficeSandbox(config, logger.child({ component: "poweroffice-sandbox" }));
+    // Beside the embedded database, so a restart finds the records the synced data refers to.
+    const stateDirectory = sandboxStateDirectory(config.database.dataDir);
+    const powerofficeSandbox = await startConfiguredPowerOfficeSandbox(config, logger.child({ component: "poweroffice-sandbox" }), { stateDirectory });
     if (powerofficeSandbox) {
       stops.push(() => powerofficeSandbox.close());
       sandboxes.push(`PowerOffice Go sandbox  ${powerofficeSandbox.apiBaseUrl}  (admin ${powerofficeSandbox.adminUrl})`);
@@ -100,10 +103,12 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
         size: config.demo.size,
         webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${CHARGEBEE_WEBHOOK_PATH}`, ...webhookAuth } : undefined,
         logger: logger.child({ component: "chargebee-sandbox" }),
+        stateDirectory,
       });
       stops.push(() => sandbox.close());
       sandboxes.push(`Chargebee sandbox       ${sandbox.url}  (admin ${sandbox.adminUrl})`);
     }
+    if (sandboxes.length > 0) sandboxes.push(`Sandbox data            ${stateDirectory}  (kept across restarts; npm run db:reset resets it)`);
 
     const firstRun = await requestSyncRun(commandDeps, { mode: "incremental", requestedBy: "startup" });
     printStartBanner({

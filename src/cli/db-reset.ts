@@ -1,10 +1,15 @@
 import { loadConfig } from "../config/config.js";
+import { assertNoSandboxRunning, deleteSavedState, sandboxStateDirectory } from "../connectors/sandbox-state/index.js";
 import { openDatabase } from "../db/database.js";
 import { migrateLatest, rollbackAll } from "../db/migrate.js";
 import { runCli } from "./run-cli.js";
 
 await runCli(async () => {
   const config = loadConfig();
+  const sandboxState = sandboxStateDirectory(config.database.dataDir);
+  // Both or neither: a reset database beside a sandbox that keeps its records (or the reverse) is the mismatch
+  // a reset is meant to clear.
+  assertNoSandboxRunning(sandboxState);
   const db = await openDatabase(config.database);
   try {
     const rolledBack = await rollbackAll(db.knex);
@@ -15,4 +20,11 @@ await runCli(async () => {
   } finally {
     await db.close();
   }
+  const deleted = deleteSavedState(sandboxState);
+  const next = `they start from their demo data (DEMO_SEED ${config.demo.seed}, DEMO_SIZE ${config.demo.size}) next time`;
+  console.log(
+    deleted.length > 0
+      ? `Reset the sandboxes in ${sandboxState}: deleted ${deleted.length} file(s) of saved state; ${next}.`
+      : `Reset the sandboxes in ${sandboxState}: there was no saved state; ${next}.`,
+  );
 });

@@ -1,12 +1,15 @@
 /**
  * `npm run sandbox:chargebee [-- --port 4102 --size demo|N --seed 42 --requests-per-minute 150 --webhook-url URL]`
  * Starts the Chargebee sandbox on its own and prints where it is and its demo API key. Port, seed and size default
- * to CHARGEBEE_SANDBOX_PORT, DEMO_SEED and DEMO_SIZE; webhooks use CHARGEBEE_WEBHOOK_USERNAME/PASSWORD.
+ * to CHARGEBEE_SANDBOX_PORT, DEMO_SEED and DEMO_SIZE; webhooks use CHARGEBEE_WEBHOOK_USERNAME/PASSWORD. The data is
+ * saved under DATA_DIR/sandboxes (the same as npm start's); seed and size apply only when nothing is saved there.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../../config/config.js";
 import { ConfigError } from "../../../config/env-parsers.js";
 import { createLogger } from "../../../logging/logger.js";
+import { sandboxStateDirectory } from "../../sandbox-state/index.js";
 import { startChargebeeSandbox, type SandboxSize } from "./index.js";
 
 function fail(message: string): never {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     size,
     requestsPerMinute: number("requests-per-minute", values["requests-per-minute"], 0),
     logger,
+    stateDirectory: sandboxStateDirectory(config.database.dataDir),
     ...(webhookUrl ? { webhook: { url: webhookUrl, username: config.chargebee.webhookUsername, password: config.chargebee.webhookPassword } } : {}),
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") fail(`Port ${values.port ?? config.chargebee.sandboxPort} is in use: set CHARGEBEE_SANDBOX_PORT or pass --port`);
@@ -65,7 +69,8 @@ async function main(): Promise<void> {
     `  site URL:  ${sandbox.url}`,
     `  API key:   ${sandbox.apiKey}   (HTTP Basic username, empty password)`,
     `  admin:     ${sandbox.adminUrl}   (same key)`,
-    `  seeded:    ${JSON.stringify(sandbox.seeded)}`,
+    `  seeded:    ${JSON.stringify(sandbox.seeded)} (seed ${sandbox.seedOptions.seed}, size ${sandbox.seedOptions.size})`,
+    `  saved:     ${path.dirname(sandbox.savedState!.files.snapshot)} (${sandbox.savedState!.restored ? "restored from there" : "seeded and saved there"}; npm run db:reset starts afresh)`,
     `  webhooks:  ${webhookUrl ?? "off (--webhook-url)"}`,
     `  try:       curl -u ${sandbox.apiKey}: '${sandbox.url}/customers?limit=2'`,
   ];

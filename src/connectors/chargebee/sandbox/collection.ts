@@ -45,6 +45,9 @@ export class Collection {
   private version = 0;
   private readonly sorted = new Map<string, { version: number; entries: Entry[] }>();
 
+  /** `onWrite` hears of every record inserted or changed (saved state journals them). */
+  constructor(private readonly onWrite: (id: string) => void = () => {}) {}
+
   get size(): number {
     return this.entries.length;
   }
@@ -54,11 +57,25 @@ export class Collection {
     this.byId.set(record.id, entry);
     this.entries.push(entry);
     this.version += 1;
+    this.onWrite(record.id);
     return entry;
   }
 
   /** Call after changing a record in place (its sort keys may have moved). */
-  touched(): void {
+  touched(id: string): void {
+    this.version += 1;
+    this.onWrite(id);
+  }
+
+  /** Puts a saved record back: in its place if its id exists, else last (saved records come in seq order). */
+  restore(record: SandboxRecord, seq: number): void {
+    const existing = this.byId.get(record.id);
+    if (existing) existing.record = record;
+    else {
+      const entry = { seq, record };
+      this.byId.set(record.id, entry);
+      this.entries.push(entry);
+    }
     this.version += 1;
   }
 

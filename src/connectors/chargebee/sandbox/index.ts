@@ -5,9 +5,11 @@ import { silentLogger } from "../../../logging/logger.js";
 import type { ChargebeeClientConfig } from "../types.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./constants.js";
 import { FAULT_KINDS, FaultInjector, type FaultKind, type FaultRates, type InjectedFault } from "./faults.js";
+import { IdempotencyKeys } from "./idempotency-keys.js";
 import { RequestLog } from "./request-log.js";
 import { isSandboxResource, type SandboxResource } from "./resources.js";
 import { DEMO_BUSINESS_ENTITIES, seedSandbox, type SandboxSize, type SeedSummary } from "./seed.js";
+import { ChargebeeStateFiles } from "./saved-state.js";
 import { createSandboxRequestHandler, SandboxRateLimiter, type SandboxRequestListener } from "./server.js";
 import { ChargebeeSandboxStore } from "./store.js";
 import { WebhookDispatcher, type SandboxWebhookConfig, type WebhookDelivery } from "./webhooks.js";
@@ -39,6 +41,19 @@ export interface ChargebeeSandboxOptions {
   idempotencyWindowMs?: number;
   /** Most recent requests kept in the log. Default 10,000. */
   requestLogSize?: number;
+  /**
+   * Keeps the data (records, events, idempotency keys) in files in this directory (created if missing), so a restart,
+   * clean or killed, serves what was served before; the seed runs only when nothing is saved there. Unset (default):
+   * in memory, seeded at every start.
+   */
+  stateDirectory?: string;
+}
+
+/** Where the sandbox keeps its data, when it keeps it. */
+export interface SavedStateInfo {
+  files: { snapshot: string; journal: string };
+  /** Whether this start read saved state (false: it seeded and saved). */
+  restored: boolean;
 }
 
 export interface ChargebeeSandbox {
@@ -69,9 +84,13 @@ export interface ChargebeeSandbox {
   setRequestsPerMinute(limit: number): void;
   /** Creates business entities as an admin would (events business_entity_created follow). */
   seedBusinessEntities(names: readonly string[]): Array<Record<string, unknown>>;
-  /** Empties the store and seeds again (seed/size default to the start options). */
+  /** Empties the store and seeds again (seed/size default to the current ones); saved state is replaced too. */
   reset(options?: { seed?: number; size?: SandboxSize }): SeedSummary;
   seeded: SeedSummary;
+  /** The seed and size of the data served (the saved state's, when it was restored). */
+  readonly seedOptions: { seed: number; size: SandboxSize };
+  /** Where the data is kept across restarts; undefined when it is in memory only. */
+  savedState?: SavedStateInfo;
   close(): Promise<void>;
 }
 
@@ -98,12 +117,39 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
   if (dispatcher) store.onEvent((event) => dispatcher.enqueue(event));
 
   const businessEntities = options.businessEntities ?? DEMO_BUSINESS_ENTITIES;
-  let seeded = seedSandbox(store, { ...seedOptions, businessEntities });
+  const idempotency = new IdempotencyKeys();
+  let seeded: SeedSummary;
+  const stateFiles = options.stateDirectory
+    ? new ChargebeeStateFiles(options.stateDirectory, logger, { store, idempotency, settings: () => ({ ...seedOptions, seeded }) })
+    : undefined;
+  const restored = stateFiles?.load();
+  if (restored) {
+    const { settings, result } = restored;
+    if (settings.seed !== seedOptions.seed || settings.size !== seedOptions.size) {
+      logger.warn(
+        { saved: { seed: settings.seed, size: settings.size }, requested: seedOptions },
+        `Chargebee sandbox: kept its saved state (seed ${settings.seed}, size ${settings.size}); the seed ${seedOptions.seed} and size ${seedOptions.size} asked for were ignored. npm run db:reset starts afresh with them`,
+      );
+    }
+    seedOptions = { seed: settings.seed, size: settings.size };
+    seeded = settings.seeded;
+    stateFiles!.track();
+    logger.info({ file: stateFiles!.saved.files.snapshot, changesReplayed: result.replayed, seeded }, "Chargebee sandbox: restored its saved state");
+  } else {
+    seeded = seedSandbox(store, { ...seedOptions, businessEntities });
+    if (stateFiles) {
+      stateFiles.track();
+      saveWholeOrClose(stateFiles);
+    }
+  }
   const reset = (next: { seed?: number; size?: SandboxSize } = {}): SeedSummary => {
     seedOptions = { seed: next.seed ?? seedOptions.seed, size: next.size ?? seedOptions.size };
-    store.clear();
-    http_.forgetIdempotency();
-    seeded = seedSandbox(store, { ...seedOptions, businessEntities });
+    store.changes.ignoring(() => {
+      store.clear();
+      idempotency.clear();
+      seeded = seedSandbox(store, { ...seedOptions, businessEntities });
+    });
+    stateFiles?.saved.rewrite();
     return seeded;
   };
 
@@ -117,6 +163,7 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
           status: 200,
           body: {
             site, api: `/api/v2`, seeded, seed: seedOptions,
+            savedState: stateFiles ? { ...stateFiles.saved.files, restored: restored !== undefined } : "none: in memory, seeded at every start",
             endpoints: [
               "POST /_admin/reset {seed?, size?} (alias /_admin/seed): empty the store and seed again", "GET|POST /_admin/business_entities {names}", "GET /_admin/records/:resource?limit=",
               "GET /_admin/records/:resource/:id", "POST /_admin/records/:resource/:id {field: value} (edit as a user)",
@@ -185,7 +232,9 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
   const http_ = createSandboxRequestHandler({
     store, apiKey, faults, log: requestLog, limiter, logger, admin, listeners,
     idempotencyWindowMs: options.idempotencyWindowMs ?? 30 * 60_000,
+    idempotency,
     apiKeyName: "sandbox demo key",
+    beforeAnswer: () => stateFiles?.saved.beforeAnswer()?.message,
   });
   const server = http.createServer(http_.handler);
   server.keepAliveTimeout = 5_000;
@@ -200,7 +249,15 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
       server.off("error", reject);
       resolve();
     });
+  }).catch((error: unknown) => {
+    dispatcher?.close();
+    stateFiles?.saved.close();
+    throw error;
   });
+  if (restored && dispatcher) {
+    const resumed = dispatcher.resumePending(store.entries("event").map((entry) => entry.record));
+    if (resumed > 0) logger.info({ events: resumed }, "Chargebee sandbox: delivering the webhooks a previous run had not delivered");
+  }
   const port = (server.address() as AddressInfo).port;
   const origin = `http://${host}:${port}`;
   logger.info({ url: `${origin}/api/v2`, site, seeded }, "Chargebee sandbox listening");
@@ -243,6 +300,10 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
     get seeded() {
       return seeded;
     },
+    get seedOptions() {
+      return { ...seedOptions };
+    },
+    savedState: stateFiles ? { files: { snapshot: stateFiles.saved.files.snapshot, journal: stateFiles.saved.files.journal }, restored: restored !== undefined } : undefined,
     async close() {
       dispatcher?.close();
       http_.releaseHanging();
@@ -250,6 +311,17 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       });
+      stateFiles?.saved.close();
     },
   };
+}
+
+/** Saves the freshly seeded state; a sandbox that cannot save does not start (and lets go of the folder). */
+function saveWholeOrClose(stateFiles: ChargebeeStateFiles): void {
+  try {
+    stateFiles.saved.rewrite();
+  } catch (error) {
+    stateFiles.saved.close();
+    throw error;
+  }
 }

@@ -5,19 +5,13 @@ import type { Logger } from "../../../logging/logger.js";
 import { handleApiRequest } from "./api-routes.js";
 import { SandboxApiError, wrongValue } from "./errors.js";
 import type { FaultInjector } from "./faults.js";
+import type { IdempotencyKeys } from "./idempotency-keys.js";
 import { FormError, parseBracketParams, type FormObject } from "./form.js";
 import type { RequestLog, SandboxRequestLogEntry } from "./request-log.js";
 import { RawJson, type ChargebeeSandboxStore, type WriteContext } from "./store.js";
 
 const API_PREFIX = "/api/v2/";
 const MAX_BODY_BYTES = 1024 * 1024;
-
-interface StoredResponse {
-  fingerprint: string;
-  status: number;
-  body: string;
-  expiresAt: number;
-}
 
 /** Sliding one-minute window of accepted API requests. */
 export class SandboxRateLimiter {
@@ -59,6 +53,12 @@ export interface SandboxHttpDeps {
   logger: Logger;
   /** How long idempotency keys are remembered. Chargebee: 30 minutes. */
   idempotencyWindowMs: number;
+  idempotency: IdempotencyKeys;
+  /**
+   * Called before every answer: saves what the request changed (when the sandbox keeps saved state). A message
+   * means the state cannot be saved and the answer becomes a 503 saying so.
+   */
+  beforeAnswer: () => string | undefined;
   admin: (request: { method: string; path: string; query: URLSearchParams; body: unknown }) => Promise<{ status: number; body: unknown }>;
   /** The API key's name as events name the user. */
   apiKeyName: string;
@@ -79,7 +79,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+function writeAnswer(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": "application/json;charset=utf-8", "content-length": String(Buffer.byteLength(body)), ...headers });
   res.end(body);
 }
@@ -99,8 +99,15 @@ function errorBody(error: SandboxApiError): string {
  */
 export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
   const expectedAuth = digest(`${deps.apiKey}:`);
-  const idempotency = new Map<string, StoredResponse>();
+  const idempotency = deps.idempotency;
   const hanging = new Set<ServerResponse>();
+
+  /** Every answer goes out here, once the request's changes are saved (or as a 503 when they cannot be). */
+  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+    const failure = deps.beforeAnswer();
+    if (failure === undefined) return writeAnswer(res, status, body, headers);
+    writeAnswer(res, 503, errorBody(new SandboxApiError(503, "internal_temporary_error", failure, undefined, "operation_failed")));
+  }
 
   function authorized(req: IncomingMessage): boolean {
     const match = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? "");
@@ -108,17 +115,6 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
     // Chargebee takes the key as the username with an empty password; "key:" and "key" both identify it.
     return timingSafeEqual(digest(decoded.includes(":") ? decoded : `${decoded}:`), expectedAuth);
-  }
-
-  /**
-   * Keys are kept in insertion order with one window, so the oldest come first: dropping expired keys stops at the
-   * first live one (a scan of the whole map per request made every write O(keys)).
-   */
-  function pruneIdempotency(now: number): void {
-    for (const [key, stored] of idempotency) {
-      if (stored.expiresAt > now) break;
-      idempotency.delete(key);
-    }
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, started: number): Promise<void> {
@@ -210,8 +206,8 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     const now = Date.now();
     if (idempotencyKey !== undefined) {
       if (idempotencyKey.length > 100) return fail(wrongValue("chargebee-idempotency-key", "chargebee-idempotency-key has at most 100 characters"));
-      const stored = idempotency.get(idempotencyKey);
-      if (stored && stored.expiresAt > now) {
+      const stored = idempotency.get(idempotencyKey, now);
+      if (stored) {
         if (stored.fingerprint !== fingerprint) {
           return fail(new SandboxApiError(422, "unable_to_process_request", "This idempotency key was used with other parameters; use a new key for a new request", "chargebee-idempotency-key", "invalid_request"));
         }
@@ -254,12 +250,11 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       apiErrorCode = apiError.apiErrorCode;
     }
     if (idempotencyKey !== undefined && status < 500 && status !== 429) {
-      pruneIdempotency(now);
-      idempotency.delete(idempotencyKey); // a reused key moves to the end, keeping the map in expiry order
-      idempotency.set(idempotencyKey, { fingerprint, status, body, expiresAt: now + deps.idempotencyWindowMs });
+      idempotency.set(idempotencyKey, { fingerprint, status, body, expiresAt: now + deps.idempotencyWindowMs }, now);
     }
     notify("answered", status);
     if (fault?.kind === "drop_after_write") {
+      deps.beforeAnswer(); // the answer is lost, the write is not
       entry.status = status;
       entry.durationMs = Date.now() - started;
       deps.log.add(entry);
@@ -314,8 +309,7 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     for (const res of hanging) res.socket?.destroy();
     hanging.clear();
   };
-  const forgetIdempotency = (): void => idempotency.clear();
-  return { handler, releaseHanging, forgetIdempotency };
+  return { handler, releaseHanging };
 }
 
 export type { Socket };

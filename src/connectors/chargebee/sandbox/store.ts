@@ -1,3 +1,4 @@
+import { ChangeTracker } from "../../sandbox-state/index.js";
 import { Collection, decodeOffset, encodeOffset, type Entry, type SandboxRecord } from "./collection.js";
 import { duplicate, notFound, SandboxApiError, wrongValue } from "./errors.js";
 import { matches, parseFilters } from "./filters.js";
@@ -19,6 +20,14 @@ export interface WriteContext {
 
 export const ADMIN_CONTEXT: WriteContext = { source: "admin_console", user: "admin@sandbox.local", webhook: true };
 export const SYSTEM_CONTEXT: WriteContext = { source: "system", webhook: true };
+
+/** The store's numbering and versions: what a restart needs besides the records to go on as before. */
+export interface ChargebeeStoreCounters {
+  seq: number;
+  lastVersion: number;
+  /** Per id prefix or number series, the last one handed out. */
+  counters: Array<[string, number]>;
+}
 
 /** A response body already serialized (lists are built from cached per-record JSON). */
 export class RawJson {
@@ -58,6 +67,8 @@ export class ChargebeeSandboxStore {
   private lastVersion = 0;
   private counters = new Map<string, number>();
   private listeners: Array<(event: SandboxRecord) => void> = [];
+  /** Records created or changed since the state was last saved. */
+  readonly changes = new ChangeTracker<SandboxResource>();
   readonly defaultBusinessEntityId = "be_default";
   /** Whether a webhook endpoint is configured (events then start as "scheduled"). */
   webhookConfigured = false;
@@ -89,19 +100,46 @@ export class ChargebeeSandboxStore {
   }
 
   clear(): void {
+    const collection = (resource: SandboxResource) => new Collection((id) => this.changes.mark(resource, id));
     this.collections = {
-      customer: new Collection(),
-      item: new Collection(),
-      item_family: new Collection(),
-      item_price: new Collection(),
-      invoice: new Collection(),
-      order: new Collection(),
-      event: new Collection(),
-      business_entity: new Collection(),
-      business_entity_transfer: new Collection(),
+      customer: collection("customer"),
+      item: collection("item"),
+      item_family: collection("item_family"),
+      item_price: collection("item_price"),
+      invoice: collection("invoice"),
+      order: collection("order"),
+      event: collection("event"),
+      business_entity: collection("business_entity"),
+      business_entity_transfer: collection("business_entity_transfer"),
     };
     this.counters = new Map();
     this.json = new WeakMap();
+  }
+
+  savedCounters(): ChargebeeStoreCounters {
+    return { seq: this.seq, lastVersion: this.lastVersion, counters: [...this.counters] };
+  }
+
+  restoreCounters(saved: ChargebeeStoreCounters): void {
+    this.seq = saved.seq;
+    this.lastVersion = saved.lastVersion;
+    this.counters = new Map(saved.counters);
+  }
+
+  /** A resource's entries in insertion order (saved state writes them; do not modify). */
+  entries(resource: SandboxResource): readonly Entry[] {
+    return this.collections[resource].all();
+  }
+
+  entry(resource: SandboxResource, id: string): Entry | undefined {
+    return this.collections[resource].byId.get(id);
+  }
+
+  /** Puts a saved record back as it was (no event, no new version). */
+  restoreEntry(resource: SandboxResource, seq: number, record: SandboxRecord): void {
+    const previous = this.collections[resource].get(record.id);
+    if (previous) this.json.delete(previous);
+    this.collections[resource].restore(record, seq);
   }
 
   onEvent(listener: (event: SandboxRecord) => void): void {
@@ -207,7 +245,7 @@ export class ChargebeeSandboxStore {
     const version = this.nextVersion();
     record.resource_version = version;
     record.updated_at = Math.floor(version / 1000);
-    this.collections[resource].touched();
+    this.collections[resource].touched(record.id);
     const presented = this.present(resource, record);
     const verbs = EVENT_VERBS[resource];
     const type = eventType ?? verbs?.updated;
@@ -667,5 +705,6 @@ export class ChargebeeSandboxStore {
     this.json.delete(event);
     event.webhook_status = status;
     if (attempt) event.webhooks = [{ id: attempt.id, webhook_status: attempt.status, object: "webhook" }];
+    this.collections.event.touched(eventId);
   }
 }

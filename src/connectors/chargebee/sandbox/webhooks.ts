@@ -54,6 +54,17 @@ export class WebhookDispatcher {
     this.attempt(event, 0);
   }
 
+  /** Delivers the events a previous run left undelivered (restored state); returns how many. */
+  resumePending(events: Iterable<SandboxRecord>): number {
+    let resumed = 0;
+    for (const event of events) {
+      if (this.closed || (event.webhook_status !== "scheduled" && event.webhook_status !== "re_scheduled")) continue;
+      this.attempt(event, 0);
+      resumed += 1;
+    }
+    return resumed;
+  }
+
   /** Delivers an event again (as Chargebee's "resend" does), e.g. to test duplicate deliveries. */
   resend(eventId: string): void {
     const event = this.store.raw("event", eventId);

@@ -1,10 +1,13 @@
 /**
  * `npm run sandbox:poweroffice`: the PowerOffice Go sandbox on its own, on POWEROFFICE_SANDBOX_PORT (default 4101),
- * seeded from DEMO_SEED / DEMO_SIZE. Prints its URLs and the demo keys; Ctrl+C stops it.
+ * with the data saved under DATA_DIR/sandboxes (the same as npm start's), seeded from DEMO_SEED / DEMO_SIZE when
+ * nothing is saved there. Prints its URLs and the demo keys; Ctrl+C stops it.
  */
+import path from "node:path";
 import { loadConfig } from "../../../config/config.js";
 import { ConfigError } from "../../../config/env-parsers.js";
 import { createLogger } from "../../../logging/logger.js";
+import { sandboxStateDirectory } from "../../sandbox-state/index.js";
 import { startConfiguredPowerOfficeSandbox, type PowerOfficeSandbox } from "./index.js";
 
 async function main(): Promise<void> {
@@ -14,7 +17,9 @@ async function main(): Promise<void> {
   // Standalone, the sandbox runs even when real keys are configured (it never reads them).
   let sandbox: PowerOfficeSandbox;
   try {
-    sandbox = (await startConfiguredPowerOfficeSandbox({ ...config, poweroffice: { ...config.poweroffice, mode: "sandbox" } }, logger))!;
+    sandbox = (await startConfiguredPowerOfficeSandbox({ ...config, poweroffice: { ...config.poweroffice, mode: "sandbox" } }, logger, {
+      stateDirectory: sandboxStateDirectory(config.database.dataDir),
+    }))!;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`Port ${port} is already in use. Stop what runs there, or set POWEROFFICE_SANDBOX_PORT to a free port.`, { cause: error });
@@ -31,10 +36,11 @@ async function main(): Promise<void> {
     `    application key   ${sandbox.keys.applicationKey}`,
     `    client key        ${sandbox.keys.clientKey}`,
     `    subscription key  ${sandbox.keys.subscriptionKey}`,
-    `  Data (seed ${config.demo.seed}, size ${config.demo.size}): ` +
+    `  Data (seed ${sandbox.seed}, size ${sandbox.size}): ` +
       Object.entries(counts)
         .map(([resource, n]) => `${resource} ${n}`)
         .join(", "),
+    `  Saved state    ${path.dirname(sandbox.savedState!.files.snapshot)} (${sandbox.savedState!.restored ? "restored from there" : "seeded and saved there"}; npm run db:reset starts afresh)`,
     `  Rate limit     ${config.poweroffice.sandboxRequestsPerSecond ?? 10} requests/s per subscription key (POWEROFFICE_SANDBOX_REQUESTS_PER_SECOND; 0 = off)`,
     "  Try:",
     `    TOKEN=$(curl -s -X POST ${sandbox.tokenUrl} -u '${sandbox.keys.applicationKey}:${sandbox.keys.clientKey}' \\`,

@@ -13,6 +13,11 @@ export class MicrosecondClock {
     return this.last;
   }
 
+  /** The last value handed out (saved state keeps it, so timestamps go on increasing after a restart). */
+  get lastIssued(): number {
+    return this.last;
+  }
+
   /** Makes later values come after `micros` (seeded data may be stamped ahead of the wall clock in tests). */
   advancePast(micros: number): void {
     this.last = Math.max(this.last, micros);

@@ -15,6 +15,9 @@ export class Collection<K extends number | string> {
   private readonly byId = new Map<K, Entry>();
   private ordered?: Entry[];
 
+  /** `onWrite` hears of every record inserted, replaced or deleted (saved state journals them). */
+  constructor(private readonly onWrite: (id: K) => void = () => {}) {}
+
   get size(): number {
     return this.byId.size;
   }
@@ -39,6 +42,7 @@ export class Collection<K extends number | string> {
     stamp(entry, changed);
     this.byId.set(id, entry);
     this.ordered = undefined;
+    this.onWrite(id);
     return entry;
   }
 
@@ -46,12 +50,40 @@ export class Collection<K extends number | string> {
   replace(entry: Entry, dto: Dto, changed: number): void {
     entry.dto = dto;
     stamp(entry, changed);
+    this.onWrite(dto.Id as K);
+  }
+
+  /** After a record's derived fields were changed in place (its LastChanged stays). */
+  changedInPlace(entry: Entry): void {
+    entry.json = undefined;
+    this.onWrite(entry.dto.Id as K);
   }
 
   delete(id: K): boolean {
     const removed = this.byId.delete(id);
-    if (removed) this.ordered = undefined;
+    if (removed) {
+      this.ordered = undefined;
+      this.onWrite(id);
+    }
     return removed;
+  }
+
+  /** Puts a saved record back as it was: in its place if it exists, else last. Its JSON is built when first read. */
+  restore(id: K, dto: Dto, changed: number): void {
+    const existing = this.byId.get(id);
+    if (existing) {
+      existing.dto = dto;
+      existing.changed = changed;
+      existing.json = undefined;
+      return;
+    }
+    this.byId.set(id, { dto, changed });
+    this.ordered = undefined;
+  }
+
+  /** Removes a record without telling onWrite (replaying a saved delete). */
+  forget(id: K): void {
+    if (this.byId.delete(id)) this.ordered = undefined;
   }
 
   clear(): void {

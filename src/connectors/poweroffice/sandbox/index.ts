@@ -12,6 +12,7 @@ import { FaultInjector } from "./faults.js";
 import { SlidingWindowLimiter } from "./rate-limiter.js";
 import { RequestLog } from "./request-log.js";
 import { SANDBOX_SPECIAL_RECORDS, seedPlan, seedStore } from "./seed.js";
+import { PowerOfficeStateFiles, type PowerOfficeSandboxState } from "./saved-state.js";
 import { createSandboxServer } from "./server.js";
 import { PowerOfficeSandboxStore, type SandboxSize } from "./store.js";
 
@@ -39,6 +40,19 @@ export interface PowerOfficeSandboxOptions {
   /** Requests kept in the request log (default 10 000). */
   requestLogCapacity?: number;
   logger?: Logger;
+  /**
+   * Keeps the data in files in this directory (created if missing), so a restart, clean or killed, serves what was
+   * served before; the seed runs only when nothing is saved there. Unset (default): in memory, seeded at every start.
+   */
+  stateDirectory?: string;
+}
+
+/** Where the sandbox keeps its data, when it keeps it. */
+export interface SavedStateInfo {
+  /** The snapshot and journal files. */
+  files: { snapshot: string; journal: string };
+  /** Whether this start read saved state (false: it seeded and saved). */
+  restored: boolean;
 }
 
 /** In-process access to the data, as a PowerOffice GUI user would have it. */
@@ -74,6 +88,11 @@ export interface PowerOfficeSandbox {
   store: SandboxStoreAccess;
   faults: FaultInjector;
   requestLog: RequestLog;
+  /** Where the data is kept across restarts; undefined when it is in memory only. */
+  savedState?: SavedStateInfo;
+  /** The seed and size of the data served (the saved state's, when it was restored). */
+  readonly seed: number;
+  readonly size: SandboxSize;
   /** Changes the 429 threshold (0 = off). */
   setRequestsPerSecond(requestsPerSecond: number): void;
   /** Invalidates every issued token (the next API call gets 401). */
@@ -89,10 +108,23 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
   const host = options.host ?? "127.0.0.1";
   const keys = options.keys ?? { ...POWEROFFICE_SANDBOX_DEMO_KEYS };
   const logger = options.logger ?? silentLogger;
-  let seed = options.seed ?? 42;
-  let size: SandboxSize = options.size ?? "demo";
-  let store = new PowerOfficeSandboxStore(seed);
-  let specialSalesOrderId = seedStore(store, size).specialSalesOrderId;
+  const seeded = (seed: number, size: SandboxSize): PowerOfficeSandboxState => {
+    const store = new PowerOfficeSandboxStore(seed);
+    return { store, seed, size, specialSalesOrderId: seedStore(store, size).specialSalesOrderId };
+  };
+  const opened = openState(options, logger, () => current, seeded);
+  let current: PowerOfficeSandboxState = opened.state;
+  const stateFiles = opened.files;
+  let { seed, size, store, specialSalesOrderId } = current;
+  if (stateFiles && !opened.restored) {
+    stateFiles.track(store);
+    try {
+      stateFiles.saved.rewrite();
+    } catch (error) {
+      stateFiles.saved.close();
+      throw error;
+    }
+  }
   const faults = new FaultInjector(seed);
   const limiter = new SlidingWindowLimiter(options.requestsPerSecond ?? 0);
   const requestLog = new RequestLog(options.requestLogCapacity);
@@ -102,13 +134,20 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
   const reseed = (next: { seed?: number; size?: SandboxSize }) => {
     seed = next.seed ?? seed;
     size = next.size ?? size;
-    const fresh = new PowerOfficeSandboxStore(seed);
-    specialSalesOrderId = seedStore(fresh, size).specialSalesOrderId;
+    const fresh = seeded(seed, size);
     // Timestamps never go backwards across a reseed, so a sync cursor from before still sees later writes.
-    fresh.clock.advancePast(store.clock.next());
-    store = fresh;
+    fresh.store.clock.advancePast(store.clock.next());
+    current = fresh;
+    ({ store, specialSalesOrderId } = fresh);
+    if (stateFiles) {
+      stateFiles.track(store);
+      stateFiles.saved.rewrite();
+    }
     logger.info({ seed, size, counts: store.counts() }, "PowerOffice sandbox seeded");
   };
+  const savedState: SavedStateInfo | undefined = stateFiles
+    ? { files: { snapshot: stateFiles.saved.files.snapshot, journal: stateFiles.saved.files.journal }, restored: opened.restored }
+    : undefined;
 
   const describe = () => ({
     seed,
@@ -120,6 +159,7 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
     faults: faults.list(),
     requestsAnswered: requestLog.total,
     special: { ...SANDBOX_SPECIAL_RECORDS, salesOrderId: specialSalesOrderId },
+    savedState: savedState ?? "none: in memory, seeded at every start",
   });
 
   const server = createSandboxServer({
@@ -134,6 +174,7 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
     tokens,
     reseed,
     describe,
+    beforeAnswer: () => stateFiles?.saved.beforeAnswer()?.message,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -141,6 +182,9 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
       server.off("error", reject);
       resolve();
     });
+  }).catch((error: unknown) => {
+    stateFiles?.saved.close();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const root = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -171,6 +215,13 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
     store: access,
     faults,
     requestLog,
+    savedState,
+    get seed() {
+      return seed;
+    },
+    get size() {
+      return size;
+    },
     setRequestsPerSecond: (n) => {
       limiter.requestsPerSecond = n;
     },
@@ -191,21 +242,56 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
       sandboxPort: port,
       ...overrides,
     }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: async () => {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+        });
+      } finally {
+        stateFiles?.saved.close();
+      }
+    },
   };
+}
+
+/** The saved state when there is some, else a fresh seed (saved when the sandbox keeps state). */
+function openState(
+  options: PowerOfficeSandboxOptions,
+  logger: Logger,
+  current: () => PowerOfficeSandboxState,
+  seeded: (seed: number, size: SandboxSize) => PowerOfficeSandboxState,
+): { state: PowerOfficeSandboxState; files?: PowerOfficeStateFiles; restored: boolean } {
+  const seed = options.seed ?? 42;
+  const size: SandboxSize = options.size ?? "demo";
+  if (!options.stateDirectory) return { state: seeded(seed, size), restored: false };
+  const files = new PowerOfficeStateFiles(options.stateDirectory, logger, current);
+  const loaded = files.load();
+  if (loaded) {
+    const { state, result } = loaded;
+    files.track(state.store);
+    logger.info({ file: files.saved.files.snapshot, changesReplayed: result.replayed, counts: state.store.counts() }, "PowerOffice sandbox: restored its saved state");
+    if (state.seed !== seed || state.size !== size) {
+      logger.warn(
+        { saved: { seed: state.seed, size: state.size }, requested: { seed, size } },
+        `PowerOffice sandbox: kept its saved state (seed ${state.seed}, size ${state.size}); the seed ${seed} and size ${size} asked for were ignored. npm run db:reset starts afresh with them`,
+      );
+    }
+    return { state, files, restored: true };
+  }
+  // Saved by the caller once it serves this state.
+  return { state: seeded(seed, size), files, restored: false };
 }
 
 /**
  * Starts the sandbox the way the app configuration describes it (port, seed, size, rate limit), or returns
  * undefined when PowerOffice is configured for the real API. The client built from the same configuration
- * (createPowerOfficeClient(config.poweroffice)) then talks to it with the demo keys.
+ * (createPowerOfficeClient(config.poweroffice)) then talks to it with the demo keys. With `stateDirectory` it keeps
+ * its data there across restarts.
  */
 export async function startConfiguredPowerOfficeSandbox(
   config: { poweroffice: PowerOfficeConfig; demo: { seed: number; size: SandboxSize } },
   logger?: Logger,
+  options: { stateDirectory?: string } = {},
 ): Promise<PowerOfficeSandbox | undefined> {
   if (config.poweroffice.mode !== "sandbox") return undefined;
   return startPowerOfficeSandbox({
@@ -215,6 +301,7 @@ export async function startConfiguredPowerOfficeSandbox(
     size: config.demo.size,
     requestsPerSecond: config.poweroffice.sandboxRequestsPerSecond ?? 10,
     logger,
+    stateDirectory: options.stateDirectory,
   });
 }
 

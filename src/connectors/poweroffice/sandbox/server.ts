@@ -27,6 +27,11 @@ export interface SandboxServerDeps {
   tokens: Map<string, number>;
   reseed: (options: { seed?: number; size?: SandboxSize }) => void;
   describe: () => Record<string, unknown>;
+  /**
+   * Called before every answer: saves what the request changed (when the sandbox keeps saved state). A message
+   * means the state cannot be saved and the answer becomes a 503 saying so.
+   */
+  beforeAnswer: () => string | undefined;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -35,7 +40,10 @@ const JSON_TYPE = "application/json; charset=utf-8";
 class Reply {
   status = 200;
   fault?: string;
-  constructor(readonly res: ServerResponse) {}
+  constructor(
+    readonly res: ServerResponse,
+    private readonly beforeAnswer: () => string | undefined,
+  ) {}
 
   json(status: number, body: unknown, headers: Record<string, string> = {}): void {
     this.text(status, typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body), JSON_TYPE, headers);
@@ -43,16 +51,27 @@ class Reply {
 
   text(status: number, text: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {
     this.status = status;
-    if (this.res.headersSent || this.res.destroyed) return;
+    if (this.res.headersSent || this.res.destroyed || this.refusedUnsaved()) return;
     this.res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), ...headers });
     this.res.end(text);
   }
 
   empty(status: number, headers: Record<string, string> = {}): void {
     this.status = status;
-    if (this.res.headersSent || this.res.destroyed) return;
+    if (this.res.headersSent || this.res.destroyed || this.refusedUnsaved()) return;
     this.res.writeHead(status, { "content-length": "0", ...headers });
     this.res.end();
+  }
+
+  /** Saves the request's changes first; answers 503 instead when they cannot be saved. */
+  private refusedUnsaved(): boolean {
+    const failure = this.beforeAnswer();
+    if (failure === undefined) return false;
+    this.status = 503;
+    const body = JSON.stringify(new SandboxProblem(503, "Service Unavailable", failure).body((this.res.req.url ?? "/").split("?")[0]!));
+    this.res.writeHead(503, { "content-type": "application/problem+json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+    this.res.end(body);
+    return true;
   }
 
   problem(problem: SandboxProblem, instance: string): void {
@@ -104,7 +123,7 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
-    const reply = new Reply(res);
+    const reply = new Reply(res, deps.beforeAnswer);
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
     const log = () => {

@@ -12,6 +12,7 @@ import { Collection, entriesJson, entryJson, type Dto, type Entry } from "./coll
 import { SandboxProblem, notFound, validationProblem } from "./errors.js";
 import { type QueryParams, canonicalKey, copyWritable, withoutNulls } from "./fields.js";
 import { listPredicate, orderByComparator, paging } from "./list-query.js";
+import { ChangeTracker } from "../../sandbox-state/index.js";
 import { validateRecord, whyInUse } from "./record-rules.js";
 
 export { isValidEmail } from "./record-rules.js";
@@ -59,18 +60,30 @@ interface WriteOptions {
   strictEmail: boolean;
 }
 
+/** The store's numbering, generator and clock: what a restart needs besides the records to go on as before. */
+export interface PowerOfficeStoreCounters {
+  nextId: { contact: number; contactPerson: number; department: number; product: number; address: number };
+  nextCustomerNumber: number;
+  nextEmployeeNumber: number;
+  nextSalesOrderNo: number;
+  randomState: number;
+  lastMicros: number;
+}
+
 export class PowerOfficeSandboxStore {
   readonly clock = new MicrosecondClock();
-  readonly contactPersons = new Collection<number>();
-  readonly customers = new Collection<number>();
-  readonly employees = new Collection<number>();
-  readonly departments = new Collection<number>();
-  readonly products = new Collection<number>();
-  readonly salesOrders = new Collection<string>();
+  /** Records changed since the state was last saved (sales order lines count as their order's). */
+  readonly changes = new ChangeTracker<SandboxResourceName>();
+  readonly contactPersons = new Collection<number>((id) => this.changes.mark("ContactPersons", id));
+  readonly customers = new Collection<number>((id) => this.changes.mark("Customers", id));
+  readonly employees = new Collection<number>((id) => this.changes.mark("Employees", id));
+  readonly departments = new Collection<number>((id) => this.changes.mark("Departments", id));
+  readonly products = new Collection<number>((id) => this.changes.mark("Products", id));
+  readonly salesOrders = new Collection<string>((id) => this.changes.mark("SalesOrders", id));
   /** Lines per sales order id, in SortOrder. */
   readonly lines = new Map<string, Dto[]>();
   random: SeededRandom;
-  private nextId = { ...ID_BASE };
+  private nextId: PowerOfficeStoreCounters["nextId"] = { ...ID_BASE };
   private nextCustomerNumber = 10_000;
   private nextEmployeeNumber = 1;
   private nextSalesOrderNo = 1_001;
@@ -89,6 +102,26 @@ export class PowerOfficeSandboxStore {
     this.nextEmployeeNumber = 1;
     this.nextSalesOrderNo = 1_001;
     this.random = new SeededRandom(seed);
+  }
+
+  counters(): PowerOfficeStoreCounters {
+    return {
+      nextId: { ...this.nextId },
+      nextCustomerNumber: this.nextCustomerNumber,
+      nextEmployeeNumber: this.nextEmployeeNumber,
+      nextSalesOrderNo: this.nextSalesOrderNo,
+      randomState: this.random.state,
+      lastMicros: this.clock.lastIssued,
+    };
+  }
+
+  restoreCounters(counters: PowerOfficeStoreCounters): void {
+    this.nextId = { ...counters.nextId };
+    this.nextCustomerNumber = counters.nextCustomerNumber;
+    this.nextEmployeeNumber = counters.nextEmployeeNumber;
+    this.nextSalesOrderNo = counters.nextSalesOrderNo;
+    this.random.state = counters.randomState;
+    this.clock.advancePast(counters.lastMicros);
   }
 
   collection(resource: SandboxResourceName): Collection<RecordId> {
@@ -662,7 +695,7 @@ export class PowerOfficeSandboxStore {
         const header = { ...order.dto };
         this.deriveOrder(header);
         order.dto = withoutNulls(header);
-        order.json = undefined;
+        this.salesOrders.changedInPlace(order);
       }
     }
   }
