@@ -1,15 +1,15 @@
 /**
  * What saved state costs (figures in the README's sandbox section come from here):
- *   node --import tsx src/connectors/sandbox-state/bench.ts burst poweroffice|chargebee SIZE memory|DIR [BURSTS]
+ *   npm run bench:sandbox-state -- burst poweroffice|chargebee SIZE memory|DIR [BURSTS]
  *     1,000 writes through the API, 10 at a time, BURSTS times (default 5); prints each burst's ms and the median.
- *   node --import tsx src/connectors/sandbox-state/bench.ts start poweroffice|chargebee SIZE memory|DIR
+ *   npm run bench:sandbox-state -- start poweroffice|chargebee SIZE memory|DIR
  *     starts the sandbox (seeding, or reading DIR's saved state) and exits without closing: time the whole process
  *     from outside (e.g. /usr/bin/time) to get the start time.
- *   node --import tsx src/connectors/sandbox-state/bench.ts journal poweroffice|chargebee SIZE DIR WRITES
+ *   npm run bench:sandbox-state -- journal poweroffice|chargebee SIZE DIR WRITES
  *     leaves DIR with a snapshot and a journal of WRITES changes, as a SIGKILL would.
  */
-import { startChargebeeSandbox, CHARGEBEE_SANDBOX_API_KEY } from "../chargebee/sandbox/index.js";
-import { POWEROFFICE_SANDBOX_DEMO_KEYS, startPowerOfficeSandbox } from "../poweroffice/sandbox/index.js";
+import { startChargebeeSandbox, CHARGEBEE_SANDBOX_API_KEY } from "../src/connectors/chargebee/sandbox/index.js";
+import { POWEROFFICE_SANDBOX_DEMO_KEYS, startPowerOfficeSandbox } from "../src/connectors/poweroffice/sandbox/index.js";
 
 type Sandbox = "poweroffice" | "chargebee";
 
