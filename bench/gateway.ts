@@ -12,13 +12,18 @@
  * (default 10), BENCH_ROUNDS (default 4): each target's measuring time is split into rounds that take turns with the
  * other targets', so a change in the machine's load (it is shared) falls on every target alike. p50 is the median and
  * p99 the worst of a target's rounds.
+ * BENCH_VARIANTS: more targets of our gateway, to measure a change side by side with the code as it is: a JSON array
+ * of {"name", "dist"?, "nodeFlags"?}: "dist", another checkout's bench build (its .data-test/bench-dist, made by running
+ * this bench there once, or `npm run build -- --out-dir .data-test/bench-dist --project tsconfig.bench.json`);
+ * "nodeFlags", node flags in place of the gateway npm script's.
  */
 import "reflect-metadata";
 import { spawn, type ChildProcess } from "node:child_process";
 import { benchRuntime } from "./compiled.js";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import os from "node:os";
 import autocannon from "autocannon";
@@ -51,11 +56,31 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function startChild(script: string, env: Record<string, string>): Promise<Child> {
+interface GatewayVariant {
+  name: string;
+  dist?: string;
+  nodeFlags?: string[];
+}
+
+function variantsOf(text: string | undefined): GatewayVariant[] {
+  if (!text) return [];
+  const variants = JSON.parse(text) as GatewayVariant[];
+  for (const variant of variants) {
+    if (typeof variant.name !== "string") throw new Error(`BENCH_VARIANTS: each variant needs a "name" (${JSON.stringify(variant)})`);
+    if (variant.dist !== undefined && !existsSync(path.join(variant.dist, "bench/gateway-target.js"))) {
+      throw new Error(`BENCH_VARIANTS: ${variant.name}: ${variant.dist} holds no bench build (bench/gateway-target.js)`);
+    }
+  }
+  return variants;
+}
+const variants = variantsOf(process.env.BENCH_VARIANTS);
+
+async function startChild(script: string, env: Record<string, string>, dist?: string): Promise<Child> {
   // BENCH_CPU_PROFILE=<dir>: each gateway process and each subgraph process write a V8 CPU profile there (open it in
   // Chrome DevTools). The subgraphs' profiles span the whole run: every target, and the seeding before it.
   const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, ...runtime.args(script)], {
+  const scriptArgs = dist === undefined ? runtime.args(script) : [path.join(dist, script.replace(/\.ts$/, ".js"))];
+  const child = spawn(process.execPath, [...profile, ...scriptArgs], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
@@ -290,9 +315,16 @@ const gateways: Child[] = [];
 let reference: unknown;
 try {
   const targets: Target[] = [];
-  for (const kind of ["hive", "hive-js", "apollo"] as const) {
-    const gateway = await startChild("bench/gateway-target.ts", {
-      BENCH_TARGET: kind,
+  const kinds = [
+    ...(["hive", "hive-js", "apollo"] as const).map((kind) => ({ kind, variant: undefined })),
+    ...variants.map((variant) => ({ kind: "hive" as const, variant })),
+  ];
+  for (const { kind, variant } of kinds) {
+    const nodeFlags = variant?.nodeFlags ?? gatewayNodeFlags;
+    const gateway = await startChild(
+      "bench/gateway-target.ts",
+      {
+        BENCH_TARGET: kind,
       BENCH_SOURCES: JSON.stringify(sources),
       BENCH_SUBGRAPH_SECRET: SECRET,
       BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
@@ -300,15 +332,17 @@ try {
       // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
       NODE_ENV: "production",
       // Every gateway, @apollo/gateway too, with the node flags of our gateway's npm script: the same runtime settings.
-      NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...gatewayNodeFlags].join(" ").trim(),
-    });
+        NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...nodeFlags].join(" ").trim(),
+      },
+      variant?.dist,
+    );
     gateways.push(gateway);
     const url = gateway.info.url as string;
     const headers: Record<string, string> = kind === "apollo" ? {} : { "x-api-key": READER_KEY };
     const result = await answer(url, gatewayBody, headers);
     if (reference === undefined) reference = result;
-    else if (!isDeepStrictEqual(result, reference)) throw new Error(`${kind} gave a different answer than our gateway`);
-    const name = { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[kind];
+    const name = variant ? `our gateway: ${variant.name}` : { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[kind];
+    if (!isDeepStrictEqual(result, reference)) throw new Error(`${name} gave a different answer than our gateway`);
     targets.push({ name, url, bodies: bodiesFor(UNIFIED_CUSTOMERS_QUERY), headers, gateway });
   }
   await answer(linkUrl, linkBody, { "x-subgraph-secret": SECRET });
@@ -332,7 +366,8 @@ try {
 
 console.log("");
 printTable(figures);
-const [ours, oursJs, apollo, direct] = figures as [Figures, Figures, Figures, Figures];
+const [ours, oursJs, apollo] = figures as [Figures, Figures, Figures];
+const direct = figures.at(-1)!;
 console.log("");
 console.log(`our gateway / @apollo/gateway req/s: ${(ours.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}× (target ≥ 2×)`);
 console.log(`our gateway with the JS planner / @apollo/gateway req/s: ${(oursJs.requestsPerSecond / apollo.requestsPerSecond).toFixed(2)}×`);
@@ -342,6 +377,15 @@ if (ours.gatewayCpuMsPerRequest !== null && apollo.gatewayCpuMsPerRequest !== nu
   console.log(
     `gateway CPU per request: ours ${ours.gatewayCpuMsPerRequest.toFixed(1)} ms, @apollo/gateway ${apollo.gatewayCpuMsPerRequest.toFixed(1)} ms ` +
       `(${(apollo.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2)}× less CPU per request for ours)`,
+  );
+}
+
+for (const variant of figures.slice(3, -1)) {
+  const cpu = (f: Figures) => (f.gatewayCpuMsPerRequest === null ? "?" : `${f.gatewayCpuMsPerRequest.toFixed(2)} ms`);
+  const ratio = variant.gatewayCpuMsPerRequest !== null && ours.gatewayCpuMsPerRequest ? (variant.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2) : "?";
+  console.log(
+    `${variant.target}: ${(variant.requestsPerSecond / ours.requestsPerSecond).toFixed(2)}× our gateway's req/s; gateway CPU per request ${cpu(variant)} ` +
+      `against ${cpu(ours)} (${ratio}×)`,
   );
 }
 

@@ -13,6 +13,8 @@
 //      poll: delay from the poll to the run's end, API calls beyond the poll's list calls, calls against the minimum;
 //   3. peak RSS of the worker process (or of this process, sandboxes and database included, when embedded).
 // BENCH_WORKER_NODE_ARGS adds node options to the worker process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+// BENCH_WORKER_DIST runs the worker from another checkout's bench build (its .data-test/bench-dist), to measure a change
+// against the code as it is; BENCH_WORKER_NODE_FLAGS replaces npm run worker's node flags (e.g. "" for none).
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { benchRuntime } from "./compiled.js";
@@ -204,8 +206,13 @@ const workerScript = (JSON.parse(fs.readFileSync("package.json", "utf8")) as { s
 if (!workerScript.startsWith("node ")) throw new Error(`bench:sync expects "npm run worker" to be "node <args> <script>", not "${workerScript}"`);
 // The worker runs compiled, as production runs it (bench/compiled.ts), with npm run worker's node flags.
 const runtime = databaseUrl ? benchRuntime() : undefined;
-const workerFlags = workerScript.split(/\s+/).slice(1).filter((word) => word.startsWith("--") && word !== "--import" && word !== "tsx");
-const workerArgs = runtime ? [...workerFlags, ...runtime.args("src/sync/worker-main.ts")] : workerScript.split(/\s+/).slice(1);
+const workerFlags =
+  process.env.BENCH_WORKER_NODE_FLAGS !== undefined
+    ? process.env.BENCH_WORKER_NODE_FLAGS.split(" ").filter(Boolean)
+    : workerScript.split(/\s+/).slice(1).filter((word) => word.startsWith("--") && word !== "--import" && word !== "tsx");
+const workerEntry = process.env.BENCH_WORKER_DIST ? [`${process.env.BENCH_WORKER_DIST}/src/sync/worker-main.js`] : runtime?.args("src/sync/worker-main.ts");
+if (process.env.BENCH_WORKER_DIST && !fs.existsSync(workerEntry![0]!)) throw new Error(`BENCH_WORKER_DIST: ${workerEntry![0]} does not exist`);
+const workerArgs = runtime ? [...workerFlags, ...workerEntry!] : workerScript.split(/\s+/).slice(1);
 const workerProcess = databaseUrl
   ? spawn(process.execPath, [...workerArgs.slice(0, -1), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), workerArgs.at(-1)!], {
       env: {
