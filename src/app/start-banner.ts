@@ -1,4 +1,5 @@
 import type { AppConfig } from "../config/config.js";
+import { LOCAL_INTEGRATOR_KEY } from "../../gateway/auth.js";
 
 export interface StartBannerFacts {
   config: AppConfig;
@@ -28,8 +29,8 @@ export function printStartBanner(facts: StartBannerFacts): void {
     `  Sync                    first run ${facts.firstRunId} queued; incremental sync every ${config.sync.pollIntervalSeconds || "—"} s`,
     "",
     open
-      ? "  Local development mode: queries need no API key on this loopback address. Mutations (runSync, link, …) need an\n" +
-        "  integrator key: start with API_KEYS=me:integrator:$(openssl rand -hex 24) and send it as the x-api-key header."
+      ? "  Local development mode: queries need no API key on this loopback address. Mutations (runSync, link, …) take the\n" +
+        `  local integrator key: send the header x-api-key: ${LOCAL_INTEGRATOR_KEY} (the IDE does). Set API_KEYS to leave this mode.`
       : "  Send your API key as the x-api-key header (readers may query; integrators may also run mutations).",
     "  Stop with Ctrl+C.",
     "",

@@ -115,7 +115,7 @@ export function renderSummary(report: RunReport, titles: Record<string, string> 
   if (report.openQuarantine.length > 0) {
     const total = report.openQuarantine.reduce((sum, entry) => sum + entry.count, 0);
     const perFlow = report.openQuarantine.map((entry) => `${entry.flow} ${number.format(entry.count)}`).join(", ");
-    lines.push(`- In quarantine now for these flows (from this run or earlier ones): ${number.format(total)} (${perFlow}); see the quarantine query or listActionable.`);
+    lines.push(`- In quarantine now for these flows (from this run or earlier ones): ${number.format(total)} (${perFlow}); see the quarantine query in GraphQL.`);
   }
   return lines.join("\n");
 }

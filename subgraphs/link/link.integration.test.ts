@@ -139,6 +139,31 @@ describe("link subgraph", () => {
     }
   });
 
+  test("unmatchedRecords: what a linking flow found nothing to link to, page by page", async () => {
+    await subgraph.db.knex("sync_record_state").insert([
+      { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1001", content_hash: "h1", status: "unmatched", reason: "No Chargebee business entity is named \"Administrasjon\"" },
+      { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1003", content_hash: "h3", status: "unmatched", reason: "No Chargebee business entity is named \"Lager\"" },
+      { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1002", content_hash: "h2", status: "done", reason: null },
+    ]);
+    try {
+      const first = await asIntegrator(`{ unmatchedRecords(first: 1, flow: "F6") { totalCount edges { node { flow system type sourceId reason } } pageInfo { hasNextPage endCursor } } }`);
+      assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+      assert.equal(first.data.unmatchedRecords.totalCount, 2);
+      assert.deepEqual(first.data.unmatchedRecords.edges, [
+        { node: { flow: "F6", system: "POWEROFFICE", type: "Department", sourceId: "1001", reason: 'No Chargebee business entity is named "Administrasjon"' } },
+      ]);
+      const next = await asIntegrator(`query ($after: String) { unmatchedRecords(first: 5, after: $after) { edges { node { sourceId lastTriedAt } } pageInfo { hasNextPage } } }`, {
+        after: first.data.unmatchedRecords.pageInfo.endCursor,
+      });
+      assert.equal(next.errors, undefined, JSON.stringify(next.errors));
+      assert.deepEqual(next.data.unmatchedRecords.edges.map((edge: { node: { sourceId: string } }) => edge.node.sourceId), ["1003"]);
+      assert.ok(!Number.isNaN(Date.parse(next.data.unmatchedRecords.edges[0].node.lastTriedAt)));
+      assert.equal(next.data.unmatchedRecords.pageInfo.hasNextPage, false);
+    } finally {
+      await subgraph.db.knex("sync_record_state").whereIn("source_id", ["1001", "1002", "1003"]).delete();
+    }
+  });
+
   test("timestamps a list leaves out unless asked for: createdAt and updatedAt of customers and their orders", async () => {
     const result = await asIntegrator(`{ customers(filter: { email: "kari@example.no" }) { edges { node { createdAt updatedAt lastSyncedAt orders { createdAt } } } } }`);
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));

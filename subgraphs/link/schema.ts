@@ -7,6 +7,7 @@ import { ItemResolver } from "./resolvers/item.resolver.js";
 import { LinkResultResolver } from "./resolvers/link-result.resolver.js";
 import { OrderResolver } from "./resolvers/order.resolver.js";
 import { QuarantineResolver } from "./resolvers/quarantine.resolver.js";
+import { UnmatchedRecordResolver } from "./resolvers/unmatched.resolver.js";
 import { SOURCE_RECORD_LINK_RESOLVERS } from "./resolvers/source-records.resolver.js";
 import { SyncFlowResolver } from "./resolvers/sync-flow.resolver.js";
 import { SyncRunResolver } from "./resolvers/sync-run.resolver.js";
@@ -41,6 +42,7 @@ export function buildLinkSubgraph() {
         SyncFlowResolver,
         ConflictResolver,
         QuarantineResolver,
+        UnmatchedRecordResolver,
         LinkResultResolver,
         ...SOURCE_RECORD_LINK_RESOLVERS,
       ],

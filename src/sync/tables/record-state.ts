@@ -32,3 +32,20 @@ export async function upsertRecordStates(trx: Knex, rows: readonly StateUpsert[]
         .merge(["content_hash", "status", "reason", "updated_at"]),
     );
 }
+
+/** A record a link-only flow (F5, F6) found no counterpart for, as the reads below return it. */
+export interface UnmatchedRecordRow {
+  flow: string;
+  system: SystemName;
+  entity: string;
+  source_id: string;
+  reason: string | null;
+  updated_at: Date | string;
+}
+
+/** Records left unmatched, optionally of one flow, without order or limit (a query builder the caller runs and pages). */
+export function unmatchedRecordsQuery(knex: Knex, flow?: string | null): Knex.QueryBuilder {
+  const query = knex("sync_record_state").where({ status: "unmatched" }).select("flow", "system", "entity", "source_id", "reason", "updated_at");
+  if (flow) query.where({ flow });
+  return query;
+}
