@@ -19,7 +19,7 @@ test("--dry-run is the dry-run mode, and --mode takes the four modes", () => {
 
 test("bad flags are refused with a message that says what is wrong", () => {
   const cases: Array<[string[], RegExp]> = [
-    [["--flow", "F10"], /Unknown flow\(s\): F10\. Known flows: F1, F2/],
+    [["--flow", "F99"], /Unknown flow\(s\): F99\. Known flows: F1, F2/],
     [["--flow", ","], /--flow needs a flow id/],
     [["--mode", "sometimes"], /Unknown --mode "sometimes"\. Use one of: incremental, full, reconcile, dry-run/],
     [["--mode", "full", "--dry-run"], /--dry-run cannot be combined with --mode full/],
