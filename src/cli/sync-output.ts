@@ -1,6 +1,6 @@
 // What `npm run sync` prints: a progress line (a bar on a terminal), the summary table and a dry run's plan.
 // Written here rather than taken from a library: one line of progress and one table are a few dozen lines.
-import type { DryRunPlan, PlannedWrite, RunReport, SyncRunRow } from "../sync/index.js";
+import { VENDOR_NAMES, estimateText, rateText, waitReasonText, type DryRunPlan, type PlannedWrite, type RunReport, type RunWaits, type SyncRunRow, type Vendor, type VendorWaitView } from "../sync/index.js";
 
 const number = new Intl.NumberFormat("en-US");
 
@@ -36,17 +36,54 @@ function countsText(run: SyncRunRow): string {
   return `created ${number.format(c.created)} · updated ${number.format(c.updated)} · unchanged ${number.format(c.unchanged)} · conflicts ${c.conflicts} · quarantined ${c.quarantined}${extra} · API calls ${number.format(c.apiCalls)}`;
 }
 
-/** One line of progress: with `width` a bar of that many characters (terminal), else plain text. */
-export function progressLine(run: SyncRunRow, elapsedMs: number, width?: number): string {
+/** A time of day on this machine's clock: "14:03:12". */
+export function localTimeText(at: Date): string {
+  return at.toTimeString().slice(0, 8);
+}
+
+/** What the calls wait for, as the progress line says it: "waiting for Chargebee's budget (150 requests/min) since …: 84 calls left, about 34 s". */
+export function vendorWaitText(wait: VendorWaitView, timeText: (at: Date) => string = localTimeText): string {
+  const vendor = VENDOR_NAMES[wait.vendor];
+  const what =
+    wait.reason === "rate" && wait.rate
+      ? `${vendor}'s budget (${rateText(wait.rate, "short")}) since ${timeText(wait.since)}`
+      : wait.reason === "retry-after"
+        ? `${vendor} since ${timeText(wait.since)}: it answered 429, retrying at ${wait.retryAt ? timeText(wait.retryAt) : "the end of its pause"}`
+        : `${waitReasonText(wait, timeText)} since ${timeText(wait.since)}`;
+  const left = `${number.format(wait.callsLeft)} call${wait.callsLeft === 1 ? "" : "s"} left`;
+  const seconds = wait.expectedSecondsLeft;
+  const time = seconds === null ? "" : seconds < 1 ? ", less than a second" : `, about ${estimateText(seconds)}`;
+  return `waiting for ${what}${wait.reason === "retry-after" ? ";" : ":"} ${left}${time}`;
+}
+
+/** Everything the run waits for now, joined; empty when nothing waits. */
+export function waitsText(waits: RunWaits | undefined, run: SyncRunRow, timeText: (at: Date) => string = localTimeText): string {
+  if (!waits) return "";
+  const parts = waits.waitingOn.map((wait) => vendorWaitText(wait, timeText));
+  const next = waits.stageWaiting;
+  if (next) {
+    const total = run.detail.stages?.length ?? next.stage + 1;
+    const needs = next.needs.length > 0 ? ` (needs ${next.needs.join(", ")})` : "";
+    parts.push(`stage ${next.stage + 1}/${total} (${next.flows.join(", ")}) waits for this stage${needs}`);
+  }
+  return parts.join(" · ");
+}
+
+/**
+ * One line of progress: with `width` a bar of that many characters (terminal), else plain text. What the run waits
+ * for comes right after the stage, before the counts, so a terminal's width cuts the counts rather than the wait.
+ */
+export function progressLine(run: SyncRunRow, elapsedMs: number, width?: number, waits?: RunWaits, timeText: (at: Date) => string = localTimeText): string {
   const total = run.batchesTotal;
   const fraction = total > 0 ? run.batchesDone / total : 0;
   const batches = total > 0 ? `batches ${run.batchesDone}/${total}` : "";
+  const waiting = waitsText(waits, run, timeText);
   if (width !== undefined) {
     const filled = Math.round(fraction * width);
     const bar = `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
-    return `${bar} ${phaseText(run)} ${batches ? `· ${batches} ` : ""}· ${countsText(run)} · ${formatDuration(elapsedMs)}`;
+    return `${bar} ${phaseText(run)} ${batches ? `· ${batches} ` : ""}${waiting ? `· ${waiting} ` : ""}· ${countsText(run)} · ${formatDuration(elapsedMs)}`;
   }
-  return `${formatDuration(elapsedMs)}: ${phaseText(run)}${batches ? `, ${batches}` : ""}; ${countsText(run)}`;
+  return `${formatDuration(elapsedMs)}: ${phaseText(run)}${batches ? `, ${batches}` : ""}${waiting ? ` · ${waiting}` : ""}; ${countsText(run)}`;
 }
 
 /** A plain text table; numbers right-aligned. */
@@ -111,6 +148,9 @@ export function renderSummary(report: RunReport, titles: Record<string, string> 
       ? `it ${other.status}: created ${number.format(other.counts.created)}, updated ${number.format(other.counts.updated)}, quarantined ${number.format(other.counts.quarantined)}`
       : "it is gone";
     lines.push(`- Waited ${formatDuration(waitedMs)} for run ${wait.runId} (flows ${wait.flows.join(", ")}) before starting; ${did} (npm run sync -- --run ${wait.runId}).`);
+  }
+  for (const [vendor, ms] of Object.entries(report.budgetWaited) as Array<[Vendor, number]>) {
+    lines.push(`- Waited ${formatDuration(ms)} in total on ${VENDOR_NAMES[vendor]}'s request budget (its rate, its requests at once and any 429 pauses).`);
   }
   if (report.openQuarantine.length > 0) {
     const total = report.openQuarantine.reduce((sum, entry) => sum + entry.count, 0);

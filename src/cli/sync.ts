@@ -5,7 +5,22 @@ import { openDatabase, type Database } from "../db/database.js";
 import { migrateLatest } from "../db/migrate.js";
 import { QUEUES, jobQueueSettings, startJobQueue, type JobQueue } from "../jobs/queue.js";
 import { createLogger } from "../logging/logger.js";
-import { FINISHED_STATUSES, FLOWS, checkSandboxesReachable, createSyncClients, getSyncRun, readRunPlan, readRunReport, requestSyncRun, startSyncWorker, waitForRun, waitForSchema, type SyncRunRow, type SyncWorker } from "../sync/index.js";
+import {
+  FINISHED_STATUSES,
+  FLOWS,
+  checkSandboxesReachable,
+  createSyncClients,
+  getSyncRun,
+  readRunPlan,
+  readRunReport,
+  readRunWaits,
+  requestSyncRun,
+  startSyncWorker,
+  waitForRun,
+  waitForSchema,
+  type SyncRunRow,
+  type SyncWorker,
+} from "../sync/index.js";
 import { runCli } from "./run-cli.js";
 import { parseSyncArgs, SYNC_USAGE, UsageError, type SyncCliOptions } from "./sync-args.js";
 import { progressLine, renderPlan, renderSummary } from "./sync-output.js";
@@ -32,16 +47,18 @@ function follow(db: Database, runId: string, signal: AbortSignal): Promise<SyncR
   return waitForRun(db.knex, runId, {
     intervalMs: tty ? 200 : 500,
     signal,
-    onProgress: (run) => {
+    onProgress: async (run) => {
       const elapsed = run.startedAt ? Date.now() - run.startedAt.getTime() : Date.now() - started;
+      // What the run waits for (a vendor's budget, another stage): one more statement per poll, only while it processes.
+      const waits = await readRunWaits(db.knex, run);
       if (tty) {
         const columns = process.stdout.columns ?? 120;
-        const line = progressLine(run, elapsed, 24).slice(0, columns - 1);
+        const line = progressLine(run, elapsed, 24, waits).slice(0, columns - 1);
         process.stdout.write(`\r\x1b[2K${line}`);
         if (FINISHED_STATUSES.includes(run.status)) process.stdout.write("\n");
         return;
       }
-      const text = progressLine(run, elapsed);
+      const text = progressLine(run, elapsed, undefined, waits);
       const finished = FINISHED_STATUSES.includes(run.status);
       const core = text.replace(/^[^:]*: /, "");
       if (finished || (core !== lastText && Date.now() - lastPlain >= 2_000)) {
@@ -89,7 +106,7 @@ await runCli(async () => {
       if (!run) throw new Error(`No sync run ${options.runId} in ${db.location}`);
       const final = options.wait && !FINISHED_STATUSES.includes(run.status) ? await follow(db, run.id, interrupted.signal) : run;
       if (FINISHED_STATUSES.includes(final.status)) await printOutcome(db, final, options.limit);
-      else console.log(progressLine(final, final.startedAt ? Date.now() - final.startedAt.getTime() : 0));
+      else console.log(progressLine(final, final.startedAt ? Date.now() - final.startedAt.getTime() : 0, undefined, await readRunWaits(db.knex, final)));
       return;
     }
 

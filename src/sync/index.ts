@@ -7,5 +7,24 @@ export { createWebhookSyncWaker } from "./chargebee/webhook-waker.js";
 export { waitForSchema } from "./schema-check.js";
 export { listSourceHealth, type SourceHealth } from "./tables/source-health.js";
 export { FINISHED_STATUSES } from "./runs/run-store.js";
-export type { SyncRunRow, RunStatus, RunDetail, DryRunPlan, SyncClients } from "./runs/types.js";
+export type { SyncRunRow, RunStatus, RunDetail, DryRunPlan, SyncClients, Vendor, BatchApiWaits } from "./runs/types.js";
+export {
+  readRunWaits,
+  readBudgetWaited,
+  waitsOf,
+  currentStageOf,
+  stageBatchesQuery,
+  waitedBatchesQuery,
+  budgetWaitedFrom,
+  NO_WAITS,
+  VENDOR_NAMES,
+  estimateText,
+  rateText,
+  stageWaitText,
+  waitReasonText,
+  type RunWaits,
+  type VendorWaitView,
+  type StageWaitView,
+  type StageBatchRow,
+} from "./runs/index.js";
 export type { PlannedWrite, SyncMode, RunCounts } from "./model/types.js";

@@ -1,4 +1,5 @@
 import type DataLoader from "dataloader";
+import { stageBatchesQuery, waitedBatchesQuery, type BatchApiWaits, type StageBatchRow } from "../../src/sync/index.js";
 import { linkTargetsOfUnifiedQuery, linksOfUnifiedQuery } from "../../src/sync/tables/links.js";
 import { openQuarantineOfUnifiedQuery } from "../../src/sync/tables/quarantine.js";
 import { unifiedOrdersByChargebeeCustomerQuery, unifiedRecordsByIdQuery, unifiedRecordsBySourceQuery } from "../../src/sync/tables/unified-records.js";
@@ -223,4 +224,24 @@ function ordersOfChargebeeCustomers(
     for (const row of list) byId.set(row.id, row);
   }
   return [...byId.values()].sort((a, b) => a.__order - b.__order);
+}
+
+/** The queued and running batches of a run's stage, by `${runId}\u0000${stage}` (one statement per request). */
+export function stageBatchesOf(ctx: SubgraphContext): DataLoader<string, StageBatchRow[]> {
+  return ctx.loader<string, StageBatchRow[]>("runs:stageBatches", async (keys) => {
+    const runs = keys.map((key) => {
+      const [id, stage] = key.split("\u0000") as [string, string];
+      return { id, stage: Number(stage) };
+    });
+    const rows = await ctx.sql.rows<StageBatchRow>(stageBatchesQuery(ctx.sql.knex, runs));
+    return group(keys, rows, (row) => `${row.run_id}\u0000${row.stage}`);
+  });
+}
+
+/** The waits each batch of a run recorded, by run id. */
+export function batchWaitsOf(ctx: SubgraphContext): DataLoader<string, Array<{ run_id: string; waited: BatchApiWaits["waited"] | null }>> {
+  return ctx.loader<string, Array<{ run_id: string; waited: BatchApiWaits["waited"] | null }>>("runs:batchWaits", async (ids) => {
+    const rows = await ctx.sql.rows<{ run_id: string; waited: BatchApiWaits["waited"] | null }>(waitedBatchesQuery(ctx.sql.knex, ids));
+    return group(ids, rows, (row) => row.run_id);
+  });
 }

@@ -6,8 +6,8 @@ import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 import { requestIdempotencyKey } from "./idempotency-key.js";
 import { CHARGEBEE_RESOURCE_REGISTRY, type ChargebeeResource } from "./resource-registry.js";
 import { nodeHttpClient } from "./node-http-client.js";
-import { AccountBudget, BudgetPausedError, BudgetWaitError, type BudgetGrant, type BudgetStateStore } from "../rate-budget/index.js";
-import { chargebeeBudgetKey, chargebeeBudgetLimits } from "./request-budget.js";
+import { AccountBudget, BudgetPausedError, BudgetWaitError, type BudgetGrant, type BudgetStateStore, type BudgetWaitNow } from "../rate-budget/index.js";
+import { chargebeeBudgetKey, chargebeeBudgetLimits, chargebeeBudgetRate } from "./request-budget.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
 import type {
   ChargebeeClientConfig,
@@ -133,6 +133,7 @@ export class ChargebeeClient {
     this.budget = new AccountBudget({
       key: chargebeeBudgetKey(site, endpoint),
       limits: chargebeeBudgetLimits(config),
+      rate: chargebeeBudgetRate(config),
       store: options.budgetStore,
       logger: this.logger,
     });
@@ -176,6 +177,11 @@ export class ChargebeeClient {
   resetStats(): void {
     this.counters = new Map();
     this.total = 0;
+  }
+
+  /** What this client's callers wait for in the site's budget now (rate, concurrency or a 429), if any wait. */
+  budgetWait(): BudgetWaitNow | undefined {
+    return this.budget.currentWait();
   }
 
   /** Gives back what this client holds of the site's budget (other processes get its slots at once). */
@@ -297,7 +303,7 @@ export class ChargebeeClient {
         })
       );
     }
-    await this.sleep(blocked);
+    await this.budget.sitOut(blocked, () => this.sleep(blocked));
   }
 
   private retryDelay(error: ChargebeeApiError, attempt: number, retry: ChargebeeRetryPolicy): number {

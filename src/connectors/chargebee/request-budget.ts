@@ -1,4 +1,4 @@
-import { budgetAccountKey, type BudgetLimits } from "../rate-budget/index.js";
+import { budgetAccountKey, type BudgetLimits, type BudgetRate } from "../rate-budget/index.js";
 import type { ChargebeeEndpoint } from "./types.js";
 
 /**
@@ -15,6 +15,12 @@ export function chargebeeBudgetLimits(config: { requestsPerMinute?: number; maxC
     minIntervalMs: 0,
     maxConcurrency: Math.max(1, Math.floor(config.maxConcurrency ?? 3)),
   };
+}
+
+/** CHARGEBEE_REQUESTS_PER_MINUTE as people read it (undefined: no rate limit). */
+export function chargebeeBudgetRate(config: { requestsPerMinute?: number }): BudgetRate | undefined {
+  const perMinute = chargebeeBudgetLimits(config).requestsPerWindow;
+  return perMinute > 0 ? { requests: perMinute, perMs: 60_000 } : undefined;
 }
 
 /**

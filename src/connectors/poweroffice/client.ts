@@ -15,8 +15,8 @@ import {
 import type { JsonPatchOperation } from "./json-patch.js";
 export type { FetchLike } from "./node-http-fetch.js";
 import { nodeHttpTransport, transportFromFetch, type FetchLike, type Transport, type TransportResponse } from "./node-http-fetch.js";
-import { AccountBudget, type BudgetGrant, type BudgetStateStore } from "../rate-budget/index.js";
-import { powerOfficeBudgetKey, powerOfficeBudgetLimits } from "./rate-budget.js";
+import { AccountBudget, type BudgetGrant, type BudgetStateStore, type BudgetWaitNow } from "../rate-budget/index.js";
+import { powerOfficeBudgetKey, powerOfficeBudgetLimits, powerOfficeBudgetRate } from "./rate-budget.js";
 import { RequestCounter, type PowerOfficeRequestStats, type RequestOutcome } from "./request-stats.js";
 import {
   DEFAULT_PAGE_SIZE,
@@ -139,9 +139,11 @@ export class PowerOfficeClient {
     this.logger = options.logger ?? silentLogger;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+    const requestsPerSecond = options.requestsPerSecond ?? config.requestsPerSecond;
     this.budget = new AccountBudget({
       key: powerOfficeBudgetKey(this.apiBaseUrl, this.keys.subscriptionKey),
-      limits: powerOfficeBudgetLimits(options.requestsPerSecond ?? config.requestsPerSecond),
+      limits: powerOfficeBudgetLimits(requestsPerSecond),
+      rate: powerOfficeBudgetRate(requestsPerSecond),
       store: options.budgetStore,
       logger: this.logger,
     });
@@ -159,6 +161,11 @@ export class PowerOfficeClient {
 
   resetStats(): void {
     this.counter.reset();
+  }
+
+  /** What this client's callers wait for in the subscription key's budget now (rate or a 429), if any wait. */
+  budgetWait(): BudgetWaitNow | undefined {
+    return this.budget.currentWait();
   }
 
   /** Gives back what this client holds of the subscription key's budget. */
@@ -410,7 +417,7 @@ export class PowerOfficeClient {
       if (mayRetry && attempt < this.retry.maxAttempts) {
         const delay = retryDelayMs(this.retry, attempt, hint, this.random);
         this.logger.warn({ endpoint, attempt, status, delayMs: delay }, "PowerOffice request failed; retrying");
-        await sleep(delay);
+        await (status === 429 ? this.budget.sitOut(delay, () => sleep(delay)) : sleep(delay));
         continue;
       }
       throw new PowerOfficeApiError({
@@ -513,7 +520,8 @@ export class PowerOfficeClient {
       if (isRetryableStatus(status) && attempt < this.retry.maxAttempts) {
         const hint = serverRetryHintMs(response.header("retry-after"), problem.detail);
         if (status === 429) this.budget.pause(hint ?? 1000);
-        await sleep(retryDelayMs(this.retry, attempt, hint, this.random));
+        const delay = retryDelayMs(this.retry, attempt, hint, this.random);
+        await (status === 429 ? this.budget.sitOut(delay, () => sleep(delay)) : sleep(delay));
         continue;
       }
       if (status === 400 || status === 401 || status === 403) {

@@ -1,4 +1,4 @@
-import { budgetAccountKey, type BudgetLimits } from "../rate-budget/index.js";
+import { budgetAccountKey, type BudgetLimits, type BudgetRate } from "../rate-budget/index.js";
 
 /** Requests reach the API gateway a little later than we let them go, and not all equally late. */
 const JITTER_MARGIN_MS = 50;
@@ -14,6 +14,12 @@ export function powerOfficeBudgetLimits(requestsPerSecond: number): BudgetLimits
   const perWindow = requestsPerSecond >= 1 ? Math.floor(requestsPerSecond) : 1;
   const windowMs = (requestsPerSecond >= 1 ? 1_000 : 1_000 / requestsPerSecond) + JITTER_MARGIN_MS;
   return { ...off, windowMs, minIntervalMs: windowMs / perWindow };
+}
+
+/** POWEROFFICE_REQUESTS_PER_SECOND as people read it: 10 a second, or one per 2 s below 1 (undefined: off). */
+export function powerOfficeBudgetRate(requestsPerSecond: number): BudgetRate | undefined {
+  if (!(requestsPerSecond > 0)) return undefined;
+  return requestsPerSecond >= 1 ? { requests: Math.floor(requestsPerSecond), perMs: 1_000 } : { requests: 1, perMs: 1_000 / requestsPerSecond };
 }
 
 /**

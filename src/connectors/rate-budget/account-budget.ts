@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { silentLogger, type Logger } from "../../logging/logger.js";
-import { DEFAULT_TIMINGS, decide, type BudgetAsk, type BudgetDecision, type BudgetLimits, type BudgetTimings } from "./budget-state.js";
+import { DEFAULT_TIMINGS, decide, type BlockReason, type BudgetAsk, type BudgetDecision, type BudgetLimits, type BudgetTimings } from "./budget-state.js";
+import { requestsPerSecondOf, waitReasonOf, type BudgetRate, type BudgetWaitNow } from "./budget-wait.js";
 import { realClock, type BudgetClock } from "./clock.js";
 import { BudgetPausedError, BudgetWaitError } from "./errors.js";
 import { MemoryBudgetStateStore, type BudgetStateStore } from "./state-store.js";
@@ -31,6 +32,8 @@ export interface AccountBudgetOptions {
   logger?: Logger;
   /** This budget's name in the shared state. Default: host, process id and a random suffix. */
   holder?: string;
+  /** The limit as the vendor states it (150 requests a minute), for currentWait's readers. */
+  rate?: BudgetRate;
 }
 
 interface Waiter {
@@ -101,6 +104,15 @@ export class AccountBudget {
   private pausedUntil = 0;
   private cancelTimer?: () => void;
   private exchanges = 0;
+  /** Callers that asked and have not started (queued, or booked for a later start), for currentWait. */
+  private readonly pending = new Set<Waiter>();
+  /** Callers sitting out a vendor's 429 by themselves (sitOut): since when, and until when. */
+  private readonly sittingOut = new Set<{ since: number; until: number }>();
+  /** Why the store last held back this process's callers (cleared when it granted all they asked). */
+  private lastBlocked?: BlockReason;
+  /** Local clock: when the store said the rate has room for the next start (while it holds callers back for the rate). */
+  private nextStartAt?: number;
+  private readonly rate?: BudgetRate;
 
   constructor(options: AccountBudgetOptions) {
     this.key = options.key;
@@ -110,6 +122,7 @@ export class AccountBudget {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.logger = options.logger ?? silentLogger;
     this.holder = options.holder ?? `${hostname()}/${process.pid}/${randomBytes(3).toString("hex")}`;
+    this.rate = options.rate;
     const { requestsPerWindow, minIntervalMs, maxConcurrency } = options.limits;
     this.unlimited = requestsPerWindow <= 0 && minIntervalMs <= 0 && maxConcurrency <= 0;
     this.slotsOnly = requestsPerWindow <= 0 && minIntervalMs <= 0 && maxConcurrency > 0;
@@ -126,9 +139,79 @@ export class AccountBudget {
     const now = this.clock.now();
     const maxWaitMs = options.maxWaitMs ?? Number.POSITIVE_INFINITY;
     return new Promise<BudgetGrant>((resolve, reject) => {
-      this.queue.push({ enqueuedAt: now, deadline: now + maxWaitMs, maxWaitMs, whilePaused: options.whilePaused ?? "wait", resolve, reject });
+      const waiter: Waiter = {
+        enqueuedAt: now,
+        deadline: now + maxWaitMs,
+        maxWaitMs,
+        whilePaused: options.whilePaused ?? "wait",
+        resolve: (grant) => {
+          this.pending.delete(waiter);
+          resolve(grant);
+        },
+        reject: (error) => {
+          this.pending.delete(waiter);
+          reject(error);
+        },
+      };
+      this.pending.add(waiter);
+      this.queue.push(waiter);
       this.pumpSoon();
     });
+  }
+
+  /**
+   * Runs `wait` for a caller that sits out a vendor's 429 by itself (its Retry-After, `ms` from now), so that
+   * currentWait says so while it lasts.
+   */
+  async sitOut<T>(ms: number, wait: () => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    const entry = { since: now, until: now + Math.max(0, ms) };
+    this.sittingOut.add(entry);
+    try {
+      return await wait();
+    } finally {
+      this.sittingOut.delete(entry);
+    }
+  }
+
+  /**
+   * What this process's callers wait for now, if any caller waits: the reason, since when the longest-waiting one
+   * has waited, and the budget's limits. Answered from memory (no store round trip), so a caller may ask often.
+   */
+  currentWait(): BudgetWaitNow | undefined {
+    const callers = this.pending.size + this.sittingOut.size;
+    if (callers === 0) return undefined;
+    const now = this.clock.now();
+    let since = Number.POSITIVE_INFINITY;
+    for (const waiter of this.pending) since = Math.min(since, waiter.enqueuedAt);
+    let until = this.pausedUntil > now ? this.pausedUntil : undefined;
+    for (const entry of this.sittingOut) {
+      since = Math.min(since, entry.since);
+      until = Math.max(until ?? 0, entry.until);
+    }
+    const requestsPerSecond = requestsPerSecondOf(this.limits);
+    const reason = until !== undefined ? "retry-after" : this.heldBackBy();
+    const nextStartAt = reason === "rate" && this.nextStartAt !== undefined && this.nextStartAt > now ? this.nextStartAt : undefined;
+    return {
+      reason,
+      since,
+      ...(until !== undefined ? { until } : {}),
+      ...(nextStartAt !== undefined ? { nextStartAt } : {}),
+      callers,
+      ...(this.rate ? { rate: this.rate } : {}),
+      ...(requestsPerSecond !== undefined ? { requestsPerSecond } : {}),
+      maxConcurrency: Math.max(0, this.limits.maxConcurrency),
+    };
+  }
+
+  /** Rate or concurrency: what holds back the callers that wait now (no pause is in force). */
+  private heldBackBy(): "rate" | "concurrency" {
+    // Booked for a later start, none left in line: the rate spaces them.
+    if (this.queue.length === 0) return "rate";
+    // Every slot is this process's and in use: the callers wait for its own requests to end.
+    if (this.limits.maxConcurrency > 0 && this.inUse >= this.limits.maxConcurrency) return "concurrency";
+    const reason = waitReasonOf(this.lastBlocked, this.limits);
+    return reason === "retry-after" ? "rate" : reason;
   }
 
   /**
@@ -252,7 +335,7 @@ export class AccountBudget {
       });
       this.exchanges += 1;
       this.lastExchangeAt = this.clock.now();
-      this.apply(result, now);
+      this.apply(result, now, starts > 0);
     } catch (error) {
       this.idle += ask.release;
       if (ask.pause) this.notePause(ask.pause);
@@ -266,10 +349,17 @@ export class AccountBudget {
     }
   }
 
-  private apply(decision: BudgetDecision, storeNow: number): void {
+  /** `asked`: the exchange asked for starts (its answer says what holds the callers back; a heartbeat's says nothing). */
+  private apply(decision: BudgetDecision, storeNow: number, asked: boolean): void {
     const localNow = this.clock.now();
     if (decision.pausedUntil > storeNow) this.pausedUntil = Math.max(this.pausedUntil, localNow + (decision.pausedUntil - storeNow));
     this.othersWaiting = decision.othersWaiting;
+    if (asked) {
+      this.lastBlocked = decision.blocked?.reason;
+      const rateRetryAt = decision.blocked?.reason === "rate" ? decision.blocked.retryAt : undefined;
+      // The store says when asking again can help: a horizon before the next start it could book.
+      this.nextStartAt = rateRetryAt === undefined ? undefined : localNow + (rateRetryAt + this.timings.horizonMs - storeNow);
+    }
     if (this.limits.maxConcurrency > 0) this.inUse += decision.starts.length;
     for (const at of decision.starts) {
       const delay = Math.max(0, at - storeNow);

@@ -194,3 +194,76 @@ describe("account budget", () => {
     assert.ok(served.grant, "the slot given back while the store failed was reported later");
   });
 });
+
+describe("account budget: what its callers wait for", () => {
+  const RATE: BudgetLimits = { requestsPerWindow: 2, windowMs: 10_000, minIntervalMs: 0, maxConcurrency: 0 };
+
+  test("nothing while every caller starts at once", async () => {
+    const clock = new ManualClock();
+    const budget = new AccountBudget({ key: "k", limits: RATE, clock, holder: "p" });
+    await Promise.all([budget.acquire(), budget.acquire()]);
+    assert.equal(budget.currentWait(), undefined);
+  });
+
+  test("the rate: since when the longest-waiting caller waits, when the window has room again, the limit as stated and as starts a second", async () => {
+    const clock = new ManualClock();
+    const budget = new AccountBudget({ key: "k", limits: RATE, clock, holder: "p", rate: { requests: 2, perMs: 10_000 } });
+    await Promise.all([budget.acquire(), budget.acquire()]);
+    const askedAt = clock.now();
+    const third = tracked(budget.acquire());
+    await clock.advance(3_000);
+    const fourth = tracked(budget.acquire());
+    await clock.advance(0);
+    assert.deepEqual(budget.currentWait(), {
+      reason: "rate",
+      since: askedAt,
+      // The window has room again once the bucket of the first two starts (100 ms) has left it.
+      nextStartAt: askedAt + 10_100,
+      callers: 2,
+      rate: { requests: 2, perMs: 10_000 },
+      requestsPerSecond: 0.2,
+      maxConcurrency: 0,
+    });
+    await clock.advance(7_200);
+    assert.ok(third.grant && fourth.grant);
+    assert.equal(budget.currentWait(), undefined, "both started once the window had room again");
+  });
+
+  test("the concurrency: callers wait for a slot", async () => {
+    const clock = new ManualClock();
+    const budget = new AccountBudget({ key: "k", limits: SLOTS_ONLY, clock, holder: "p" });
+    const [first] = await Promise.all([budget.acquire(), budget.acquire()]);
+    const third = tracked(budget.acquire());
+    await clock.advance(500);
+    assert.equal(budget.currentWait()?.reason, "concurrency");
+    assert.equal(budget.currentWait()?.maxConcurrency, 2);
+    assert.equal(budget.currentWait()?.requestsPerSecond, undefined, "no rate without a rate limit");
+    first.release();
+    await clock.advance(100);
+    assert.ok(third.grant);
+    assert.equal(budget.currentWait(), undefined);
+  });
+
+  test("a 429: a caller sitting out its Retry-After, and callers held by a pause, say until when", async () => {
+    const clock = new ManualClock();
+    const budget = new AccountBudget({ key: "k", limits: RATE, clock, holder: "p" });
+    const startedAt = clock.now();
+    const sitting = budget.sitOut(4_000, () => new Promise<void>((resolve) => clock.schedule(resolve, 4_000)));
+    await clock.advance(1_000);
+    assert.deepEqual(
+      { reason: budget.currentWait()?.reason, since: budget.currentWait()?.since, until: budget.currentWait()?.until },
+      { reason: "retry-after", since: startedAt, until: startedAt + 4_000 },
+    );
+    await clock.advance(3_000);
+    await sitting;
+    assert.equal(budget.currentWait(), undefined, "over when the caller's wait is");
+
+    budget.pause(2_000);
+    const held = tracked(budget.acquire());
+    await clock.advance(500);
+    assert.deepEqual({ reason: budget.currentWait()?.reason, until: budget.currentWait()?.until }, { reason: "retry-after", until: clock.now() + 1_500 });
+    await clock.advance(1_600);
+    assert.ok(held.grant);
+    assert.equal(budget.currentWait(), undefined);
+  });
+});

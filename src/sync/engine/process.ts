@@ -167,7 +167,13 @@ class RecordProcessor {
       this.ctx.plan?.writes.push(planned);
       return null;
     }
-    const result = await perform();
+    const ended = this.ctx.writes?.writeStarted(planned.system);
+    let result: WriteResult | undefined;
+    try {
+      result = await perform();
+    } finally {
+      ended?.(result?.apiCalls ?? 0);
+    }
     this.counts.apiCalls += result.apiCalls;
     if (result.outboxIds) for (const id of result.outboxIds) this.buffer.outboxSettled.push({ id, resultId: result.id });
     for (const record of result.records) {
@@ -732,6 +738,7 @@ export async function processWork(ctx: SyncContext, items: readonly WorkItem[]):
     const buffer = new CommitBuffer();
     await processItem(new RecordProcessor(ctx, data, buffer, intents), data, item);
     outcomes.push({ item, buffer });
+    ctx.writes?.itemDone();
   });
   const counts = emptyCounts();
   for (const outcome of outcomes) addCounts(counts, outcome.buffer.counts);

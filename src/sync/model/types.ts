@@ -42,6 +42,17 @@ export interface ProgressSink {
   phase?(name: string): void;
 }
 
+/**
+ * Told about a batch's writes as they are made, in memory only (it may be called inside the engine's transaction),
+ * so a run can say what its API calls wait for and how many are left (src/sync/runs/batch-api-work.ts).
+ */
+export interface WriteTracker {
+  /** A write to `system` starts; the returned function is called with the API calls it made once it ends. */
+  writeStarted(system: SystemName): (apiCalls: number) => void;
+  /** One work item of the batch is decided (its writes made). */
+  itemDone(): void;
+}
+
 /** One write a dry run would have made. */
 export interface PlannedWrite {
   flow: FlowKey;
@@ -71,6 +82,8 @@ export interface SyncContext {
   runId?: string;
   dryRun: boolean;
   progress: ProgressSink;
+  /** A batch's writes as they go (batch jobs). */
+  writes?: WriteTracker;
   /** Dry run: what would be written is collected here. */
   plan?: DryRunPlan;
   /**

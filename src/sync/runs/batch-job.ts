@@ -1,10 +1,12 @@
 import type { Knex } from "knex";
 import { flowName } from "../flows/index.js";
+import { BatchApiWork, waitSourcesOf } from "./batch-api-work.js";
+import { startBatchWaitReporter } from "./batch-wait-reporter.js";
 import { buildContext } from "./context.js";
 import { createRunProgressSink } from "./progress.js";
 import { getSyncRun, incrementColumns } from "./run-store.js";
 import { completeBatch, failBatch, type BatchCompletion } from "./stages.js";
-import type { RunCounts, RunDeps, WorkItem } from "./types.js";
+import type { BatchApiWaits, RunCounts, RunDeps, WorkItem } from "./types.js";
 
 /**
  * Records a batch's counts with its outcome, in the transaction that commits it: the batch's own counters, the
@@ -33,7 +35,7 @@ export async function handleBatchJob(
   const { knex, logger } = deps;
   const run = await getSyncRun(knex, job.runId);
   if (!run || run.status !== "running") return "skipped";
-  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label", "committed_at");
+  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label", "committed_at", "api_waits");
   if (!batch || batch.status === "done" || batch.status === "failed") return "skipped";
   await knex("sync_run_batches")
     .where({ run_id: job.runId, seq: job.seq })
@@ -41,12 +43,21 @@ export async function handleBatchJob(
 
   const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label, flowNames: String(batch.label).split("+").map(flowName) });
   const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
-  const ctx = { ...buildContext(deps, run, progress), commitCounts: commitCountsOf(job.runId, job.seq) };
+  const items = batch.items as WorkItem[];
+  const apiWork = new BatchApiWork({
+    items: items.length,
+    sources: waitSourcesOf(deps.clients),
+    startedAt: Date.now(),
+    waitedBefore: (batch.api_waits as BatchApiWaits | null)?.waited,
+  });
+  const waits = startBatchWaitReporter({ knex, runId: job.runId, seq: job.seq, work: apiWork, logger: log });
+  const ctx = { ...buildContext(deps, run, progress), commitCounts: commitCountsOf(job.runId, job.seq), writes: apiWork };
   try {
     if (batch.committed_at) log.info("batch committed by an earlier attempt that stopped before marking it done: marking it done");
-    else await deps.engine.processWork(ctx, batch.items as WorkItem[]);
+    else await deps.engine.processWork(ctx, items);
   } catch (error) {
     await progress.close();
+    await waits.close();
     const message = (error as Error).message;
     if (attempt.retryCount >= attempt.retryLimit) {
       await failBatch(knex, job.runId, job.seq, `${message} (after ${attempt.retryCount + 1} attempts)`);
@@ -58,6 +69,8 @@ export async function handleBatchJob(
     throw error;
   }
   await progress.close();
+  // Before the batch is marked done: the run's last batch adds up every batch's waits as it finishes the run.
+  await waits.close();
   const outcome = await completeBatch(knex, deps.queue, job.runId, job.seq, ctx.plan);
   log.debug({ outcome, counts: progress.total }, "batch done");
   if (outcome === "run-finished") {

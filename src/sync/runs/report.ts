@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { countsOf, getSyncRun } from "./run-store.js";
-import type { RunCounts, RunWait, SyncRunRow } from "./types.js";
+import { readBudgetWaited } from "./run-waits.js";
+import type { RunCounts, RunWait, SyncRunRow, Vendor } from "./types.js";
 
 export interface RunReportRow {
   /** "read" for reading the sources, a flow ("F7") or flows decided together ("F1+F2"), or "total". */
@@ -17,6 +18,8 @@ export interface RunReport {
   waited: Array<{ wait: RunWait; run: SyncRunRow | null }>;
   /** Open quarantine entries of the run's flows now (whichever run quarantined them), per flow. */
   openQuarantine: Array<{ flow: string; count: number }>;
+  /** How long its batches waited on each vendor's request budget, in ms. */
+  budgetWaited: Partial<Record<Vendor, number>>;
 }
 
 /** Per-flow counts and durations of a run, from its batches, with the reading phase first and the total last. */
@@ -68,5 +71,6 @@ export async function readRunReport(knex: Knex, run: SyncRunRow): Promise<RunRep
     .orderBy("flow")
     .select("flow")
     .count({ count: "*" })) as Array<{ flow: string; count: number | string }>;
-  return { run, rows, waited, openQuarantine: open.map((row) => ({ flow: row.flow, count: Number(row.count) })) };
+  const budgetWaited = await readBudgetWaited(knex, run);
+  return { run, rows, waited, openQuarantine: open.map((row) => ({ flow: row.flow, count: Number(row.count) })), budgetWaited };
 }

@@ -2,7 +2,8 @@ import type { Knex } from "knex";
 import { QUEUES, type JobQueue } from "../../jobs/queue.js";
 import { refreshStatistics } from "../engine/statistics.js";
 import { failRun, mergeDetail } from "./run-store.js";
-import type { BatchJobData, DryRunPlan, RunDetail } from "./types.js";
+import { budgetWaitedFrom, waitedBatchesQuery } from "./run-waits.js";
+import type { BatchApiWaits, BatchJobData, DryRunPlan, RunDetail } from "./types.js";
 
 /** How many planned writes a dry run keeps in sync_runs.detail (all of them stay in sync_run_batches.plan). */
 export const PLAN_ENTRIES_IN_DETAIL = 1000;
@@ -44,14 +45,16 @@ export function runShortfalls(run: { errors: number; detail: RunDetail | null })
 
 /**
  * Ends the run: succeeded, or partial when it missed something other than quarantined records (runShortfalls,
- * written to its error and detail). A dry run's plan (totals and the first entries) goes into its detail.
+ * written to its error and detail). A dry run's plan (totals and the first entries) goes into its detail, and so
+ * does how long its batches waited on each vendor's budget.
  */
 export async function finishRun(trx: Knex.Transaction, runId: string): Promise<void> {
   const run = (await trx("sync_runs").where({ id: runId }).first("mode", "errors", "detail")) as
     | { mode: string; errors: number; detail: RunDetail | null }
     | undefined;
   const shortfalls = run ? runShortfalls(run) : [];
-  const detail: RunDetail = { phase: "finished", ...(shortfalls.length > 0 ? { shortfalls } : {}) };
+  const batchWaits = (await waitedBatchesQuery(trx, [runId])) as Array<{ waited: BatchApiWaits["waited"] | null }>;
+  const detail: RunDetail = { phase: "finished", ...(shortfalls.length > 0 ? { shortfalls } : {}), budgetWaited: budgetWaitedFrom(batchWaits) };
   if (run?.mode === "dry-run") {
     const plan = await readRunPlan(trx, runId);
     const totals: Record<string, number> = {};

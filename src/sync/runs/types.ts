@@ -4,11 +4,17 @@ import type { AppConfig } from "../../config/config.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import type { ChargebeeClient, PowerOfficeClient } from "../model/clients.js";
-import type { DryRunPlan, FlowSelection, RunCounts, SyncContext, SyncMode, WorkItem, WorkStage } from "../model/types.js";
+import type { DryRunPlan, FlowSelection, RunCounts, SyncContext, SyncMode, SystemName, WorkItem, WorkStage } from "../model/types.js";
+import type { BudgetRate, BudgetWaitReason } from "../../connectors/rate-budget/index.js";
 
 import type { ReadProblem } from "../tables/source-health.js";
 
 export type { DryRunPlan, FlowId, RunCounts, SyncMode, WorkItem, WorkStage };
+export type { BudgetRate, BudgetWaitReason };
+
+/** A vendor whose request budget a run's calls go through. */
+export type Vendor = SystemName;
+export const VENDORS: readonly Vendor[] = ["poweroffice", "chargebee"];
 
 export type { ReadProblem };
 
@@ -95,6 +101,38 @@ export interface RunDetail {
   };
   /** The last failed attempt, while it is retried. */
   lastError?: string;
+  /** How long the run's batches waited on each vendor's request budget, in ms (spans of batches side by side counted once); written when it finishes. */
+  budgetWaited?: Partial<Record<Vendor, number>>;
+}
+
+/** What a batch's calls to one vendor wait for, as the batch wrote it (sync_run_batches.api_waits.waiting). */
+export interface BatchVendorWait {
+  vendor: Vendor;
+  reason: BudgetWaitReason;
+  /** How long the batch had waited when it wrote this. */
+  waitedMs: number;
+  /** retry-after: how long the vendor's pause still had to run then. */
+  pauseLeftMs?: number;
+  /** rate: how long until the budget had room for the next start then (Chargebee's window lets calls through in bursts). */
+  nextStartInMs?: number;
+  /** The calls the batch still has to make to this vendor (its items left × its calls per item so far). */
+  callsLeft: number;
+  rate?: BudgetRate;
+  /** The most starts a second the budget allows (absent without a rate). */
+  requestsPerSecond?: number;
+  maxConcurrency: number;
+}
+
+/** sync_run_batches.api_waits: written by the batch at most every second while its calls wait, and when it ends. */
+export interface BatchApiWaits {
+  /** What its calls wait for now (empty: nothing). */
+  waiting: BatchVendorWait[];
+  /** Per vendor, the spans it waited: [from, to] in epoch ms on its worker's clock, in order. */
+  waited: Partial<Record<Vendor, Array<[number, number]>>>;
+  /** Per vendor, the calls per work item so far (to estimate the stage's batches of the same flows not started yet). */
+  callsPerItem: Partial<Record<Vendor, number>>;
+  /** When it was written, on the database's clock. */
+  at?: string;
 }
 
 /** A sync run as the commands, the CLI and GraphQL see it. */

@@ -1,13 +1,25 @@
 import "reflect-metadata";
-import { FLOW_IDS, isFlowId } from "../../../src/sync/index.js";
+import {
+  FLOW_IDS,
+  NO_WAITS,
+  budgetWaitedFrom,
+  currentStageOf,
+  isFlowId,
+  stageWaitText,
+  waitReasonText,
+  waitsOf,
+  type RunDetail,
+  type RunWaits,
+  type Vendor,
+} from "../../../src/sync/index.js";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { SubgraphContext } from "../../shared/context.js";
 import { badUserInput, notFound } from "../../shared/errors.js";
 import { connectionType, paginate, type KeysetOrder } from "../../shared/pagination.js";
 import { assertMayWrite, command, queueDeps } from "../commands.js";
-import { isUuid } from "../loaders.js";
-import { SourceSystem, SyncMode, SyncRunStatus } from "../types/enums.js";
-import { SyncRun, SyncRunWait, toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
+import { batchWaitsOf, isUuid, stageBatchesOf } from "../loaders.js";
+import { SourceSystem, SyncMode, SyncRunStatus, SyncWaitReason } from "../types/enums.js";
+import { SyncBudgetWaited, SyncRun, SyncRunWait, SyncStageWait, SyncVendorWait, toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
 
 export const SyncRunConnection = connectionType("SyncRun", SyncRun);
 
@@ -33,8 +45,60 @@ interface RecordedWait {
   until?: string;
 }
 
+/** What a run waits for now, from its current stage's batches (none unless it is processing a stage). */
+async function waitsOfRun(ctx: SubgraphContext, run: SyncRun): Promise<RunWaits> {
+  const stage = currentStageOf(run);
+  if (stage === null) return NO_WAITS;
+  return waitsOf(run, await stageBatchesOf(ctx).load(`${run.id}\u0000${stage}`), Date.now());
+}
+
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
+  @FieldResolver(() => [SyncVendorWait], {
+    description: "While RUNNING: what the running stage's API calls wait for, one entry per vendor (a budget's rate, its requests at once, a 429); empty when nothing waits.",
+  })
+  async waitingOn(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncVendorWait[]> {
+    return (await waitsOfRun(ctx, run)).waitingOn.map((wait) => ({
+      vendor: wait.vendor as SourceSystem,
+      reason: wait.reason as SyncWaitReason,
+      description: waitReasonText(wait),
+      since: wait.since,
+      retryAt: wait.retryAt,
+      callsLeft: wait.callsLeft,
+      expectedSecondsLeft: wait.expectedSecondsLeft === null ? null : Math.round(wait.expectedSecondsLeft * 10) / 10,
+      stage: wait.stage + 1,
+      batches: wait.batches,
+      rate: wait.rate ? { requests: wait.rate.requests, perSeconds: wait.rate.perMs / 1000 } : null,
+      maxConcurrency: wait.maxConcurrency,
+    }));
+  }
+
+  @FieldResolver(() => SyncStageWait, {
+    nullable: true,
+    description: "While RUNNING: the next stage, once the running stage has no batch left to start and the next one waits for it to finish; null otherwise.",
+  })
+  async stageWaiting(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncStageWait | null> {
+    const wait = (await waitsOfRun(ctx, run)).stageWaiting;
+    if (!wait) return null;
+    return {
+      stage: wait.stage + 1,
+      flows: wait.flows,
+      waitsForStage: wait.waitsForStage + 1,
+      waitsForFlows: wait.waitsForFlows,
+      needs: wait.needs,
+      description: stageWaitText(wait),
+    };
+  }
+
+  @FieldResolver(() => [SyncBudgetWaited], {
+    description: "How long the run's batches waited on each vendor's request budget in total (so far, while it runs); vendors it never waited on are left out.",
+  })
+  async budgetWaited(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncBudgetWaited[]> {
+    const recorded = (run.detail as RunDetail).budgetWaited;
+    const waited = recorded ?? budgetWaitedFrom(await batchWaitsOf(ctx).load(run.id));
+    return (Object.entries(waited) as Array<[Vendor, number]>).map(([vendor, waitedMs]) => ({ vendor: vendor as SourceSystem, waitedMs }));
+  }
+
   @FieldResolver(() => [SyncRunWait], { description: "The runs this one waited for before it started, with what each did." })
   async waited(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncRunWait[]> {
     const detail = run.detail as { waited?: RecordedWait[]; waitingFor?: RecordedWait };

@@ -47,6 +47,18 @@ registerEnumType(SyncRunStatus, {
     "other than quarantined records (a source it could not read, records left after errors; see shortfalls), FAILED, CANCELLED.",
 });
 
+export enum SyncWaitReason {
+  RATE = "rate",
+  CONCURRENCY = "concurrency",
+  RETRY_AFTER = "retry-after",
+}
+registerEnumType(SyncWaitReason, {
+  name: "SyncWaitReason",
+  description:
+    "Why a run's API calls wait: RATE, the vendor's requests per minute (Chargebee) or second (PowerOffice); CONCURRENCY, " +
+    "its requests at once; RETRY_AFTER, the vendor answered 429 and every caller on the account sits out its Retry-After.",
+});
+
 export enum ConflictStatus {
   OPEN = "open",
   RESOLVED = "resolved",

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { Field, Float, ID, Int, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import { SyncMode, SyncRunStatus } from "./enums.js";
+import { SourceSystem, SyncMode, SyncRunStatus, SyncWaitReason } from "./enums.js";
 
 @ObjectType({ description: "What a sync run has done so far (counts grow while it runs)." })
 export class SyncRunCounts {
@@ -34,6 +34,61 @@ export class SyncRunWait {
   @Field(() => SyncRunStatus, { nullable: true, description: "The other run's status now (null if it is gone)." }) status!: SyncRunStatus | null;
   @Field(() => SyncRunCounts, { nullable: true, description: "What the other run did: records it quarantined are counted there, not in the run that waited." })
   counts!: SyncRunCounts | null;
+}
+
+@ObjectType({ description: "A request budget's rate as the vendor states it: `requests` every `perSeconds` (150 every 60 s)." })
+export class SyncBudgetRate {
+  @Field(() => Int) requests!: number;
+  @Field(() => Float) perSeconds!: number;
+}
+
+@ObjectType({
+  description:
+    "What the running stage's API calls to one vendor wait for: the budget's rate, its limit of requests at once, or a 429's Retry-After. " +
+    "Shown once a call has waited a second; the batches write it at most once a second while the wait lasts.",
+})
+export class SyncVendorWait {
+  @Field(() => SourceSystem) vendor!: SourceSystem;
+  @Field(() => SyncWaitReason) reason!: SyncWaitReason;
+  @Field(() => String, { description: 'In words: "Chargebee\'s budget of 150 requests/minute", "Chargebee answered 429; retrying at 14:03:12 UTC".' })
+  description!: string;
+  @Field(() => GraphQLISODateTime, { description: "Since when the longest-waiting batch has waited." }) since!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "RETRY_AFTER: when the vendor's pause ends and the calls go again." })
+  retryAt!: Date | null;
+  @Field(() => Int, {
+    description:
+      "Calls the stage still has to make to this vendor: its running batches' undecided items at the calls per item they made so far (one " +
+      "before any is decided), and its batches of the same flows not started yet.",
+  })
+  callsLeft!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "About how long the stage's calls to this vendor take yet, in seconds: callsLeft at the budget's rate, plus what is left of a 429's pause. " +
+      "Null when the budget has no rate (only a limit of requests at once). Other processes on the same account make it longer.",
+  })
+  expectedSecondsLeft!: number | null;
+  @Field(() => Int, { description: "The stage whose calls wait (1 = the first)." }) stage!: number;
+  @Field(() => Int, { description: "Running batches whose calls wait." }) batches!: number;
+  @Field(() => SyncBudgetRate, { nullable: true, description: "The budget's rate (null: none)." }) rate!: SyncBudgetRate | null;
+  @Field(() => Int, { description: "The budget's requests at once (0: no limit)." }) maxConcurrency!: number;
+}
+
+@ObjectType({ description: "The next stage, while it waits for the running one to finish: its records refer to that stage's." })
+export class SyncStageWait {
+  @Field(() => Int, { description: "The waiting stage (1 = the first)." }) stage!: number;
+  @Field(() => [String]) flows!: string[];
+  @Field(() => Int, { description: "The stage it waits for." }) waitsForStage!: number;
+  @Field(() => [String]) waitsForFlows!: string[];
+  @Field(() => [String], { description: "The flows of the running stage its flows depend on." }) needs!: string[];
+  @Field(() => String, { description: 'In words: "Stage 3 (F8, F9) waits for stage 2 (F1, F2, F3, F4) to finish: it needs F1, F3, F4 first".' })
+  description!: string;
+}
+
+@ObjectType({ description: "How long a run's batches waited on one vendor's request budget (rate, requests at once, 429 pauses)." })
+export class SyncBudgetWaited {
+  @Field(() => SourceSystem) vendor!: SourceSystem;
+  @Field(() => Float, { description: "Milliseconds; batches that waited side by side count once." }) waitedMs!: number;
 }
 
 @ObjectType({ description: "One sync run: queued by runSync/syncRecord or the schedule, processed by the workers." })
