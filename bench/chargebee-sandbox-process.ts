@@ -3,7 +3,9 @@ import { startChargebeeSandbox } from "../src/connectors/chargebee/sandbox/index
 
 const size = Number(process.argv[2] ?? 100_000);
 const sandbox = await startChargebeeSandbox({ size, seed: 42, requestsPerMinute: 0, requestLogSize: 100_000 });
-process.stdout.write(`${JSON.stringify({ port: sandbox.port, clientConfig: sandbox.clientConfig, adminUrl: sandbox.adminUrl, apiKey: sandbox.apiKey, seeded: sandbox.seeded })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ port: sandbox.port, clientConfig: sandbox.clientConfig, adminUrl: sandbox.adminUrl, apiKey: sandbox.apiKey, seeded: sandbox.seeded })}\n`,
+);
 const stop = async () => {
   await sandbox.close();
   process.exit(0);

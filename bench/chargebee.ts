@@ -37,18 +37,30 @@ function cpuSecondsOf(pid: number): number {
 
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 
-console.log(`Chargebee bench — ${new Date().toISOString()}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores (shared with other work)`);
+console.log(
+  `Chargebee bench — ${new Date().toISOString()}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores (shared with other work)`,
+);
 console.log(`Starting a sandbox with ${size.toLocaleString("en")} customers in a child process…`);
-const child = spawn(process.execPath, ["--import", "tsx", "bench/chargebee-sandbox-process.ts", String(size)], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, ["--import", "tsx", "bench/chargebee-sandbox-process.ts", String(size)], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const firstLine = await new Promise<string>((resolve, reject) => {
   const lines = createInterface({ input: child.stdout! });
   lines.once("line", resolve);
   child.once("exit", (code) => reject(new Error(`The sandbox process ended (code ${code}) before it was ready`)));
 });
-const info = JSON.parse(firstLine) as { port: number; clientConfig: ChargebeeClientConfig; adminUrl: string; apiKey: string; seeded: Record<string, number> };
+const info = JSON.parse(firstLine) as {
+  port: number;
+  clientConfig: ChargebeeClientConfig;
+  adminUrl: string;
+  apiKey: string;
+  seeded: Record<string, number>;
+};
 const adminAuth = { authorization: `Basic ${Buffer.from(`${info.apiKey}:`).toString("base64")}`, "content-type": "application/json" };
 const admin = async (method: string, path: string, body?: unknown) =>
-  (await (await fetch(`${info.adminUrl}${path}`, { method, headers: adminAuth, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as Record<string, Record<string, unknown>>;
+  (await (
+    await fetch(`${info.adminUrl}${path}`, { method, headers: adminAuth, body: body === undefined ? undefined : JSON.stringify(body) })
+  ).json()) as Record<string, Record<string, unknown>>;
 
 try {
   console.log(`Sandbox ready: ${JSON.stringify(info.seeded)}`);
@@ -77,9 +89,18 @@ try {
   console.log(`   records read:      ${records.toLocaleString("en")} (${deleted} deleted ones included)`);
   console.log(`   time:              ${seconds.toFixed(2)} s`);
   console.log(`   records/s:         ${Math.round(records / seconds).toLocaleString("en")}   (target ≥ 10,000)`);
-  console.log(`   CPU used:          client ${clientCpu.toFixed(2)} s, sandbox ${sandboxCpu.toFixed(2)} s → ${Math.round(records / clientCpu).toLocaleString("en")} records per client CPU-second, ${Math.round(records / (clientCpu + sandboxCpu)).toLocaleString("en")} per CPU-second of both`);
-  console.log(`   load average:      ${(await import("node:os")).loadavg().map((value) => value.toFixed(1)).join(" ")} (other work on the same 2 cores slows the wall-clock figure)`);
-  console.log(`   calls made:        ${calls}   (${(records / calls).toFixed(1)} records per call; target: one call per 100 records = ${Math.ceil(records / 100)})`);
+  console.log(
+    `   CPU used:          client ${clientCpu.toFixed(2)} s, sandbox ${sandboxCpu.toFixed(2)} s → ${Math.round(records / clientCpu).toLocaleString("en")} records per client CPU-second, ${Math.round(records / (clientCpu + sandboxCpu)).toLocaleString("en")} per CPU-second of both`,
+  );
+  console.log(
+    `   load average:      ${(await import("node:os"))
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(" ")} (other work on the same 2 cores slows the wall-clock figure)`,
+  );
+  console.log(
+    `   calls made:        ${calls}   (${(records / calls).toFixed(1)} records per call; target: one call per 100 records = ${Math.ceil(records / 100)})`,
+  );
   console.log(`   peak RSS (client): ${mb(clientPeak)}   (target < 200 MB)`);
   console.log(`   peak RSS (sandbox child, for reference): ${mb(peakRssOf(child.pid!))}`);
 
@@ -88,7 +109,9 @@ try {
     await admin("POST", "/rate_limit", { requestsPerMinute: 150 });
     await admin("DELETE", "/requests");
     const budgeted = createChargebeeClient({ ...info.clientConfig, requestsPerMinute: 150, maxConcurrency: 3 });
-    console.log(`\n2. Sandbox limit 150 requests/minute, client budget 150/min and 3 at once: ${limitedRequests} calls (about ${Math.ceil(limitedRequests / 150) - 1} minute(s) of waiting)…`);
+    console.log(
+      `\n2. Sandbox limit 150 requests/minute, client budget 150/min and 3 at once: ${limitedRequests} calls (about ${Math.ceil(limitedRequests / 150) - 1} minute(s) of waiting)…`,
+    );
     const limitedStarted = Date.now();
     let made = 0;
     // Several readers at once, as a sync would read several resources, sharing the one client budget.

@@ -10,16 +10,50 @@ export const UNIFIED_CUSTOMERS_QUERY = /* GraphQL */ `
           name
           syncState
           lastSyncedAt
-          powerofficeContactPersons { id firstName lastName emailAddress }
-          powerofficeCustomer { id number name emailAddress }
-          chargebee { id firstName lastName email }
+          powerofficeContactPersons {
+            id
+            firstName
+            lastName
+            emailAddress
+          }
+          powerofficeCustomer {
+            id
+            number
+            name
+            emailAddress
+          }
+          chargebee {
+            id
+            firstName
+            lastName
+            email
+          }
           orders {
             id
             currencyCode
             amount
             taxAmount
-            powerofficeSalesOrder { id salesOrderNo lines { id description quantity productUnitPrice vatRate } }
-            chargebeeOrder { id total lineItems { id description amount taxAmount } }
+            powerofficeSalesOrder {
+              id
+              salesOrderNo
+              lines {
+                id
+                description
+                quantity
+                productUnitPrice
+                vatRate
+              }
+            }
+            chargebeeOrder {
+              id
+              total
+              lineItems {
+                id
+                description
+                amount
+                taxAmount
+              }
+            }
           }
         }
       }
@@ -39,16 +73,26 @@ export const LINK_ONLY_QUERY = /* GraphQL */ `
           name
           syncState
           lastSyncedAt
-          powerofficeContactPersons { id }
-          powerofficeCustomer { id }
-          chargebee { id }
+          powerofficeContactPersons {
+            id
+          }
+          powerofficeCustomer {
+            id
+          }
+          chargebee {
+            id
+          }
           orders {
             id
             currencyCode
             amount
             taxAmount
-            powerofficeSalesOrder { id }
-            chargebeeOrder { id }
+            powerofficeSalesOrder {
+              id
+            }
+            chargebeeOrder {
+              id
+            }
           }
         }
       }

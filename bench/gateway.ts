@@ -279,7 +279,17 @@ async function sqlPerRequest(size: number): Promise<number> {
 }
 
 function printTable(rows: Figures[]): void {
-  const header = ["target", "req/s", "p50 ms", "p99 ms", "non-2xx", "errors+timeouts", "gateway CPU ms/req", "subgraphs CPU ms/req", "PostgreSQL CPU ms/req"];
+  const header = [
+    "target",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "non-2xx",
+    "errors+timeouts",
+    "gateway CPU ms/req",
+    "subgraphs CPU ms/req",
+    "PostgreSQL CPU ms/req",
+  ];
   const body = rows.map((r) => [
     r.target,
     r.requestsPerSecond.toFixed(1),
@@ -297,9 +307,7 @@ function printTable(rows: Figures[]): void {
   for (const row of body) console.log(line(row));
 }
 
-console.log(
-  `bench:gateway — ${customers} unified customers per request, ${connections} connections, ${warmup} s warm-up + ${duration} s per target`,
-);
+console.log(`bench:gateway — ${customers} unified customers per request, ${connections} connections, ${warmup} s warm-up + ${duration} s per target`);
 console.log(
   `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}, database: ${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded PGlite"}; ` +
     `subgraphs (${process.env.DATABASE_URL ? "one process each" : "one process"}), gateway and load generator share these cores (and other work running on the machine).`,
@@ -325,13 +333,13 @@ try {
       "bench/gateway-target.ts",
       {
         BENCH_TARGET: kind,
-      BENCH_SOURCES: JSON.stringify(sources),
-      BENCH_SUBGRAPH_SECRET: SECRET,
-      BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
-      // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
-      // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
-      NODE_ENV: "production",
-      // Every gateway, @apollo/gateway too, with the node flags of our gateway's npm script: the same runtime settings.
+        BENCH_SOURCES: JSON.stringify(sources),
+        BENCH_SUBGRAPH_SECRET: SECRET,
+        BENCH_API_KEYS: `bench:reader:${READER_KEY}`,
+        // As the production image runs every process (Dockerfile, docker-compose.yml); graphql-js checks every
+        // instanceof twice in development mode, which costs each gateway about 5% of its CPU.
+        NODE_ENV: "production",
+        // Every gateway, @apollo/gateway too, with the node flags of our gateway's npm script: the same runtime settings.
         NODE_OPTIONS: [process.env.NODE_OPTIONS ?? "", ...nodeFlags].join(" ").trim(),
       },
       variant?.dist,
@@ -341,12 +349,20 @@ try {
     const headers: Record<string, string> = kind === "apollo" ? {} : { "x-api-key": READER_KEY };
     const result = await answer(url, gatewayBody, headers);
     if (reference === undefined) reference = result;
-    const name = variant ? `our gateway: ${variant.name}` : { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[kind];
+    const name = variant
+      ? `our gateway: ${variant.name}`
+      : { hive: "our gateway (Rust planner)", "hive-js": "our gateway, JS planner", apollo: "@apollo/gateway 2.14" }[kind];
     if (!isDeepStrictEqual(result, reference)) throw new Error(`${name} gave a different answer than our gateway`);
     targets.push({ name, url, bodies: bodiesFor(UNIFIED_CUSTOMERS_QUERY), headers, gateway });
   }
   await answer(linkUrl, linkBody, { "x-subgraph-secret": SECRET });
-  targets.push({ name: "link subgraph direct", url: linkUrl, bodies: bodiesFor(LINK_ONLY_QUERY), headers: { "x-subgraph-secret": SECRET }, gateway: null });
+  targets.push({
+    name: "link subgraph direct",
+    url: linkUrl,
+    bodies: bodiesFor(LINK_ONLY_QUERY),
+    headers: { "x-subgraph-secret": SECRET },
+    gateway: null,
+  });
 
   // Warm-up: the subgraphs once more before the first target, so no gateway meets them cold.
   process.stdout.write(`warming up (${warmup} s per target, ${warmup} s more for the subgraphs) ...\n`);
@@ -382,7 +398,10 @@ if (ours.gatewayCpuMsPerRequest !== null && apollo.gatewayCpuMsPerRequest !== nu
 
 for (const variant of figures.slice(3, -1)) {
   const cpu = (f: Figures) => (f.gatewayCpuMsPerRequest === null ? "?" : `${f.gatewayCpuMsPerRequest.toFixed(2)} ms`);
-  const ratio = variant.gatewayCpuMsPerRequest !== null && ours.gatewayCpuMsPerRequest ? (variant.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2) : "?";
+  const ratio =
+    variant.gatewayCpuMsPerRequest !== null && ours.gatewayCpuMsPerRequest
+      ? (variant.gatewayCpuMsPerRequest / ours.gatewayCpuMsPerRequest).toFixed(2)
+      : "?";
   console.log(
     `${variant.target}: ${(variant.requestsPerSecond / ours.requestsPerSecond).toFixed(2)}× our gateway's req/s; gateway CPU per request ${cpu(variant)} ` +
       `against ${cpu(ours)} (${ratio}×)`,
@@ -407,5 +426,8 @@ if (oursTotal !== null && apolloTotal !== null) {
 console.log("");
 const small = await sqlPerRequest(10);
 const large = await sqlPerRequest(500);
-console.log(`SQL statements per gateway request: ${small} for 10 customers, ${large} for 500 customers` + (small === large ? " (the same)" : " (DIFFERENT: a resolver queries per record)"));
+console.log(
+  `SQL statements per gateway request: ${small} for 10 customers, ${large} for 500 customers` +
+    (small === large ? " (the same)" : " (DIFFERENT: a resolver queries per record)"),
+);
 process.exit(0);

@@ -46,7 +46,12 @@ async function startSandbox(inProcess: boolean): Promise<SandboxInfo & { where: 
   if (inProcess) {
     const { startPowerOfficeSandbox } = await import("../src/connectors/poweroffice/sandbox/index.js");
     const sandbox = await startPowerOfficeSandbox({ size, seed: 42, requestsPerSecond: 0 });
-    return { config: sandbox.config(), counts: sandbox.store.counts(), close: () => sandbox.close(), where: "same process as the client (RSS includes the sandbox)" };
+    return {
+      config: sandbox.config(),
+      counts: sandbox.store.counts(),
+      close: () => sandbox.close(),
+      where: "same process as the client (RSS includes the sandbox)",
+    };
   }
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--child", "--size", String(size)], {
     execArgv: ["--import", "tsx"],
@@ -90,7 +95,9 @@ async function main(): Promise<void> {
   process.stdout.write(`Sandbox ready in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s, in the ${sandbox.where}\n`);
   if (sandbox.sandboxRssMb) process.stdout.write(`Sandbox process RSS after seeding: ${sandbox.sandboxRssMb.toFixed(0)} MB\n`);
   process.stdout.write(`Records: ${POWEROFFICE_RESOURCES.map((r) => `${r} ${sandbox.counts[r]}`).join(", ")}\n`);
-  process.stdout.write(`Machine: ${os.cpus().length} cores (shared with other work), Node ${process.version}; page size ${pageSize}; rate limits off\n\n`);
+  process.stdout.write(
+    `Machine: ${os.cpus().length} cores (shared with other work), Node ${process.version}; page size ${pageSize}; rate limits off\n\n`,
+  );
 
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
   process.stdout.write(`Client process RSS before reading: ${rssBeforeMb.toFixed(0)} MB\n`);
@@ -109,7 +116,10 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     if (read !== totalRecords) throw new Error(`Read ${read} records, expected ${totalRecords}`);
     const stats = client.stats();
-    const listCalls = POWEROFFICE_RESOURCES.reduce((sum, r) => sum + Object.values(stats.byEndpoint[`GET /${r}`] ?? {}).reduce((a, b) => a + b, 0), 0);
+    const listCalls = POWEROFFICE_RESOURCES.reduce(
+      (sum, r) => sum + Object.values(stats.byEndpoint[`GET /${r}`] ?? {}).reduce((a, b) => a + b, 0),
+      0,
+    );
     const expected = POWEROFFICE_RESOURCES.reduce((sum, r) => sum + expectedCalls(r), 0);
     results.push({ round, seconds, perSecond: read / seconds, listCalls, expected });
     process.stdout.write(

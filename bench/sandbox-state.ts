@@ -43,7 +43,11 @@ async function start(): Promise<Target> {
         const create = i % 2 === 0;
         const response = await fetch(create ? `${sandbox.apiBaseUrl}/Products` : `${sandbox.apiBaseUrl}/Customers/${customerId}`, {
           method: create ? "POST" : "PATCH",
-          headers: { Authorization: `Bearer ${token}`, "Ocp-Apim-Subscription-Key": keys.subscriptionKey, "Content-Type": create ? "application/json" : "application/json-patch+json" },
+          headers: {
+            Authorization: `Bearer ${token}`,
+            "Ocp-Apim-Subscription-Key": keys.subscriptionKey,
+            "Content-Type": create ? "application/json" : "application/json-patch+json",
+          },
           body: JSON.stringify(create ? { Name: `Bench ${i}` } : [{ op: "replace", path: "/WebsiteUrl", value: `www.bench-${i}.no` }]),
         });
         await response.arrayBuffer();

@@ -18,7 +18,11 @@ const CHARGEBEE_PAGE = 100;
 /** The PowerOffice types the flows read (src/sync/poweroffice/reader.ts). */
 export const POWEROFFICE_READ = ["ContactPersons", "Customers", "Employees", "Departments", "Products", "SalesOrders"] as const;
 /** The Chargebee types the flows read, with the list passes each needs (items and item prices: deleted ones only by status). */
-const CHARGEBEE_READ: Array<{ resource: "customer" | "item" | "item_price" | "item_family" | "invoice" | "order"; path: string; deletedByStatus: boolean }> = [
+const CHARGEBEE_READ: Array<{
+  resource: "customer" | "item" | "item_price" | "item_family" | "invoice" | "order";
+  path: string;
+  deletedByStatus: boolean;
+}> = [
   { resource: "customer", path: "customers", deletedByStatus: false },
   { resource: "item_family", path: "item_families", deletedByStatus: false },
   { resource: "item", path: "items", deletedByStatus: true },
@@ -90,7 +94,10 @@ export interface CallGroup {
 /** Which group a request belongs to, e.g. "PowerOffice list ContactPersons", "Chargebee write invoices". */
 export function powerOfficeGroup(entry: { method: string; path: string }): string {
   if (/oauth/i.test(entry.path)) return "PowerOffice token";
-  const segments = entry.path.replace(/^\/v2\//, "").split("/").filter(Boolean);
+  const segments = entry.path
+    .replace(/^\/v2\//, "")
+    .split("/")
+    .filter(Boolean);
   const resource = segments[0] ?? "?";
   if (entry.method !== "GET") return `PowerOffice write ${resource}`;
   if (segments.at(-1) === "Complete") return "PowerOffice order lines (GET SalesOrders/{id}/Complete)";
@@ -98,7 +105,10 @@ export function powerOfficeGroup(entry: { method: string; path: string }): strin
 }
 
 export function chargebeeGroup(entry: { method: string; path: string }): string {
-  const segments = entry.path.replace(/^\/api\/v2\//, "").split("/").filter(Boolean);
+  const segments = entry.path
+    .replace(/^\/api\/v2\//, "")
+    .split("/")
+    .filter(Boolean);
   const resource = segments[0] ?? "?";
   if (entry.method !== "GET") return `Chargebee write ${resource}`;
   return segments.length === 1 ? `Chargebee list ${resource}` : `Chargebee get ${resource}`;
@@ -128,10 +138,17 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
     const { created, changed } = differences(input.lastSync?.poweroffice[resource], input.start.poweroffice[resource]!);
     const toRead = created.length + changed.length;
     const pages = Math.floor(toRead / MAX_PAGE_SIZE) + 1;
-    add(`PowerOffice list ${resource}`, pages, `${fmt(toRead)} ${input.lastSync ? "changed" : ""} records, ≤ ${fmt(MAX_PAGE_SIZE)} a page`.replace("  ", " "));
-    if (resource === "SalesOrders") add("PowerOffice order lines (GET SalesOrders/{id}/Complete)", toRead, `one per new or changed order: ${fmt(toRead)}`);
+    add(
+      `PowerOffice list ${resource}`,
+      pages,
+      `${fmt(toRead)} ${input.lastSync ? "changed" : ""} records, ≤ ${fmt(MAX_PAGE_SIZE)} a page`.replace("  ", " "),
+    );
+    if (resource === "SalesOrders")
+      add("PowerOffice order lines (GET SalesOrders/{id}/Complete)", toRead, `one per new or changed order: ${fmt(toRead)}`);
     const written = differences(input.start.poweroffice[resource], input.end.poweroffice[resource]!);
-    const shown = written.changed.slice(0, 3).map((id) => `${id}: ${changedFields(input.start.poweroffice[resource]!.get(id)!, input.end.poweroffice[resource]!.get(id)!)}`);
+    const shown = written.changed
+      .slice(0, 3)
+      .map((id) => `${id}: ${changedFields(input.start.poweroffice[resource]!.get(id)!, input.end.poweroffice[resource]!.get(id)!)}`);
     add(
       `PowerOffice write ${resource}`,
       written.created.length + written.changed.length,
@@ -154,15 +171,28 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
     }
     add(`Chargebee list ${type.path}`, pages, why);
   }
-  const eventPages = input.chargebeeRead === "none" ? 0 : input.chargebeeRead === "all" ? Math.max(1, Math.ceil(input.start.businessEntityEvents / CHARGEBEE_PAGE)) : 1;
-  add("Chargebee list events", eventPages, eventPages ? "business entities are known only from business_entity_* events" : "webhooks bring business entity changes");
+  const eventPages =
+    input.chargebeeRead === "none"
+      ? 0
+      : input.chargebeeRead === "all"
+        ? Math.max(1, Math.ceil(input.start.businessEntityEvents / CHARGEBEE_PAGE))
+        : 1;
+  add(
+    "Chargebee list events",
+    eventPages,
+    eventPages ? "business entities are known only from business_entity_* events" : "webhooks bring business entity changes",
+  );
   const confirmations = input.webhookEvents ?? 0;
   add("Chargebee get events", confirmations, `the webhook receiver confirms each new event it is delivered: ${fmt(confirmations)}`);
 
   // Writes: new target records and changed ones. A new item price counts only if a new invoice line uses it, the
   // item family only if a new item is in it.
-  const created = Object.fromEntries(CHARGEBEE_WRITTEN.map((resource) => [resource, differences(input.start.chargebee[resource], input.end.chargebee[resource]!)]));
-  const newInvoices = created.invoice!.created.map((id) => JSON.parse(input.end.chargebee.invoice!.get(id)!) as { line_items?: Array<{ entity_id?: string }> });
+  const created = Object.fromEntries(
+    CHARGEBEE_WRITTEN.map((resource) => [resource, differences(input.start.chargebee[resource], input.end.chargebee[resource]!)]),
+  );
+  const newInvoices = created.invoice!.created.map(
+    (id) => JSON.parse(input.end.chargebee.invoice!.get(id)!) as { line_items?: Array<{ entity_id?: string }> },
+  );
   const usedPrices = new Set(newInvoices.flatMap((invoice) => (invoice.line_items ?? []).map((line) => line.entity_id)));
   const newItems = created.item!.created.map((id) => JSON.parse(input.end.chargebee.item!.get(id)!) as { item_family_id?: string });
   const usedFamilies = new Set(newItems.map((item) => item.item_family_id));
@@ -187,7 +217,10 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
 }
 
 /** Made and minimum side by side, every group that has either. */
-export function callTable(made: Map<string, number>, minimum: Map<string, Omit<CallGroup, "made">>): { rows: Array<[string, CallGroup]>; made: number; minimum: number } {
+export function callTable(
+  made: Map<string, number>,
+  minimum: Map<string, Omit<CallGroup, "made">>,
+): { rows: Array<[string, CallGroup]>; made: number; minimum: number } {
   const rows: Array<[string, CallGroup]> = [];
   for (const group of new Set([...minimum.keys(), ...made.keys()])) {
     const row = { made: made.get(group) ?? 0, ...(minimum.get(group) ?? { minimum: 0, why: "not needed for this work" }) };

@@ -153,7 +153,13 @@ const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}
 
 // --- sandboxes -----------------------------------------------------------------------------------------------------
 const po = await startPowerOfficeSandbox({ size: "demo", seed: 1, requestLogCapacity: 5_000_000 });
-const cb = await startChargebeeSandbox({ port: chargebeeSandboxPort, size: "demo", seed: 1, requestLogSize: 5_000_000, webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined });
+const cb = await startChargebeeSandbox({
+  port: chargebeeSandboxPort,
+  size: "demo",
+  seed: 1,
+  requestLogSize: 5_000_000,
+  webhook: webhookAuth ? { url: webhookUrl, ...webhookAuth } : undefined,
+});
 const store = po.store.raw;
 const lenient = { strictEmail: false };
 const template = po.store.all("Products")[0]!;
@@ -162,9 +168,10 @@ const persons: number[] = [];
 const products: number[] = [];
 const companyCount = Math.max(1, Math.round(sizes.customers * 0.7));
 for (let i = 0; i < sizes.customers; i++) {
-  const fields = i < companyCount
-    ? { Name: `Benk Firma ${i} AS`, EmailAddress: `post@benk-firma-${i}.no` }
-    : { IsPerson: true, FirstName: `Person${i}`, LastName: "Benk", EmailAddress: `person.${i}@benk.no` };
+  const fields =
+    i < companyCount
+      ? { Name: `Benk Firma ${i} AS`, EmailAddress: `post@benk-firma-${i}.no` }
+      : { IsPerson: true, FirstName: `Person${i}`, LastName: "Benk", EmailAddress: `person.${i}@benk.no` };
   const id = store.createRecord("Customers", fields, lenient, undefined, { at: Date.now() * 1000, id: store.allocateContactId() }).dto.Id as number;
   (i < companyCount ? companies : persons).push(id);
 }
@@ -178,17 +185,24 @@ for (let i = 0; i < sizes.contactPersons; i++) {
 }
 for (let i = 0; i < sizes.products; i++) {
   products.push(
-    store.createRecord("Products", {
-      Code: `B-${i}`,
-      Name: `Benkprodukt ${i}`,
-      UnitPrice: 100 + (i % 900),
-      StandardSalesAccountId: template.StandardSalesAccountId,
-      OptionalSalesAccountId: template.OptionalSalesAccountId,
-    }, lenient).dto.Id as number,
+    store.createRecord(
+      "Products",
+      {
+        Code: `B-${i}`,
+        Name: `Benkprodukt ${i}`,
+        UnitPrice: 100 + (i % 900),
+        StandardSalesAccountId: template.StandardSalesAccountId,
+        OptionalSalesAccountId: template.OptionalSalesAccountId,
+      },
+      lenient,
+    ).dto.Id as number,
   );
 }
 for (let i = 0; i < sizes.orders; i++) {
-  const lines = Array.from({ length: sizes.lines }, (_, l) => ({ ProductId: products[(i * sizes.lines + l) % products.length], Quantity: 1 + ((i + l) % 5) }));
+  const lines = Array.from({ length: sizes.lines }, (_, l) => ({
+    ProductId: products[(i * sizes.lines + l) % products.length],
+    Quantity: 1 + ((i + l) % 5),
+  }));
   store.createSalesOrder({ CustomerId: companies[i % companies.length], SalesOrderLines: lines }, lenient, false);
 }
 const poCounts = po.store.counts();
@@ -209,27 +223,36 @@ const runtime = databaseUrl ? benchRuntime() : undefined;
 const workerFlags =
   process.env.BENCH_WORKER_NODE_FLAGS !== undefined
     ? process.env.BENCH_WORKER_NODE_FLAGS.split(" ").filter(Boolean)
-    : workerScript.split(/\s+/).slice(1).filter((word) => word.startsWith("--") && word !== "--import" && word !== "tsx");
-const workerEntry = process.env.BENCH_WORKER_DIST ? [`${process.env.BENCH_WORKER_DIST}/src/sync/worker-main.js`] : runtime?.args("src/sync/worker-main.ts");
+    : workerScript
+        .split(/\s+/)
+        .slice(1)
+        .filter((word) => word.startsWith("--") && word !== "--import" && word !== "tsx");
+const workerEntry = process.env.BENCH_WORKER_DIST
+  ? [`${process.env.BENCH_WORKER_DIST}/src/sync/worker-main.js`]
+  : runtime?.args("src/sync/worker-main.ts");
 if (process.env.BENCH_WORKER_DIST && !fs.existsSync(workerEntry![0]!)) throw new Error(`BENCH_WORKER_DIST: ${workerEntry![0]} does not exist`);
 const workerArgs = runtime ? [...workerFlags, ...workerEntry!] : workerScript.split(/\s+/).slice(1);
 const workerProcess = databaseUrl
-  ? spawn(process.execPath, [...workerArgs.slice(0, -1), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), workerArgs.at(-1)!], {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        POWEROFFICE_API_BASE_URL: po.apiBaseUrl,
-        POWEROFFICE_TOKEN_URL: po.tokenUrl,
-        POWEROFFICE_REQUESTS_PER_SECOND: "0",
-        CHARGEBEE_SANDBOX_PORT: String(cb.port),
-        CHARGEBEE_REQUESTS_PER_MINUTE: "0",
-        SYNC_POLL_INTERVAL_SECONDS: "0",
-        ...(webhookAuth ? { CHARGEBEE_WEBHOOK_USERNAME: webhookAuth.username, CHARGEBEE_WEBHOOK_PASSWORD: webhookAuth.password } : {}),
-        LOG_FORMAT: "json",
-        LOG_LEVEL: "info",
+  ? spawn(
+      process.execPath,
+      [...workerArgs.slice(0, -1), ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), workerArgs.at(-1)!],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          POWEROFFICE_API_BASE_URL: po.apiBaseUrl,
+          POWEROFFICE_TOKEN_URL: po.tokenUrl,
+          POWEROFFICE_REQUESTS_PER_SECOND: "0",
+          CHARGEBEE_SANDBOX_PORT: String(cb.port),
+          CHARGEBEE_REQUESTS_PER_MINUTE: "0",
+          SYNC_POLL_INTERVAL_SECONDS: "0",
+          ...(webhookAuth ? { CHARGEBEE_WEBHOOK_USERNAME: webhookAuth.username, CHARGEBEE_WEBHOOK_PASSWORD: webhookAuth.password } : {}),
+          LOG_FORMAT: "json",
+          LOG_LEVEL: "info",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
       },
-      stdio: ["ignore", "pipe", "inherit"],
-    })
+    )
   : undefined;
 if (workerProcess) {
   await new Promise<void>((resolve, reject) => {
@@ -264,7 +287,10 @@ function workerCpuSeconds(): number | undefined {
 const rssBeforeSync = process.memoryUsage.rss();
 
 // --- measuring calls --------------------------------------------------------------------------------------------
-interface Mark { poMark: number; cbMark: number }
+interface Mark {
+  poMark: number;
+  cbMark: number;
+}
 const mark = (): Mark => ({ poMark: po.requestLog.lastSeq, cbMark: cb.requestLog.list({ limit: 1 })[0]?.id ?? 0 });
 /** Calls made since `since`, per group (sync-calls.ts), from the sandboxes' request logs. */
 function callsSince(since: Mark): { groups: Map<string, number>; poweroffice: number; chargebee: number; list: number } {
@@ -300,7 +326,9 @@ function printCalls(since: Mark, minimum: Omit<MinimumInput, "end">): { made: nu
   const calls = callsSince(since);
   const table = callTable(calls.groups, minimumCalls({ ...minimum, end: snapshotSources(po, cb) }));
   const width = Math.max(...table.rows.map(([group]) => group.length));
-  console.log(`   API calls made ${fmt.format(table.made)} (PowerOffice ${fmt.format(calls.poweroffice)}, Chargebee ${fmt.format(calls.chargebee)}); the minimum the work needs ${fmt.format(table.minimum)}:`);
+  console.log(
+    `   API calls made ${fmt.format(table.made)} (PowerOffice ${fmt.format(calls.poweroffice)}, Chargebee ${fmt.format(calls.chargebee)}); the minimum the work needs ${fmt.format(table.minimum)}:`,
+  );
   console.log(`     ${"calls".padEnd(width)}  ${"made".padStart(7)}  ${"minimum".padStart(7)}  what the minimum counts`);
   for (const [group, row] of table.rows) {
     const flag = row.made > row.minimum ? "  ← above the minimum" : "";
@@ -333,9 +361,17 @@ function describeWebhooks(before: typeof receiverStats, waitedMs: number): strin
   );
 }
 
-console.log(`bench:sync on ${db.location}, worker ${workerProcess ? "in a process of its own" : "in this process"}; node ${process.version}; ${(await import("node:os")).cpus().length} cores (shared with other work).`);
-console.log(`PowerOffice sandbox: ${Object.entries(poCounts).map(([k, v]) => `${fmt.format(v)} ${k}`).join(", ")} (bench records + the demo data).`);
-console.log(`Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.`);
+console.log(
+  `bench:sync on ${db.location}, worker ${workerProcess ? "in a process of its own" : "in this process"}; node ${process.version}; ${(await import("node:os")).cpus().length} cores (shared with other work).`,
+);
+console.log(
+  `PowerOffice sandbox: ${Object.entries(poCounts)
+    .map(([k, v]) => `${fmt.format(v)} ${k}`)
+    .join(", ")} (bench records + the demo data).`,
+);
+console.log(
+  `Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.`,
+);
 console.log(
   webhookAuth
     ? `Chargebee webhooks on: the sandbox delivers every event to a receiver in this process; polls leave Chargebee to them (catch-up every ${config.chargebee.catchupIntervalSeconds} s).\n`
@@ -348,12 +384,18 @@ const webhooksBeforeInitial = { ...receiverStats };
 const workerCpuBefore = workerCpuSeconds();
 const initial = await timedRun("incremental");
 const workerCpuInitial = workerCpuBefore === undefined ? undefined : workerCpuSeconds()! - workerCpuBefore;
-console.log(`1. Initial sync: ${fmt.format(sourceRecords)} PowerOffice records in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`);
+console.log(
+  `1. Initial sync: ${fmt.format(sourceRecords)} PowerOffice records in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`,
+);
 if (workerCpuInitial !== undefined) {
-  console.log(`   worker process CPU: ${fmt.format(workerCpuInitial)} s = ${(workerCpuInitial / (sourceRecords / 1000)).toFixed(3)} CPU-s per 1,000 records (load-independent)`);
+  console.log(
+    `   worker process CPU: ${fmt.format(workerCpuInitial)} s = ${(workerCpuInitial / (sourceRecords / 1000)).toFixed(3)} CPU-s per 1,000 records (load-independent)`,
+  );
 }
 console.log(`   run counts: ${JSON.stringify(initial.run.counts)}`);
-console.log(`   phases: reading ${fmt.format((initial.run.detail.read?.durationMs ?? 0) / 1000)} s, planning ${fmt.format((initial.run.detail.planningMs ?? 0) / 1000)} s, ${initial.run.batchesTotal} batches`);
+console.log(
+  `   phases: reading ${fmt.format((initial.run.detail.read?.durationMs ?? 0) / 1000)} s, planning ${fmt.format((initial.run.detail.planningMs ?? 0) / 1000)} s, ${initial.run.batchesTotal} batches`,
+);
 const initialCalls = printCalls(initial.since, { start: beforeInitial, chargebeeRead: "all", hasToken: false });
 console.log(`   ratio made/minimum: ${(initialCalls.made / Math.max(1, initialCalls.minimum)).toFixed(2)}`);
 const initialDrainMs = webhookAuth ? await drainWebhooks() : 0;
@@ -371,8 +413,15 @@ console.log(
   `2. Incremental sync after one contact person changed${webhookAuth ? " (started once the initial sync's webhook deliveries had drained)" : ""}: done ${fmt.format(incremental.ms)} ms after its poll`,
 );
 console.log(`   run counts: ${JSON.stringify(incremental.run.counts)}`);
-console.log(`   phases: reading ${fmt.format(incremental.run.detail.read?.durationMs ?? 0)} ms, planning ${fmt.format(incremental.run.detail.planningMs ?? 0)} ms, ${incremental.run.batchesTotal} batch(es) and queue hops the rest`);
-const incCalls = printCalls(incremental.since, { lastSync: afterInitial, start: beforeIncremental, chargebeeRead: webhookAuth ? "none" : "changes", hasToken: true });
+console.log(
+  `   phases: reading ${fmt.format(incremental.run.detail.read?.durationMs ?? 0)} ms, planning ${fmt.format(incremental.run.detail.planningMs ?? 0)} ms, ${incremental.run.batchesTotal} batch(es) and queue hops the rest`,
+);
+const incCalls = printCalls(incremental.since, {
+  lastSync: afterInitial,
+  start: beforeIncremental,
+  chargebeeRead: webhookAuth ? "none" : "changes",
+  hasToken: true,
+});
 console.log(`   beyond the poll's ${incCalls.list} list calls: ${incCalls.made - incCalls.list} (target ≤ 3)`);
 console.log(`   ratio made/minimum: ${(incCalls.made / Math.max(1, incCalls.minimum)).toFixed(2)}`);
 if (webhookAuth) console.log(`   webhooks: ${describeWebhooks(webhooksBeforeIncremental, await drainWebhooks())}`);
@@ -391,13 +440,18 @@ if (webhookAuth) {
   const start = snapshotSources(po, cb);
   await cb.webhooks.waitForIdle();
   await waker.idle();
-  const woken = (await db.knex("sync_runs").where({ requested_by: "chargebee-webhook" }).orderBy("created_at", "desc").first("id")) as { id: string } | undefined;
+  const woken = (await db.knex("sync_runs").where({ requested_by: "chargebee-webhook" }).orderBy("created_at", "desc").first("id")) as
+    { id: string } | undefined;
   if (!woken || receiverStats.syncsWoken === wokenBefore) throw new Error("the webhook of a Chargebee edit woke no sync");
   const run = await waitForRun(db.knex, woken.id, { intervalMs: 20 });
   const doneMs = performance.now() - changedAt;
   const runMs = run.finishedAt && run.createdAt ? run.finishedAt.getTime() - run.createdAt.getTime() : NaN;
-  console.log(`2b. One Chargebee customer edited (admin), delivered by webhook: the sync it woke took ${fmt.format(runMs)} ms; the edit was in PowerOffice ${fmt.format(doneMs)} ms after it was made (the receiver waits 2 s to carry a burst in one sync)`);
-  console.log(`   run counts: ${JSON.stringify(run.counts)}; PowerOffice now says LastName "${String(po.store.get("ContactPersons", Number(contact.Id))?.LastName)}"`);
+  console.log(
+    `2b. One Chargebee customer edited (admin), delivered by webhook: the sync it woke took ${fmt.format(runMs)} ms; the edit was in PowerOffice ${fmt.format(doneMs)} ms after it was made (the receiver waits 2 s to carry a burst in one sync)`,
+  );
+  console.log(
+    `   run counts: ${JSON.stringify(run.counts)}; PowerOffice now says LastName "${String(po.store.get("ContactPersons", Number(contact.Id))?.LastName)}"`,
+  );
   const webhookEvents = new Set(cb.webhooks.deliveries.slice(deliveriesBefore).map((delivery) => delivery.eventId)).size;
   const calls = printCalls(since, { lastSync: afterIncremental, start, chargebeeRead: "none", hasToken: true, webhookEvents });
   console.log(`   ratio made/minimum: ${(calls.made / Math.max(1, calls.minimum)).toFixed(2)}`);
@@ -410,9 +464,13 @@ peakRss = Math.max(peakRss, process.memoryUsage.rss());
 const maxRss = process.resourceUsage().maxRSS * 1024;
 const workerPeak = workerPeakRss();
 if (workerPeak !== undefined) {
-  console.log(`3. Peak RSS of the worker process (npm run worker): ${mb(workerPeak)}; this process (sandboxes + queue client): ${mb(Math.max(peakRss, maxRss))}`);
+  console.log(
+    `3. Peak RSS of the worker process (npm run worker): ${mb(workerPeak)}; this process (sandboxes + queue client): ${mb(Math.max(peakRss, maxRss))}`,
+  );
 } else {
-  console.log(`3. Peak RSS of this process (sandboxes + embedded database + worker together): ${mb(Math.max(peakRss, maxRss))}; before the first sync ${mb(rssBeforeSync)}`);
+  console.log(
+    `3. Peak RSS of this process (sandboxes + embedded database + worker together): ${mb(Math.max(peakRss, maxRss))}; before the first sync ${mb(rssBeforeSync)}`,
+  );
 }
 
 clearInterval(sampler);

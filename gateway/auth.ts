@@ -9,10 +9,7 @@ export interface Caller {
   anonymous: boolean;
 }
 
-export type Authentication =
-  | { kind: "caller"; caller: Caller }
-  | { kind: "missing" }
-  | { kind: "invalid" };
+export type Authentication = { kind: "caller"; caller: Caller } | { kind: "missing" } | { kind: "invalid" };
 
 export const ANONYMOUS_DEVELOPER: Caller = Object.freeze({ name: "local-developer", role: "reader", anonymous: true });
 

@@ -33,8 +33,5 @@ test("a conflict stops composition with a message naming the subgraphs and the p
 });
 
 test("an SDL that does not parse names its subgraph", () => {
-  assert.throws(
-    () => composeSupergraph([{ name: "link", url: "http://x/graphql", sdl: "type Query {" }]),
-    /subgraph "link": its SDL does not parse/,
-  );
+  assert.throws(() => composeSupergraph([{ name: "link", url: "http://x/graphql", sdl: "type Query {" }]), /subgraph "link": its SDL does not parse/);
 });

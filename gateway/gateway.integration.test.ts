@@ -21,12 +21,7 @@ function recordingLogger(lines: string[]): Logger {
   return pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
 }
 
-async function post(
-  gateway: RunningGateway,
-  query: string,
-  headers: Record<string, string> = {},
-  variables?: Record<string, unknown>,
-) {
+async function post(gateway: RunningGateway, query: string, headers: Record<string, string> = {}, variables?: Record<string, unknown>) {
   const response = await fetch(gateway.graphqlUrl, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
@@ -201,10 +196,7 @@ describe("gateway with API keys", () => {
     const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.extensions.code, "DEPTH_LIMIT_EXCEEDED");
-    assert.equal(
-      errors[0]!.message,
-      'Operation "Deep" is 5 levels deep; the limit is 4 (GRAPHQL_MAX_DEPTH). Split it into smaller queries.',
-    );
+    assert.equal(errors[0]!.message, 'Operation "Deep" is 5 levels deep; the limit is 4 (GRAPHQL_MAX_DEPTH). Split it into smaller queries.');
   });
 
   test("a query costlier than GRAPHQL_MAX_COST is refused with COST_LIMIT_EXCEEDED", async () => {
@@ -218,14 +210,16 @@ describe("gateway with API keys", () => {
   test("a query with more aliases than GRAPHQL_MAX_ALIASES is refused with ALIAS_LIMIT_EXCEEDED, fragments counted at each spread", async () => {
     const within = await post(gateway, '{ a: person(id: "p1") { name } b: person(id: "p2") { n: name } }', { "x-api-key": READER_KEY });
     assert.deepEqual(within, { status: 200, body: { data: { a: { name: "Ada Lovelace" }, b: { n: "Alan Turing" } } } });
-    const query =
-      'query Aliased { a: person(id: "p1") { ...Names } b: person(id: "p2") { ...Names } } fragment Names on Person { n: name }';
+    const query = 'query Aliased { a: person(id: "p1") { ...Names } b: person(id: "p2") { ...Names } } fragment Names on Person { n: name }';
     for (const s of subgraphs) s.received.length = 0;
     const { status, body } = await post(gateway, query, { "x-api-key": READER_KEY });
     assert.equal(subgraphs[0]!.received.length, 0, "refused before anything reaches a subgraph");
     assert.equal(status, 400);
     const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
-    assert.deepEqual(errors.map((error) => error.extensions.code), ["ALIAS_LIMIT_EXCEEDED"]);
+    assert.deepEqual(
+      errors.map((error) => error.extensions.code),
+      ["ALIAS_LIMIT_EXCEEDED"],
+    );
     assert.match(errors[0]!.message, /^Operation "Aliased" uses 4 aliases .*the limit is 3 \(GRAPHQL_MAX_ALIASES\)/);
   });
 
@@ -237,12 +231,25 @@ describe("gateway with API keys", () => {
     });
     assert.equal(status, 400);
     const errors = body.errors as Array<{ message: string; extensions: { code: string } }>;
-    assert.deepEqual(errors.map((error) => error.extensions.code), ["ROOT_FIELD_LIMIT_EXCEEDED"]);
-    assert.equal(errors[0]!.message, "The operation asks for 4 top-level fields; the limit is 3 (GRAPHQL_MAX_ROOT_FIELDS). Split it into smaller queries.");
+    assert.deepEqual(
+      errors.map((error) => error.extensions.code),
+      ["ROOT_FIELD_LIMIT_EXCEEDED"],
+    );
+    assert.equal(
+      errors[0]!.message,
+      "The operation asks for 4 top-level fields; the limit is 3 (GRAPHQL_MAX_ROOT_FIELDS). Split it into smaller queries.",
+    );
   });
 
   test("GraphiQL's introspection query passes every limit", async () => {
-    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true });
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
     const { status, body } = await post(gateway, query, { "x-api-key": READER_KEY });
     assert.equal(status, 200);
     assert.equal(body.errors, undefined);
@@ -452,7 +459,10 @@ describe("a subgraph that does not answer", () => {
       assert.equal(errors[0]!.extensions.serviceName, "accounts");
       assert.match(errors[0]!.message, /^The accounts subgraph did not answer within 1 s \(GATEWAY_SUBGRAPH_TIMEOUT_SECONDS\)/);
       assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1/, "no subgraph address in the answer");
-      assert.ok(logged.some((line) => line.includes("subgraph request timed out") && line.includes(subgraphs[0]!.url)), logged.join("\n"));
+      assert.ok(
+        logged.some((line) => line.includes("subgraph request timed out") && line.includes(subgraphs[0]!.url)),
+        logged.join("\n"),
+      );
     } finally {
       slowGate.release();
       await gateway.close({ drainMs: 100 });
@@ -479,7 +489,10 @@ describe("a subgraph that does not answer", () => {
       assert.equal(errors[0]!.extensions.serviceName, "billing");
       assert.match(errors[0]!.message, /^The billing subgraph could not be reached\. Try again/);
       assert.doesNotMatch(JSON.stringify(body), /127\.0\.0\.1|ECONNREFUSED/, "no address or errno in the answer");
-      assert.ok(logged.some((line) => line.includes("subgraph request failed") && line.includes("ECONNREFUSED")), logged.join("\n"));
+      assert.ok(
+        logged.some((line) => line.includes("subgraph request failed") && line.includes("ECONNREFUSED")),
+        logged.join("\n"),
+      );
     } finally {
       await gateway.close({ drainMs: 100 });
       await subgraphs[0]!.close();
@@ -502,7 +515,10 @@ describe("a subgraph that does not answer", () => {
       assert.equal(errors[0]!.extensions.code, "SUBREQUEST_HTTP_ERROR");
       assert.equal(errors[0]!.extensions.serviceName, "accounts");
       assert.match(errors[0]!.message, /^The accounts subgraph refused the gateway \(HTTP 403\): the gateway is misconfigured, not your request/);
-      assert.ok(logged.some((line) => line.includes("must have the same SUBGRAPH_SECRET")), logged.join("\n"));
+      assert.ok(
+        logged.some((line) => line.includes("must have the same SUBGRAPH_SECRET")),
+        logged.join("\n"),
+      );
       assert.ok(!logged.some((line) => line.includes("another-secret")), "the secret is never logged");
       const ready = await fetch(`${gateway.url}/readyz`);
       assert.equal(ready.status, 503);

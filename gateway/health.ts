@@ -43,7 +43,11 @@ export async function checkSubgraph(subgraph: SubgraphSource, secret: string): P
     const body = (await response.json().catch(() => null)) as { data?: { __typename?: string } } | null;
     if (response.ok && body?.data?.__typename) return { name, ok: true };
     if (response.status === 403) {
-      return { name, ok: false, detail: `${subgraph.url} refused the gateway's secret (HTTP 403): set the same SUBGRAPH_SECRET for the gateway and this subgraph` };
+      return {
+        name,
+        ok: false,
+        detail: `${subgraph.url} refused the gateway's secret (HTTP 403): set the same SUBGRAPH_SECRET for the gateway and this subgraph`,
+      };
     }
     return { name, ok: false, detail: `${subgraph.url} answered HTTP ${response.status}` };
   } catch (error) {

@@ -138,10 +138,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
   const metrics = createGatewayMetrics();
   const callers = new CallerRegistry();
   const readiness = () =>
-    readinessResponse([
-      ...(knex ? [checkDatabase(knex)] : []),
-      ...subgraphs.map((subgraph) => checkSubgraph(subgraph, secret)),
-    ]);
+    readinessResponse([...(knex ? [checkDatabase(knex)] : []), ...subgraphs.map((subgraph) => checkSubgraph(subgraph, secret))]);
   const extraRoutes = options.extraRoutes ?? [];
   const ownRoutes: FetchRoute[] = [
     {
@@ -177,8 +174,7 @@ export async function createGateway(options: GatewayOptions): Promise<GatewayHan
   };
 
   const planner = options.queryPlanner ?? config.gateway.queryPlanner;
-  const unifiedGraphHandler =
-    planner === "rust" ? (await import("@graphql-hive/router-runtime")).unifiedGraphHandler : undefined;
+  const unifiedGraphHandler = planner === "rust" ? (await import("@graphql-hive/router-runtime")).unifiedGraphHandler : undefined;
 
   const runtime = createGatewayRuntime({
     unifiedGraphHandler,

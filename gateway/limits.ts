@@ -112,11 +112,7 @@ export function measureOperation(
           depth = Math.max(depth, 1);
           continue;
         }
-        const child = walk(
-          selection.selectionSet,
-          definition ? (getNamedType(definition.type) as GraphQLCompositeType) : null,
-          paging !== null,
-        );
+        const child = walk(selection.selectionSet, definition ? (getNamedType(definition.type) as GraphQLCompositeType) : null, paging !== null);
         depth = Math.max(depth, child.depth + 1);
         cost += multiplier * (1 + child.cost);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -203,10 +199,7 @@ function countRootFields(selectionSet: SelectionSetNode, fragments: ReadonlyMap<
  * - root fields: the distinct response keys of the operation's top level, fragments included: the root resolvers
  *   that run (a field asked for twice under the same key runs once).
  */
-export function countSelections(
-  operation: OperationDefinitionNode,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-): SelectionCounts {
+export function countSelections(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): SelectionCounts {
   return {
     aliases: countAliases(operation.selectionSet, fragments),
     rootFields: countRootFields(operation.selectionSet, fragments),
@@ -218,20 +211,14 @@ function limitError(operation: OperationDefinitionNode, message: string, code: s
 }
 
 /** The operation's refusals, one per limit it goes over. */
-function limitViolations(
-  operation: OperationDefinitionNode,
-  measure: Measure,
-  counts: SelectionCounts,
-  limits: QueryLimits,
-): GraphQLError[] {
+function limitViolations(operation: OperationDefinitionNode, measure: Measure, counts: SelectionCounts, limits: QueryLimits): GraphQLError[] {
   const name = operation.name ? `Operation "${operation.name.value}"` : "The operation";
   const errors: GraphQLError[] = [];
   if (measure.depth > limits.maxDepth) {
     errors.push(
       limitError(
         operation,
-        `${name} is ${measure.depth} levels deep; the limit is ${limits.maxDepth} (GRAPHQL_MAX_DEPTH). ` +
-          "Split it into smaller queries.",
+        `${name} is ${measure.depth} levels deep; the limit is ${limits.maxDepth} (GRAPHQL_MAX_DEPTH). ` + "Split it into smaller queries.",
         "DEPTH_LIMIT_EXCEEDED",
       ),
     );

@@ -26,9 +26,7 @@ function operationAndFragments(source: string) {
   const document = parse(source);
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
   const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((f) => [f.name.value, f]),
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
   );
   return { operation, fragments };
 }
@@ -99,7 +97,7 @@ test("aliases: every aliased field counts, a fragment's at each spread, __typena
 });
 
 test("aliases: a cyclic spread does not loop, and a fragment used 2^40 times is counted once per level", { timeout: 10_000 }, () => {
-  assert.equal(count('{ customer(id: 1) { ...A } } fragment A on Customer { a: id ...B } fragment B on Customer { b: id ...A }').aliases, 2);
+  assert.equal(count("{ customer(id: 1) { ...A } } fragment A on Customer { a: id ...B } fragment B on Customer { b: id ...A }").aliases, 2);
   const levels = 40;
   const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
   assert.equal(count(`{ ...F0 } ${fragments.join(" ")} fragment F${levels} on Query { t: tags }`).aliases, 2 ** levels);
@@ -127,7 +125,10 @@ test("the rule refuses too many aliases and too many top-level fields, naming th
     },
   ]);
   assert.deepEqual(limitErrors('{ a: tags customer(id: "1") { x: name y: name } }'), []);
-  assert.deepEqual(limitErrors("{ tags customers(first: 1) { nodes { id } } __typename }").map((e) => e.code), ["ROOT_FIELD_LIMIT_EXCEEDED"]);
+  assert.deepEqual(
+    limitErrors("{ tags customers(first: 1) { nodes { id } } __typename }").map((e) => e.code),
+    ["ROOT_FIELD_LIMIT_EXCEEDED"],
+  );
 });
 
 test("GraphiQL's introspection query passes the default limits", () => {

@@ -13,7 +13,17 @@ const SECRET = "main-test-secret-0123456789abcdef";
 /** `npm run gateway` as a child process: loopback, any port, JSON logs, no API keys; `env` adds or overrides. */
 function spawnGateway(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
-    env: { ...process.env, LOG_FORMAT: "json", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", API_KEYS: "", DATABASE_URL: "", SUBGRAPH_SECRET: SECRET, ...env },
+    env: {
+      ...process.env,
+      LOG_FORMAT: "json",
+      LOG_LEVEL: "info",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      API_KEYS: "",
+      DATABASE_URL: "",
+      SUBGRAPH_SECRET: SECRET,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
@@ -152,7 +162,8 @@ test(
         });
       const basic = (password: string) => `Basic ${Buffer.from(`${WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_USERNAME}:${password}`).toString("base64")}`;
       const password = WEBHOOK_CREDENTIALS.CHARGEBEE_WEBHOOK_PASSWORD;
-      const storedCustomer = () => db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-kari-nordmann" }).first("data");
+      const storedCustomer = () =>
+        db.knex("dataset_records").where({ system: "chargebee", entity: "customer", source_id: "cb-kari-nordmann" }).first("data");
       assert.equal((await post(basic("wrong"))).status, 401);
       assert.equal(await storedCustomer(), undefined);
       assert.equal((await post(basic(password), { ...event, id: "ev_not_in_chargebee" })).status, 422, "an event the API does not know");

@@ -64,7 +64,14 @@ async function main(): Promise<() => Promise<void>> {
       );
     }
   }
-  const gateway = await startGateway({ config, subgraphs, knex: db?.knex, logger, subgraphSecret: secret, extraRoutes: webhooks ? [webhooks.route] : [] });
+  const gateway = await startGateway({
+    config,
+    subgraphs,
+    knex: db?.knex,
+    logger,
+    subgraphSecret: secret,
+    extraRoutes: webhooks ? [webhooks.route] : [],
+  });
   return async () => {
     await gateway.close();
     await webhooks?.stop();

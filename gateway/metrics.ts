@@ -28,7 +28,10 @@ interface Metric {
 
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
 
   inc(labels: Labels = {}, by = 1): void {
     const key = labelKey(labels);
@@ -47,11 +50,13 @@ export class Counter implements Metric {
 }
 
 export class Gauge implements Metric {
-  constructor(readonly name: string, readonly help: string, private readonly read: () => number) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => number,
+  ) {}
   render(): string {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${formatNumber(this.read())}`].join(
-      "\n",
-    );
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${formatNumber(this.read())}`].join("\n");
   }
 }
 
@@ -115,28 +120,14 @@ export function createGatewayMetrics() {
   const startedAt = Date.now();
   return {
     registry,
-    httpRequests: registry.register(
-      new Counter("gateway_http_requests_total", "HTTP requests by route and status code"),
-    ),
-    httpDuration: registry.register(
-      new Histogram("gateway_http_request_duration_seconds", "HTTP request duration by route, in seconds"),
-    ),
-    operations: registry.register(
-      new Counter("gateway_graphql_operations_total", "GraphQL operations by type and outcome (ok or error)"),
-    ),
+    httpRequests: registry.register(new Counter("gateway_http_requests_total", "HTTP requests by route and status code")),
+    httpDuration: registry.register(new Histogram("gateway_http_request_duration_seconds", "HTTP request duration by route, in seconds")),
+    operations: registry.register(new Counter("gateway_graphql_operations_total", "GraphQL operations by type and outcome (ok or error)")),
     errors: registry.register(new Counter("gateway_graphql_errors_total", "GraphQL errors returned, by error code")),
-    subgraphRequests: registry.register(
-      new Counter("gateway_subgraph_requests_total", "Requests to subgraphs by subgraph and HTTP status"),
-    ),
-    subgraphDuration: registry.register(
-      new Histogram("gateway_subgraph_request_duration_seconds", "Subgraph request duration, in seconds"),
-    ),
-    uptime: registry.register(
-      new Gauge("gateway_uptime_seconds", "Seconds since the gateway started", () => (Date.now() - startedAt) / 1000),
-    ),
-    rss: registry.register(
-      new Gauge("process_resident_memory_bytes", "Resident memory size in bytes", () => process.memoryUsage().rss),
-    ),
+    subgraphRequests: registry.register(new Counter("gateway_subgraph_requests_total", "Requests to subgraphs by subgraph and HTTP status")),
+    subgraphDuration: registry.register(new Histogram("gateway_subgraph_request_duration_seconds", "Subgraph request duration, in seconds")),
+    uptime: registry.register(new Gauge("gateway_uptime_seconds", "Seconds since the gateway started", () => (Date.now() - startedAt) / 1000)),
+    rss: registry.register(new Gauge("process_resident_memory_bytes", "Resident memory size in bytes", () => process.memoryUsage().rss)),
   };
 }
 

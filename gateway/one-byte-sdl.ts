@@ -19,10 +19,7 @@ export function oneByteSdl(sdl: string): string {
     const document = visit(parse(sdl, { noLocation: true }), {
       [Kind.STRING]: (node) => (node.block ? { ...node, block: false } : undefined),
     });
-    latin1 = print(document).replace(
-      EACH_BEYOND_LATIN1,
-      (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+    latin1 = print(document).replace(EACH_BEYOND_LATIN1, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
   }
   // A copy decoded from Latin-1 bytes, because a string with only Latin-1 characters may still be stored two-byte.
   return Buffer.from(latin1, "latin1").toString("latin1");

@@ -1,14 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError, getOperationAST, type ExecutionResult } from "graphql";
 import type { GatewayPlugin } from "@graphql-hive/gateway-runtime";
-import {
-  authorize,
-  invalidKeyRefusal,
-  missingKeyRefusal,
-  type ApiKeyAuthenticator,
-  type Caller,
-  type Refusal,
-} from "./auth.js";
+import { authorize, invalidKeyRefusal, missingKeyRefusal, type ApiKeyAuthenticator, type Caller, type Refusal } from "./auth.js";
 import { queryLimitsRule, type QueryLimits } from "./limits.js";
 import type { GatewayMetrics } from "./metrics.js";
 
@@ -99,9 +92,7 @@ export function useApiKeyAuth(options: {
       const refusal = caller ? authorize(caller, operation) : missingKeyRefusal();
       if (!refusal) return;
       setResultAndStopExecution({
-        errors: [
-          new GraphQLError(refusal.message, { extensions: { code: refusal.code, http: { status: refusal.status } } }),
-        ],
+        errors: [new GraphQLError(refusal.message, { extensions: { code: refusal.code, http: { status: refusal.status } } })],
       });
     },
   };

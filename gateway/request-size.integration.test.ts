@@ -71,7 +71,10 @@ describe("request size limits (GRAPHQL_MAX_BODY_BYTES)", () => {
     assert.equal(answer.status, 413);
     const body = JSON.parse(answer.text) as GraphQLBody;
     assert.equal(body.errors?.[0]?.extensions.code, "PAYLOAD_TOO_LARGE");
-    assert.match(body.errors![0]!.message, /^The request body is larger than the 4096 bytes \(4 KiB\) this gateway accepts \(GRAPHQL_MAX_BODY_BYTES\)/);
+    assert.match(
+      body.errors![0]!.message,
+      /^The request body is larger than the 4096 bytes \(4 KiB\) this gateway accepts \(GRAPHQL_MAX_BODY_BYTES\)/,
+    );
     assert.ok(answer.writtenBytes < total, `answered after ${answer.writtenBytes} of ${total} bytes were written`);
   });
 

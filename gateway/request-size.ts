@@ -96,9 +96,7 @@ export function useRequestSizeLimit(options: { maxBodyBytes: number }): GatewayP
       setRequestParser(async (incoming) => {
         if (!incoming.body) return parse(incoming);
         const body = await readBodyWithin(incoming.body, limit);
-        return parse(
-          new fetchAPI.Request(incoming.url, { method: incoming.method, headers: incoming.headers, body, signal: incoming.signal }),
-        );
+        return parse(new fetchAPI.Request(incoming.url, { method: incoming.method, headers: incoming.headers, body, signal: incoming.signal }));
       });
     },
   };

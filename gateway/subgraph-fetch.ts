@@ -35,7 +35,13 @@ export function useSubgraphHttpClient(): GatewayPlugin {
   let fallbackFetch: FetchFn | undefined;
 
   async function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined): Promise<Response> {
-    const answer = await sendRequest(url, { method: init.method ?? "GET", headers: nodeHeaders(init.headers), body, signal: init.signal ?? undefined, agents });
+    const answer = await sendRequest(url, {
+      method: init.method ?? "GET",
+      headers: nodeHeaders(init.headers),
+      body,
+      signal: init.signal ?? undefined,
+      agents,
+    });
     const headers = { ...answer.headers } as Record<string, string | string[]>;
     if (headers["content-encoding"]) {
       delete headers["content-encoding"];

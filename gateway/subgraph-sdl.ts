@@ -60,9 +60,6 @@ export async function fetchSubgraphSdl(name: string, url: string, options: SdlFe
   }
 }
 
-export function fetchAllSubgraphSdl(
-  subgraphs: ReadonlyArray<{ name: string; url: string }>,
-  options: SdlFetchOptions,
-): Promise<SubgraphSource[]> {
+export function fetchAllSubgraphSdl(subgraphs: ReadonlyArray<{ name: string; url: string }>, options: SdlFetchOptions): Promise<SubgraphSource[]> {
   return Promise.all(subgraphs.map((s) => fetchSubgraphSdl(s.name, s.url, options)));
 }

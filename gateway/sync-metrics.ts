@@ -8,7 +8,12 @@ function escapeLabel(value: string): string {
 function family(name: string, type: "gauge" | "counter", help: string, samples: Array<{ labels?: Record<string, string>; value: number }>): string[] {
   const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
   for (const { labels, value } of samples) {
-    const text = labels && Object.keys(labels).length > 0 ? `{${Object.entries(labels).map(([key, label]) => `${key}="${escapeLabel(label)}"`).join(",")}}` : "";
+    const text =
+      labels && Object.keys(labels).length > 0
+        ? `{${Object.entries(labels)
+            .map(([key, label]) => `${key}="${escapeLabel(label)}"`)
+            .join(",")}}`
+        : "";
     lines.push(`${name}${text} ${value}`);
   }
   return lines;
@@ -26,7 +31,9 @@ export async function renderSyncMetrics(knex: Knex, options: { readFailureAlertA
     knex("sync_runs").whereNotNull("finished_at").orderBy("finished_at", "desc").first("status", "mode", "finished_at") as Promise<
       { status: string; mode: string; finished_at: Date } | undefined
     >,
-    knex("quarantine").where({ status: "open" }).groupBy("flow").select("flow").count({ count: "*" }) as Promise<Array<{ flow: string; count: number | string }>>,
+    knex("quarantine").where({ status: "open" }).groupBy("flow").select("flow").count({ count: "*" }) as Promise<
+      Array<{ flow: string; count: number | string }>
+    >,
   ]);
   const lines = [
     ...family(
@@ -41,7 +48,12 @@ export async function renderSyncMetrics(knex: Knex, options: { readFailureAlertA
       `1 when this source has failed to read in at least SYNC_READ_FAILURE_ALERT_AFTER (${options.readFailureAlertAfter}) runs in a row`,
       health.map((source) => ({ labels: { source: source.source }, value: source.consecutiveFailures >= options.readFailureAlertAfter ? 1 : 0 })),
     ),
-    ...family("sync_runs", "gauge", "Sync runs kept in the database, by status", runs.map((row) => ({ labels: { status: row.status }, value: Number(row.count) }))),
+    ...family(
+      "sync_runs",
+      "gauge",
+      "Sync runs kept in the database, by status",
+      runs.map((row) => ({ labels: { status: row.status }, value: Number(row.count) })),
+    ),
     ...family(
       "sync_last_finished_run_info",
       "gauge",
@@ -54,7 +66,12 @@ export async function renderSyncMetrics(knex: Knex, options: { readFailureAlertA
       "When the last finished run ended (Unix time)",
       last ? [{ value: Math.round(new Date(last.finished_at).getTime() / 1000) }] : [],
     ),
-    ...family("sync_quarantine_open", "gauge", "Open quarantine entries (records that cannot sync as they are), by flow", quarantine.map((row) => ({ labels: { flow: row.flow }, value: Number(row.count) }))),
+    ...family(
+      "sync_quarantine_open",
+      "gauge",
+      "Open quarantine entries (records that cannot sync as they are), by flow",
+      quarantine.map((row) => ({ labels: { flow: row.flow }, value: Number(row.count) })),
+    ),
   ];
   return `${lines.join("\n")}\n`;
 }

@@ -9,7 +9,9 @@ exports.up = async function up(knex) {
     t.jsonb("agreed").notNullable().defaultTo("{}");
     t.text("email"); // case-folded
     t.text("name");
-    t.text("sync_state").notNullable().defaultTo("synced")
+    t.text("sync_state")
+      .notNullable()
+      .defaultTo("synced")
       .checkIn(["synced", "pending", "conflict", "quarantined"], "unified_records_sync_state_check");
     t.timestamp("last_synced_at", { useTz: true });
     t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -31,8 +33,7 @@ exports.up = async function up(knex) {
     // The source change time of the version that was agreed.
     t.timestamp("agreed_source_changed_at", { useTz: true });
     t.timestamp("last_synced_at", { useTz: true });
-    t.text("status").notNullable().defaultTo("active")
-      .checkIn(["active", "pending", "conflict", "quarantined", "deleted"], "links_status_check");
+    t.text("status").notNullable().defaultTo("active").checkIn(["active", "pending", "conflict", "quarantined", "deleted"], "links_status_check");
     t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
     // One source record belongs to at most one unified record per flow.

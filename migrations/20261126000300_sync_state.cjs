@@ -15,8 +15,7 @@ exports.up = async function up(knex) {
     t.text("requested_by").notNullable();
     t.specificType("flows", "text[]").notNullable();
     t.text("mode").notNullable().checkIn(["incremental", "full", "reconcile", "dry-run"], "sync_runs_mode_check");
-    t.text("status").notNullable().defaultTo("queued")
-      .checkIn(["queued", "running", "succeeded", "failed", "cancelled"], "sync_runs_status_check");
+    t.text("status").notNullable().defaultTo("queued").checkIn(["queued", "running", "succeeded", "failed", "cancelled"], "sync_runs_status_check");
     t.integer("records_seen").notNullable().defaultTo(0);
     t.integer("created").notNullable().defaultTo(0);
     t.integer("updated").notNullable().defaultTo(0);
@@ -101,8 +100,7 @@ exports.up = async function up(knex) {
     // What lets us find the record after a crash (e.g. ExternalImportReference, ExternalCode, a Chargebee id).
     t.text("lookup_key").notNullable();
     t.jsonb("payload").notNullable();
-    t.text("status").notNullable().defaultTo("pending")
-      .checkIn(["pending", "done", "failed"], "outbox_status_check");
+    t.text("status").notNullable().defaultTo("pending").checkIn(["pending", "done", "failed"], "outbox_status_check");
     t.text("result_id");
     t.integer("attempts").notNullable().defaultTo(0);
     t.text("error");

@@ -11,8 +11,7 @@ exports.up = async function up(knex) {
     t.text("label").notNullable(); // the flows of its items, e.g. "F1" or "F1+F2" (people decided together)
     t.jsonb("items").notNullable(); // WorkItem[]
     t.integer("item_count").notNullable();
-    t.text("status").notNullable().defaultTo("pending")
-      .checkIn(["pending", "queued", "running", "done", "failed"], "sync_run_batches_status_check");
+    t.text("status").notNullable().defaultTo("pending").checkIn(["pending", "queued", "running", "done", "failed"], "sync_run_batches_status_check");
     t.integer("attempts").notNullable().defaultTo(0);
     t.integer("records_seen").notNullable().defaultTo(0);
     t.integer("created").notNullable().defaultTo(0);

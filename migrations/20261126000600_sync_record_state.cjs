@@ -12,8 +12,7 @@ exports.up = async function up(knex) {
     t.text("content_hash").notNullable(); // the dataset version processed
     // done: decided and written; quarantined: bad record (see quarantine); unmatched: link-only flow found no match;
     // deleted: the delete policy was applied
-    t.text("status").notNullable()
-      .checkIn(["done", "quarantined", "unmatched", "deleted"], "sync_record_state_status_check");
+    t.text("status").notNullable().checkIn(["done", "quarantined", "unmatched", "deleted"], "sync_record_state_status_check");
     t.text("reason"); // unmatched/quarantined: what to do about it
     t.timestamp("updated_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(["flow", "system", "entity", "source_id"]);

@@ -31,7 +31,8 @@ const relativeOut = path.relative(ROOT, outDir);
 // It is emptied first, so it must be no source directory.
 if (!relativeOut || relativeOut.startsWith("..") || path.isAbsolute(relativeOut)) fail(`${outDir} is not a directory inside ${ROOT}`);
 const top = relativeOut.split(path.sep)[0]!;
-if ([...SOURCE_DIRECTORIES, "migrations", "scripts", "test", "bench", "node_modules", ".git"].includes(top)) fail(`refusing to empty ${relativeOut}/`);
+if ([...SOURCE_DIRECTORIES, "migrations", "scripts", "test", "bench", "node_modules", ".git"].includes(top))
+  fail(`refusing to empty ${relativeOut}/`);
 
 const started = performance.now();
 const info: BuildInfo = { inputs: buildInputsDigest() };

@@ -15,7 +15,14 @@ test(
     const db = await createTestDatabase();
     const port = await freePort();
     const child = spawn(process.execPath, ["--import", "tsx", "subgraphs/poweroffice/main.ts"], {
-      env: { ...process.env, DATABASE_URL: db.url!, POWEROFFICE_SUBGRAPH_PORT: String(port), SUBGRAPH_SECRET: "", LOG_FORMAT: "json", LOG_LEVEL: "info" },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url!,
+        POWEROFFICE_SUBGRAPH_PORT: String(port),
+        SUBGRAPH_SECRET: "",
+        LOG_FORMAT: "json",
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
@@ -46,7 +53,13 @@ test(
       const body = JSON.stringify({ query: "{ powerofficeContactPersons(first: 1) { totalCount } }" });
       const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const request = httpRequest(
-          { host: "127.0.0.1", port, path: "/graphql", method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/graphql",
+            method: "POST",
+            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+          },
           (response) => {
             let text = "";
             response.on("data", (chunk: Buffer) => (text += chunk));

@@ -15,18 +15,64 @@ async function seed(db: TestDatabase): Promise<void> {
   const conflicts: Array<Record<string, unknown>> = [];
   records.push({ system: "poweroffice", entity: "Product", sourceId: "1", data: { Id: 1, Code: "P1", Name: "Time", UnitPrice: 1000 } });
   records.push({ system: "chargebee", entity: "item", sourceId: "po-product-1", data: { id: "po-product-1", name: "Time", type: "charge" } });
-  records.push({ system: "chargebee", entity: "item_price", sourceId: "po-product-1-NOK", data: { id: "po-product-1-NOK", item_id: "po-product-1", price: 100000 } });
+  records.push({
+    system: "chargebee",
+    entity: "item_price",
+    sourceId: "po-product-1-NOK",
+    data: { id: "po-product-1-NOK", item_id: "po-product-1", price: 100000 },
+  });
   for (let n = 1; n <= CUSTOMERS; n++) {
     const email = `person${n}@example.no`;
-    records.push({ system: "poweroffice", entity: "Customer", sourceId: String(n), data: { Id: n, Name: `Firma ${n}`, EmailAddress: email }, email, name: `Firma ${n}` });
-    records.push({ system: "poweroffice", entity: "ContactPerson", sourceId: String(10_000 + n), parentId: String(n), data: { Id: 10_000 + n, ContactId: n, FirstName: "P", LastName: String(n), EmailAddress: email }, email });
+    records.push({
+      system: "poweroffice",
+      entity: "Customer",
+      sourceId: String(n),
+      data: { Id: n, Name: `Firma ${n}`, EmailAddress: email },
+      email,
+      name: `Firma ${n}`,
+    });
+    records.push({
+      system: "poweroffice",
+      entity: "ContactPerson",
+      sourceId: String(10_000 + n),
+      parentId: String(n),
+      data: { Id: 10_000 + n, ContactId: n, FirstName: "P", LastName: String(n), EmailAddress: email },
+      email,
+    });
     const orderId = `00000000-0000-4000-a000-${String(n).padStart(12, "0")}`;
     records.push({ system: "poweroffice", entity: "SalesOrder", sourceId: orderId, data: { Id: orderId, CustomerId: n, CurrencyCode: "NOK" } });
-    records.push({ system: "poweroffice", entity: "SalesOrderLine", sourceId: `l-${n}`, parentId: orderId, data: { Id: `l-${n}`, ProductId: 1, Quantity: 1 } });
+    records.push({
+      system: "poweroffice",
+      entity: "SalesOrderLine",
+      sourceId: `l-${n}`,
+      parentId: orderId,
+      data: { Id: `l-${n}`, ProductId: 1, Quantity: 1 },
+    });
     const cbId = `po-contactperson-${10_000 + n}`;
-    records.push({ system: "chargebee", entity: "customer", sourceId: cbId, data: { id: cbId, email, first_name: "P", last_name: String(n) }, email });
-    records.push({ system: "chargebee", entity: "invoice", sourceId: `inv-${n}`, data: { id: `inv-${n}`, customer_id: cbId, line_items: [{ id: `li-${n}`, entity_type: "charge_item_price", entity_id: "po-product-1-NOK" }] } });
-    records.push({ system: "chargebee", entity: "order", sourceId: `ord-${n}`, data: { id: `ord-${n}`, customer_id: cbId, invoice_id: `inv-${n}`, order_line_items: [{ id: `oli-${n}`, entity_type: "charge_item_price", entity_id: "po-product-1-NOK" }] } });
+    records.push({
+      system: "chargebee",
+      entity: "customer",
+      sourceId: cbId,
+      data: { id: cbId, email, first_name: "P", last_name: String(n) },
+      email,
+    });
+    records.push({
+      system: "chargebee",
+      entity: "invoice",
+      sourceId: `inv-${n}`,
+      data: { id: `inv-${n}`, customer_id: cbId, line_items: [{ id: `li-${n}`, entity_type: "charge_item_price", entity_id: "po-product-1-NOK" }] },
+    });
+    records.push({
+      system: "chargebee",
+      entity: "order",
+      sourceId: `ord-${n}`,
+      data: {
+        id: `ord-${n}`,
+        customer_id: cbId,
+        invoice_id: `inv-${n}`,
+        order_line_items: [{ id: `oli-${n}`, entity_type: "charge_item_price", entity_id: "po-product-1-NOK" }],
+      },
+    });
     const id = randomUUID();
     unified.push({ id, kind: "customer", email, name: `P ${String(n).padStart(4, "0")}`, agreed: JSON.stringify({ email }) });
     links.push({ unified_id: id, system: "poweroffice", entity: "ContactPerson", source_id: String(10_000 + n), flow: "F1" });
@@ -88,7 +134,10 @@ describe(`SQL statements per request: the same for 10 and ${CUSTOMERS} results`,
         { __typename: "PowerOfficeCustomer", id: String(index + 1) },
         { __typename: "PowerOfficeContactPerson", id: String(10_001 + index) },
       ]).flat();
-      const result: any = await subgraph.query(`query($r: [_Any!]!) { _entities(representations: $r) { ... on PowerOfficeCustomer { name } ... on PowerOfficeContactPerson { emailAddress } } }`, { r: representations });
+      const result: any = await subgraph.query(
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on PowerOfficeCustomer { name } ... on PowerOfficeContactPerson { emailAddress } } }`,
+        { r: representations },
+      );
       assert.equal(result.errors, undefined);
       assert.equal(result.data._entities.filter(Boolean).length, size * 2);
       assert.equal(result.extensions.sqlQueries, 1);

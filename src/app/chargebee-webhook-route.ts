@@ -37,7 +37,9 @@ export function createChargebeeWebhookRoute(options: {
   const waker = createWebhookSyncWaker({ knex: options.knex, logger, requestSync: options.requestSync });
   const nodeHandler = createChargebeeWebhookHandler({
     knex: options.knex,
-    chargebee: options.chargebeeClient ?? createConfiguredChargebeeClient(options.chargebee, { logger: options.logger, budgetStore: budgetStoreForKnex(options.knex) }),
+    chargebee:
+      options.chargebeeClient ??
+      createConfiguredChargebeeClient(options.chargebee, { logger: options.logger, budgetStore: budgetStoreForKnex(options.knex) }),
     ...options.credentials,
     maxBodyBytes: options.chargebee.webhookMaxBodyBytes,
     logger,

@@ -38,7 +38,9 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     const sandboxes: string[] = [];
     // Beside the embedded database, so a restart finds the records the synced data refers to.
     const stateDirectory = sandboxStateDirectory(config.database.dataDir);
-    const powerofficeSandbox = await startConfiguredPowerOfficeSandbox(config, logger.child({ component: "poweroffice-sandbox" }), { stateDirectory });
+    const powerofficeSandbox = await startConfiguredPowerOfficeSandbox(config, logger.child({ component: "poweroffice-sandbox" }), {
+      stateDirectory,
+    });
     if (powerofficeSandbox) {
       stops.push(() => powerofficeSandbox.close());
       sandboxes.push(`PowerOffice Go sandbox  ${powerofficeSandbox.apiBaseUrl}  (admin ${powerofficeSandbox.adminUrl})`);
@@ -101,7 +103,9 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
         port: config.chargebee.sandboxPort,
         seed: config.demo.seed,
         size: config.demo.size,
-        webhook: webhookAuth ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${CHARGEBEE_WEBHOOK_PATH}`, ...webhookAuth } : undefined,
+        webhook: webhookAuth
+          ? { url: `http://${reachableHost(config.http.host)}:${config.http.port}${CHARGEBEE_WEBHOOK_PATH}`, ...webhookAuth }
+          : undefined,
         logger: logger.child({ component: "chargebee-sandbox" }),
         stateDirectory,
       });

@@ -64,7 +64,10 @@ describe("npm run db:reset", () => {
     assert.equal(code, 0, output);
     assert.match(output, /Reset .*: rolled back \d+ and applied \d+ migration\(s\)\. All synced data is gone\./);
     assert.ok(output.includes(`Reset the sandboxes in ${stateDirectory()}: deleted 4 file(s) of saved state`), output);
-    assert.deepEqual(fs.readdirSync(stateDirectory()).filter((name) => name.endsWith(".jsonl")), []);
+    assert.deepEqual(
+      fs.readdirSync(stateDirectory()).filter((name) => name.endsWith(".jsonl")),
+      [],
+    );
 
     const poAgain = await startPowerOfficeSandbox({ stateDirectory: stateDirectory() });
     const cbAgain = await startChargebeeSandbox({ stateDirectory: stateDirectory() });

@@ -60,7 +60,10 @@ export function parseSyncArgs(argv: readonly string[]): SyncCliOptions {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ""));
   }
   const { values } = parsed;
-  const requested = [...(values.flow ?? []), ...(values.flows ?? [])].flatMap((value) => value.split(",")).map((f) => f.trim().toUpperCase()).filter(Boolean);
+  const requested = [...(values.flow ?? []), ...(values.flows ?? [])]
+    .flatMap((value) => value.split(","))
+    .map((f) => f.trim().toUpperCase())
+    .filter(Boolean);
   const unknown = requested.filter((flow) => !(FLOW_IDS as readonly string[]).includes(flow));
   if (unknown.length > 0) throw new UsageError(`Unknown flow(s): ${unknown.join(", ")}. Known flows: ${FLOW_IDS.join(", ")}.`);
   if ((values.flow || values.flows) && requested.length === 0) throw new UsageError("--flow needs a flow id, such as --flow F1");

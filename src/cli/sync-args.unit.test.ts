@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import { parseSyncArgs, UsageError } from "./sync-args.js";
 
 test("no flags: every flow, incremental, in the order of the flows", () => {
-  assert.deepEqual(parseSyncArgs([]), { flows: undefined, mode: "incremental", wait: false, inProcess: false, runId: undefined, limit: 50, help: false });
+  assert.deepEqual(parseSyncArgs([]), {
+    flows: undefined,
+    mode: "incremental",
+    wait: false,
+    inProcess: false,
+    runId: undefined,
+    limit: 50,
+    help: false,
+  });
 });
 
 test("--flow repeats or takes a comma list, any case; the flows come back in flow order without repeats", () => {
@@ -31,6 +39,10 @@ test("bad flags are refused with a message that says what is wrong", () => {
     [["--run", "3fff3d91-203d-4716-9ad7-f6dd1cbe122f", "--flow", "F1"], /cannot be combined/],
   ];
   for (const [argv, message] of cases) {
-    assert.throws(() => parseSyncArgs(argv), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(" "));
+    assert.throws(
+      () => parseSyncArgs(argv),
+      (error: unknown) => error instanceof UsageError && message.test(error.message),
+      argv.join(" "),
+    );
   }
 });

@@ -1,6 +1,18 @@
 // What `npm run sync` prints: a progress line (a bar on a terminal), the summary table and a dry run's plan.
 // Written here rather than taken from a library: one line of progress and one table are a few dozen lines.
-import { VENDOR_NAMES, estimateText, rateText, waitReasonText, type DryRunPlan, type PlannedWrite, type RunReport, type RunWaits, type SyncRunRow, type Vendor, type VendorWaitView } from "../sync/index.js";
+import {
+  VENDOR_NAMES,
+  estimateText,
+  rateText,
+  waitReasonText,
+  type DryRunPlan,
+  type PlannedWrite,
+  type RunReport,
+  type RunWaits,
+  type SyncRunRow,
+  type Vendor,
+  type VendorWaitView,
+} from "../sync/index.js";
 
 const number = new Intl.NumberFormat("en-US");
 
@@ -73,7 +85,13 @@ export function waitsText(waits: RunWaits | undefined, run: SyncRunRow, timeText
  * One line of progress: with `width` a bar of that many characters (terminal), else plain text. What the run waits
  * for comes right after the stage, before the counts, so a terminal's width cuts the counts rather than the wait.
  */
-export function progressLine(run: SyncRunRow, elapsedMs: number, width?: number, waits?: RunWaits, timeText: (at: Date) => string = localTimeText): string {
+export function progressLine(
+  run: SyncRunRow,
+  elapsedMs: number,
+  width?: number,
+  waits?: RunWaits,
+  timeText: (at: Date) => string = localTimeText,
+): string {
   const total = run.batchesTotal;
   const fraction = total > 0 ? run.batchesDone / total : 0;
   const batches = total > 0 ? `batches ${run.batchesDone}/${total}` : "";
@@ -91,7 +109,10 @@ export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => row[index]?.length ?? 0)));
   const isNumeric = (index: number) => index > 0;
   const line = (cells: string[]) =>
-    cells.map((cell, index) => (isNumeric(index) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!))).join("  ").trimEnd();
+    cells
+      .map((cell, index) => (isNumeric(index) ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -136,34 +157,47 @@ export function renderSummary(report: RunReport, titles: Record<string, string> 
     lines.push(`- Not read completely: ${problem.source}: ${problem.reason}. The next run reads it again; nothing was deleted for it.`);
   }
   if (run.counts.errors > 0) {
-    lines.push(`- ${run.counts.errors} record(s) were left for the next run after errors that were not theirs (network, 5xx, 429); the log names each.`);
+    lines.push(
+      `- ${run.counts.errors} record(s) were left for the next run after errors that were not theirs (network, 5xx, 429); the log names each.`,
+    );
   }
   for (const source of run.detail.read?.recovered ?? []) lines.push(`- Read completely again: ${source} (it had failed in earlier runs).`);
   if (run.counts.waiting > 0) {
-    lines.push(`- ${run.counts.waiting} record(s) wait for a record they refer to (an order's customer or product) that is not synced yet; they are tried again on the next run.`);
+    lines.push(
+      `- ${run.counts.waiting} record(s) wait for a record they refer to (an order's customer or product) that is not synced yet; they are tried again on the next run.`,
+    );
   }
   for (const { wait, run: other } of report.waited) {
     const waitedMs = wait.until ? Date.parse(wait.until) - Date.parse(wait.since) : null;
     const did = other
       ? `it ${other.status}: created ${number.format(other.counts.created)}, updated ${number.format(other.counts.updated)}, quarantined ${number.format(other.counts.quarantined)}`
       : "it is gone";
-    lines.push(`- Waited ${formatDuration(waitedMs)} for run ${wait.runId} (flows ${wait.flows.join(", ")}) before starting; ${did} (npm run sync -- --run ${wait.runId}).`);
+    lines.push(
+      `- Waited ${formatDuration(waitedMs)} for run ${wait.runId} (flows ${wait.flows.join(", ")}) before starting; ${did} (npm run sync -- --run ${wait.runId}).`,
+    );
   }
   for (const [vendor, ms] of Object.entries(report.budgetWaited) as Array<[Vendor, number]>) {
-    lines.push(`- Waited ${formatDuration(ms)} in total on ${VENDOR_NAMES[vendor]}'s request budget (its rate, its requests at once and any 429 pauses).`);
+    lines.push(
+      `- Waited ${formatDuration(ms)} in total on ${VENDOR_NAMES[vendor]}'s request budget (its rate, its requests at once and any 429 pauses).`,
+    );
   }
   if (report.openQuarantine.length > 0) {
     const total = report.openQuarantine.reduce((sum, entry) => sum + entry.count, 0);
     const perFlow = report.openQuarantine.map((entry) => `${entry.flow} ${number.format(entry.count)}`).join(", ");
-    lines.push(`- In quarantine now for these flows (from this run or earlier ones): ${number.format(total)} (${perFlow}); see the quarantine query in GraphQL.`);
+    lines.push(
+      `- In quarantine now for these flows (from this run or earlier ones): ${number.format(total)} (${perFlow}); see the quarantine query in GraphQL.`,
+    );
   }
   return lines.join("\n");
 }
 
 function describeWrite(write: PlannedWrite): string {
-  const fields = write.fields && Object.keys(write.fields).length > 0
-    ? ` ${Object.entries(write.fields).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(", ")}`
-    : "";
+  const fields =
+    write.fields && Object.keys(write.fields).length > 0
+      ? ` ${Object.entries(write.fields)
+          .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+          .join(", ")}`
+      : "";
   return `  ${write.flow}  ${write.system} ${write.entity} ${write.id}  ← ${write.source.system} ${write.source.entity} ${write.source.id}${fields}`;
 }
 

@@ -71,7 +71,10 @@ describe("npm run sync's progress line", () => {
         "stage 3/3 (F8, F9) waits for this stage (needs F1, F3, F4); created 120 · updated 0 · unchanged 4 · conflicts 0 · quarantined 2 · API calls 180",
     );
     const bar = progressLine(RUN, 125_000, 24, { waitingOn: [RATE_WAIT], stageWaiting: null }, utc);
-    assert.match(bar, /^\[█{16}░{8}\] {2}67% stage 2\/3 \(F1, F2, F3, F4\) · batches 4\/6 · waiting for Chargebee's budget \(150 requests\/min\) since 14:02:01: 84 calls left, about 34 s · created 120 /);
+    assert.match(
+      bar,
+      /^\[█{16}░{8}\] {2}67% stage 2\/3 \(F1, F2, F3, F4\) · batches 4\/6 · waiting for Chargebee's budget \(150 requests\/min\) since 14:02:01: 84 calls left, about 34 s · created 120 /,
+    );
     const idle = { waitingOn: [], stageWaiting: null };
     assert.equal(progressLine(RUN, 125_000, undefined, idle, utc), progressLine(RUN, 125_000));
     assert.equal(progressLine(RUN, 125_000, 24, idle, utc), progressLine(RUN, 125_000, 24));

@@ -73,7 +73,8 @@ function follow(db: Database, runId: string, signal: AbortSignal): Promise<SyncR
 async function printOutcome(db: Database, run: SyncRunRow, limit: number): Promise<void> {
   const titles = Object.fromEntries(Object.entries(FLOWS).map(([id, flow]) => [id, flow.title]));
   console.log(`\n${renderSummary(await readRunReport(db.knex, run), titles)}`);
-  if (run.mode === "dry-run" && (run.status === "succeeded" || run.status === "partial")) console.log(`\n${renderPlan(await readRunPlan(db.knex, run.id), limit)}`);
+  if (run.mode === "dry-run" && (run.status === "succeeded" || run.status === "partial"))
+    console.log(`\n${renderPlan(await readRunPlan(db.knex, run.id), limit)}`);
   // 0: succeeded; 3: finished partial (something was missed, see the summary); 1: failed or cancelled.
   if (run.status !== "succeeded") process.exitCode = run.status === "partial" ? 3 : 1;
 }
@@ -106,7 +107,8 @@ await runCli(async () => {
       if (!run) throw new Error(`No sync run ${options.runId} in ${db.location}`);
       const final = options.wait && !FINISHED_STATUSES.includes(run.status) ? await follow(db, run.id, interrupted.signal) : run;
       if (FINISHED_STATUSES.includes(final.status)) await printOutcome(db, final, options.limit);
-      else console.log(progressLine(final, final.startedAt ? Date.now() - final.startedAt.getTime() : 0, undefined, await readRunWaits(db.knex, final)));
+      else
+        console.log(progressLine(final, final.startedAt ? Date.now() - final.startedAt.getTime() : 0, undefined, await readRunWaits(db.knex, final)));
       return;
     }
 

@@ -136,10 +136,7 @@ function readChargebee(reader: EnvReader): ChargebeeConfig {
   if (site !== undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(site)) {
     reader.problem(`CHARGEBEE_SITE must be the site name only (such as "acme-test"), got "${site}"`);
   }
-  const webhookAuth = reader.allOrNone(
-    ["CHARGEBEE_WEBHOOK_USERNAME", "CHARGEBEE_WEBHOOK_PASSWORD"],
-    "The Chargebee webhook receiver's Basic auth",
-  );
+  const webhookAuth = reader.allOrNone(["CHARGEBEE_WEBHOOK_USERNAME", "CHARGEBEE_WEBHOOK_PASSWORD"], "The Chargebee webhook receiver's Basic auth");
   return {
     mode: remote ? "remote" : "sandbox",
     site,
@@ -224,7 +221,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
       readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),
-      ...(chargebee.webhookUsername && chargebee.webhookPassword ? { chargebeeWebhooks: { catchupIntervalSeconds: chargebee.catchupIntervalSeconds } } : {}),
+      ...(chargebee.webhookUsername && chargebee.webhookPassword
+        ? { chargebeeWebhooks: { catchupIntervalSeconds: chargebee.catchupIntervalSeconds } }
+        : {}),
     },
     jobs: {
       heartbeatSeconds: reader.integer("JOB_HEARTBEAT_SECONDS", 30, { min: 10, max: 3600 }),

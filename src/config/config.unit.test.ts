@@ -74,7 +74,10 @@ describe("configuration", () => {
     const config = loadConfig({ API_KEYS: "dash:reader:0123456789abcdef01, ci:integrator:fedcba9876543210fe" });
     assert.deepEqual(
       config.gateway.apiKeys.map(({ name, role }) => [name, role]),
-      [["dash", "reader"], ["ci", "integrator"]],
+      [
+        ["dash", "reader"],
+        ["ci", "integrator"],
+      ],
     );
     const problems = problemsOf({ API_KEYS: "x:admin:supersecretvalue-123456,y:reader:short,broken" });
     assert.equal(problems.length, 3);

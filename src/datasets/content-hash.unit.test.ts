@@ -14,7 +14,10 @@ function referenceJson(value: unknown): string {
 }
 
 function referenceHash(data: unknown, deleted: boolean): string {
-  return createHash("sha256").update(referenceJson(data)).update(deleted ? "\u0000deleted" : "").digest("base64url");
+  return createHash("sha256")
+    .update(referenceJson(data))
+    .update(deleted ? "\u0000deleted" : "")
+    .digest("base64url");
 }
 
 /** A deterministic pseudo-random generator, so a failure can be reproduced. */
@@ -30,7 +33,23 @@ function randomValue(random: () => number, depth: number): unknown {
   const keys = ["Id", "name", "b", "a", "Æble", "zeta", "_x", "10", "2", "0", "01", "-1", "4294967295", "key with space", "ünï", "\u{1F600}"];
   const pick = random();
   if (depth > 3 || pick < 0.35) {
-    const scalars: unknown[] = [0, -0, 1.5, -17, 1e21, Number.NaN, Number.POSITIVE_INFINITY, "", "tekst", 'quote " and \\ and \n', "\ud800", true, false, null, undefined];
+    const scalars: unknown[] = [
+      0,
+      -0,
+      1.5,
+      -17,
+      1e21,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      "",
+      "tekst",
+      'quote " and \\ and \n',
+      "\ud800",
+      true,
+      false,
+      null,
+      undefined,
+    ];
     return scalars[Math.floor(random() * scalars.length)];
   }
   if (pick < 0.55) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));

@@ -11,7 +11,10 @@ export interface ChangeQuery {
 
 /** Records in the order they changed, for a consumer that keeps the last change_seq it processed. */
 export async function readChanges(knex: Knex, query: ChangeQuery = {}): Promise<DatasetRecord[]> {
-  const builder = knex<DatasetRow>("dataset_records").where("change_seq", ">", query.afterSeq ?? 0).orderBy("change_seq").limit(query.limit ?? 1000);
+  const builder = knex<DatasetRow>("dataset_records")
+    .where("change_seq", ">", query.afterSeq ?? 0)
+    .orderBy("change_seq")
+    .limit(query.limit ?? 1000);
   if (query.system) builder.where("system", query.system);
   if (query.entities?.length) builder.whereIn("entity", query.entities as string[]);
   return ((await builder) as DatasetRow[]).map(toDatasetRecord);
@@ -54,7 +57,12 @@ export async function childRecords(knex: Knex, system: SystemName, entity: strin
 }
 
 /** The ids of the live sub-records of these parents, with their parent. */
-export async function childKeys(knex: Knex, system: SystemName, entity: string, parentIds: readonly string[]): Promise<Array<{ sourceId: string; parentId: string }>> {
+export async function childKeys(
+  knex: Knex,
+  system: SystemName,
+  entity: string,
+  parentIds: readonly string[],
+): Promise<Array<{ sourceId: string; parentId: string }>> {
   const keys: Array<{ sourceId: string; parentId: string }> = [];
   for (let start = 0; start < parentIds.length; start += ID_CHUNK) {
     const rows = (await knex("dataset_records")
@@ -80,7 +88,10 @@ export async function deletedParentsWithLiveChildren(knex: Knex, system: SystemN
 /** Which of these records are stored and not deleted. */
 export async function liveRecordIds(knex: Knex, system: SystemName, entity: string, sourceIds: readonly string[]): Promise<Set<string>> {
   if (sourceIds.length === 0) return new Set();
-  const found = (await knex("dataset_records").where({ system, entity, deleted: false }).whereIn("source_id", sourceIds as string[]).pluck("source_id")) as string[];
+  const found = (await knex("dataset_records")
+    .where({ system, entity, deleted: false })
+    .whereIn("source_id", sourceIds as string[])
+    .pluck("source_id")) as string[];
   return new Set(found);
 }
 
@@ -92,12 +103,18 @@ export async function recordPresence(knex: Knex, system: SystemName, entity: str
 
 /** One stored record's data (for comparing versions before a store). */
 export async function storedData(knex: Knex, system: SystemName, entity: string, sourceId: string): Promise<Record<string, unknown> | null> {
-  const row = (await knex("dataset_records").where({ system, entity, source_id: sourceId }).first("data")) as { data: Record<string, unknown> } | undefined;
+  const row = (await knex("dataset_records").where({ system, entity, source_id: sourceId }).first("data")) as
+    { data: Record<string, unknown> } | undefined;
   return row?.data ?? null;
 }
 
 /** Live records of a type whose case-folded email is one of these, by email then id. */
-export async function recordsByEmail(knex: Knex, system: SystemName, entity: string, emails: readonly string[]): Promise<Array<{ email: string; sourceId: string }>> {
+export async function recordsByEmail(
+  knex: Knex,
+  system: SystemName,
+  entity: string,
+  emails: readonly string[],
+): Promise<Array<{ email: string; sourceId: string }>> {
   const rows = (await knex("dataset_records")
     .where({ system, entity, deleted: false })
     .whereIn("email", emails as string[])

@@ -64,7 +64,12 @@ export function whereEmail(query: Knex.QueryBuilder, email: string | null | unde
 }
 
 /** Only records whose JSON field `field` reads `value` as text; no filter without one. */
-export function whereJsonField(knex: Knex, query: Knex.QueryBuilder, field: string, value: string | number | boolean | null | undefined): Knex.QueryBuilder {
+export function whereJsonField(
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  field: string,
+  value: string | number | boolean | null | undefined,
+): Knex.QueryBuilder {
   if (value === null || value === undefined) return query;
   return query.where(jsonFieldText(knex, field), "=", String(value));
 }
@@ -123,7 +128,13 @@ export function recordsByJsonFieldQuery(
 }
 
 /** Live records of one type whose parent_id is one of these (contact persons of customers, lines of orders), in id order. */
-export function recordsByParentQuery(knex: Knex, system: SystemName, entity: string, parentIds: readonly string[], columns: ReadColumns): Knex.QueryBuilder {
+export function recordsByParentQuery(
+  knex: Knex,
+  system: SystemName,
+  entity: string,
+  parentIds: readonly string[],
+  columns: ReadColumns,
+): Knex.QueryBuilder {
   return knex("dataset_records")
     .select(datasetReadColumns(columns))
     .where({ system, entity, deleted: false })

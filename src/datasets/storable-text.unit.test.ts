@@ -12,9 +12,21 @@ describe("text the database cannot store", () => {
   });
 
   test("a storable copy replaces only what is needed, keeps everything else as it was, and lists the issues", () => {
-    const original = { Id: 7, FirstName: "Nul\u0000Name", Lines: [{ Description: "ok" }, { Description: "half\udfff" }], ["key\u0000"]: 1, Fine: "fine" };
+    const original = {
+      Id: 7,
+      FirstName: "Nul\u0000Name",
+      Lines: [{ Description: "ok" }, { Description: "half\udfff" }],
+      ["key\u0000"]: 1,
+      Fine: "fine",
+    };
     const { value, issues } = storableValue(original);
-    assert.deepEqual(value, { Id: 7, FirstName: "Nul\u2400Name", Lines: [{ Description: "ok" }, { Description: "half\ufffd" }], ["key\u2400"]: 1, Fine: "fine" });
+    assert.deepEqual(value, {
+      Id: 7,
+      FirstName: "Nul\u2400Name",
+      Lines: [{ Description: "ok" }, { Description: "half\ufffd" }],
+      ["key\u2400"]: 1,
+      Fine: "fine",
+    });
     assert.deepEqual(issues, [
       { path: "FirstName", problem: "contains a NUL character (U+0000) at position 4" },
       { path: "Lines[1].Description", problem: "contains half of a UTF-16 surrogate pair (U+DFFF) at position 5, which is not a character" },

@@ -14,7 +14,13 @@ describe("dataset store", () => {
 
   test("a record whose content did not change keeps its change sequence", () =>
     withRollback(db.knex, async (trx) => {
-      const kari = { system: "poweroffice", entity: "ContactPerson", sourceId: "1", data: { FirstName: "Kari", EmailAddress: "Kari@Example.no" }, email: "Kari@Example.no" } as const;
+      const kari = {
+        system: "poweroffice",
+        entity: "ContactPerson",
+        sourceId: "1",
+        data: { FirstName: "Kari", EmailAddress: "Kari@Example.no" },
+        email: "Kari@Example.no",
+      } as const;
       const first = await upsertRecords(trx, [kari]);
       assert.equal(first.changed.length, 1);
       assert.equal(first.changed[0]!.email, "kari@example.no");
@@ -27,13 +33,19 @@ describe("dataset store", () => {
       assert.ok(edited.changed[0]!.changeSeq > first.changed[0]!.changeSeq);
 
       const changes = await readChanges(trx, { afterSeq: first.changed[0]!.changeSeq });
-      assert.deepEqual(changes.map((c) => c.data.FirstName), ["Karianne"]);
+      assert.deepEqual(
+        changes.map((c) => c.data.FirstName),
+        ["Karianne"],
+      );
     }));
 
   test("a delete is a change, and the same id twice in one batch keeps the last copy", () =>
     withRollback(db.knex, async (trx) => {
       const base = { system: "chargebee", entity: "customer", sourceId: "po-contactperson-1" } as const;
-      await upsertRecords(trx, [{ ...base, data: { email: "a@b.no" } }, { ...base, data: { email: "c@d.no" } }]);
+      await upsertRecords(trx, [
+        { ...base, data: { email: "a@b.no" } },
+        { ...base, data: { email: "c@d.no" } },
+      ]);
       const [stored] = await getRecords(trx, "chargebee", "customer", ["po-contactperson-1"]);
       assert.equal(stored!.data.email, "c@d.no");
       const deleted = await upsertRecords(trx, [{ ...base, data: { email: "c@d.no" }, deleted: true }]);
@@ -57,11 +69,23 @@ describe("dataset store", () => {
     withRollback(db.knex, async (trx) => {
       const base = { system: "chargebee", entity: "customer", sourceId: "cb-versioned" } as const;
       await storeRecords(trx, [{ ...base, data: { first_name: "Ny", resource_version: 2000 } }]);
-      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Gammel", resource_version: 1000 } }]), { changed: 0, unchanged: 1, failed: [] });
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Gammel", resource_version: 1000 } }]), {
+        changed: 0,
+        unchanged: 1,
+        failed: [],
+      });
       assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Ny");
-      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Nyere", resource_version: 3000 } }]), { changed: 1, unchanged: 0, failed: [] });
+      assert.deepEqual(await storeRecords(trx, [{ ...base, data: { first_name: "Nyere", resource_version: 3000 } }]), {
+        changed: 1,
+        unchanged: 0,
+        failed: [],
+      });
       await storeRecords(trx, [{ ...base, data: { first_name: "Uten versjon" } }]);
-      assert.equal((await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name, "Uten versjon", "no version: stored as before");
+      assert.equal(
+        (await getRecords(trx, "chargebee", "customer", ["cb-versioned"]))[0]!.data.first_name,
+        "Uten versjon",
+        "no version: stored as before",
+      );
       const product = { system: "poweroffice", entity: "Product", sourceId: "77" } as const;
       await storeRecords(trx, [{ ...product, data: { Name: "B", resource_version: 2 } }]);
       await storeRecords(trx, [{ ...product, data: { Name: "A", resource_version: 1 } }]);
@@ -71,12 +95,19 @@ describe("dataset store", () => {
   test("text the database cannot hold is stored replaced, with the exact original and the issues beside it", () =>
     withRollback(db.knex, async (trx) => {
       const data = { Id: 5, FirstName: "Nul\u0000Name", LastName: "Par\ud800", EmailAddress: "nul@example.no" };
-      const result = await storeRecords(trx, [{ system: "poweroffice", entity: "ContactPerson", sourceId: "5", data, name: "Nul\u0000Name Par\ud800" }]);
+      const result = await storeRecords(trx, [
+        { system: "poweroffice", entity: "ContactPerson", sourceId: "5", data, name: "Nul\u0000Name Par\ud800" },
+      ]);
       assert.deepEqual(result, { changed: 1, unchanged: 0, failed: [] });
-      const row = await trx("dataset_records").where({ entity: "ContactPerson", source_id: "5" }).first("data", "raw_json", "data_issues", "name", "content_hash");
+      const row = await trx("dataset_records")
+        .where({ entity: "ContactPerson", source_id: "5" })
+        .first("data", "raw_json", "data_issues", "name", "content_hash");
       assert.deepEqual(row.data, { Id: 5, FirstName: "Nul\u2400Name", LastName: "Par\ufffd", EmailAddress: "nul@example.no" });
       assert.deepEqual(JSON.parse(row.raw_json), data, "nothing is lost");
-      assert.deepEqual(row.data_issues.map((issue: { path: string }) => issue.path), ["FirstName", "LastName"]);
+      assert.deepEqual(
+        row.data_issues.map((issue: { path: string }) => issue.path),
+        ["FirstName", "LastName"],
+      );
       assert.equal(row.name, "Nul\u2400Name Par\ufffd");
       assert.equal(row.content_hash, contentHash(data), "the hash is of the original, so a real change is still seen");
       const again = await storeRecords(trx, [{ system: "poweroffice", entity: "ContactPerson", sourceId: "5", data }]);
@@ -86,7 +117,10 @@ describe("dataset store", () => {
   test("a record the database refuses is set aside with its reason; the rest of the statement is stored", () =>
     withRollback(db.knex, async (trx) => {
       // An index entry holds at most about 2.7 kB: a 4,000-character random customer_id cannot be indexed.
-      const hugeId = Array.from({ length: 4000 }, (_, n) => "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n * 7919 + ((n * n) % 61)) % 62]).join("");
+      const hugeId = Array.from(
+        { length: 4000 },
+        (_, n) => "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n * 7919 + ((n * n) % 61)) % 62],
+      ).join("");
       const orders = Array.from({ length: 20 }, (_, n) => ({
         system: "chargebee" as const,
         entity: "order",
@@ -95,9 +129,22 @@ describe("dataset store", () => {
       }));
       const result = await storeRecords(trx, orders);
       assert.equal(result.changed, 19);
-      assert.deepEqual(result.failed.map((failure) => failure.record.sourceId), ["ord-13"]);
+      assert.deepEqual(
+        result.failed.map((failure) => failure.record.sourceId),
+        ["ord-13"],
+      );
       assert.match(result.failed[0]!.reason, /^Chargebee order ord-13 cannot be stored: .*\(SQLSTATE 54000\)$/);
-      assert.equal((await getRecords(trx, "chargebee", "order", orders.map((order) => order.sourceId))).length, 19);
+      assert.equal(
+        (
+          await getRecords(
+            trx,
+            "chargebee",
+            "order",
+            orders.map((order) => order.sourceId),
+          )
+        ).length,
+        19,
+      );
     }));
 
   test("a record that cannot even be prepared (an invalid change time) is set aside without a statement", () =>
@@ -107,7 +154,10 @@ describe("dataset store", () => {
         { system: "chargebee", entity: "customer", sourceId: "good-time", data: { id: "good-time" }, sourceChangedAt: new Date() },
       ]);
       assert.equal(result.changed, 1);
-      assert.deepEqual(result.failed.map((failure) => failure.reason), ["Chargebee customer bad-time cannot be stored: its change time is not a valid date"]);
+      assert.deepEqual(
+        result.failed.map((failure) => failure.reason),
+        ["Chargebee customer bad-time cannot be stored: its change time is not a valid date"],
+      );
     }));
 
   test("rolled-back tests leave nothing behind", async () => {

@@ -164,7 +164,13 @@ async function writeOrSplit(
   if (rows.length === 0) return;
   let outcome: { written: KeyRow[]; same: number };
   try {
-    outcome = await knex.transaction((trx) => writeRows(trx, rows.map((entry) => entry.row), returning));
+    outcome = await knex.transaction((trx) =>
+      writeRows(
+        trx,
+        rows.map((entry) => entry.row),
+        returning,
+      ),
+    );
   } catch (error) {
     if (!isDataError(error)) throw error;
     if (rows.length === 1) {

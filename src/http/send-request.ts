@@ -22,7 +22,11 @@ export interface HttpAgents {
  * under a request.
  */
 export function keepAliveAgents(options: { maxSockets?: number; idleTimeoutMs?: number } = {}): HttpAgents {
-  const settings = { keepAlive: true, ...(options.maxSockets ? { maxSockets: options.maxSockets } : {}), ...(options.idleTimeoutMs ? { timeout: options.idleTimeoutMs } : {}) };
+  const settings = {
+    keepAlive: true,
+    ...(options.maxSockets ? { maxSockets: options.maxSockets } : {}),
+    ...(options.idleTimeoutMs ? { timeout: options.idleTimeoutMs } : {}),
+  };
   return { "http:": new http.Agent(settings), "https:": new https.Agent(settings) };
 }
 
@@ -97,7 +101,9 @@ export function sendRequest(url: URL, request: OutgoingRequest): Promise<Incomin
         chunks.length = 0;
         decodeBody(payload, incoming.headers["content-encoding"]).then(
           (decoded) =>
-            finish(() => resolve({ status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? "", headers: incoming.headers, body: decoded })),
+            finish(() =>
+              resolve({ status: incoming.statusCode ?? 0, statusText: incoming.statusMessage ?? "", headers: incoming.headers, body: decoded }),
+            ),
           (error: Error) => fail(error),
         );
       });

@@ -76,7 +76,10 @@ test("a job sent with transactionDb commits and rolls back with the knex transac
     await queue.send(QUEUES.syncBatch, { tag: "committed" }, { db: queue.transactionDb(trx) });
   });
   const jobs = await queue.boss.findJobs<{ tag: string }>(QUEUES.syncBatch);
-  assert.deepEqual(jobs.map((job) => job.data.tag), ["committed"]);
+  assert.deepEqual(
+    jobs.map((job) => job.data.tag),
+    ["committed"],
+  );
   await queue.boss.deleteAllJobs(QUEUES.syncBatch);
 });
 
@@ -99,7 +102,10 @@ test("many knex transactions and pg-boss jobs interleave without corruption or d
   await Promise.all(work);
   await allHandled;
   await queue.offWork(QUEUES.syncRun);
-  assert.deepEqual([...handled].sort((a, b) => a - b), Array.from({ length: 20 }, (_, n) => n));
+  assert.deepEqual(
+    [...handled].sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, n) => n),
+  );
   const rows = await db.knex("queue_test_marks").where("label", "like", "job %").count<{ count: number }[]>("* as count");
   assert.equal(Number(rows[0]!.count), 20);
 });

@@ -20,7 +20,6 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const PGBOSS_SCHEMA = "pgboss";
 
-
 export interface JobQueueOptions {
   db: Database;
   logger: Logger;
@@ -154,7 +153,12 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
           ? { retryLimit: options.retries.limit, retryDelay: options.retries.delaySeconds, retryBackoff: options.retries.backoff }
           : {};
       const notify = db.kind === "postgres" && name !== QUEUES.syncDead ? { notify: true } : {};
-      const settings: Omit<Queue, "name"> = { ...QUEUE_SETTINGS[name], ...retry, ...notify, ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}) };
+      const settings: Omit<Queue, "name"> = {
+        ...QUEUE_SETTINGS[name],
+        ...retry,
+        ...notify,
+        ...(heartbeatSeconds && name !== QUEUES.syncDead ? { heartbeatSeconds } : {}),
+      };
       if (!settings.retryBackoff) delete settings.retryDelayMax;
       if (await boss.getQueue(name)) {
         const { policy: _policy, deadLetter, ...changeable } = settings;
@@ -246,7 +250,11 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
       for (const name of [QUEUES.syncRun, QUEUES.syncBatch, QUEUES.syncPoll, QUEUES.syncDead]) {
         const active = (await boss.findJobs(name, { queued: false })).filter((job) => job.state === "active");
         if (active.length === 0) continue;
-        await boss.fail(name, active.map((job) => job.id), { message: "the process that ran this job stopped" });
+        await boss.fail(
+          name,
+          active.map((job) => job.id),
+          { message: "the process that ran this job stopped" },
+        );
         count += active.length;
       }
       if (count) logger.info({ jobs: count }, "retrying jobs left active by a process that stopped");

@@ -13,13 +13,16 @@ test("secrets in logged objects are redacted", () => {
     },
   });
   const logger = pino({ redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }, sink);
-  logger.info({
-    config: { apiKey: "cb_live_secret", clientKey: "po-client-secret", databaseUrl: "postgres://u:pw@h/db" },
-    request: { headers: { authorization: "Bearer abc.def", "ocp-apim-subscription-key": "sub-secret" } },
-    token: "tok",
-  }, "connecting");
+  logger.info(
+    {
+      config: { apiKey: "cb_live_secret", clientKey: "po-client-secret", databaseUrl: "postgres://u:pw@h/db" },
+      request: { headers: { authorization: "Bearer abc.def", "ocp-apim-subscription-key": "sub-secret" } },
+      token: "tok",
+    },
+    "connecting",
+  );
   const output = lines.join("");
-  for (const secret of ["cb_live_secret", "po-client-secret", "u:pw@", "abc.def", "sub-secret", "\"tok\""]) {
+  for (const secret of ["cb_live_secret", "po-client-secret", "u:pw@", "abc.def", "sub-secret", '"tok"']) {
     assert.ok(!output.includes(secret), `${secret} leaked into: ${output}`);
   }
   assert.match(output, /\[redacted\]/);

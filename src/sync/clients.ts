@@ -29,7 +29,10 @@ export function createSyncClients(config: AppConfig, options: { logger: Logger }
 }
 
 /** The Chargebee client from its configuration, for a process that needs that one only (the webhook receiver). */
-export function createConfiguredChargebeeClient(config: ChargebeeConfig, options: { logger: Logger; budgetStore: BudgetStateStore | undefined }): ChargebeeClient {
+export function createConfiguredChargebeeClient(
+  config: ChargebeeConfig,
+  options: { logger: Logger; budgetStore: BudgetStateStore | undefined },
+): ChargebeeClient {
   return createChargebeeClient(config, { logger: options.logger.child({ api: "chargebee" }), budgetStore: options.budgetStore });
 }
 

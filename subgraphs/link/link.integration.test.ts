@@ -26,7 +26,14 @@ function fakeCommands(calls: Array<{ name: string; input: unknown }>): Partial<S
     },
     async resolveConflict(knex, input) {
       calls.push({ name: "resolveConflict", input });
-      await knex("conflicts").where({ id: input.conflictId }).update({ status: "resolved", resolved_by: input.resolvedBy, resolved_value: JSON.stringify(input.value ?? null), resolved_at: knex.fn.now() });
+      await knex("conflicts")
+        .where({ id: input.conflictId })
+        .update({
+          status: "resolved",
+          resolved_by: input.resolvedBy,
+          resolved_value: JSON.stringify(input.value ?? null),
+          resolved_at: knex.fn.now(),
+        });
     },
     async retryQuarantined(knex, input) {
       calls.push({ name: "retryQuarantined", input });
@@ -35,13 +42,20 @@ function fakeCommands(calls: Array<{ name: string; input: unknown }>): Partial<S
     async linkRecords(knex, input) {
       calls.push({ name: "linkRecords", input });
       const unified = await knex("links").where({ system: "chargebee", entity: "customer", source_id: input.chargebeeId }).first("unified_id");
-      await knex("links").insert({ unified_id: unified.unified_id, system: "poweroffice", entity: "Employee", source_id: input.powerofficeId, flow: input.flow });
+      await knex("links").insert({
+        unified_id: unified.unified_id,
+        system: "poweroffice",
+        entity: "Employee",
+        source_id: input.powerofficeId,
+        flow: input.flow,
+      });
       return { unifiedId: unified.unified_id };
     },
     async unlinkRecord(knex, input) {
       calls.push({ name: "unlinkRecord", input });
       if (input.sourceId === "explode") throw new Error("database on fire at /secret/path");
-      if (input.sourceId === "refused") throw Object.assign(new Error("That link is managed by a flow rule"), { name: "SyncCommandError", code: "CONFLICT" });
+      if (input.sourceId === "refused")
+        throw Object.assign(new Error("That link is managed by a flow rule"), { name: "SyncCommandError", code: "CONFLICT" });
       await knex("links").where({ system: input.system, entity: input.entity, source_id: input.sourceId }).update({ status: "deleted" });
     },
   };
@@ -62,9 +76,30 @@ async function seed(knex: Knex): Promise<Seeded> {
   const ola = "00000000-0000-4000-8000-000000000002";
   const order = "00000000-0000-4000-8000-0000000000a1";
   await knex("unified_records").insert([
-    { id: kari, kind: "customer", email: "kari@example.no", name: "Kari Nordmann", agreed: JSON.stringify({ email: "kari@example.no", firstName: "Kari", lastName: "Nordmann" }), sync_state: "conflict", last_synced_at: new Date("2026-11-20T08:00:00Z") },
-    { id: ola, kind: "customer", email: "ola@example.no", name: "Ola Hansen", agreed: JSON.stringify({ email: "ola@example.no" }), sync_state: "synced" },
-    { id: order, kind: "order", name: "Sales order 5", agreed: JSON.stringify({ currencyCode: "NOK", customerId: "po-contactperson-101", amount: 250050 }), sync_state: "synced" },
+    {
+      id: kari,
+      kind: "customer",
+      email: "kari@example.no",
+      name: "Kari Nordmann",
+      agreed: JSON.stringify({ email: "kari@example.no", firstName: "Kari", lastName: "Nordmann" }),
+      sync_state: "conflict",
+      last_synced_at: new Date("2026-11-20T08:00:00Z"),
+    },
+    {
+      id: ola,
+      kind: "customer",
+      email: "ola@example.no",
+      name: "Ola Hansen",
+      agreed: JSON.stringify({ email: "ola@example.no" }),
+      sync_state: "synced",
+    },
+    {
+      id: order,
+      kind: "order",
+      name: "Sales order 5",
+      agreed: JSON.stringify({ currencyCode: "NOK", customerId: "po-contactperson-101", amount: 250050 }),
+      sync_state: "synced",
+    },
   ]);
   await knex("links").insert([
     { unified_id: kari, system: "poweroffice", entity: "ContactPerson", source_id: "101", flow: "F1" },
@@ -76,14 +111,40 @@ async function seed(knex: Knex): Promise<Seeded> {
     { unified_id: order, system: "poweroffice", entity: "SalesOrder", source_id: "aaaaaaaa-0000-0000-0000-000000000001", flow: "F8" },
     { unified_id: order, system: "chargebee", entity: "order", source_id: "po-so-aaaaaaaa000000000000000000000001", flow: "F8" },
   ]);
-  const [conflict] = await knex("conflicts").insert({ unified_id: kari, flow: "F1", field: "lastName", agreed_value: JSON.stringify("Nordmann"), poweroffice_value: JSON.stringify("Nordmann-Berg"), chargebee_value: JSON.stringify("Berg"), winner: "chargebee", reason: "newer change" }).returning("id");
-  const [resolved] = await knex("conflicts").insert({ unified_id: kari, flow: "F1", field: "email", winner: "poweroffice", reason: "priority", status: "resolved", resolved_by: "someone" }).returning("id");
-  const [quarantined] = await knex("quarantine").insert({ flow: "F1", system: "poweroffice", entity: "ContactPerson", source_id: "101", reason: "Email is not valid: fix it in PowerOffice" }).returning("id");
+  const [conflict] = await knex("conflicts")
+    .insert({
+      unified_id: kari,
+      flow: "F1",
+      field: "lastName",
+      agreed_value: JSON.stringify("Nordmann"),
+      poweroffice_value: JSON.stringify("Nordmann-Berg"),
+      chargebee_value: JSON.stringify("Berg"),
+      winner: "chargebee",
+      reason: "newer change",
+    })
+    .returning("id");
+  const [resolved] = await knex("conflicts")
+    .insert({ unified_id: kari, flow: "F1", field: "email", winner: "poweroffice", reason: "priority", status: "resolved", resolved_by: "someone" })
+    .returning("id");
+  const [quarantined] = await knex("quarantine")
+    .insert({ flow: "F1", system: "poweroffice", entity: "ContactPerson", source_id: "101", reason: "Email is not valid: fix it in PowerOffice" })
+    .returning("id");
   const runs: string[] = [];
   for (let index = 0; index < 5; index++) {
     const id = `00000000-0000-4000-9000-00000000000${index}`;
     runs.push(id);
-    await knex("sync_runs").insert({ id, requested_by: "schedule", flows: ["F1", "F2"], mode: "incremental", status: index === 4 ? "running" : "succeeded", batches_total: 4, batches_done: index === 4 ? 1 : 4, records_seen: 10 * index, created_at: new Date(Date.UTC(2026, 10, 20, 8, index)), detail: JSON.stringify({ phase: index === 4 ? "processing" : "finished" }) });
+    await knex("sync_runs").insert({
+      id,
+      requested_by: "schedule",
+      flows: ["F1", "F2"],
+      mode: "incremental",
+      status: index === 4 ? "running" : "succeeded",
+      batches_total: 4,
+      batches_done: index === 4 ? 1 : 4,
+      records_seen: 10 * index,
+      created_at: new Date(Date.UTC(2026, 10, 20, 8, index)),
+      detail: JSON.stringify({ phase: index === 4 ? "processing" : "finished" }),
+    });
   }
   return { kari, ola, order, conflictId: Number(conflict.id), resolvedConflictId: Number(resolved.id), quarantineId: Number(quarantined.id), runs };
 }
@@ -110,15 +171,21 @@ describe("link subgraph", () => {
     }`);
     assert.equal(result.errors, undefined);
     assert.deepEqual(result.data.all, { totalCount: 2, edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] });
-    assert.deepEqual(result.data.byEmail.edges, [{ node: { id: seeded.kari, firstName: "Kari", lastName: "Nordmann", syncState: "CONFLICT", lastSyncedAt: "2026-11-20T08:00:00.000Z" } }]);
+    assert.deepEqual(result.data.byEmail.edges, [
+      { node: { id: seeded.kari, firstName: "Kari", lastName: "Nordmann", syncState: "CONFLICT", lastSyncedAt: "2026-11-20T08:00:00.000Z" } },
+    ]);
     assert.deepEqual(result.data.byName.edges, [{ node: { name: "Ola Hansen" } }]);
     assert.equal(result.data.conflicted.totalCount, 1);
   });
 
   test("customers: a customer whose links are all closed is left out unless its state is asked for", async () => {
     const gone = "00000000-0000-4000-8000-0000000000ff";
-    await subgraph.db.knex("unified_records").insert({ id: gone, kind: "customer", email: "gone@example.no", name: "Aase Borte", agreed: "{}", sync_state: "unlinked" });
-    await subgraph.db.knex("links").insert({ unified_id: gone, system: "poweroffice", entity: "ContactPerson", source_id: "909", flow: "F1", status: "deleted" });
+    await subgraph.db
+      .knex("unified_records")
+      .insert({ id: gone, kind: "customer", email: "gone@example.no", name: "Aase Borte", agreed: "{}", sync_state: "unlinked" });
+    await subgraph.db
+      .knex("links")
+      .insert({ unified_id: gone, system: "poweroffice", entity: "ContactPerson", source_id: "909", flow: "F1", status: "deleted" });
     try {
       const result = await asIntegrator(`{
         all: customers { totalCount edges { node { name } } }
@@ -141,22 +208,54 @@ describe("link subgraph", () => {
 
   test("unmatchedRecords: what a linking flow found nothing to link to, page by page", async () => {
     await subgraph.db.knex("sync_record_state").insert([
-      { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1001", content_hash: "h1", status: "unmatched", reason: "No Chargebee business entity is named \"Administrasjon\"" },
-      { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1003", content_hash: "h3", status: "unmatched", reason: "No Chargebee business entity is named \"Lager\"" },
+      {
+        flow: "F6",
+        system: "poweroffice",
+        entity: "Department",
+        source_id: "1001",
+        content_hash: "h1",
+        status: "unmatched",
+        reason: 'No Chargebee business entity is named "Administrasjon"',
+      },
+      {
+        flow: "F6",
+        system: "poweroffice",
+        entity: "Department",
+        source_id: "1003",
+        content_hash: "h3",
+        status: "unmatched",
+        reason: 'No Chargebee business entity is named "Lager"',
+      },
       { flow: "F6", system: "poweroffice", entity: "Department", source_id: "1002", content_hash: "h2", status: "done", reason: null },
     ]);
     try {
-      const first = await asIntegrator(`{ unmatchedRecords(first: 1, flow: "F6") { totalCount edges { node { flow system type sourceId reason } } pageInfo { hasNextPage endCursor } } }`);
+      const first = await asIntegrator(
+        `{ unmatchedRecords(first: 1, flow: "F6") { totalCount edges { node { flow system type sourceId reason } } pageInfo { hasNextPage endCursor } } }`,
+      );
       assert.equal(first.errors, undefined, JSON.stringify(first.errors));
       assert.equal(first.data.unmatchedRecords.totalCount, 2);
       assert.deepEqual(first.data.unmatchedRecords.edges, [
-        { node: { flow: "F6", system: "POWEROFFICE", type: "Department", sourceId: "1001", reason: 'No Chargebee business entity is named "Administrasjon"' } },
+        {
+          node: {
+            flow: "F6",
+            system: "POWEROFFICE",
+            type: "Department",
+            sourceId: "1001",
+            reason: 'No Chargebee business entity is named "Administrasjon"',
+          },
+        },
       ]);
-      const next = await asIntegrator(`query ($after: String) { unmatchedRecords(first: 5, after: $after) { edges { node { sourceId lastTriedAt } } pageInfo { hasNextPage } } }`, {
-        after: first.data.unmatchedRecords.pageInfo.endCursor,
-      });
+      const next = await asIntegrator(
+        `query ($after: String) { unmatchedRecords(first: 5, after: $after) { edges { node { sourceId lastTriedAt } } pageInfo { hasNextPage } } }`,
+        {
+          after: first.data.unmatchedRecords.pageInfo.endCursor,
+        },
+      );
       assert.equal(next.errors, undefined, JSON.stringify(next.errors));
-      assert.deepEqual(next.data.unmatchedRecords.edges.map((edge: { node: { sourceId: string } }) => edge.node.sourceId), ["1003"]);
+      assert.deepEqual(
+        next.data.unmatchedRecords.edges.map((edge: { node: { sourceId: string } }) => edge.node.sourceId),
+        ["1003"],
+      );
       assert.ok(!Number.isNaN(Date.parse(next.data.unmatchedRecords.edges[0].node.lastTriedAt)));
       assert.equal(next.data.unmatchedRecords.pageInfo.hasNextPage, false);
     } finally {
@@ -165,7 +264,9 @@ describe("link subgraph", () => {
   });
 
   test("timestamps a list leaves out unless asked for: createdAt and updatedAt of customers and their orders", async () => {
-    const result = await asIntegrator(`{ customers(filter: { email: "kari@example.no" }) { edges { node { createdAt updatedAt lastSyncedAt orders { createdAt } } } } }`);
+    const result = await asIntegrator(
+      `{ customers(filter: { email: "kari@example.no" }) { edges { node { createdAt updatedAt lastSyncedAt orders { createdAt } } } } }`,
+    );
     assert.equal(result.errors, undefined, JSON.stringify(result.errors));
     const row = await subgraph.db.knex("unified_records").where({ id: seeded.kari }).first("created_at", "updated_at");
     const order = await subgraph.db.knex("unified_records").where({ id: seeded.order }).first("created_at");
@@ -178,13 +279,16 @@ describe("link subgraph", () => {
   });
 
   test("a customer's linked records of both systems, open conflicts, quarantine and orders", async () => {
-    const result = await asIntegrator(`query($id: ID!) { customer(id: $id) {
+    const result = await asIntegrator(
+      `query($id: ID!) { customer(id: $id) {
       powerofficeContactPersons { id } powerofficeEmployees { id } powerofficeCustomer { id } chargebee { id }
       links { system type sourceId flow status }
       openConflicts { field powerofficeValue chargebeeValue winner kind }
       quarantine { type sourceId reason }
       orders { id currencyCode amount customer { id } powerofficeSalesOrder { id } chargebeeOrder { id } }
-    } }`, { id: seeded.kari });
+    } }`,
+      { id: seeded.kari },
+    );
     assert.equal(result.errors, undefined);
     const customer = result.data.customer;
     assert.deepEqual(customer.powerofficeContactPersons, [{ id: "101" }]);
@@ -193,35 +297,62 @@ describe("link subgraph", () => {
     assert.deepEqual(customer.chargebee, { id: "po-contactperson-101" });
     assert.equal(customer.links.length, 5);
     assert.deepEqual(customer.links.at(-1), { system: "POWEROFFICE", type: "Employee", sourceId: "55", flow: "F2", status: "DELETED" });
-    assert.deepEqual(customer.openConflicts, [{ field: "lastName", powerofficeValue: "Nordmann-Berg", chargebeeValue: "Berg", winner: "CHARGEBEE", kind: "CUSTOMER" }]);
+    assert.deepEqual(customer.openConflicts, [
+      { field: "lastName", powerofficeValue: "Nordmann-Berg", chargebeeValue: "Berg", winner: "CHARGEBEE", kind: "CUSTOMER" },
+    ]);
     assert.deepEqual(customer.quarantine, [{ type: "ContactPerson", sourceId: "101", reason: "Email is not valid: fix it in PowerOffice" }]);
-    assert.deepEqual(customer.orders, [{
-      id: seeded.order, currencyCode: "NOK", amount: 250050, customer: { id: seeded.kari },
-      powerofficeSalesOrder: { id: "aaaaaaaa-0000-0000-0000-000000000001" }, chargebeeOrder: { id: "po-so-aaaaaaaa000000000000000000000001" },
-    }]);
+    assert.deepEqual(customer.orders, [
+      {
+        id: seeded.order,
+        currencyCode: "NOK",
+        amount: 250050,
+        customer: { id: seeded.kari },
+        powerofficeSalesOrder: { id: "aaaaaaaa-0000-0000-0000-000000000001" },
+        chargebeeOrder: { id: "po-so-aaaaaaaa000000000000000000000001" },
+      },
+    ]);
   });
 
   test("customer(id): null when unknown, BAD_USER_INPUT when not a UUID", async () => {
     const unknown = await asIntegrator(`{ customer(id: "00000000-0000-4000-8000-0000000000ff") { id } }`);
     assert.deepEqual(unknown.data, { customer: null });
     const foreignCursor = Buffer.from(JSON.stringify(["kari", "not-a-uuid"])).toString("base64url");
-    const afterForeign = await asIntegrator(`query($after: String) { customers(after: $after) { edges { node { name } } } }`, { after: foreignCursor });
-    assert.deepEqual(afterForeign, { status: 200, data: { customers: { edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] } }, extensions: { sqlQueries: 1 } });
+    const afterForeign = await asIntegrator(`query($after: String) { customers(after: $after) { edges { node { name } } } }`, {
+      after: foreignCursor,
+    });
+    assert.deepEqual(afterForeign, {
+      status: 200,
+      data: { customers: { edges: [{ node: { name: "Kari Nordmann" } }, { node: { name: "Ola Hansen" } }] } },
+      extensions: { sqlQueries: 1 },
+    });
     const bad = await asIntegrator(`{ customer(id: "42") { id } }`);
     assert.equal(bad.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   });
 
   test("_entities: unified records and the way back from source records, one statement per type", async () => {
-    const result = await asIntegrator(`query($r: [_Any!]!) { _entities(representations: $r) {
+    const result = await asIntegrator(
+      `query($r: [_Any!]!) { _entities(representations: $r) {
       ... on Customer { id name } ... on PowerOfficeContactPerson { unifiedCustomer { id } } ... on PowerOfficeEmployee { unifiedCustomer { name } }
-    } }`, { r: [
-      { __typename: "Customer", id: seeded.kari }, { __typename: "Customer", id: seeded.ola }, { __typename: "Customer", id: "not-a-uuid" },
-      { __typename: "PowerOfficeContactPerson", id: "101" }, { __typename: "PowerOfficeEmployee", id: "7" }, { __typename: "PowerOfficeEmployee", id: "55" },
-    ] });
+    } }`,
+      {
+        r: [
+          { __typename: "Customer", id: seeded.kari },
+          { __typename: "Customer", id: seeded.ola },
+          { __typename: "Customer", id: "not-a-uuid" },
+          { __typename: "PowerOfficeContactPerson", id: "101" },
+          { __typename: "PowerOfficeEmployee", id: "7" },
+          { __typename: "PowerOfficeEmployee", id: "55" },
+        ],
+      },
+    );
     assert.equal(result.errors, undefined);
     assert.deepEqual(result.data._entities, [
-      { id: seeded.kari, name: "Kari Nordmann" }, { id: seeded.ola, name: "Ola Hansen" }, null,
-      { unifiedCustomer: { id: seeded.kari } }, { unifiedCustomer: { name: "Ola Hansen" } }, { unifiedCustomer: null },
+      { id: seeded.kari, name: "Kari Nordmann" },
+      { id: seeded.ola, name: "Ola Hansen" },
+      null,
+      { unifiedCustomer: { id: seeded.kari } },
+      { unifiedCustomer: { name: "Ola Hansen" } },
+      { unifiedCustomer: null },
     ]);
     // customers by id, then one lookup by source record for all references of any type
     assert.equal(result.extensions?.sqlQueries, 2);
@@ -229,13 +360,26 @@ describe("link subgraph", () => {
 
   test("syncRuns: newest first with cursors and a status filter; syncRun(id) with progress", async () => {
     const first = await asIntegrator(`{ syncRuns(first: 2) { totalCount edges { node { id } } pageInfo { endCursor hasNextPage } } }`);
-    assert.deepEqual(first.data.syncRuns.edges.map((e: any) => e.node.id), [seeded.runs[4], seeded.runs[3]]);
+    assert.deepEqual(
+      first.data.syncRuns.edges.map((e: any) => e.node.id),
+      [seeded.runs[4], seeded.runs[3]],
+    );
     assert.equal(first.data.syncRuns.totalCount, 5);
-    const second = await asIntegrator(`query($after: String) { syncRuns(first: 10, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`, { after: first.data.syncRuns.pageInfo.endCursor });
-    assert.deepEqual(second.data.syncRuns.edges.map((e: any) => e.node.id), [seeded.runs[2], seeded.runs[1], seeded.runs[0]]);
+    const second = await asIntegrator(
+      `query($after: String) { syncRuns(first: 10, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      { after: first.data.syncRuns.pageInfo.endCursor },
+    );
+    assert.deepEqual(
+      second.data.syncRuns.edges.map((e: any) => e.node.id),
+      [seeded.runs[2], seeded.runs[1], seeded.runs[0]],
+    );
     assert.equal(second.data.syncRuns.pageInfo.hasNextPage, false);
-    const running = await asIntegrator(`{ syncRuns(status: RUNNING) { edges { node { id status phase progress batchesDone batchesTotal counts { seen } } } } }`);
-    assert.deepEqual(running.data.syncRuns.edges, [{ node: { id: seeded.runs[4], status: "RUNNING", phase: "processing", progress: 0.25, batchesDone: 1, batchesTotal: 4, counts: { seen: 40 } } }]);
+    const running = await asIntegrator(
+      `{ syncRuns(status: RUNNING) { edges { node { id status phase progress batchesDone batchesTotal counts { seen } } } } }`,
+    );
+    assert.deepEqual(running.data.syncRuns.edges, [
+      { node: { id: seeded.runs[4], status: "RUNNING", phase: "processing", progress: 0.25, batchesDone: 1, batchesTotal: 4, counts: { seen: 40 } } },
+    ]);
     const one = await asIntegrator(`query($id: ID!) { syncRun(id: $id) { requestedBy flows mode } }`, { id: seeded.runs[0] });
     assert.deepEqual(one.data.syncRun, { requestedBy: "schedule", flows: ["F1", "F2"], mode: "INCREMENTAL" });
   });
@@ -244,14 +388,32 @@ describe("link subgraph", () => {
     const [partial, waiter, blocker] = [randomUUID(), randomUUID(), randomUUID()];
     await subgraph.db.knex("sync_runs").insert([
       {
-        id: partial, requested_by: "schedule", flows: ["F1"], mode: "incremental", status: "partial", errors: 2, waiting: 1,
+        id: partial,
+        requested_by: "schedule",
+        flows: ["F1"],
+        mode: "incremental",
+        status: "partial",
+        errors: 2,
+        waiting: 1,
         error: "Finished, but could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again",
-        detail: JSON.stringify({ phase: "finished", shortfalls: ["could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again"], read: { incomplete: [{ source: "poweroffice.ContactPerson", reason: "HTTP 500" }], recovered: ["chargebee.customer"] } }),
+        detail: JSON.stringify({
+          phase: "finished",
+          shortfalls: ["could not read poweroffice.ContactPerson completely (HTTP 500); the next run reads it again"],
+          read: { incomplete: [{ source: "poweroffice.ContactPerson", reason: "HTTP 500" }], recovered: ["chargebee.customer"] },
+        }),
       },
       { id: blocker, requested_by: "cli", flows: ["F8", "F9"], mode: "incremental", status: "running", quarantined: 3 },
-      { id: waiter, requested_by: "cli", flows: ["F8", "F9"], mode: "incremental", status: "queued", detail: JSON.stringify({ phase: "waiting", waitingFor: { runId: blocker, flows: ["F8", "F9"], since: "2026-12-03T10:00:00.000Z" } }) },
+      {
+        id: waiter,
+        requested_by: "cli",
+        flows: ["F8", "F9"],
+        mode: "incremental",
+        status: "queued",
+        detail: JSON.stringify({ phase: "waiting", waitingFor: { runId: blocker, flows: ["F8", "F9"], since: "2026-12-03T10:00:00.000Z" } }),
+      },
     ]);
-    const fields = "status error shortfalls incompleteSources { source reason } recoveredSources waitingForRunId counts { errors waiting } waited { runId flows since until status counts { quarantined } }";
+    const fields =
+      "status error shortfalls incompleteSources { source reason } recoveredSources waitingForRunId counts { errors waiting } waited { runId flows since until status counts { quarantined } }";
     const one = await asIntegrator(`query($id: ID!) { syncRun(id: $id) { ${fields} } }`, { id: partial });
     assert.deepEqual(one.data.syncRun, {
       status: "PARTIAL",
@@ -274,11 +436,17 @@ describe("link subgraph", () => {
   test("runSync and syncRecord queue runs requested by the caller the gateway names", async () => {
     const run = await asIntegrator(`mutation { runSync(flows: ["F1", "F3"], mode: FULL) { id status requestedBy mode flows } }`);
     assert.equal(run.errors, undefined);
-    assert.deepEqual({ ...run.data.runSync, id: undefined }, { id: undefined, status: "QUEUED", requestedBy: "ops-team", mode: "FULL", flows: ["F1", "F3"] });
+    assert.deepEqual(
+      { ...run.data.runSync, id: undefined },
+      { id: undefined, status: "QUEUED", requestedBy: "ops-team", mode: "FULL", flows: ["F1", "F3"] },
+    );
     assert.deepEqual(calls.at(-1), { name: "requestSyncRun", input: { flows: ["F1", "F3"], mode: "full", requestedBy: "ops-team" } });
     const record = await asIntegrator(`mutation { syncRecord(system: POWEROFFICE, type: "ContactPerson", id: "101") { id status } }`);
     assert.equal(record.data.syncRecord.status, "QUEUED");
-    assert.deepEqual(calls.at(-1), { name: "requestRecordSync", input: { system: "poweroffice", entity: "ContactPerson", sourceId: "101", requestedBy: "ops-team" } });
+    assert.deepEqual(calls.at(-1), {
+      name: "requestRecordSync",
+      input: { system: "poweroffice", entity: "ContactPerson", sourceId: "101", requestedBy: "ops-team" },
+    });
     const badFlow = await asIntegrator(`mutation { runSync(flows: ["F10"]) { id } }`);
     assert.equal(badFlow.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   });
@@ -286,9 +454,21 @@ describe("link subgraph", () => {
   test("syncFlows lists F1 to F9 with their fields", async () => {
     const result = await asIntegrator(`{ syncFlows { id kind powerofficeType chargebeeType fields { key poweroffice chargebee } } }`);
     assert.equal(result.errors, undefined);
-    assert.deepEqual(result.data.syncFlows.map((flow: any) => flow.id), ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"]);
-    assert.deepEqual(result.data.syncFlows[0].fields.find((field: any) => field.key === "email"), { key: "email", poweroffice: "EmailAddress", chargebee: "email" });
-    assert.deepEqual(result.data.syncFlows[6], { id: "F7", kind: "ITEM", powerofficeType: "Product", chargebeeType: "item", fields: [{ key: "name", poweroffice: "Name", chargebee: "name" }] });
+    assert.deepEqual(
+      result.data.syncFlows.map((flow: any) => flow.id),
+      ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9"],
+    );
+    assert.deepEqual(
+      result.data.syncFlows[0].fields.find((field: any) => field.key === "email"),
+      { key: "email", poweroffice: "EmailAddress", chargebee: "email" },
+    );
+    assert.deepEqual(result.data.syncFlows[6], {
+      id: "F7",
+      kind: "ITEM",
+      powerofficeType: "Product",
+      chargebeeType: "item",
+      fields: [{ key: "name", poweroffice: "Name", chargebee: "name" }],
+    });
   });
 
   test("mutations: FORBIDDEN for a reader, UNAVAILABLE without a job queue", async () => {
@@ -310,18 +490,30 @@ describe("link subgraph", () => {
     assert.equal(missing.errors?.[0]?.extensions?.code, "NOT_FOUND");
     const neither = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id) { id } }`, { id: String(seeded.conflictId) });
     assert.equal(neither.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
-    const done = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id, winner: CHARGEBEE) { id } }`, { id: String(seeded.resolvedConflictId) });
+    const done = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id, winner: CHARGEBEE) { id } }`, {
+      id: String(seeded.resolvedConflictId),
+    });
     assert.equal(done.errors?.[0]?.extensions?.code, "CONFLICT");
-    const resolved = await asIntegrator(`mutation($id: ID!) { resolveConflict(id: $id, value: "Nordmann-Berg") { status resolvedBy resolvedValue customer { id } } }`, { id: String(seeded.conflictId) });
+    const resolved = await asIntegrator(
+      `mutation($id: ID!) { resolveConflict(id: $id, value: "Nordmann-Berg") { status resolvedBy resolvedValue customer { id } } }`,
+      { id: String(seeded.conflictId) },
+    );
     assert.equal(resolved.errors, undefined);
-    assert.deepEqual(resolved.data.resolveConflict, { status: "RESOLVED", resolvedBy: "ops-team", resolvedValue: "Nordmann-Berg", customer: { id: seeded.kari } });
+    assert.deepEqual(resolved.data.resolveConflict, {
+      status: "RESOLVED",
+      resolvedBy: "ops-team",
+      resolvedValue: "Nordmann-Berg",
+      customer: { id: seeded.kari },
+    });
     const open = await asIntegrator(`{ conflicts { totalCount } resolved: conflicts(status: RESOLVED) { totalCount } }`);
     assert.deepEqual(open.data, { conflicts: { totalCount: 0 }, resolved: { totalCount: 2 } });
   });
 
   test("quarantine list and retryQuarantined", async () => {
     const list = await asIntegrator(`{ quarantine(system: POWEROFFICE) { edges { node { id flow sourceId status attempts } } } }`);
-    assert.deepEqual(list.data.quarantine.edges, [{ node: { id: String(seeded.quarantineId), flow: "F1", sourceId: "101", status: "OPEN", attempts: 1 } }]);
+    assert.deepEqual(list.data.quarantine.edges, [
+      { node: { id: String(seeded.quarantineId), flow: "F1", sourceId: "101", status: "OPEN", attempts: 1 } },
+    ]);
     const retried = await asIntegrator(`mutation($id: ID!) { retryQuarantined(id: $id) { status } }`, { id: String(seeded.quarantineId) });
     assert.deepEqual(retried.data.retryQuarantined, { status: "RELEASED" });
     const again = await asIntegrator(`mutation($id: ID!) { retryQuarantined(id: $id) { status } }`, { id: String(seeded.quarantineId) });
@@ -329,10 +521,14 @@ describe("link subgraph", () => {
   });
 
   test("link and unlink; command errors keep their code, unexpected ones are hidden", async () => {
-    const linked = await asIntegrator(`mutation { link(input: { flow: "F2", powerofficeId: "88", chargebeeId: "po-contactperson-101" }) { kind customer { id powerofficeEmployees { id } } } }`);
+    const linked = await asIntegrator(
+      `mutation { link(input: { flow: "F2", powerofficeId: "88", chargebeeId: "po-contactperson-101" }) { kind customer { id powerofficeEmployees { id } } } }`,
+    );
     assert.equal(linked.errors, undefined);
     assert.deepEqual(linked.data.link, { kind: "CUSTOMER", customer: { id: seeded.kari, powerofficeEmployees: [{ id: "88" }] } });
-    const unlinked = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "88" }) { unifiedId customer { powerofficeEmployees { id } } } }`);
+    const unlinked = await asIntegrator(
+      `mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "88" }) { unifiedId customer { powerofficeEmployees { id } } } }`,
+    );
     assert.deepEqual(unlinked.data.unlink, { unifiedId: seeded.kari, customer: { powerofficeEmployees: [] } });
     const notLinked = await asIntegrator(`mutation { unlink(input: { system: CHARGEBEE, type: "customer", id: "nobody" }) { unifiedId } }`);
     assert.equal(notLinked.errors?.[0]?.extensions?.code, "NOT_FOUND");
@@ -342,16 +538,27 @@ describe("link subgraph", () => {
       { unified_id: seeded.ola, system: "poweroffice", entity: "Employee", source_id: "refused", flow: "F2" },
     ]);
     const refused = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "refused" }) { unifiedId } }`);
-    assert.deepEqual(refused.errors?.map((e) => [e.message, e.extensions?.code]), [["That link is managed by a flow rule", "CONFLICT"]]);
+    assert.deepEqual(
+      refused.errors?.map((e) => [e.message, e.extensions?.code]),
+      [["That link is managed by a flow rule", "CONFLICT"]],
+    );
     const exploded = await asIntegrator(`mutation { unlink(input: { system: POWEROFFICE, type: "Employee", id: "explode" }) { unifiedId } }`);
     assert.equal(exploded.errors?.[0]?.extensions?.code, "INTERNAL_SERVER_ERROR");
     assert.doesNotMatch(JSON.stringify(exploded), /secret\/path|on fire|stack/);
   });
 
   test("refuses requests without the shared secret (403), answers /healthz", async () => {
-    const noSecret = await fetch(subgraph.server.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const noSecret = await fetch(subgraph.server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     assert.equal(noSecret.status, 403);
-    const wrong = await fetch(subgraph.server.url, { method: "POST", headers: { "content-type": "application/json", "x-subgraph-secret": SECRET.slice(1) }, body: JSON.stringify({ query: "{ __typename }" }) });
+    const wrong = await fetch(subgraph.server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-subgraph-secret": SECRET.slice(1) },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
     assert.equal(wrong.status, 403);
     assert.equal(((await wrong.json()) as any).errors[0].extensions.code, "FORBIDDEN");
     const right = await subgraph.query<any>("{ __typename }");

@@ -2,7 +2,11 @@ import type DataLoader from "dataloader";
 import { stageBatchesQuery, waitedBatchesQuery, type BatchApiWaits, type StageBatchRow } from "../../src/sync/index.js";
 import { linkTargetsOfUnifiedQuery, linksOfUnifiedQuery } from "../../src/sync/tables/links.js";
 import { openQuarantineOfUnifiedQuery } from "../../src/sync/tables/quarantine.js";
-import { unifiedOrdersByChargebeeCustomerQuery, unifiedRecordsByIdQuery, unifiedRecordsBySourceQuery } from "../../src/sync/tables/unified-records.js";
+import {
+  unifiedOrdersByChargebeeCustomerQuery,
+  unifiedRecordsByIdQuery,
+  unifiedRecordsBySourceQuery,
+} from "../../src/sync/tables/unified-records.js";
 import type { SubgraphContext } from "../shared/context.js";
 import type { ConflictRow } from "./types/conflict.js";
 import type { LinkRow } from "./types/link.js";
@@ -49,7 +53,10 @@ export function linksOf(ctx: SubgraphContext): DataLoader<string, LinkRow[]> {
 /** Conflicts of each unified record with the given status, oldest first. */
 export function conflictsOf(ctx: SubgraphContext, status: "open" | "resolved" | null): DataLoader<string, ConflictRow[]> {
   return ctx.loader<string, ConflictRow[]>(`conflicts:byUnified:${status ?? "all"}`, async (ids) => {
-    const query = ctx.sql.knex("conflicts").whereIn("unified_id", [...ids]).orderBy("id");
+    const query = ctx.sql
+      .knex("conflicts")
+      .whereIn("unified_id", [...ids])
+      .orderBy("id");
     if (status) query.where({ status });
     return group(ids, await ctx.sql.rows<ConflictRow>(query), (row) => row.unified_id);
   });
@@ -187,7 +194,10 @@ export async function prefetchOrdersOfCustomers(ctx: SubgraphContext, unifiedIds
   const prefetched = prefetchedOrdersOf(ctx);
   const all: UnifiedRow[] = [];
   for (const [unifiedId, chargebeeCustomers] of chargebeeByCustomer) {
-    const orders = ordersOfChargebeeCustomers(chargebeeCustomers, chargebeeCustomers.map((id) => listOf.get(id)!));
+    const orders = ordersOfChargebeeCustomers(
+      chargebeeCustomers,
+      chargebeeCustomers.map((id) => listOf.get(id)!),
+    );
     prefetched.set(unifiedId, orders);
     all.push(...orders);
   }

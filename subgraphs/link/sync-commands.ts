@@ -1,5 +1,14 @@
 import type { Knex } from "knex";
-import { linkRecords, requestRecordSync, requestSyncRun, resolveConflict, retryQuarantined, unlinkRecord, type FlowId, type SyncCommandDeps } from "../../src/sync/index.js";
+import {
+  linkRecords,
+  requestRecordSync,
+  requestSyncRun,
+  resolveConflict,
+  retryQuarantined,
+  unlinkRecord,
+  type FlowId,
+  type SyncCommandDeps,
+} from "../../src/sync/index.js";
 
 export type { SyncCommandDeps };
 
@@ -13,10 +22,7 @@ export interface SyncRunRef {
  */
 export interface SyncCommands {
   requestSyncRun(deps: SyncCommandDeps, input: { flows?: readonly string[]; mode: string; requestedBy: string }): Promise<SyncRunRef>;
-  requestRecordSync(
-    deps: SyncCommandDeps,
-    input: { system: string; entity: string; sourceId: string; requestedBy: string },
-  ): Promise<SyncRunRef>;
+  requestRecordSync(deps: SyncCommandDeps, input: { system: string; entity: string; sourceId: string; requestedBy: string }): Promise<SyncRunRef>;
   linkRecords(knex: Knex, input: LinkCommandInput): Promise<{ unifiedId: string }>;
   unlinkRecord(knex: Knex, input: UnlinkCommandInput): Promise<unknown>;
   resolveConflict(knex: Knex, input: ResolveConflictCommandInput): Promise<unknown>;

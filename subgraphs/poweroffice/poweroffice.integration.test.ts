@@ -4,8 +4,24 @@ import type { SourceRecordInput } from "../../src/datasets/types.js";
 import { insertRecords, startSubgraphUnderTest, type SubgraphUnderTest } from "../shared/test-support.js";
 
 function customer(id: number, extra: Record<string, unknown> = {}): SourceRecordInput {
-  const data = { Id: id, Number: 10000 + id, Name: `Firma ${id} AS`, EmailAddress: `post${id}@firma.no`, IsPerson: false, LastChangedDateTimeOffset: "2026-11-01T10:00:00.1234567+00:00", ...extra };
-  return { system: "poweroffice", entity: "Customer", sourceId: String(id), data, email: String(data.EmailAddress), name: String(data.Name), sourceChangedAt: new Date("2026-11-01T10:00:00Z") };
+  const data = {
+    Id: id,
+    Number: 10000 + id,
+    Name: `Firma ${id} AS`,
+    EmailAddress: `post${id}@firma.no`,
+    IsPerson: false,
+    LastChangedDateTimeOffset: "2026-11-01T10:00:00.1234567+00:00",
+    ...extra,
+  };
+  return {
+    system: "poweroffice",
+    entity: "Customer",
+    sourceId: String(id),
+    data,
+    email: String(data.EmailAddress),
+    name: String(data.Name),
+    sourceChangedAt: new Date("2026-11-01T10:00:00Z"),
+  };
 }
 
 describe("poweroffice subgraph", () => {
@@ -16,15 +32,73 @@ describe("poweroffice subgraph", () => {
     for (let id = 1; id <= 12; id++) records.push(customer(id));
     records.push(customer(13, { IsPerson: true, Name: null, FirstName: "Kari", LastName: "Nordmann", EmailAddress: "Kari@Example.no" }));
     records[12]!.name = "Kari Nordmann";
-    records.push({ system: "poweroffice", entity: "Customer", sourceId: "14", data: { Id: 14, Name: "Slettet AS" }, deleted: true, name: "Slettet AS" });
-    for (const [id, contactId] of [[101, 1], [102, 1], [103, 2]] as const) {
-      records.push({ system: "poweroffice", entity: "ContactPerson", sourceId: String(id), parentId: String(contactId), data: { Id: id, ContactId: contactId, FirstName: `P${id}`, LastName: "Hansen", EmailAddress: `p${id}@firma.no` }, email: `p${id}@firma.no`, name: `P${id} Hansen` });
+    records.push({
+      system: "poweroffice",
+      entity: "Customer",
+      sourceId: "14",
+      data: { Id: 14, Name: "Slettet AS" },
+      deleted: true,
+      name: "Slettet AS",
+    });
+    for (const [id, contactId] of [
+      [101, 1],
+      [102, 1],
+      [103, 2],
+    ] as const) {
+      records.push({
+        system: "poweroffice",
+        entity: "ContactPerson",
+        sourceId: String(id),
+        parentId: String(contactId),
+        data: { Id: id, ContactId: contactId, FirstName: `P${id}`, LastName: "Hansen", EmailAddress: `p${id}@firma.no` },
+        email: `p${id}@firma.no`,
+        name: `P${id} Hansen`,
+      });
     }
-    records.push({ system: "poweroffice", entity: "Product", sourceId: "7", data: { Id: 7, Code: "P7", Name: "Konsulenttime", UnitPrice: 1250.5 }, name: "Konsulenttime" });
-    records.push({ system: "poweroffice", entity: "SalesOrder", sourceId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "aaaaaaaa-0000-0000-0000-000000000001", SalesOrderNo: 5, CustomerId: 1, CurrencyCode: "NOK", TotalAmount: 3126.25, SalesOrderStatus: "Draft" } });
-    records.push({ system: "poweroffice", entity: "SalesOrderLine", sourceId: "bbbbbbbb-0000-0000-0000-000000000002", parentId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "bbbbbbbb-0000-0000-0000-000000000002", ProductId: 7, Quantity: 2, ProductUnitPrice: 1250.5, VatRate: 0.25, SortOrder: 1 } });
-    records.push({ system: "poweroffice", entity: "SalesOrderLine", sourceId: "bbbbbbbb-0000-0000-0000-000000000001", parentId: "aaaaaaaa-0000-0000-0000-000000000001", data: { Id: "bbbbbbbb-0000-0000-0000-000000000001", Description: "Tekstlinje", LineType: "Text", SortOrder: 0 } });
-    records.push({ system: "poweroffice", entity: "SalesOrder", sourceId: "cccccccc-0000-0000-0000-000000000003", data: { Id: "cccccccc-0000-0000-0000-000000000003", CustomerId: 2, SalesOrderLines: [{ Id: "dddddddd-0000-0000-0000-000000000004", ProductId: 7, Quantity: 3, SortOrder: 0 }] } });
+    records.push({
+      system: "poweroffice",
+      entity: "Product",
+      sourceId: "7",
+      data: { Id: 7, Code: "P7", Name: "Konsulenttime", UnitPrice: 1250.5 },
+      name: "Konsulenttime",
+    });
+    records.push({
+      system: "poweroffice",
+      entity: "SalesOrder",
+      sourceId: "aaaaaaaa-0000-0000-0000-000000000001",
+      data: {
+        Id: "aaaaaaaa-0000-0000-0000-000000000001",
+        SalesOrderNo: 5,
+        CustomerId: 1,
+        CurrencyCode: "NOK",
+        TotalAmount: 3126.25,
+        SalesOrderStatus: "Draft",
+      },
+    });
+    records.push({
+      system: "poweroffice",
+      entity: "SalesOrderLine",
+      sourceId: "bbbbbbbb-0000-0000-0000-000000000002",
+      parentId: "aaaaaaaa-0000-0000-0000-000000000001",
+      data: { Id: "bbbbbbbb-0000-0000-0000-000000000002", ProductId: 7, Quantity: 2, ProductUnitPrice: 1250.5, VatRate: 0.25, SortOrder: 1 },
+    });
+    records.push({
+      system: "poweroffice",
+      entity: "SalesOrderLine",
+      sourceId: "bbbbbbbb-0000-0000-0000-000000000001",
+      parentId: "aaaaaaaa-0000-0000-0000-000000000001",
+      data: { Id: "bbbbbbbb-0000-0000-0000-000000000001", Description: "Tekstlinje", LineType: "Text", SortOrder: 0 },
+    });
+    records.push({
+      system: "poweroffice",
+      entity: "SalesOrder",
+      sourceId: "cccccccc-0000-0000-0000-000000000003",
+      data: {
+        Id: "cccccccc-0000-0000-0000-000000000003",
+        CustomerId: 2,
+        SalesOrderLines: [{ Id: "dddddddd-0000-0000-0000-000000000004", ProductId: 7, Quantity: 3, SortOrder: 0 }],
+      },
+    });
     await insertRecords(subgraph.db.knex, records);
   });
   after(async () => subgraph.close());
@@ -80,24 +154,53 @@ describe("poweroffice subgraph", () => {
         { id: "101", name: "P101 Hansen", customer: { id: "1" } },
         { id: "102", name: "P102 Hansen", customer: { id: "1" } },
       ],
-      salesOrders: [{
-        salesOrderNo: 5,
-        totalAmount: 3126.25,
-        lines: [
-          { id: "bbbbbbbb-0000-0000-0000-000000000001", description: "Tekstlinje", quantity: null, productUnitPrice: null, vatRate: null, product: null },
-          { id: "bbbbbbbb-0000-0000-0000-000000000002", description: null, quantity: 2, productUnitPrice: 1250.5, vatRate: 0.25, product: { code: "P7", unitPrice: 1250.5 } },
-        ],
-      }],
+      salesOrders: [
+        {
+          salesOrderNo: 5,
+          totalAmount: 3126.25,
+          lines: [
+            {
+              id: "bbbbbbbb-0000-0000-0000-000000000001",
+              description: "Tekstlinje",
+              quantity: null,
+              productUnitPrice: null,
+              vatRate: null,
+              product: null,
+            },
+            {
+              id: "bbbbbbbb-0000-0000-0000-000000000002",
+              description: null,
+              quantity: 2,
+              productUnitPrice: 1250.5,
+              vatRate: 0.25,
+              product: { code: "P7", unitPrice: 1250.5 },
+            },
+          ],
+        },
+      ],
     });
   });
 
   test("an order read with its embedded lines (SalesOrderCompleteDto) shows them when no line records exist", async () => {
-    const result: any = await subgraph.query(`{ powerofficeSalesOrders(filter: { customerId: "2" }) { edges { node { id lines { id salesOrderId quantity product { name } } } } } }`);
+    const result: any = await subgraph.query(
+      `{ powerofficeSalesOrders(filter: { customerId: "2" }) { edges { node { id lines { id salesOrderId quantity product { name } } } } } }`,
+    );
     assert.equal(result.errors, undefined);
-    assert.deepEqual(result.data.powerofficeSalesOrders.edges, [{ node: {
-      id: "cccccccc-0000-0000-0000-000000000003",
-      lines: [{ id: "dddddddd-0000-0000-0000-000000000004", salesOrderId: "cccccccc-0000-0000-0000-000000000003", quantity: 3, product: { name: "Konsulenttime" } }],
-    } }]);
+    assert.deepEqual(result.data.powerofficeSalesOrders.edges, [
+      {
+        node: {
+          id: "cccccccc-0000-0000-0000-000000000003",
+          lines: [
+            {
+              id: "dddddddd-0000-0000-0000-000000000004",
+              salesOrderId: "cccccccc-0000-0000-0000-000000000003",
+              quantity: 3,
+              product: { name: "Konsulenttime" },
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   test("every request reports its SQL statement count to deps.observeSql", async () => {

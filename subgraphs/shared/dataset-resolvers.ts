@@ -32,13 +32,15 @@ export function listRecords<T, F extends DatasetFilter>(
 ): Promise<ConnectionResult<T>> {
   const query = datasetRecordsQuery(ctx.sql.knex, system, entity, filter);
   if (filter && refine) refine(query, filter, ctx.sql.knex);
-  return paginate(ctx.sql, query, DATASET_ORDER, page, map, { columns: datasetColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
+  return paginate(ctx.sql, query, DATASET_ORDER, page, map, {
+    columns: datasetColumns(ctx.operation.fieldsAsked),
+    fieldsAsked: ctx.operation.fieldsAsked,
+  });
 }
 
 /** The federation reference resolver of a dataset entity: batched through the request's DataLoader. */
 export function datasetReference<T>(system: SystemName, entity: string, map: RowMapper<T>) {
   return {
-    __resolveReference: (reference: { id: string }, ctx: SubgraphContext): Promise<T | null> =>
-      loadRecord(ctx, system, entity, reference.id, map),
+    __resolveReference: (reference: { id: string }, ctx: SubgraphContext): Promise<T | null> => loadRecord(ctx, system, entity, reference.id, map),
   };
 }

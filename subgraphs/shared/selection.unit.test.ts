@@ -25,9 +25,28 @@ describe("selectsAny", () => {
   });
 
   test("looks through inline fragments and named fragments", () => {
-    assert.equal(selectsAny(infoOf(`{ customers { edges { ... on CustomerEdge { node { ... on Customer { orders { id } } } } } } }`), ["edges", "node"], linkFields), true);
-    assert.equal(selectsAny(infoOf(`{ customers { ...page } } fragment page on CustomerConnection { edges { node { ...who } } } fragment who on Customer { chargebee { id } }`), ["edges", "node"], linkFields), true);
-    assert.equal(selectsAny(infoOf(`{ customers { ...page } } fragment page on CustomerConnection { edges { node { id } } }`), ["edges", "node"], linkFields), false);
+    assert.equal(
+      selectsAny(
+        infoOf(`{ customers { edges { ... on CustomerEdge { node { ... on Customer { orders { id } } } } } } }`),
+        ["edges", "node"],
+        linkFields,
+      ),
+      true,
+    );
+    assert.equal(
+      selectsAny(
+        infoOf(
+          `{ customers { ...page } } fragment page on CustomerConnection { edges { node { ...who } } } fragment who on Customer { chargebee { id } }`,
+        ),
+        ["edges", "node"],
+        linkFields,
+      ),
+      true,
+    );
+    assert.equal(
+      selectsAny(infoOf(`{ customers { ...page } } fragment page on CustomerConnection { edges { node { id } } }`), ["edges", "node"], linkFields),
+      false,
+    );
   });
 });
 

@@ -17,8 +17,12 @@ export function portOf(config: AppConfig, name: SubgraphName): number {
 }
 
 /** Extra parts a subgraph process needs beyond the database (the link subgraph's job queue). */
-export type ExtraDeps = (args: { config: AppConfig; logger: Logger; deps: SubgraphDeps; db: Awaited<ReturnType<typeof openDatabase>> }) =>
-  Promise<{ commands: SubgraphDeps["commands"]; stop(): Promise<void> }>;
+export type ExtraDeps = (args: {
+  config: AppConfig;
+  logger: Logger;
+  deps: SubgraphDeps;
+  db: Awaited<ReturnType<typeof openDatabase>>;
+}) => Promise<{ commands: SubgraphDeps["commands"]; stop(): Promise<void> }>;
 
 /**
  * Entry point of `npm run subgraph:<name>`: one subgraph in a process of its own, on a real PostgreSQL server

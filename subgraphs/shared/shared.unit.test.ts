@@ -11,7 +11,12 @@ import { isoDate, parseTimestamp, read } from "./json-fields.js";
 
 function captureLogger() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return { logger: pino({ level: "info" }, stream), lines };
 }
 
@@ -52,7 +57,10 @@ describe("error formatter", () => {
   test("GraphQL validation errors pass through with their code", () => {
     const format = createErrorFormatter(captureLogger().logger, "link");
     const error = new GraphQLError('Cannot query field "nope" on type "Query".', { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
-    assert.equal(format({ message: error.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }, error).extensions?.code, "GRAPHQL_VALIDATION_FAILED");
+    assert.equal(
+      format({ message: error.message, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }, error).extensions?.code,
+      "GRAPHQL_VALIDATION_FAILED",
+    );
   });
 });
 
@@ -60,8 +68,18 @@ describe("cursors and page sizes", () => {
   test("a cursor round-trips its keys; anything else is BAD_USER_INPUT", () => {
     const cursor = encodeCursor([5, "105"]);
     assert.deepEqual(decodeCursor(cursor, ["number", "text"]), [5, "105"]);
-    for (const bad of ["nonsense", encodeCursor([1]), encodeCursor([{ a: 1 }, 2]), encodeCursor(["5", "105"]), encodeCursor([1.5, "x"]), Buffer.from("{").toString("base64url")]) {
-      assert.throws(() => decodeCursor(bad, ["number", "text"]), (error: GraphQLError) => error.extensions.code === "BAD_USER_INPUT");
+    for (const bad of [
+      "nonsense",
+      encodeCursor([1]),
+      encodeCursor([{ a: 1 }, 2]),
+      encodeCursor(["5", "105"]),
+      encodeCursor([1.5, "x"]),
+      Buffer.from("{").toString("base64url"),
+    ]) {
+      assert.throws(
+        () => decodeCursor(bad, ["number", "text"]),
+        (error: GraphQLError) => error.extensions.code === "BAD_USER_INPUT",
+      );
     }
   });
 
@@ -84,7 +102,10 @@ describe("shared secret and JSON fields", () => {
 
   test("PowerOffice fields are read in either casing; .NET timestamps with 7 digits parse", () => {
     assert.equal(read({ emailAddress: "a@b.no" }, "EmailAddress"), "a@b.no");
-    assert.equal(isoDate({ LastChangedDateTimeOffset: "2026-11-01T10:00:00.1234567+00:00" }, "LastChangedDateTimeOffset")?.toISOString(), "2026-11-01T10:00:00.123Z");
+    assert.equal(
+      isoDate({ LastChangedDateTimeOffset: "2026-11-01T10:00:00.1234567+00:00" }, "LastChangedDateTimeOffset")?.toISOString(),
+      "2026-11-01T10:00:00.123Z",
+    );
     assert.equal(parseTimestamp("2021-09-25 08:03:00.123456+00:00")?.toISOString(), "2021-09-25T08:03:00.123Z");
     assert.equal(parseTimestamp("not a date"), null);
   });

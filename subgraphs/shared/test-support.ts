@@ -14,7 +14,11 @@ export interface SubgraphUnderTest {
   deps: SubgraphDeps;
   /** Every statement the knex instance ran (from knex's own query event), to cross-check the per-request count. */
   knexQueries: { count: number };
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 

@@ -29,7 +29,10 @@ const run = promisify(execFile);
 const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 /** The test's environment without NODE_OPTIONS, which could load tsx into the built processes too. */
 const BASE_ENV: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: undefined };
-const MIGRATIONS = fs.readdirSync(path.join(ROOT, "migrations")).filter((name) => name.endsWith(".cjs")).sort();
+const MIGRATIONS = fs
+  .readdirSync(path.join(ROOT, "migrations"))
+  .filter((name) => name.endsWith(".cjs"))
+  .sort();
 
 /** The build under test: dist/ when it is current, else a fresh build of its own. */
 let out = path.join(ROOT, "dist");

@@ -60,7 +60,10 @@ describe("link table constraints", () => {
       const item = await unified(trx, "item");
       assert.equal(await violation(trx, (inner) => inner("links").insert({ ...link, system: "sap", unified_id: item })), "links_system_check");
       assert.equal(await violation(trx, (inner) => inner("links").insert({ ...link, status: "maybe", unified_id: item })), "links_status_check");
-      assert.equal(await violation(trx, (inner) => inner("unified_records").insert({ id: randomUUID(), kind: "invoice" })), "unified_records_kind_check");
+      assert.equal(
+        await violation(trx, (inner) => inner("unified_records").insert({ id: randomUUID(), kind: "invoice" })),
+        "unified_records_kind_check",
+      );
     }));
 
   test("deleting a unified record removes its links and conflicts", () =>

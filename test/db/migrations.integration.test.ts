@@ -13,10 +13,22 @@ const EXPECTED_TABLES = fs
   .filter((line) => line.startsWith("table "))
   .map((line) => line.slice("table ".length))
   .sort();
-const CORE_TABLES = ["conflicts", "dataset_records", "links", "outbox", "quarantine", "sync_cursors", "sync_events", "sync_runs", "unified_records", "webhook_events"];
+const CORE_TABLES = [
+  "conflicts",
+  "dataset_records",
+  "links",
+  "outbox",
+  "quarantine",
+  "sync_cursors",
+  "sync_events",
+  "sync_runs",
+  "unified_records",
+  "webhook_events",
+];
 
 async function appTables(db: TestDatabase): Promise<string[]> {
-  const rows = await db.knex("information_schema.tables")
+  const rows = await db
+    .knex("information_schema.tables")
     .where({ table_schema: "public", table_type: "BASE TABLE" })
     .whereNot("table_name", "like", "knex_migrations%")
     .orderBy("table_name")

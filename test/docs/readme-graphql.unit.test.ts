@@ -40,7 +40,10 @@ test("the GraphQL examples of the READMEs are valid against the gateway's schema
 test("the GraphQL examples of the READMEs run as written: no placeholder to fill in", () => {
   // readme-examples.integration.test.ts runs them against npm start's demo; a "…" is a value left for the reader to guess.
   const placeholders = DOCS.flatMap(graphqlSteps).filter((step) => print(step.document).includes("…"));
-  assert.deepEqual(placeholders.map((step) => step.where), []);
+  assert.deepEqual(
+    placeholders.map((step) => step.where),
+    [],
+  );
 });
 
 test("the IDE's first query is valid and within the default limits", async () => {
@@ -48,5 +51,8 @@ test("the IDE's first query is valid and within the default limits", async () =>
   const query = ideDefaultQuery(sdl, true);
   assert.match(query, /customers\(first: 10\)/);
   const errors = validate(buildSchema(sdl), parse(query), defaultLimitRules());
-  assert.deepEqual(errors.map((error) => error.message), []);
+  assert.deepEqual(
+    errors.map((error) => error.message),
+    [],
+  );
 });

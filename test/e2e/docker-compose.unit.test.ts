@@ -68,7 +68,11 @@ test("the :dist scripts pass node the same flags as the development scripts", ()
   for (const [dist, dev] of Object.entries(development)) {
     assert.ok(scripts[dist] && scripts[dev], `package.json has ${dist} and ${dev}`);
     assert.deepEqual(flags(scripts[dist]), flags(scripts[dev]), `${dist} and ${dev} give node the same flags`);
-    assert.equal(scripts[dist].split(" ").at(-1), `dist/${scripts[dev].split(" ").at(-1)!.replace(/\.ts$/, ".js")}`, `${dist} runs ${dev}'s module, compiled`);
+    assert.equal(
+      scripts[dist].split(" ").at(-1),
+      `dist/${scripts[dev].split(" ").at(-1)!.replace(/\.ts$/, ".js")}`,
+      `${dist} runs ${dev}'s module, compiled`,
+    );
   }
 });
 

@@ -21,11 +21,39 @@ const CUSTOMER_QUERY = /* GraphQL */ `
       lastName
       syncState
       lastSyncedAt
-      powerofficeContactPersons { id firstName lastName emailAddress }
-      powerofficeCustomer { id number isPerson name emailAddress }
-      chargebee { id firstName lastName email preferredCurrencyCode }
-      orders { id currencyCode amount taxAmount }
-      links { system type sourceId flow status }
+      powerofficeContactPersons {
+        id
+        firstName
+        lastName
+        emailAddress
+      }
+      powerofficeCustomer {
+        id
+        number
+        isPerson
+        name
+        emailAddress
+      }
+      chargebee {
+        id
+        firstName
+        lastName
+        email
+        preferredCurrencyCode
+      }
+      orders {
+        id
+        currencyCode
+        amount
+        taxAmount
+      }
+      links {
+        system
+        type
+        sourceId
+        flow
+        status
+      }
     }
   }
 `;
@@ -40,16 +68,47 @@ const ORDER_QUERY = /* GraphQL */ `
       amount
       taxAmount
       syncState
-      customer { id email }
+      customer {
+        id
+        email
+      }
       powerofficeSalesOrder {
         id
         salesOrderNo
         customerId
         currencyCode
-        lines { id description quantity productUnitPrice vatRate product { id name } }
+        lines {
+          id
+          description
+          quantity
+          productUnitPrice
+          vatRate
+          product {
+            id
+            name
+          }
+        }
       }
-      chargebeeOrder { id documentNumber customerId currencyCode total lineItems { id description unitPrice quantity amount taxAmount } }
-      chargebeeInvoice { id status total }
+      chargebeeOrder {
+        id
+        documentNumber
+        customerId
+        currencyCode
+        total
+        lineItems {
+          id
+          description
+          unitPrice
+          quantity
+          amount
+          taxAmount
+        }
+      }
+      chargebeeInvoice {
+        id
+        status
+        total
+      }
     }
   }
 `;
@@ -60,8 +119,18 @@ const ITEM_QUERY = /* GraphQL */ `
       id
       name
       syncState
-      powerofficeProduct { id code name unitPrice }
-      chargebee { id name type status }
+      powerofficeProduct {
+        id
+        code
+        name
+        unitPrice
+      }
+      chargebee {
+        id
+        name
+        type
+        status
+      }
     }
   }
 `;
@@ -90,9 +159,7 @@ describe("whole queries through the gateway", () => {
           lastName: "Nordmann1",
           syncState: "SYNCED",
           lastSyncedAt: "2026-11-20T10:00:00.000Z",
-          powerofficeContactPersons: [
-            { id: "1001", firstName: "Ola", lastName: "Nordmann1", emailAddress: "ola.nordmann1@example.no" },
-          ],
+          powerofficeContactPersons: [{ id: "1001", firstName: "Ola", lastName: "Nordmann1", emailAddress: "ola.nordmann1@example.no" }],
           powerofficeCustomer: {
             id: "5001",
             number: 10001,

@@ -93,6 +93,9 @@ test("the IDE opens offline, runs a query with an API key and shows the result",
     return new URL(url).origin !== gatewayOrigin;
   });
   assert.deepEqual(offLocal, [], "every request went to the gateway on loopback");
-  assert.ok(requested.some((url) => url.startsWith(`${gatewayOrigin}/graphql`)), "the IDE talked to the gateway");
+  assert.ok(
+    requested.some((url) => url.startsWith(`${gatewayOrigin}/graphql`)),
+    "the IDE talked to the gateway",
+  );
   await page.close();
 });

@@ -22,8 +22,14 @@ const CUSTOMERS_QUERY = /* GraphQL */ `
           id
           email
           syncState
-          powerofficeContactPersons { id emailAddress }
-          chargebee { id email }
+          powerofficeContactPersons {
+            id
+            emailAddress
+          }
+          chargebee {
+            id
+            email
+          }
         }
       }
     }
@@ -83,11 +89,9 @@ test("runSync through the gateway: the worker runs it, then the unified customer
   const before = await federation.query(CUSTOMERS_QUERY);
   assert.equal(before.body.data.customers.totalCount, 0, "nothing is linked before the first sync");
 
-  const requested = await federation.query(
-    'mutation { runSync(flows: ["F1"], mode: FULL) { id status requestedBy flows mode } }',
-    undefined,
-    { "x-api-key": INTEGRATOR_KEY },
-  );
+  const requested = await federation.query('mutation { runSync(flows: ["F1"], mode: FULL) { id status requestedBy flows mode } }', undefined, {
+    "x-api-key": INTEGRATOR_KEY,
+  });
   assert.equal(requested.status, 200, JSON.stringify(requested.body));
   const run = requested.body.data.runSync;
   assert.deepEqual({ ...run, id: typeof run.id }, { id: "string", status: "QUEUED", requestedBy: "erp", flows: ["F1"], mode: "FULL" });

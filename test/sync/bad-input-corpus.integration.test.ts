@@ -19,8 +19,14 @@ interface Actionable {
 }
 
 async function actionableBySource(): Promise<Map<string, string[]>> {
-  const quarantined = (await h.db.knex("quarantine").where({ status: "open", system: "poweroffice" }).select("source_id", "entity", "reason")) as Actionable[];
-  const unmatched = (await h.db.knex("sync_record_state").where({ status: "unmatched", system: "poweroffice" }).select("source_id", "entity", "reason")) as Actionable[];
+  const quarantined = (await h.db
+    .knex("quarantine")
+    .where({ status: "open", system: "poweroffice" })
+    .select("source_id", "entity", "reason")) as Actionable[];
+  const unmatched = (await h.db
+    .knex("sync_record_state")
+    .where({ status: "unmatched", system: "poweroffice" })
+    .select("source_id", "entity", "reason")) as Actionable[];
   const reasons = new Map<string, string[]>();
   for (const row of [...quarantined, ...unmatched]) {
     const key = `${row.entity}\u0000${row.source_id}`;
@@ -39,9 +45,17 @@ function powerOfficeWrites(): number {
 
 /** The Chargebee customer linked to a PowerOffice person of a flow. */
 async function linkedCustomer(flow: string, sourceId: string): Promise<Record<string, unknown> | undefined> {
-  const link = await h.db.knex("links as p")
+  const link = await h.db
+    .knex("links as p")
     .join("links as c", "c.unified_id", "p.unified_id")
-    .where({ "p.flow": flow, "p.system": "poweroffice", "p.source_id": sourceId, "c.system": "chargebee", "c.entity": "customer", "c.status": "active" })
+    .where({
+      "p.flow": flow,
+      "p.system": "poweroffice",
+      "p.source_id": sourceId,
+      "c.system": "chargebee",
+      "c.entity": "customer",
+      "c.status": "active",
+    })
     .first("c.source_id");
   return link ? h.cb.store.dump("customer").find((row) => row.id === link.source_id) : undefined;
 }
@@ -65,7 +79,9 @@ describe("the bad-input corpus", { timeout: 600_000 }, () => {
     assert.ok(corpus.bad.length >= 1000, `the corpus holds ${corpus.bad.length} bad records`);
     const started = Date.now();
     const run = await sync.run({ mode: "full" });
-    figures.push(`first run ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: seen ${run.counts.seen}, created ${run.counts.created}, quarantined ${run.counts.quarantined}, waiting ${run.counts.waiting}, errors ${run.counts.errors}, API calls ${run.counts.apiCalls}`);
+    figures.push(
+      `first run ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: seen ${run.counts.seen}, created ${run.counts.created}, quarantined ${run.counts.quarantined}, waiting ${run.counts.waiting}, errors ${run.counts.errors}, API calls ${run.counts.apiCalls}`,
+    );
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.equal(run.counts.errors, 0);
 
@@ -92,17 +108,29 @@ describe("the bad-input corpus", { timeout: 600_000 }, () => {
     const quarantineByReason = (await h.db.knex("quarantine").where({ status: "open" }).select("reason")) as Array<{ reason: string }>;
     const categories = new Map<string, number>();
     const categoryOf = (reason: string) =>
-      /NUL character/.test(reason) ? "NUL" :
-      /surrogate/.test(reason) ? "half a surrogate pair" :
-      /control character/.test(reason) ? "control character" :
-      /takes at most|characters; Chargebee/.test(reason) ? "too long for Chargebee" :
-      /invalid email/.test(reason) ? "invalid email" :
-      /unknown currency/.test(reason) ? "unknown currency" :
-      /PowerOffice does not have/.test(reason) ? "line whose product is gone" :
-      /too large to send/.test(reason) ? "amount too large" :
-      /quantit/.test(reason) ? "quantity" :
-      /negative price/.test(reason) ? "negative price" :
-      /VAT rate/.test(reason) ? "VAT rate" : "other";
+      /NUL character/.test(reason)
+        ? "NUL"
+        : /surrogate/.test(reason)
+          ? "half a surrogate pair"
+          : /control character/.test(reason)
+            ? "control character"
+            : /takes at most|characters; Chargebee/.test(reason)
+              ? "too long for Chargebee"
+              : /invalid email/.test(reason)
+                ? "invalid email"
+                : /unknown currency/.test(reason)
+                  ? "unknown currency"
+                  : /PowerOffice does not have/.test(reason)
+                    ? "line whose product is gone"
+                    : /too large to send/.test(reason)
+                      ? "amount too large"
+                      : /quantit/.test(reason)
+                        ? "quantity"
+                        : /negative price/.test(reason)
+                          ? "negative price"
+                          : /VAT rate/.test(reason)
+                            ? "VAT rate"
+                            : "other";
     for (const { reason } of quarantineByReason) categories.set(categoryOf(reason), (categories.get(categoryOf(reason)) ?? 0) + 1);
     figures.push(`open quarantine entries by reason: ${[...categories].map(([category, count]) => `${category} ${count}`).join("; ")}`);
   });
@@ -144,12 +172,17 @@ describe("the bad-input corpus", { timeout: 600_000 }, () => {
     assert.deepEqual(duplicates, [], "no two customers we created share an email");
     const duplicateInvoices = [...invoicesByReference].filter(([, count]) => count > 1);
     assert.deepEqual(duplicateInvoices, [], "no order has two invoices");
-    figures.push(`${arrived} good records arrived (${corpus.goodPeople.length} people, ${corpus.goodProducts.length} products, ${corpus.goodOrders.length} orders); duplicates: ${duplicates.length} customers, ${duplicateInvoices.length} invoices`);
+    figures.push(
+      `${arrived} good records arrived (${corpus.goodPeople.length} people, ${corpus.goodProducts.length} products, ${corpus.goodOrders.length} orders); duplicates: ${duplicates.length} customers, ${duplicateInvoices.length} invoices`,
+    );
   });
 
   test("Chargebee records with text the database cannot hold are stored with the exact original and touch nothing", async () => {
     for (const { entity, sourceId } of corpus.storedOnly) {
-      const row = await h.db.knex("dataset_records").where({ system: "chargebee", entity, source_id: sourceId }).first("data", "raw_json", "data_issues");
+      const row = await h.db
+        .knex("dataset_records")
+        .where({ system: "chargebee", entity, source_id: sourceId })
+        .first("data", "raw_json", "data_issues");
       assert.ok(row, `${entity} ${sourceId} was read`);
       assert.match(JSON.parse(row.raw_json).company, /\u0000/);
       assert.equal(row.data_issues[0].path, "company");
@@ -160,7 +193,9 @@ describe("the bad-input corpus", { timeout: 600_000 }, () => {
     const before = { chargebee: chargebeePosts(), poweroffice: powerOfficeWrites() };
     const started = Date.now();
     const run = await sync.run({ mode: "incremental" });
-    figures.push(`second run ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: created ${run.counts.created}, updated ${run.counts.updated}, quarantined ${run.counts.quarantined}; writes: Chargebee ${chargebeePosts() - before.chargebee}, PowerOffice ${powerOfficeWrites() - before.poweroffice}`);
+    figures.push(
+      `second run ${run.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: created ${run.counts.created}, updated ${run.counts.updated}, quarantined ${run.counts.quarantined}; writes: Chargebee ${chargebeePosts() - before.chargebee}, PowerOffice ${powerOfficeWrites() - before.poweroffice}`,
+    );
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.equal(run.counts.quarantined, 0, "bad records are not decided again until they change");
     assert.equal(chargebeePosts(), before.chargebee, "no Chargebee write");

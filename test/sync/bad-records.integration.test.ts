@@ -34,7 +34,8 @@ function newContactPerson(fields: Record<string, unknown>): string {
 }
 
 async function chargebeeCustomerOf(contactPersonId: string): Promise<Record<string, unknown> | undefined> {
-  const link = await h.db.knex("links as p")
+  const link = await h.db
+    .knex("links as p")
     .join("links as c", "c.unified_id", "p.unified_id")
     .where({ "p.flow": "F1", "p.system": "poweroffice", "p.source_id": contactPersonId, "c.system": "chargebee", "c.status": "active" })
     .first("c.source_id");
@@ -62,11 +63,17 @@ describe("bad records never stop the rest; runs say what they missed", () => {
     const first = await sync.run({ flows: ["F1"] });
     assert.equal(first.status, "succeeded", first.error ?? "");
     assert.ok(first.counts.quarantined >= 1);
-    assert.match((await openQuarantine("F1", bad))!.reason, /FirstName contains a NUL character \(U\+0000\) at position 4.*correct it in PowerOffice Go/);
+    assert.match(
+      (await openQuarantine("F1", bad))!.reason,
+      /FirstName contains a NUL character \(U\+0000\) at position 4.*correct it in PowerOffice Go/,
+    );
     assert.equal((await chargebeeCustomerOf(goodBefore))?.first_name, "Anne");
     assert.equal(await chargebeeCustomerOf(bad), undefined, "nothing was written for the bad record");
 
-    const stored = await h.db.knex("dataset_records").where({ system: "poweroffice", entity: "ContactPerson", source_id: bad }).first("data", "raw_json", "data_issues");
+    const stored = await h.db
+      .knex("dataset_records")
+      .where({ system: "poweroffice", entity: "ContactPerson", source_id: bad })
+      .first("data", "raw_json", "data_issues");
     assert.equal(stored.data.FirstName, "Nul\u2400Name", "the stored copy shows where the NUL was");
     assert.equal(JSON.parse(stored.raw_json).FirstName, "Nul\u0000Name", "the raw copy keeps the exact original");
     assert.deepEqual(stored.data_issues, [{ path: "FirstName", problem: "contains a NUL character (U+0000) at position 4" }]);
@@ -107,7 +114,10 @@ describe("bad records never stop the rest; runs say what they missed", () => {
     assert.equal(again.status, "partial");
     const health = await h.db.knex("sync_source_health").where({ source: "poweroffice.ContactPerson" }).first();
     assert.equal(health.consecutive_failures, 2);
-    assert.ok(logLines.some((line) => line.level === 50 && /poweroffice\.ContactPerson has failed to read in 2 runs in a row/.test(line.msg)), "raised at error level");
+    assert.ok(
+      logLines.some((line) => line.level === 50 && /poweroffice\.ContactPerson has failed to read in 2 runs in a row/.test(line.msg)),
+      "raised at error level",
+    );
     const metrics = await renderSyncMetrics(h.db.knex, { readFailureAlertAfter: 2 });
     assert.match(metrics, /sync_source_consecutive_read_failures\{source="poweroffice\.ContactPerson"\} 2/);
     assert.match(metrics, /sync_source_read_failing\{source="poweroffice\.ContactPerson"\} 1/);
@@ -117,7 +127,10 @@ describe("bad records never stop the rest; runs say what they missed", () => {
     const recovered = await sync.run({ flows: ["F1"] });
     assert.equal(recovered.status, "succeeded", recovered.error ?? "");
     assert.deepEqual(recovered.detail.read?.recovered, ["poweroffice.ContactPerson"], "the next good run says it recovered");
-    assert.match(await renderSyncMetrics(h.db.knex, { readFailureAlertAfter: 2 }), /sync_source_read_failing\{source="poweroffice\.ContactPerson"\} 0/);
+    assert.match(
+      await renderSyncMetrics(h.db.knex, { readFailureAlertAfter: 2 }),
+      /sync_source_read_failing\{source="poweroffice\.ContactPerson"\} 0/,
+    );
   });
 
   test("records left after errors that are not theirs end the run PARTIAL; the next run writes them", async () => {

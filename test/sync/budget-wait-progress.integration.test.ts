@@ -13,7 +13,16 @@ import { createPowerOfficeClient, type PowerOfficeClient } from "../../src/conne
 import { startPowerOfficeSandbox, type PowerOfficeSandbox } from "../../src/connectors/poweroffice/sandbox/index.js";
 import { startJobQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { silentLogger } from "../../src/logging/logger.js";
-import { readRunWaits, requestSyncRun, startSyncWorker, waitForRun, type FlowId, type SyncRunRow, type SyncWorker, type VendorWaitView } from "../../src/sync/index.js";
+import {
+  readRunWaits,
+  requestSyncRun,
+  startSyncWorker,
+  waitForRun,
+  type FlowId,
+  type SyncRunRow,
+  type SyncWorker,
+  type VendorWaitView,
+} from "../../src/sync/index.js";
 import { startSubgraphUnderTest, type SubgraphUnderTest } from "../../subgraphs/shared/test-support.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -113,8 +122,26 @@ describe("a run that waits on Chargebee's budget", { timeout: 200_000 }, () => {
     const shown = observed.fromGraphql;
     assert.ok(shown, "syncRun showed the wait too");
     assert.deepEqual(
-      { vendor: shown.vendor, reason: shown.reason, description: shown.description, rate: shown.rate, maxConcurrency: shown.maxConcurrency, stage: shown.stage, batches: shown.batches, retryAt: shown.retryAt },
-      { vendor: "CHARGEBEE", reason: "RATE", description: `Chargebee's budget of ${CHARGEBEE_PER_MINUTE} requests/minute`, rate: { requests: CHARGEBEE_PER_MINUTE, perSeconds: 60 }, maxConcurrency: 3, stage: 1, batches: 1, retryAt: null },
+      {
+        vendor: shown.vendor,
+        reason: shown.reason,
+        description: shown.description,
+        rate: shown.rate,
+        maxConcurrency: shown.maxConcurrency,
+        stage: shown.stage,
+        batches: shown.batches,
+        retryAt: shown.retryAt,
+      },
+      {
+        vendor: "CHARGEBEE",
+        reason: "RATE",
+        description: `Chargebee's budget of ${CHARGEBEE_PER_MINUTE} requests/minute`,
+        rate: { requests: CHARGEBEE_PER_MINUTE, perSeconds: 60 },
+        maxConcurrency: 3,
+        stage: 1,
+        batches: 1,
+        retryAt: null,
+      },
     );
     assert.ok(shown.callsLeft > 0 && shown.expectedSecondsLeft > 0, JSON.stringify(shown));
     assert.ok(Date.parse(shown.since) <= Date.now(), shown.since);
@@ -123,7 +150,9 @@ describe("a run that waits on Chargebee's budget", { timeout: 200_000 }, () => {
     const afterwards = await subgraph.query<any>(SYNC_RUN_QUERY, { id: run.id });
     assert.deepEqual(afterwards.data.syncRun.waitingOn, [], "nothing waits once the run has finished");
     assert.deepEqual(afterwards.data.syncRun.budgetWaited, [{ vendor: "CHARGEBEE", waitedMs: run.detail.budgetWaited!.chargebee }]);
-    const listed = await subgraph.query<any>(`{ syncRuns(first: 1) { edges { node { id waitingOn { vendor } budgetWaited { vendor waitedMs } } } } }`);
+    const listed = await subgraph.query<any>(
+      `{ syncRuns(first: 1) { edges { node { id waitingOn { vendor } budgetWaited { vendor waitedMs } } } } }`,
+    );
     assert.deepEqual(listed.data.syncRuns.edges[0].node, { id: run.id, waitingOn: [], budgetWaited: afterwards.data.syncRun.budgetWaited });
   });
 });

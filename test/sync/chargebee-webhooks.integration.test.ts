@@ -37,17 +37,31 @@ describe("Chargebee changes by webhook", () => {
     await work();
     return count() - before;
   };
-  const contactPerson = () => h.po.store.all("ContactPersons").find((row) => String(row.EmailAddress ?? "").includes("@") && row.Id !== h.po.store.special.sharedPerson.contactPersonId && row.Id !== h.po.store.special.invalidEmailContactPerson.id)!;
+  const contactPerson = () =>
+    h.po.store
+      .all("ContactPersons")
+      .find(
+        (row) =>
+          String(row.EmailAddress ?? "").includes("@") &&
+          row.Id !== h.po.store.special.sharedPerson.contactPersonId &&
+          row.Id !== h.po.store.special.invalidEmailContactPerson.id,
+      )!;
   /** Makes the catch-up due: the Chargebee cursors last moved longer ago than the interval. */
   const ageChargebeeCursors = () =>
-    h.db.knex("sync_cursors").where({ system: "chargebee" }).update({ updated_at: h.db.knex.raw(`now() - interval '${catchupIntervalSeconds + 60} seconds'`) });
+    h.db
+      .knex("sync_cursors")
+      .where({ system: "chargebee" })
+      .update({ updated_at: h.db.knex.raw(`now() - interval '${catchupIntervalSeconds + 60} seconds'`) });
 
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/chargebee`;
     h = await startSyncHarness({ chargebeeWebhook: { url, ...auth, retryScheduleMs: [] } });
     // The receiver confirms each delivery with the sandbox's API through a client of its own (fast retries).
-    const chargebee = createChargebeeClient({ ...h.cb.clientConfig, requestsPerMinute: 0 }, { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} });
+    const chargebee = createChargebeeClient(
+      { ...h.cb.clientConfig, requestsPerMinute: 0 },
+      { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} },
+    );
     handler = createChargebeeWebhookHandler({ knex: h.db.knex, chargebee, ...auth, onChanges: (result) => onChanges?.(result) });
     h.ctx.settings = { ...h.ctx.settings, chargebeeWebhooks: { catchupIntervalSeconds } };
   });
@@ -131,7 +145,12 @@ describe("Chargebee changes by webhook", () => {
 
       // A new event whose content the datasets hold already (the API knows it: the receiver only stores confirmed events).
       const stored = h.cb.store.dump("customer").find((customer) => customer.id === customerId)!;
-      const sameContent = { id: "ev_same_content", event_type: "customer_changed", occurred_at: Math.floor(Date.now() / 1000), content: { customer: { ...stored } } };
+      const sameContent = {
+        id: "ev_same_content",
+        event_type: "customer_changed",
+        occurred_at: Math.floor(Date.now() / 1000),
+        content: { customer: { ...stored } },
+      };
       h.cb.store.insertSeeded("event", structuredClone(sameContent));
       const again = await handler!.handleEvent(sameContent);
       assert.deepEqual([again.duplicate, again.changed.length], [false, 0]);

@@ -21,7 +21,9 @@ describe("dry run, link commands and crash recovery", () => {
     const counts = await runFlows({ ...h.ctx, dryRun: true, plan }, { mode: "dry-run" });
     assert.deepEqual(h.writes(), { poweroffice: 0, chargebee: 0 });
     const special = h.po.store.special;
-    const person = h.po.store.all("ContactPersons").find((row) => row.Id !== special.sharedPerson.contactPersonId && row.Id !== special.invalidEmailContactPerson.id)!;
+    const person = h.po.store
+      .all("ContactPersons")
+      .find((row) => row.Id !== special.sharedPerson.contactPersonId && row.Id !== special.invalidEmailContactPerson.id)!;
     assert.ok(plan.writes.some((write) => write.action === "create" && write.id === `po-contactperson-${String(person.Id)}`));
     assert.equal(plan.quarantined.length, 2);
     assert.equal(counts.created, plan.writes.filter((write) => write.action === "create").length);
@@ -33,15 +35,27 @@ describe("dry run, link commands and crash recovery", () => {
 
   test("linkRecords and unlinkRecord: a contact person moved to another Chargebee customer by hand", async () => {
     const person = h.po.store.all("ContactPersons")[3]!;
-    await assert.rejects(linkRecords(h.db.knex, { flow: "F1", powerofficeId: String(person.Id), chargebeeId: "cb-cust-000010" }), (error: unknown) => error instanceof SyncCommandError && error.code === "CONFLICT");
-    await assert.rejects(linkRecords(h.db.knex, { flow: "F0" as never, powerofficeId: "1", chargebeeId: "x" }), (error: unknown) => error instanceof SyncCommandError && error.code === "BAD_USER_INPUT");
-    await assert.rejects(linkRecords(h.db.knex, { flow: "F1", powerofficeId: "999", chargebeeId: "x" }), (error: unknown) => error instanceof SyncCommandError && error.code === "NOT_FOUND");
+    await assert.rejects(
+      linkRecords(h.db.knex, { flow: "F1", powerofficeId: String(person.Id), chargebeeId: "cb-cust-000010" }),
+      (error: unknown) => error instanceof SyncCommandError && error.code === "CONFLICT",
+    );
+    await assert.rejects(
+      linkRecords(h.db.knex, { flow: "F0" as never, powerofficeId: "1", chargebeeId: "x" }),
+      (error: unknown) => error instanceof SyncCommandError && error.code === "BAD_USER_INPUT",
+    );
+    await assert.rejects(
+      linkRecords(h.db.knex, { flow: "F1", powerofficeId: "999", chargebeeId: "x" }),
+      (error: unknown) => error instanceof SyncCommandError && error.code === "NOT_FOUND",
+    );
 
     const unlinked = await unlinkRecord(h.db.knex, { system: "poweroffice", entity: "ContactPerson", sourceId: String(person.Id), flow: "F1" });
     assert.equal(unlinked.unlinked, 2);
     const unlinkedStates = await h.db.knex("unified_records").whereIn("id", unlinked.unifiedIds).pluck("sync_state");
     assert.deepEqual(unlinkedStates, ["unlinked"], "the unified customer no longer stands for linked records");
-    await assert.rejects(unlinkRecord(h.db.knex, { system: "poweroffice", entity: "ContactPerson", sourceId: String(person.Id), flow: "F1" }), (error: unknown) => error instanceof SyncCommandError && error.code === "NOT_FOUND");
+    await assert.rejects(
+      unlinkRecord(h.db.knex, { system: "poweroffice", entity: "ContactPerson", sourceId: String(person.Id), flow: "F1" }),
+      (error: unknown) => error instanceof SyncCommandError && error.code === "NOT_FOUND",
+    );
 
     const linked = await linkRecords(h.db.knex, { flow: "F1", powerofficeId: String(person.Id), chargebeeId: "cb-cust-000010", requestedBy: "test" });
     assert.equal(linked.chargebeeId, "cb-cust-000010");
@@ -68,7 +82,10 @@ describe("dry run, link commands and crash recovery", () => {
     assert.equal(conflict.winner, "poweroffice");
     const resolved = await resolveConflict(h.db.knex, { conflictId: conflict.id, winner: "chargebee", resolvedBy: "analyst" });
     assert.equal(resolved.status, "resolved");
-    await assert.rejects(resolveConflict(h.db.knex, { conflictId: conflict.id, winner: "chargebee", resolvedBy: "analyst" }), (error: unknown) => error instanceof SyncCommandError && error.code === "CONFLICT");
+    await assert.rejects(
+      resolveConflict(h.db.knex, { conflictId: conflict.id, winner: "chargebee", resolvedBy: "analyst" }),
+      (error: unknown) => error instanceof SyncCommandError && error.code === "CONFLICT",
+    );
     await h.sync();
     assert.equal(h.po.store.get("ContactPersons", Number(person.Id))?.FirstName, "FraChargebee");
     assert.equal(h.cb.store.raw("customer", customerId)?.first_name, "FraChargebee");
@@ -82,7 +99,11 @@ describe("dry run, link commands and crash recovery", () => {
     const before = await h.db.knex("quarantine").where({ flow: "F3", source_id: id }).first();
     assert.equal(before.status, "open");
     await h.sync();
-    assert.equal((await h.db.knex("quarantine").where({ id: before.id }).first()).attempts, before.attempts, "an unchanged record is not retried by itself");
+    assert.equal(
+      (await h.db.knex("quarantine").where({ id: before.id }).first()).attempts,
+      before.attempts,
+      "an unchanged record is not retried by itself",
+    );
     await retryQuarantined(h.db.knex, { id: before.id });
     assert.equal((await h.db.knex("quarantine").where({ id: before.id }).first()).status, "released");
     const counts = await h.sync();

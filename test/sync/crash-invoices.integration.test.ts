@@ -80,7 +80,14 @@ async function linkedOrderReferences(): Promise<string[]> {
 
 /** New PowerOffice sales orders for companies whose orders already sync, with one to three product lines. */
 function createOrders(count: number, round: number): void {
-  const customers = [...new Set(po.store.all("SalesOrders").map((order) => order.CustomerId).filter((id) => typeof id === "number"))] as number[];
+  const customers = [
+    ...new Set(
+      po.store
+        .all("SalesOrders")
+        .map((order) => order.CustomerId)
+        .filter((id) => typeof id === "number"),
+    ),
+  ] as number[];
   const products = po.store.all("Products").filter((product) => !product.IsDeleted && product.IsActive !== false);
   for (let n = 0; n < count; n += 1) {
     const lines = Array.from({ length: 1 + ((n + round) % 3) }, (_, index) => ({
@@ -109,8 +116,11 @@ function killWhen(worker: WorkerProcess, point: KillPoint): Promise<void> {
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "src/cli/sync.ts", ...args], { cwd: ROOT, env: { ...workerEnv(), LOG_LEVEL: "error" }, timeout: 150_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "src/cli/sync.ts", ...args],
+      { cwd: ROOT, env: { ...workerEnv(), LOG_LEVEL: "error" }, timeout: 150_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -146,7 +156,11 @@ describe("a crash never duplicates an invoice", { skip: SKIP, timeout: 600_000 }
     const next = await request("incremental");
     runs.push(next);
     // The killed run's jobs come back only when their heartbeat lapses (10 s): the new run must not start meanwhile.
-    await until(async () => (await getSyncRun(db.knex, next.id))?.detail.waitingFor?.runId === run.id, 10_000, "the new run waiting for the killed one");
+    await until(
+      async () => (await getSyncRun(db.knex, next.id))?.detail.waitingFor?.runId === run.id,
+      10_000,
+      "the new run waiting for the killed one",
+    );
     const waiting = (await getSyncRun(db.knex, next.id))!;
     assert.equal(waiting.status, "queued", "it waits instead of planning the same orders");
 
@@ -154,7 +168,10 @@ describe("a crash never duplicates an invoice", { skip: SKIP, timeout: 600_000 }
     assert.equal(finished.status, "succeeded", finished.error ?? "");
     const nextFinished = await waitForRun(db.knex, next.id, { intervalMs: 200, timeoutMs: 60_000 });
     assert.equal(nextFinished.status, "succeeded", nextFinished.error ?? "");
-    assert.ok((nextFinished.detail.waited ?? []).some((wait) => wait.runId === run.id && wait.until), "the new run records the wait");
+    assert.ok(
+      (nextFinished.detail.waited ?? []).some((wait) => wait.runId === run.id && wait.until),
+      "the new run records the wait",
+    );
     const references = await linkedOrderReferences();
     assert.ok(references.length >= 50, `most demo orders are synced (${references.length})`);
     for (const reference of references) assert.equal(invoicesByReference().get(reference), 1, `order ${reference}: one invoice`);
@@ -176,14 +193,21 @@ describe("a crash never duplicates an invoice", { skip: SKIP, timeout: 600_000 }
       assert.equal(finished.status, "succeeded", finished.error ?? "");
       const nextFinished = await waitForRun(db.knex, next.id, { intervalMs: 200, timeoutMs: 60_000 });
       assert.equal(nextFinished.status, "succeeded", nextFinished.error ?? "");
-      assert.ok((nextFinished.detail.waited ?? []).some((wait) => wait.runId === run.id), "the run started meanwhile waited for the killed one");
+      assert.ok(
+        (nextFinished.detail.waited ?? []).some((wait) => wait.runId === run.id),
+        "the run started meanwhile waited for the killed one",
+      );
 
       const counts = invoicesByReference();
       const duplicated = [...counts].filter(([, count]) => count > 1);
       assert.deepEqual(duplicated, [], "no order has two invoices");
       const references = await linkedOrderReferences();
       for (const reference of references) assert.equal(counts.get(reference), 1, `order ${reference}: one invoice`);
-      assert.equal(finished.counts.created + nextFinished.counts.created >= ORDERS_PER_ROUND, true, "the new orders were created by one run or the other");
+      assert.equal(
+        finished.counts.created + nextFinished.counts.created >= ORDERS_PER_ROUND,
+        true,
+        "the new orders were created by one run or the other",
+      );
     });
   }
 
@@ -195,7 +219,11 @@ describe("a crash never duplicates an invoice", { skip: SKIP, timeout: 600_000 }
     assert.equal(b.code, 0, `${b.stdout}\n${b.stderr}`);
     assert.match(`${a.stdout}${b.stdout}`, /Waited .* for run [0-9a-f-]{36}/, "one of them says it waited for the other");
     const counts = invoicesByReference();
-    assert.deepEqual([...counts].filter(([, count]) => count > 1), [], "no order has two invoices");
+    assert.deepEqual(
+      [...counts].filter(([, count]) => count > 1),
+      [],
+      "no order has two invoices",
+    );
     for (const reference of await linkedOrderReferences()) assert.equal(counts.get(reference), 1, `order ${reference}: one invoice`);
   });
 
@@ -219,6 +247,8 @@ describe("a crash never duplicates an invoice", { skip: SKIP, timeout: 600_000 }
     const total = [...invoicesByReference().values()].reduce((sum, count) => sum + count, 0);
     assert.equal(total, (await linkedOrderReferences()).length, "one invoice per synced order, nothing else");
     // For the closing note: how many kills and what came of them.
-    console.log(`# crash test: ${KILL_POINTS.length} kills, ${runs.length} runs, ${total} invoices for ${(await linkedOrderReferences()).length} synced orders`);
+    console.log(
+      `# crash test: ${KILL_POINTS.length} kills, ${runs.length} runs, ${total} invoices for ${(await linkedOrderReferences()).length} synced orders`,
+    );
   });
 });

@@ -40,7 +40,10 @@ test("with 10% of requests failing on both APIs, repeated syncs converge to the 
   // Every valid contact person and product reached Chargebee, each exactly once (deterministic ids).
   for (const row of h.po.store.all("ContactPersons")) {
     if (String(row.EmailAddress).includes("@@")) continue;
-    const link = await h.db.knex("links").where({ flow: "F1", system: "poweroffice", source_id: String(row.Id) }).first();
+    const link = await h.db
+      .knex("links")
+      .where({ flow: "F1", system: "poweroffice", source_id: String(row.Id) })
+      .first();
     assert.ok(link, `contact person ${String(row.Id)} is linked`);
   }
   // Every order has exactly one invoice (the one write without an id of ours goes through the outbox).

@@ -10,7 +10,8 @@ import { startSyncHarness, type SyncHarness } from "./harness.js";
  */
 describe("sync flows end to end", () => {
   let h: SyncHarness;
-  const cbRecord = (resource: "customer" | "item" | "item_price" | "order" | "invoice", id: string) => h.cb.store.raw(resource, id) as Record<string, unknown> | undefined;
+  const cbRecord = (resource: "customer" | "item" | "item_price" | "order" | "invoice", id: string) =>
+    h.cb.store.raw(resource, id) as Record<string, unknown> | undefined;
   const link = (flow: string, system: string, sourceId: string) =>
     h.db.knex("links").where({ flow, system, source_id: sourceId }).whereNot("status", "deleted").first();
   const linkedChargebeeId = async (flow: string, powerofficeId: string): Promise<string | undefined> => {
@@ -30,7 +31,9 @@ describe("sync flows end to end", () => {
     assert.ok(counts.created > 30, `created ${counts.created}`);
     assert.equal(counts.quarantined, 2);
 
-    const person = h.po.store.all("ContactPersons").find((row) => row.Id !== h.po.store.special.sharedPerson.contactPersonId && row.Id !== h.po.store.special.invalidEmailContactPerson.id)!;
+    const person = h.po.store
+      .all("ContactPersons")
+      .find((row) => row.Id !== h.po.store.special.sharedPerson.contactPersonId && row.Id !== h.po.store.special.invalidEmailContactPerson.id)!;
     const customer = cbRecord("customer", `po-contactperson-${String(person.Id)}`)!;
     assert.ok(customer, "the contact person has a Chargebee customer with our deterministic id");
     assert.deepEqual([customer.email, customer.first_name, customer.last_name], [person.EmailAddress, person.FirstName, person.LastName]);
@@ -57,14 +60,26 @@ describe("sync flows end to end", () => {
 
   test("one person in three roles with one email (any case) is one Chargebee customer", async () => {
     const shared = h.po.store.special.sharedPerson;
-    const ids = [await linkedChargebeeId("F1", String(shared.contactPersonId)), await linkedChargebeeId("F2", String(shared.employeeId)), await linkedChargebeeId("F3", String(shared.personCustomerId))];
+    const ids = [
+      await linkedChargebeeId("F1", String(shared.contactPersonId)),
+      await linkedChargebeeId("F2", String(shared.employeeId)),
+      await linkedChargebeeId("F3", String(shared.personCustomerId)),
+    ];
     assert.ok(ids[0]);
     assert.deepEqual(new Set(ids).size, 1, `all three roles link to one customer: ${ids.join(", ")}`);
     const sameEmail = h.cb.store.dump("customer").filter((row) => String(row.email).toLowerCase() === shared.email && !row.deleted);
     assert.equal(sameEmail.length, 1, "no duplicate customer was created for the shared email");
-    const unified = await h.db.knex("links")
+    const unified = await h.db
+      .knex("links")
       .where({ system: "poweroffice" })
-      .whereIn(["flow", "source_id"], [["F1", String(shared.contactPersonId)], ["F2", String(shared.employeeId)], ["F3", String(shared.personCustomerId)]])
+      .whereIn(
+        ["flow", "source_id"],
+        [
+          ["F1", String(shared.contactPersonId)],
+          ["F2", String(shared.employeeId)],
+          ["F3", String(shared.personCustomerId)],
+        ],
+      )
       .distinct("unified_id");
     assert.equal(unified.length, 1, "the three roles are one unified customer");
   });
@@ -96,7 +111,9 @@ describe("sync flows end to end", () => {
     const customerId = await linkedChargebeeId("F4", String(order.CustomerId));
     assert.equal(cbOrder.customer_id, customerId);
     const invoice = cbRecord("invoice", String(cbOrder.invoice_id))!;
-    const poLines = (order.SalesOrderLines as Array<Record<string, unknown>>).filter((line) => line.ProductId !== null && line.ProductId !== undefined);
+    const poLines = (order.SalesOrderLines as Array<Record<string, unknown>>).filter(
+      (line) => line.ProductId !== null && line.ProductId !== undefined,
+    );
     const invoiceLines = invoice.line_items as Array<Record<string, unknown>>;
     assert.equal(invoiceLines.length, poLines.length);
     const rates = new Set<number>();
@@ -117,15 +134,22 @@ describe("sync flows end to end", () => {
       // The line points at the item's price with the VAT rate's tax profile (made when the order needed it).
       const price = cbRecord("item_price", String(actual.entity_id))!;
       assert.equal(price.item_id, `po-product-${String(line.ProductId)}`);
-      assert.equal((price.tax_detail as { tax_profile_id?: string } | undefined)?.tax_profile_id, expected.taxRate > 0 ? `vat-${expected.taxRate * 100}` : undefined);
+      assert.equal(
+        (price.tax_detail as { tax_profile_id?: string } | undefined)?.tax_profile_id,
+        expected.taxRate > 0 ? `vat-${expected.taxRate * 100}` : undefined,
+      );
     }
     assert.ok(rates.size >= 3, "the special order has lines at 25 %, 15 % and 0 %");
     const agreed = (await link("F8", "poweroffice", String(order.Id)))!.agreed as { lines: Array<{ taxAmount: number }>; taxAmount: number };
-    assert.equal(agreed.taxAmount, agreed.lines.reduce((sum, line) => sum + line.taxAmount, 0));
+    assert.equal(
+      agreed.taxAmount,
+      agreed.lines.reduce((sum, line) => sum + line.taxAmount, 0),
+    );
   });
 
   test("a unified order is named by its sales order number and its invoice's", async () => {
-    const orders = (await h.db.knex("unified_records as u")
+    const orders = (await h.db
+      .knex("unified_records as u")
       .join("links as p", function joinSource() {
         this.on("p.unified_id", "u.id").andOnVal("p.flow", "F8").andOnVal("p.system", "poweroffice");
       })
@@ -133,7 +157,11 @@ describe("sync flows end to end", () => {
         this.on("c.unified_id", "u.id").andOnVal("c.flow", "F8").andOnVal("c.system", "chargebee");
       })
       .where("u.kind", "order")
-      .select("u.name", "p.source_id as order_id", "c.source_id as chargebee_order")) as Array<{ name: string; order_id: string; chargebee_order: string }>;
+      .select("u.name", "p.source_id as order_id", "c.source_id as chargebee_order")) as Array<{
+      name: string;
+      order_id: string;
+      chargebee_order: string;
+    }>;
     assert.ok(orders.length > 0);
     for (const order of orders) {
       const number = h.po.store.get("SalesOrders", order.order_id)!.SalesOrderNo;
@@ -150,7 +178,10 @@ describe("sync flows end to end", () => {
     assert.equal(entity?.name, "Salg");
     const unmatched = departments.find((row) => row.Name === "Administrasjon");
     if (unmatched) {
-      const state = await h.db.knex("sync_record_state").where({ flow: "F6", system: "poweroffice", source_id: String(unmatched.Id) }).first();
+      const state = await h.db
+        .knex("sync_record_state")
+        .where({ flow: "F6", system: "poweroffice", source_id: String(unmatched.Id) })
+        .first();
       assert.equal(state.status, "unmatched");
       assert.match(state.reason, /No Chargebee business entity is named "Administrasjon"/);
     }
@@ -158,7 +189,12 @@ describe("sync flows end to end", () => {
     assert.ok(await linkedChargebeeId("F5", String(company)), "Fjordlys Regnskap AS is linked to the business entity of that name");
 
     // Writes are scoped to the linked business entity: a new employee of the sales department is created there.
-    const employee = h.po.store.create("Employees", { FirstName: "Sigrun", LastName: "Salgsvik", EmailAddress: "sigrun.salgsvik@example.no", DepartmentId: sales.Id });
+    const employee = h.po.store.create("Employees", {
+      FirstName: "Sigrun",
+      LastName: "Salgsvik",
+      EmailAddress: "sigrun.salgsvik@example.no",
+      DepartmentId: sales.Id,
+    });
     await h.sync();
     assert.equal(cbRecord("customer", `po-employee-${String(employee.Id)}`)?.business_entity_id, entityId);
     // An order's invoice belongs to its customer's business entity, as Chargebee scopes invoices by customer.
@@ -168,7 +204,9 @@ describe("sync flows end to end", () => {
   });
 
   test("an edit in PowerOffice reaches Chargebee with one write", async () => {
-    const person = h.po.store.all("ContactPersons").find((row) => row.Id !== h.po.store.special.sharedPerson.contactPersonId && row.Id !== h.po.store.special.invalidEmailContactPerson.id)!;
+    const person = h.po.store
+      .all("ContactPersons")
+      .find((row) => row.Id !== h.po.store.special.sharedPerson.contactPersonId && row.Id !== h.po.store.special.invalidEmailContactPerson.id)!;
     h.po.store.edit("ContactPersons", Number(person.Id), { FirstName: "Ingeborg" });
     h.resetStats();
     await h.sync();
@@ -216,7 +254,10 @@ describe("sync flows end to end", () => {
     assert.equal(cbRecord("customer", customerId)?.last_name, "PowerOffice-Side");
     assert.equal(h.po.store.get("ContactPersons", Number(person.Id))?.LastName, "PowerOffice-Side");
     const conflict = await h.db.knex("conflicts").orderBy("id", "desc").first();
-    assert.deepEqual([conflict.field, conflict.winner, conflict.reason, conflict.chargebee_value], ["lastName", "poweroffice", "the newer change wins", "Chargebee-Side"]);
+    assert.deepEqual(
+      [conflict.field, conflict.winner, conflict.reason, conflict.chargebee_value],
+      ["lastName", "poweroffice", "the newer change wins", "Chargebee-Side"],
+    );
   });
 
   test("a quarantined record is tried again when its source changes", async () => {
@@ -224,18 +265,28 @@ describe("sync flows end to end", () => {
     h.po.store.edit("ContactPersons", bad.id, { EmailAddress: "ola.feilmann@tromso-turbuss.no" });
     await h.sync();
     assert.equal(cbRecord("customer", `po-contactperson-${bad.id}`)?.email, "ola.feilmann@tromso-turbuss.no");
-    const entry = await h.db.knex("quarantine").where({ flow: "F1", source_id: String(bad.id) }).first();
+    const entry = await h.db
+      .knex("quarantine")
+      .where({ flow: "F1", source_id: String(bad.id) })
+      .first();
     assert.equal(entry.status, "resolved");
   });
 
   test("a line whose product is missing quarantines its order and nothing else", async () => {
     const product = h.po.store.create("Products", { Name: "Midlertidig vare", UnitPrice: 10 });
     const customer = h.po.store.special.companyWithOrders;
-    const order = h.po.store.create("SalesOrders", { CustomerId: customer, CurrencyCode: "NOK", SalesOrderLines: [{ ProductId: product.Id, Quantity: 1 }] });
+    const order = h.po.store.create("SalesOrders", {
+      CustomerId: customer,
+      CurrencyCode: "NOK",
+      SalesOrderLines: [{ ProductId: product.Id, Quantity: 1 }],
+    });
     h.po.store.delete("Products", Number(product.Id), { force: true });
     const counts = await h.sync();
     assert.equal(counts.quarantined, 1);
-    const entry = await h.db.knex("quarantine").where({ flow: "F8", source_id: String(order.Id) }).first();
+    const entry = await h.db
+      .knex("quarantine")
+      .where({ flow: "F8", source_id: String(order.Id) })
+      .first();
     assert.match(entry.reason, /refers to Product \d+, which PowerOffice does not have/);
   });
 

@@ -24,13 +24,19 @@ export interface SyncHarness {
 }
 
 export async function startSyncHarness(
-  options: { priority?: "poweroffice" | "chargebee"; /** Where the Chargebee sandbox delivers its events. */ chargebeeWebhook?: SandboxWebhookConfig } = {},
+  options: {
+    priority?: "poweroffice" | "chargebee";
+    /** Where the Chargebee sandbox delivers its events. */ chargebeeWebhook?: SandboxWebhookConfig;
+  } = {},
 ): Promise<SyncHarness> {
   const db = await createTestDatabase();
   const po = await startPowerOfficeSandbox({ size: "demo" });
   const cb = await startChargebeeSandbox({ size: "demo", webhook: options.chargebeeWebhook });
   const poweroffice = createPowerOfficeClient(po.config(), { retry: { baseDelayMs: 1, maxDelayMs: 5 }, requestsPerSecond: 0 });
-  const chargebee = createChargebeeClient({ ...cb.clientConfig, requestsPerMinute: 0, maxConcurrency: 16 }, { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} });
+  const chargebee = createChargebeeClient(
+    { ...cb.clientConfig, requestsPerMinute: 0, maxConcurrency: 16 },
+    { retry: { baseDelayMs: 1, maxDelayMs: 5 }, sleep: async () => {} },
+  );
   const ctx: SyncContext = {
     knex: db.knex,
     poweroffice,

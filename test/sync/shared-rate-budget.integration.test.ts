@@ -77,17 +77,36 @@ describe("three worker processes on one database, one budget per vendor account"
 
     const chargebee = cb.requestLog.list().filter((entry) => entry.id > chargebeeMark);
     const poweroffice = po.requestLog.entries(powerofficeMark);
-    const mostInMinute = mostInAnyWindow(chargebee.map((entry) => Date.parse(entry.at)), 60_000);
-    const powerofficeMostInSecond = mostInAnyWindow(poweroffice.map((entry) => Date.parse(entry.at)), 1_000);
+    const mostInMinute = mostInAnyWindow(
+      chargebee.map((entry) => Date.parse(entry.at)),
+      60_000,
+    );
+    const powerofficeMostInSecond = mostInAnyWindow(
+      poweroffice.map((entry) => Date.parse(entry.at)),
+      1_000,
+    );
     const chargebee429 = chargebee.filter((entry) => entry.status === 429).length;
     const poweroffice429 = poweroffice.filter((entry) => entry.status === 429).length;
-    const batchesByWorker = workers.map((worker) => worker.output.filter((line) => line.includes('"msg":"batch done"') && line.includes(run.id)).length);
-    const budgets = (await db.knex("vendor_rate_budgets").orderBy("account_key").select("account_key", "version")) as Array<{ account_key: string; version: number }>;
+    const batchesByWorker = workers.map(
+      (worker) => worker.output.filter((line) => line.includes('"msg":"batch done"') && line.includes(run.id)).length,
+    );
+    const budgets = (await db.knex("vendor_rate_budgets").orderBy("account_key").select("account_key", "version")) as Array<{
+      account_key: string;
+      version: number;
+    }>;
     const chargebeeExchanges = Number(budgets.find((row) => row.account_key.startsWith("chargebee:"))?.version ?? 0);
-    console.log(`# run ${run.status} in ${seconds.toFixed(1)} s: ${run.batchesTotal} batches, by worker ${batchesByWorker.join(" / ")}; counts ${JSON.stringify(run.counts)}`);
-    console.log(`# Chargebee: ${chargebee.length} calls, at most ${mostInMinute} in any 60 s window (limit ${CHARGEBEE_PER_MINUTE}), ${chargebee429} answered 429`);
-    console.log(`# PowerOffice: ${poweroffice.length} calls, at most ${powerofficeMostInSecond} in any 1 s window (limit ${POWEROFFICE_PER_SECOND}), ${poweroffice429} answered 429`);
-    console.log(`# Chargebee budget: ${chargebeeExchanges} updates of its row for ${chargebee.length} calls (${(chargebeeExchanges / Math.max(1, chargebee.length)).toFixed(2)} per call)`);
+    console.log(
+      `# run ${run.status} in ${seconds.toFixed(1)} s: ${run.batchesTotal} batches, by worker ${batchesByWorker.join(" / ")}; counts ${JSON.stringify(run.counts)}`,
+    );
+    console.log(
+      `# Chargebee: ${chargebee.length} calls, at most ${mostInMinute} in any 60 s window (limit ${CHARGEBEE_PER_MINUTE}), ${chargebee429} answered 429`,
+    );
+    console.log(
+      `# PowerOffice: ${poweroffice.length} calls, at most ${powerofficeMostInSecond} in any 1 s window (limit ${POWEROFFICE_PER_SECOND}), ${poweroffice429} answered 429`,
+    );
+    console.log(
+      `# Chargebee budget: ${chargebeeExchanges} updates of its row for ${chargebee.length} calls (${(chargebeeExchanges / Math.max(1, chargebee.length)).toFixed(2)} per call)`,
+    );
 
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.ok(chargebee.length > 2 * CHARGEBEE_PER_MINUTE, `the run needed more than two minutes' worth of Chargebee calls (${chargebee.length})`);
@@ -95,7 +114,10 @@ describe("three worker processes on one database, one budget per vendor account"
     assert.equal(chargebee429, 0, "no Chargebee request was refused");
     assert.ok(powerofficeMostInSecond <= POWEROFFICE_PER_SECOND, `${powerofficeMostInSecond} PowerOffice requests in one second`);
     assert.equal(poweroffice429, 0, "no PowerOffice request was refused");
-    assert.ok(batchesByWorker.every((batches) => batches > 0), `every worker took batches (${batchesByWorker.join(", ")})`);
+    assert.ok(
+      batchesByWorker.every((batches) => batches > 0),
+      `every worker took batches (${batchesByWorker.join(", ")})`,
+    );
     assert.ok(seconds < 200, `finished in ${seconds} s`);
   });
 });

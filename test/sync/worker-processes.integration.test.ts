@@ -29,7 +29,10 @@ function databaseUrl(): string {
 }
 
 function startWorker(): Promise<WorkerProcess> {
-  return startWorkerProcess(sandboxEnv({ databaseUrl: databaseUrl(), po, cb, extra: { SYNC_BATCH_SIZE: "2", SYNC_WORKER_CONCURRENCY: "2" } }), workers);
+  return startWorkerProcess(
+    sandboxEnv({ databaseUrl: databaseUrl(), po, cb, extra: { SYNC_BATCH_SIZE: "2", SYNC_WORKER_CONCURRENCY: "2" } }),
+    workers,
+  );
 }
 
 /** Customers sharing one (case-folded) email, and invoices sharing one PowerOffice order reference. */
@@ -46,8 +49,14 @@ function chargebeeDuplicates(): { customers: string[]; invoices: string[] } {
     byReference.set(row.po_number, (byReference.get(row.po_number) ?? 0) + 1);
   }
   return {
-    customers: [...byEmail].filter(([, n]) => n > 1).map(([email]) => email).sort(),
-    invoices: [...byReference].filter(([, n]) => n > 1).map(([reference]) => reference).sort(),
+    customers: [...byEmail]
+      .filter(([, n]) => n > 1)
+      .map(([email]) => email)
+      .sort(),
+    invoices: [...byReference]
+      .filter(([, n]) => n > 1)
+      .map(([reference]) => reference)
+      .sort(),
   };
 }
 
@@ -56,7 +65,8 @@ function request(mode: "full" | "incremental"): Promise<SyncRunRow> {
 }
 
 async function linkedCustomer(flow: string, sourceId: string): Promise<Record<string, unknown> | undefined> {
-  const link = await db.knex("links as p")
+  const link = await db
+    .knex("links as p")
     .join("links as c", "c.unified_id", "p.unified_id")
     .where({ "p.flow": flow, "p.system": "poweroffice", "p.source_id": sourceId, "c.system": "chargebee", "c.entity": "customer" })
     .first("c.source_id");

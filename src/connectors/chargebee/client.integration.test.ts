@@ -9,7 +9,11 @@ let sandbox: ChargebeeSandbox;
 function fastClient(options: { maxRetries?: number; timeoutMs?: number; enableValidation?: boolean } = {}): ChargebeeClient {
   return createChargebeeClient(
     { ...sandbox.clientConfig, requestsPerMinute: 0 },
-    { retry: { maxRetries: options.maxRetries ?? 4, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: options.timeoutMs, enableValidation: options.enableValidation },
+    {
+      retry: { maxRetries: options.maxRetries ?? 4, baseDelayMs: 1, maxDelayMs: 5 },
+      timeoutMs: options.timeoutMs,
+      enableValidation: options.enableValidation,
+    },
   );
 }
 
@@ -44,7 +48,10 @@ describe("streamed reads", () => {
     assert.equal(pages, Math.ceil(all.length / 100));
     assert.equal(client.stats().totalCalls, pages);
     assert.equal(client.stats().byEndpoint["customer.list"]?.outcomes.ok, pages);
-    assert.ok(records.some((customer) => customer.deleted), "deleted customers come with include_deleted");
+    assert.ok(
+      records.some((customer) => customer.deleted),
+      "deleted customers come with include_deleted",
+    );
     assert.equal(new Set(records.map((customer) => customer.id)).size, records.length);
     const without = await collect(client.readCustomers({ includeDeleted: false }));
     assert.equal(without.records.length, all.filter((customer) => customer.deleted !== true).length);
@@ -91,7 +98,10 @@ describe("streamed reads", () => {
     await client.updateCustomer("po-events-1", { last_name: "Lund" });
     const { records } = await collect(client.readEvents({ occurredAfter: since, eventTypes: ["customer_created", "customer_changed"] }));
     const mine = records.filter((event) => (event.content as { customer?: { id: string } }).customer?.id === "po-events-1");
-    assert.deepEqual(mine.map((event) => event.event_type), ["customer_created", "customer_changed"]);
+    assert.deepEqual(
+      mine.map((event) => event.event_type),
+      ["customer_created", "customer_changed"],
+    );
   });
 });
 
@@ -127,7 +137,11 @@ describe("writes", () => {
   test("a caller's idempotency key is reused only with the same parameters", async () => {
     const client = fastClient();
     await client.createCustomer({ id: "po-keys-1", first_name: "Kari" });
-    const keyOf = () => sandbox.requestLog.list({ method: "POST" }).filter((entry) => entry.path === "/api/v2/customers/po-keys-1").at(-1)!.idempotencyKey;
+    const keyOf = () =>
+      sandbox.requestLog
+        .list({ method: "POST" })
+        .filter((entry) => entry.path === "/api/v2/customers/po-keys-1")
+        .at(-1)!.idempotencyKey;
     await client.updateCustomer("po-keys-1", { last_name: "Dahl" }, { idempotencyKey: "rename-1" });
     const first = keyOf();
     await client.updateCustomer("po-keys-1", { last_name: "Dahl" }, { idempotencyKey: "rename-1" });
@@ -150,18 +164,28 @@ describe("writes", () => {
       reference: "po-salesorder-77",
       lines: [{ itemPriceId: "po-product-1-NOK", quantity: 3, unitPrice: 150000, description: "Rådgivning mars" }],
     });
-    assert.deepEqual(invoice.line_items?.map((line) => [line.unit_amount, line.quantity, line.amount, line.tax_amount, line.description]), [[150000, 3, 450000, 112500, "Rådgivning mars"]]);
+    assert.deepEqual(
+      invoice.line_items?.map((line) => [line.unit_amount, line.quantity, line.amount, line.tax_amount, line.description]),
+      [[150000, 3, 450000, 112500, "Rådgivning mars"]],
+    );
     const found = await client.findInvoiceByReference("po-customer-77", "po-salesorder-77");
     assert.equal(found?.id, invoice.id);
     assert.equal(await client.findInvoiceByReference("po-customer-77", "po-salesorder-none"), null);
     const order = await client.createOrderForInvoice({ invoiceId: invoice.id, id: "po-salesorder-77" });
     assert.equal(order.existing, false);
-    assert.deepEqual(order.record.order_line_items?.map((line) => [line.unit_price, line.amount, line.tax_amount]), [[150000, 450000, 112500]]);
+    assert.deepEqual(
+      order.record.order_line_items?.map((line) => [line.unit_price, line.amount, line.tax_amount]),
+      [[150000, 450000, 112500]],
+    );
     const again = await client.createOrderForInvoice({ invoiceId: invoice.id, id: "po-salesorder-77" });
     assert.equal(again.existing, true);
     await assert.rejects(client.createOrderForInvoice({ invoiceId: invoice.id, id: "x".repeat(41) }), /at most 40/);
     await assert.rejects(
-      client.createInvoiceForCharges({ customerId: "po-customer-77", currencyCode: "NOK", lines: [{ itemPriceId: "po-product-1-NOK", quantity: 1, unitPrice: 10.5 }] }),
+      client.createInvoiceForCharges({
+        customerId: "po-customer-77",
+        currencyCode: "NOK",
+        lines: [{ itemPriceId: "po-product-1-NOK", quantity: 1, unitPrice: 10.5 }],
+      }),
       /whole number of minor units/,
     );
   });
@@ -330,7 +354,10 @@ describe("deleted catalogue records", () => {
     assert.deepEqual([deleted?.status, deleted?.deleted], ["deleted", true]);
     const prices = await collect(client.read("item_price", { updatedAfter: since }));
     assert.equal(prices.records.find((price) => price.id === "cb-report-pack-NOK")?.deleted, true);
-    const queries = sandbox.requestLog.list({ pathIncludes: "/items" }).slice(-2).map((entry) => decodeURIComponent(entry.query));
+    const queries = sandbox.requestLog
+      .list({ pathIncludes: "/items" })
+      .slice(-2)
+      .map((entry) => decodeURIComponent(entry.query));
     assert.ok(queries.every((query) => !query.includes("include_deleted")));
     assert.ok(queries.some((query) => query.includes("status[is]=deleted")));
     const live = await collect(client.read("item", { includeDeleted: false }));

@@ -1,12 +1,29 @@
 import { randomUUID } from "node:crypto";
-import Chargebee, { type HttpClientInterface, type Customer, type Event, type Invoice, type Item, type ItemFamily, type ItemPrice, type Order, type BusinessEntity } from "chargebee";
+import Chargebee, {
+  type HttpClientInterface,
+  type Customer,
+  type Event,
+  type Invoice,
+  type Item,
+  type ItemFamily,
+  type ItemPrice,
+  type Order,
+  type BusinessEntity,
+} from "chargebee";
 import type { Logger } from "../../logging/logger.js";
 import { silentLogger } from "../../logging/logger.js";
 import { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 import { requestIdempotencyKey } from "./idempotency-key.js";
 import { CHARGEBEE_RESOURCE_REGISTRY, type ChargebeeResource } from "./resource-registry.js";
 import { nodeHttpClient } from "./node-http-client.js";
-import { AccountBudget, BudgetPausedError, BudgetWaitError, type BudgetGrant, type BudgetStateStore, type BudgetWaitNow } from "../rate-budget/index.js";
+import {
+  AccountBudget,
+  BudgetPausedError,
+  BudgetWaitError,
+  type BudgetGrant,
+  type BudgetStateStore,
+  type BudgetWaitNow,
+} from "../rate-budget/index.js";
 import { chargebeeBudgetKey, chargebeeBudgetLimits, chargebeeBudgetRate } from "./request-budget.js";
 import { CHARGEBEE_SANDBOX_API_KEY, CHARGEBEE_SANDBOX_HOST, CHARGEBEE_SANDBOX_SITE } from "./sandbox/constants.js";
 import type {
@@ -215,7 +232,9 @@ export class ChargebeeClient {
     const retry = retryOverride ? narrowed(this.retry, retryOverride) : this.retry;
     const headers: Headers = {};
     if (write) {
-      headers["chargebee-idempotency-key"] = write.idempotencyKey ? requestIdempotencyKey(write.idempotencyKey, endpoint, write.params, write.businessEntityId) : randomUUID();
+      headers["chargebee-idempotency-key"] = write.idempotencyKey
+        ? requestIdempotencyKey(write.idempotencyKey, endpoint, write.params, write.businessEntityId)
+        : randomUUID();
       if (write.businessEntityId) headers["chargebee-business-entity-id"] = write.businessEntityId;
       if (write.suppressWebhook ?? this.suppressWebhooksByDefault) headers["chargebee-event-webhook"] = "all-disabled";
     }
@@ -257,7 +276,12 @@ export class ChargebeeClient {
    * BudgetPausedError and is waited out here like one of our own. A call with its own (narrowed) policy does not
    * wait longer for the budget than for a retry.
    */
-  private async startWithinBudget(endpoint: string, retry: ChargebeeRetryPolicy, lastError: ChargebeeApiError | undefined, narrowedPolicy: boolean): Promise<BudgetGrant> {
+  private async startWithinBudget(
+    endpoint: string,
+    retry: ChargebeeRetryPolicy,
+    lastError: ChargebeeApiError | undefined,
+    narrowedPolicy: boolean,
+  ): Promise<BudgetGrant> {
     for (;;) {
       await this.waitWhileBlocked(endpoint, retry, lastError);
       try {
@@ -325,14 +349,22 @@ export class ChargebeeClient {
    * for customers, invoices and orders; a second `status[is]=deleted` pass for items and item prices (their lists
    * have no include_deleted); item family deletions arrive only as events.
    */
-  async *read<R extends ChargebeeReadableResource>(resource: R, options: ChargebeeReadOptions = {}): AsyncGenerator<ChargebeePage<ChargebeeResourceMap[R]>> {
+  async *read<R extends ChargebeeReadableResource>(
+    resource: R,
+    options: ChargebeeReadOptions = {},
+  ): AsyncGenerator<ChargebeePage<ChargebeeResourceMap[R]>> {
     const spec = this.specs[resource];
     if (!spec) throw new Error(`Unknown Chargebee resource "${resource}"`);
     const includeDeleted = options.includeDeleted ?? true;
     const readUntil = options.updatedBefore !== undefined ? toEpochSeconds(options.updatedBefore) : Math.floor(Date.now() / 1000);
     const seen = new Map<string, number>();
     let highWatermark: number | null = null;
-    const windows = this.windowsFor(options.updatedAfter, readUntil, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS, options.windowSeconds ?? 30 * 86_400);
+    const windows = this.windowsFor(
+      options.updatedAfter,
+      readUntil,
+      options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS,
+      options.windowSeconds ?? 30 * 86_400,
+    );
     const passes: ListParams[] = [{}];
     if (includeDeleted && spec.deletedByStatus && !options.filters?.status) passes.push({ status: { is: "deleted" } });
     for (const [window, pass] of windows.flatMap((w) => passes.map((p) => [w, p] as const))) {
@@ -377,7 +409,9 @@ export class ChargebeeClient {
     }
   }
 
-  readCustomers(options?: ChargebeeReadOptions) { return this.read("customer", options); }
+  readCustomers(options?: ChargebeeReadOptions) {
+    return this.read("customer", options);
+  }
 
   /** Events by occurred_at (ascending), optionally of some types only, in windows like read(). */
   async *readEvents(options: ChargebeeEventReadOptions = {}): AsyncGenerator<ChargebeePage<Event>> {
@@ -385,7 +419,12 @@ export class ChargebeeClient {
     const seen = new Set<string>();
     let highWatermark: number | null = null;
     // Events are immutable and sorted by occurred_at, so one window is enough.
-    for (const window of this.windowsFor(options.occurredAfter, readUntil, options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS, Number.MAX_SAFE_INTEGER)) {
+    for (const window of this.windowsFor(
+      options.occurredAfter,
+      readUntil,
+      options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS,
+      Number.MAX_SAFE_INTEGER,
+    )) {
       const base: ListParams = { limit: clampLimit(options.limit), "sort_by[asc]": "occurred_at" };
       if (window) base.occurred_at = { between: this.timestampPair(window.from, window.to) };
       // The SDK's Zod schema types event_type[in] as one enum value (a generator slip), so with validation on a
@@ -415,9 +454,7 @@ export class ChargebeeClient {
    * and will be asked again later.
    */
   async retrieveEvent(id: string, options: { retry?: Partial<ChargebeeRetryPolicy> } = {}): Promise<Event | null> {
-    return this.orNull(
-      async () => (await this.request("event.retrieve", () => this.sdk.event.retrieve(id), undefined, options.retry)).event,
-    );
+    return this.orNull(async () => (await this.request("event.retrieve", () => this.sdk.event.retrieve(id), undefined, options.retry)).event);
   }
 
   private windowsFor(after: Date | number | undefined, until: number, overlap: number, size: number): Array<{ from: number; to: number } | null> {
@@ -483,8 +520,12 @@ export class ChargebeeClient {
     return this.orNull(async () => (await this.request("customer.retrieve", () => this.sdk.customer.retrieve(id))).customer);
   }
 
-  async createCustomer(input: Customer.CreateInputParam & { id: string }, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<Customer>> {
-    if (input.id.length > MAX_CUSTOMER_ID_LENGTH) throw new Error(`Chargebee customer ids have at most ${MAX_CUSTOMER_ID_LENGTH} characters: "${input.id}"`);
+  async createCustomer(
+    input: Customer.CreateInputParam & { id: string },
+    options: ChargebeeWriteOptions = {},
+  ): Promise<ChargebeeCreateResult<Customer>> {
+    if (input.id.length > MAX_CUSTOMER_ID_LENGTH)
+      throw new Error(`Chargebee customer ids have at most ${MAX_CUSTOMER_ID_LENGTH} characters: "${input.id}"`);
     return this.createWithOwnId(
       async () => {
         const response = await this.request("customer.create", (headers) => this.sdk.customer.create(input, headers), { ...options, params: input });
@@ -495,7 +536,8 @@ export class ChargebeeClient {
   }
 
   async updateCustomer(id: string, input: Customer.UpdateInputParam, options: ChargebeeWriteOptions = {}): Promise<Customer> {
-    return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), { ...options, params: { id, input } })).customer;
+    return (await this.request("customer.update", (headers) => this.sdk.customer.update(id, input, headers), { ...options, params: { id, input } }))
+      .customer;
   }
 
   // ---------------------------------------------------------------- catalogue
@@ -507,7 +549,10 @@ export class ChargebeeClient {
   async createItemFamily(input: ItemFamily.CreateInputParam, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<ItemFamily>> {
     return this.createWithOwnId(
       async () => {
-        const response = await this.request("itemFamily.create", (headers) => this.sdk.itemFamily.create(input, headers), { ...options, params: input });
+        const response = await this.request("itemFamily.create", (headers) => this.sdk.itemFamily.create(input, headers), {
+          ...options,
+          params: input,
+        });
         return { record: response.item_family, replayed: isReplayed(response.isIdempotencyReplayed) };
       },
       () => this.retrieveItemFamily(input.id),
@@ -519,7 +564,10 @@ export class ChargebeeClient {
   }
 
   /** A charge item by default (one-off sales, as PowerOffice products are). */
-  async createItem(input: Omit<Item.CreateInputParam, "type"> & { type?: Item.CreateInputParam["type"] }, options: ChargebeeWriteOptions = {}): Promise<ChargebeeCreateResult<Item>> {
+  async createItem(
+    input: Omit<Item.CreateInputParam, "type"> & { type?: Item.CreateInputParam["type"] },
+    options: ChargebeeWriteOptions = {},
+  ): Promise<ChargebeeCreateResult<Item>> {
     const params: Item.CreateInputParam = { ...input, type: input.type ?? "charge" };
     return this.createWithOwnId(
       async () => {
@@ -572,8 +620,10 @@ export class ChargebeeClient {
   async createInvoiceForCharges(input: ChargebeeInvoiceForChargesInput, options: ChargebeeWriteOptions = {}): Promise<Invoice> {
     if (input.lines.length === 0) throw new Error("An invoice needs at least one line");
     for (const [index, line] of input.lines.entries()) {
-      if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0) throw new Error(`Line ${index + 1}: unitPrice must be a whole number of minor units ≥ 0, got ${line.unitPrice}`);
-      if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new Error(`Line ${index + 1}: quantity must be a whole number ≥ 1, got ${line.quantity}`);
+      if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0)
+        throw new Error(`Line ${index + 1}: unitPrice must be a whole number of minor units ≥ 0, got ${line.unitPrice}`);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1)
+        throw new Error(`Line ${index + 1}: quantity must be a whole number ≥ 1, got ${line.quantity}`);
     }
     // The SDK's TS types take an array of line objects; its Zod schemas take an object of arrays. Both encode to the
     // same form body (item_prices[unit_price][0]=…), so the object-of-arrays form works with validation on or off.

@@ -36,7 +36,14 @@ after(async () => {
 describe("official SDK with validation against the sandbox", () => {
   test("customers: create with our id, retrieve, update, list with filters and paging, delete", async () => {
     const created = await sdk.customer.create(
-      { id: "po-contactperson-900", first_name: "Ingrid", last_name: "Berg", email: "Ingrid.Berg@Example.no", meta_data: { po_id: 900 }, billing_address: { line1: "Storgata 1", city: "Oslo", country: "NO" } },
+      {
+        id: "po-contactperson-900",
+        first_name: "Ingrid",
+        last_name: "Berg",
+        email: "Ingrid.Berg@Example.no",
+        meta_data: { po_id: 900 },
+        billing_address: { line1: "Storgata 1", city: "Oslo", country: "NO" },
+      },
       { "chargebee-idempotency-key": "contract-customer-1" },
     );
     assert.equal(created.customer.id, "po-contactperson-900");
@@ -48,12 +55,19 @@ describe("official SDK with validation against the sandbox", () => {
     const fetched = await sdk.customer.retrieve("po-contactperson-900");
     assert.equal(fetched.customer.email, "Ingrid.Berg@Example.no");
 
-    const updated = await sdk.customer.update("po-contactperson-900", { last_name: "Berg-Hansen" }, { "chargebee-idempotency-key": "contract-customer-2" });
+    const updated = await sdk.customer.update(
+      "po-contactperson-900",
+      { last_name: "Berg-Hansen" },
+      { "chargebee-idempotency-key": "contract-customer-2" },
+    );
     assert.equal(updated.customer.last_name, "Berg-Hansen");
     assert.ok((updated.customer.resource_version ?? 0) > (created.customer.resource_version ?? 0));
 
     const byEmail = await sdk.customer.list({ email: { is: "ingrid.berg@example.no" }, limit: 10 });
-    assert.deepEqual(byEmail.list.map((entry) => entry.customer.id), ["po-contactperson-900"]);
+    assert.deepEqual(
+      byEmail.list.map((entry) => entry.customer.id),
+      ["po-contactperson-900"],
+    );
 
     const now = Math.floor(Date.now() / 1000);
     // The SDK's schema wants timestamps as 10-digit strings and between as "[t1,t2]".
@@ -102,9 +116,20 @@ describe("official SDK with validation against the sandbox", () => {
     assert.equal((await sdk.item.retrieve("po-product-7")).item.type, "charge");
     assert.equal((await sdk.item.update("po-product-7", { name: "Kontorstol, sort" })).item.name, "Kontorstol, sort");
     const items = await sdk.item.list({ limit: 100, "sort_by[asc]": "id", item_family_id: { is: "po-products" } });
-    assert.deepEqual(items.list.map((entry) => entry.item.id), ["po-product-7"]);
+    assert.deepEqual(
+      items.list.map((entry) => entry.item.id),
+      ["po-product-7"],
+    );
 
-    const price = await sdk.itemPrice.create({ id: "po-product-7-NOK", item_id: "po-product-7", name: "Kontorstol NOK", currency_code: "NOK", pricing_model: "per_unit", price: 279000, tax_detail: { tax_profile_id: "vat-25" } });
+    const price = await sdk.itemPrice.create({
+      id: "po-product-7-NOK",
+      item_id: "po-product-7",
+      name: "Kontorstol NOK",
+      currency_code: "NOK",
+      pricing_model: "per_unit",
+      price: 279000,
+      tax_detail: { tax_profile_id: "vat-25" },
+    });
     assertShape("item_price", price.item_price);
     assert.equal(price.item_price.item_type, "charge");
     assert.equal((await sdk.itemPrice.retrieve("po-product-7-NOK")).item_price.price, 279000);
@@ -120,7 +145,15 @@ describe("official SDK with validation against the sandbox", () => {
   test("invoice for charge items carries the lines; the order's lines are derived from it", async () => {
     await sdk.customer.create({ id: "po-customer-3000002", company: "Fjordlys Regnskap AS", email: "post@fjordlys-demo.no" });
     await sdk.item.create({ id: "po-product-9", name: "Kaffe", type: "charge", item_family_id: "po-products" });
-    await sdk.itemPrice.create({ id: "po-product-9-NOK", item_id: "po-product-9", name: "Kaffe NOK", currency_code: "NOK", pricing_model: "per_unit", price: 18900, tax_detail: { tax_profile_id: "vat-15" } });
+    await sdk.itemPrice.create({
+      id: "po-product-9-NOK",
+      item_id: "po-product-9",
+      name: "Kaffe NOK",
+      currency_code: "NOK",
+      pricing_model: "per_unit",
+      price: 18900,
+      tax_detail: { tax_profile_id: "vat-15" },
+    });
     // The SDK's TS types describe item_prices as an array of objects, its Zod schema as an object of arrays;
     // both encode to item_prices[unit_price][0]=…, and only the second passes validation.
     const invoice = await sdk.invoice.createForChargeItemsAndCharges(
@@ -135,31 +168,49 @@ describe("official SDK with validation against the sandbox", () => {
     );
     assertShape("invoice", invoice.invoice);
     const lines = invoice.invoice.line_items ?? [];
-    assert.deepEqual(lines.map((line) => [line.entity_id, line.unit_amount, line.quantity, line.amount, line.tax_amount]), [
-      ["po-product-7-NOK", 250000, 2, 500000, 125000],
-      ["po-product-9-NOK", 19900, 3, 59700, 8955],
-    ]);
+    assert.deepEqual(
+      lines.map((line) => [line.entity_id, line.unit_amount, line.quantity, line.amount, line.tax_amount]),
+      [
+        ["po-product-7-NOK", 250000, 2, 500000, 125000],
+        ["po-product-9-NOK", 19900, 3, 59700, 8955],
+      ],
+    );
     for (const line of lines) assertShape("invoice_line_item", line);
     assert.equal(invoice.invoice.sub_total, 559700);
     assert.equal(invoice.invoice.tax, 133955);
     assert.equal(invoice.invoice.total, 693655);
     assert.equal((await sdk.invoice.retrieve(invoice.invoice.id)).invoice.po_number, "po-salesorder-abc");
     const listed = await sdk.invoice.list({ customer_id: { is: "po-customer-3000002" }, "sort_by[desc]": "date", limit: 100 });
-    assert.deepEqual(listed.list.map((entry) => entry.invoice.id), [invoice.invoice.id]);
+    assert.deepEqual(
+      listed.list.map((entry) => entry.invoice.id),
+      [invoice.invoice.id],
+    );
 
-    const order = await sdk.order.create({ invoice_id: invoice.invoice.id, id: "po-salesorder-abc" }, { "chargebee-idempotency-key": "contract-order-1" });
+    const order = await sdk.order.create(
+      { invoice_id: invoice.invoice.id, id: "po-salesorder-abc" },
+      { "chargebee-idempotency-key": "contract-order-1" },
+    );
     assertShape("order", order.order);
     const orderLines = order.order.order_line_items ?? [];
-    assert.deepEqual(orderLines.map((line) => [line.invoice_line_item_id, line.unit_price, line.amount, line.tax_amount]), lines.map((line) => [line.id, line.unit_amount, line.amount, line.tax_amount]));
+    assert.deepEqual(
+      orderLines.map((line) => [line.invoice_line_item_id, line.unit_price, line.amount, line.tax_amount]),
+      lines.map((line) => [line.id, line.unit_amount, line.amount, line.tax_amount]),
+    );
     for (const line of orderLines) assertShape("order_line_item", line);
     assert.equal(order.order.customer_id, "po-customer-3000002");
 
-    const updated = await sdk.order.update("po-salesorder-abc", { status: "processing", order_line_items: { id: [orderLines[0]!.id], status: ["shipped"] } } as unknown as Order.UpdateInputParam);
+    const updated = await sdk.order.update("po-salesorder-abc", {
+      status: "processing",
+      order_line_items: { id: [orderLines[0]!.id], status: ["shipped"] },
+    } as unknown as Order.UpdateInputParam);
     assert.equal(updated.order.status, "processing");
     assert.equal(updated.order.order_line_items?.[0]?.status, "shipped");
     assert.equal((await sdk.order.retrieve("po-salesorder-abc")).order.id, "po-salesorder-abc");
     const orders = await sdk.order.list({ invoice_id: { is: invoice.invoice.id }, include_deleted: true, "sort_by[asc]": "created_at", limit: 100 });
-    assert.deepEqual(orders.list.map((entry) => entry.order.id), ["po-salesorder-abc"]);
+    assert.deepEqual(
+      orders.list.map((entry) => entry.order.id),
+      ["po-salesorder-abc"],
+    );
   });
 
   test("events: list by occurred_at and type, retrieve", async () => {
@@ -201,7 +252,10 @@ describe("official SDK with validation against the sandbox", () => {
 
   test("a write scoped to a business entity carries it", async () => {
     const salg = sandbox.store.dump("business_entity").find((entity) => entity.name === "Salg")!;
-    const created = await sdk.customer.create({ id: "po-department-scoped", first_name: "Nora" }, { "chargebee-business-entity-id": String(salg.id) });
+    const created = await sdk.customer.create(
+      { id: "po-department-scoped", first_name: "Nora" },
+      { "chargebee-business-entity-id": String(salg.id) },
+    );
     assert.equal(created.customer.business_entity_id, salg.id);
   });
 

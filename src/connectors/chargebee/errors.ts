@@ -97,12 +97,12 @@ export function toChargebeeApiError(raw: unknown, endpoint: string): ChargebeeAp
       const isTimeout = plain.type === "timeout";
       return new ChargebeeApiError({
         httpStatus: isTimeout ? 0 : status,
-        apiErrorCode: isTimeout ? "timeout" : asString(plain.api_error_code) ?? asString(plain.error_code) ?? `http_${status}`,
+        apiErrorCode: isTimeout ? "timeout" : (asString(plain.api_error_code) ?? asString(plain.error_code) ?? `http_${status}`),
         type: asString(plain.type),
         param: asString(plain.param),
         message: isTimeout
           ? `Chargebee did not answer ${endpoint} in time; the request was aborted`
-          : asString(plain.message) ?? `Chargebee answered ${endpoint} with HTTP ${status}`,
+          : (asString(plain.message) ?? `Chargebee answered ${endpoint} with HTTP ${status}`),
         retryAfterMs: parseRetryAfter(headers["retry-after"]),
         endpoint,
         cause: raw,
@@ -112,7 +112,14 @@ export function toChargebeeApiError(raw: unknown, endpoint: string): ChargebeeAp
   const error = raw instanceof Error ? raw : new Error(String(raw));
   if (error.name === "ChargebeeZodValidationError") {
     // The SDK's own validator refused the parameters before any request was sent.
-    return new ChargebeeApiError({ httpStatus: 400, apiErrorCode: "client_validation_failed", type: "invalid_request", message: error.message, endpoint, cause: raw });
+    return new ChargebeeApiError({
+      httpStatus: 400,
+      apiErrorCode: "client_validation_failed",
+      type: "invalid_request",
+      message: error.message,
+      endpoint,
+      cause: raw,
+    });
   }
   const causeCode = (error as { cause?: { code?: string } }).cause?.code;
   return new ChargebeeApiError({

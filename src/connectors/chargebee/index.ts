@@ -1,4 +1,13 @@
-export { ChargebeeClient, createChargebeeClient, DEFAULT_OVERLAP_SECONDS, itemPriceIdFor, toColumns, toEpochSeconds, versionOf, type ChargebeeClientOptions } from "./client.js";
+export {
+  ChargebeeClient,
+  createChargebeeClient,
+  DEFAULT_OVERLAP_SECONDS,
+  itemPriceIdFor,
+  toColumns,
+  toEpochSeconds,
+  versionOf,
+  type ChargebeeClientOptions,
+} from "./client.js";
 export { ChargebeeApiError, toChargebeeApiError } from "./errors.js";
 export { CHARGEBEE_BUDGET_WINDOW_MS, chargebeeBudgetKey, chargebeeBudgetLimits } from "./request-budget.js";
 export { chargebeeRecordFrom, CHARGEBEE_DATASET_ENTITIES, isChargebeeDatasetEntity, type ChargebeeDatasetEntity } from "./records.js";

@@ -26,7 +26,13 @@ describe("Chargebee node:http transport", () => {
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
-        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString(), socket: sockets.get(req.socket)! });
+        seen.push({
+          method: req.method!,
+          url: req.url!,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString(),
+          socket: sockets.get(req.socket)!,
+        });
         if (req.url === "/hang") return; // never answers
         const body = JSON.stringify({ customer: { id: "c1", first_name: "Åse" } });
         if (req.url === "/gzip") {

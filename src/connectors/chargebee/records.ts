@@ -52,8 +52,7 @@ function parentOf(entity: string, record: Record<string, unknown>): string | nul
 export function chargebeeRecordFrom(resourceKey: string, object: Record<string, unknown>): SourceRecordInput {
   const id = text(object.id);
   if (!id) throw new Error(`A Chargebee ${resourceKey} without an id cannot be stored`);
-  const changedAt =
-    typeof object.updated_at === "number" ? object.updated_at : typeof object.created_at === "number" ? object.created_at : null;
+  const changedAt = typeof object.updated_at === "number" ? object.updated_at : typeof object.created_at === "number" ? object.created_at : null;
   return {
     system: "chargebee",
     entity: resourceKey,
@@ -61,7 +60,7 @@ export function chargebeeRecordFrom(resourceKey: string, object: Record<string, 
     data: object,
     sourceChangedAt: changedAt === null ? null : new Date(changedAt * 1000),
     deleted: object.deleted === true || object.status === "deleted",
-    email: resourceKey === "customer" ? text(object.email)?.toLowerCase() ?? null : null,
+    email: resourceKey === "customer" ? (text(object.email)?.toLowerCase() ?? null) : null,
     name: nameOf(resourceKey, object),
     parentId: parentOf(resourceKey, object),
   };

@@ -48,11 +48,23 @@ function recordingLogger(): Logger {
 }
 
 function handlerOptions(overrides: Partial<ChargebeeWebhookHandlerOptions> = {}): ChargebeeWebhookHandlerOptions {
-  return { knex: db.knex, chargebee, username: "cb-hooks", password: PASSWORD, maxBodyBytes: MAX_BODY_BYTES, logger: recordingLogger(), ...overrides };
+  return {
+    knex: db.knex,
+    chargebee,
+    username: "cb-hooks",
+    password: PASSWORD,
+    maxBodyBytes: MAX_BODY_BYTES,
+    logger: recordingLogger(),
+    ...overrides,
+  };
 }
 
 async function post(body: unknown, authorization = basic("cb-hooks", PASSWORD)) {
-  const response = await fetch(receiver.url, { method: "POST", headers: { authorization, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const response = await fetch(receiver.url, {
+    method: "POST",
+    headers: { authorization, "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -93,7 +105,10 @@ describe("Chargebee webhook receiver", () => {
     assert.equal(noAuth.status, 401);
     assert.equal((await post("not json")).status, 400);
     assert.equal((await post({ event_type: "customer_created", content: {} })).status, 400);
-    assert.deepEqual(await post({ ...event, id: "../customers/cb-kari-nordmann" }), { status: 400, body: { error: "The event id is not a Chargebee event id" } });
+    assert.deepEqual(await post({ ...event, id: "../customers/cb-kari-nordmann" }), {
+      status: 400,
+      body: { error: "The event id is not a Chargebee event id" },
+    });
     assert.deepEqual(await storedEventIds(), []);
     assert.equal(confirmationCalls(), 0);
   });
@@ -175,7 +190,11 @@ describe("Chargebee webhook receiver", () => {
     for (const kind of ["server_error", "drop", "rate_limit"] as const) {
       sandbox.faults.inject({ kind, count: 3, pathIncludes: path, retryAfterSeconds: 0 });
       const answer = await post(event);
-      assert.deepEqual(answer, { status: 503, body: { error: "Chargebee's API could not confirm the event just now; deliver it again later" } }, kind);
+      assert.deepEqual(
+        answer,
+        { status: 503, body: { error: "Chargebee's API could not confirm the event just now; deliver it again later" } },
+        kind,
+      );
       assert.ok(!(await storedEventIds()).includes(String(event.id)), `${kind}: nothing stored`);
     }
     assert.notEqual((await getRecords(db.knex, "chargebee", "customer", ["cb-kari-nordmann"]))[0]?.data.last_name, "Utilgjengelig");
@@ -206,7 +225,13 @@ describe("Chargebee webhook receiver", () => {
     // emits one object per event, so this one is put in its event store as Chargebee would have recorded it.
     const [invoice] = sandbox.store.dump("invoice");
     const [order] = sandbox.store.dump("order");
-    const event = { id: "ev_order_with_invoice", event_type: "order_updated", occurred_at: Math.floor(Date.now() / 1000), source: "system", content: { order: order!, invoice: invoice! } };
+    const event = {
+      id: "ev_order_with_invoice",
+      event_type: "order_updated",
+      occurred_at: Math.floor(Date.now() / 1000),
+      source: "system",
+      content: { order: order!, invoice: invoice! },
+    };
     sandbox.store.insertSeeded("event", structuredClone(event));
     assert.equal((await post(event)).status, 200);
     assert.equal((await getRecords(db.knex, "chargebee", "order", [String(order!.id)])).length, 1);
@@ -237,7 +262,9 @@ describe("Chargebee webhook receiver", () => {
     });
     try {
       await hooked.webhooks.waitForIdle();
-      const entity = (await getRecords(db.knex, "chargebee", "business_entity", [String(hooked.store.dump("business_entity").find((e) => e.name === "Salg")!.id)]))[0];
+      const entity = (
+        await getRecords(db.knex, "chargebee", "business_entity", [String(hooked.store.dump("business_entity").find((e) => e.name === "Salg")!.id)])
+      )[0];
       assert.equal(entity?.name, "Salg");
       hooked.store.edit("customer", "cb-kari-nordmann", { first_name: "Karianne" });
       await hooked.webhooks.waitForIdle();
@@ -247,7 +274,10 @@ describe("Chargebee webhook receiver", () => {
       assert.ok(hooked.webhooks.deliveries.slice(-2).every((delivery) => delivery.status === 200));
       const [record] = await getRecords(db.knex, "chargebee", "customer", ["cb-kari-nordmann"]);
       assert.equal(record?.data.first_name, "Karianne");
-      assert.deepEqual((await storedEventIds()).filter((id) => id === eventId), [eventId]);
+      assert.deepEqual(
+        (await storedEventIds()).filter((id) => id === eventId),
+        [eventId],
+      );
       assert.equal(hooked.requestLog.list({ pathIncludes: `/events/${eventId}` }).length, 1, "the resent duplicate was not confirmed again");
     } finally {
       await hooked.close();

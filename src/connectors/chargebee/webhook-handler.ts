@@ -309,10 +309,15 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
     try {
       if (req.method !== "POST") throw new ChargebeeWebhookRefusal(405, "Chargebee webhooks are POSTed");
       if (!authorized(req)) {
-        sendJson(res, 401, { error: "Basic authentication failed: use the webhook username and password configured in Chargebee" }, {
-          "www-authenticate": 'Basic realm="chargebee-webhooks"',
-          connection: "close",
-        });
+        sendJson(
+          res,
+          401,
+          { error: "Basic authentication failed: use the webhook username and password configured in Chargebee" },
+          {
+            "www-authenticate": 'Basic realm="chargebee-webhooks"',
+            connection: "close",
+          },
+        );
         return;
       }
       let parsed: unknown;
@@ -324,7 +329,13 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
       }
       const result = await handleEvent(parsed);
       logger.debug(
-        { eventId: result.eventId, eventType: result.eventType, duplicate: result.duplicate, mismatch: result.mismatch, changed: result.changed.length },
+        {
+          eventId: result.eventId,
+          eventType: result.eventType,
+          duplicate: result.duplicate,
+          mismatch: result.mismatch,
+          changed: result.changed.length,
+        },
         "Chargebee webhook",
       );
       sendJson(res, 200, { received: true, duplicate: result.duplicate, changed: result.changed.length, stale: result.stale.length });

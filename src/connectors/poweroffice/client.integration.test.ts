@@ -137,7 +137,10 @@ describe("PowerOffice client: incremental reads", () => {
   test("changedSince is exclusive and returns only later changes, in microsecond order", async () => {
     const client = clientFor();
     const { records: all } = await collect(client.pages("Employees"));
-    const cursor = all.map((e) => e.LastChangedDateTimeOffset!).sort().at(-1)!;
+    const cursor = all
+      .map((e) => e.LastChangedDateTimeOffset!)
+      .sort()
+      .at(-1)!;
     assert.equal((await collect(client.pages("Employees", { changedSince: cursor }))).records.length, 0);
 
     const [first, second] = all;
@@ -145,10 +148,7 @@ describe("PowerOffice client: incremental reads", () => {
     sandbox.store.edit("Employees", first!.Id!, { JobTitle: "Controller" });
     sandbox.store.edit("Employees", second!.Id!, { JobTitle: "Revisor" });
     const { records: changed } = await collect(client.pages("Employees", { changedSince: cursor }));
-    assert.deepEqual(
-      changed.map((e) => e.Id).sort(),
-      [first!.Id, second!.Id].sort(),
-    );
+    assert.deepEqual(changed.map((e) => e.Id).sort(), [first!.Id, second!.Id].sort());
     const stamps = changed.map((e) => e.LastChangedDateTimeOffset!);
     assert.notEqual(stamps[0], stamps[1]);
     assert.ok(stamps.every((s) => s > cursor));
@@ -181,7 +181,11 @@ describe("PowerOffice client: create, get, patch, delete", () => {
     const created = await client.create("Products", { Name: "Konsulenttime, senior", Code: "SEN-1", UnitPrice: 1650, StandardSalesAccount: 3000 });
     assert.equal(created.UnitPrice, 1650);
     assert.equal(created.StandardSalesAccount, 3000);
-    const patched = await client.patch("Products", created.Id!, replaceOperations<typeof created, "UnitPrice" | "Description">({ UnitPrice: 1700, Description: "Fra 2026" }));
+    const patched = await client.patch(
+      "Products",
+      created.Id!,
+      replaceOperations<typeof created, "UnitPrice" | "Description">({ UnitPrice: 1700, Description: "Fra 2026" }),
+    );
     assert.equal(patched.UnitPrice, 1700);
     assert.equal(patched.Description, "Fra 2026");
     await client.delete("Products", created.Id!);
@@ -214,7 +218,12 @@ describe("PowerOffice client: create, get, patch, delete", () => {
 
   test("Employees, found again by ExternalImportReference", async () => {
     const client = clientFor();
-    const created = await client.create("Employees", { FirstName: "Siri", LastName: "Vik", EmailAddress: "siri.vik@example.no", ExternalImportReference: "cb-emp-7" });
+    const created = await client.create("Employees", {
+      FirstName: "Siri",
+      LastName: "Vik",
+      EmailAddress: "siri.vik@example.no",
+      ExternalImportReference: "cb-emp-7",
+    });
     assert.deepEqual(
       (await client.findEmployeesByExternalImportReference("cb-emp-7")).map((e) => e.Id),
       [created.Id],
@@ -228,7 +237,11 @@ describe("PowerOffice client: create, get, patch, delete", () => {
   test("ContactPersons under their contact, found again by ExternalCode", async () => {
     const client = clientFor();
     const parent = sandbox.store.special.companyWithoutOrders;
-    const created = await client.create("ContactPersons", { FirstName: "Mona", LastName: "Lie", EmailAddress: "mona.lie@example.no", ExternalCode: "cb-cp-55" }, parent);
+    const created = await client.create(
+      "ContactPersons",
+      { FirstName: "Mona", LastName: "Lie", EmailAddress: "mona.lie@example.no", ExternalCode: "cb-cp-55" },
+      parent,
+    );
     assert.equal(created.ContactId, parent);
     const key = powerOfficeKeyOf("ContactPersons", created);
     assert.deepEqual(key, { contactId: parent, id: created.Id });
@@ -333,17 +346,17 @@ describe("PowerOffice client: errors", () => {
   test("sandbox mode without keys uses the published demo keys; remote mode without keys is a config error", async () => {
     const client = clientFor({}, { applicationKey: undefined, clientKey: undefined, subscriptionKey: undefined });
     assert.ok((await client.get("Departments", sandbox.store.all("Departments")[0]!.Id as number)).Name);
-    assert.throws(
-      () => createPowerOfficeClient(sandbox.config({ mode: "remote", applicationKey: undefined })),
-      PowerOfficeConfigError,
-    );
+    assert.throws(() => createPowerOfficeClient(sandbox.config({ mode: "remote", applicationKey: undefined })), PowerOfficeConfigError);
   });
 });
 
 describe("PowerOffice client: tokens", () => {
   test("concurrent first calls share one token request", async () => {
     const client = clientFor();
-    const ids = sandbox.store.all("Products").slice(0, 8).map((p) => p.Id as number);
+    const ids = sandbox.store
+      .all("Products")
+      .slice(0, 8)
+      .map((p) => p.Id as number);
     await Promise.all(ids.map((id) => client.get("Products", id)));
     assert.deepEqual(client.stats().byEndpoint["POST /OAuth/Token"], { "200": 1 });
   });
@@ -410,9 +423,15 @@ describe("PowerOffice client: retries under injected faults", () => {
       if (pageNumber === 1) sandbox.faults.inject({ kind: "drop", count: 1, pathIncludes: "/v2/Customers" });
       if (pageNumber === 2) sandbox.faults.inject({ kind: "status", status: 502, count: 1, pathIncludes: "/v2/Customers" });
     }
-    assert.deepEqual(ids, sandbox.store.all("Customers").map((c) => c.Id));
+    assert.deepEqual(
+      ids,
+      sandbox.store.all("Customers").map((c) => c.Id),
+    );
     const pages = Math.floor(ids.length / 5) + 1;
-    assert.deepEqual(client.stats().byEndpoint["GET /Customers"], ids.length % 5 === 0 ? { "200": pages - 1, "204": 1, network: 1, "502": 1 } : { "200": pages, network: 1, "502": 1 });
+    assert.deepEqual(
+      client.stats().byEndpoint["GET /Customers"],
+      ids.length % 5 === 0 ? { "200": pages - 1, "204": 1, network: 1, "502": 1 } : { "200": pages, network: 1, "502": 1 },
+    );
   });
 
   test("a fault that does not clear gives up after maxAttempts with a retryable error", async () => {
@@ -469,7 +488,9 @@ describe("PowerOffice client: retries under injected faults", () => {
   });
 
   test("a network failure without retries ends in a PowerOfficeNetworkError", async () => {
-    const client = createPowerOfficeClient(sandbox.config({ apiBaseUrl: "http://127.0.0.1:9/v2" }), { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const client = createPowerOfficeClient(sandbox.config({ apiBaseUrl: "http://127.0.0.1:9/v2" }), {
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
     const error = await rejection(client.get("Customers", 1));
     assert.ok(error instanceof PowerOfficeNetworkError);
     assert.equal(error.kind, "network");
@@ -482,7 +503,10 @@ describe("PowerOffice client: rate budget and stats", () => {
     sandbox.setRequestsPerSecond(5);
     try {
       const client = clientFor({ requestsPerSecond: 5 });
-      const ids = sandbox.store.all("Products").slice(0, 8).map((p) => p.Id as number);
+      const ids = sandbox.store
+        .all("Products")
+        .slice(0, 8)
+        .map((p) => p.Id as number);
       await Promise.all(ids.map((id) => client.get("Products", id)));
       const stats = client.stats();
       assert.deepEqual(stats.byEndpoint["GET /Products/{id}"], { "200": 8 });

@@ -5,13 +5,7 @@
 import type { PowerOfficeConfig } from "../../config/config.js";
 import { silentLogger, type Logger } from "../../logging/logger.js";
 import { POWEROFFICE_SANDBOX_DEMO_KEYS, type PowerOfficeKeys } from "./demo-keys.js";
-import {
-  PowerOfficeApiError,
-  PowerOfficeAuthError,
-  PowerOfficeConfigError,
-  PowerOfficeNetworkError,
-  readProblemDetails,
-} from "./errors.js";
+import { PowerOfficeApiError, PowerOfficeAuthError, PowerOfficeConfigError, PowerOfficeNetworkError, readProblemDetails } from "./errors.js";
 import type { JsonPatchOperation } from "./json-patch.js";
 export type { FetchLike } from "./node-http-fetch.js";
 import { nodeHttpTransport, transportFromFetch, type FetchLike, type Transport, type TransportResponse } from "./node-http-fetch.js";
@@ -202,7 +196,7 @@ export class PowerOfficeClient {
     const template = RESOURCE_ROUTES[resource].createTemplate;
     const [contactId] = parent as [number?];
     if (resource === "ContactPersons" && contactId === undefined) {
-      throw new TypeError("create(\"ContactPersons\", body, contactId) needs the parent contact id");
+      throw new TypeError('create("ContactPersons", body, contactId) needs the parent contact id');
     }
     const path = resource === "ContactPersons" ? fillTemplate(template, { contactId: contactId! }) : template;
     return this.expectBody<CreatedOf<R>>({ method: "POST", template, path, body, contentType: "application/json" });
@@ -249,7 +243,9 @@ export class PowerOfficeClient {
 
   /** By ExternalCode; narrow with the parent contact id when known. */
   findContactPersonsByExternalCode(externalCode: string, contactId?: number): Promise<ContactPerson[]> {
-    return this.collect(this.pages("ContactPersons", { externalCodes: [externalCode], contactIds: contactId === undefined ? undefined : [contactId] }));
+    return this.collect(
+      this.pages("ContactPersons", { externalCodes: [externalCode], contactIds: contactId === undefined ? undefined : [contactId] }),
+    );
   }
 
   /**
@@ -375,9 +371,10 @@ export class PowerOfficeClient {
           kind,
           attempts: attempt,
           cause: error,
-          message: isCreate && !this.retryCreates
-            ? `PowerOffice ${endpoint} ${kind === "timeout" ? "timed out" : "lost the connection"}; the record may have been created. Look it up by its external reference before creating it again`
-            : undefined,
+          message:
+            isCreate && !this.retryCreates
+              ? `PowerOffice ${endpoint} ${kind === "timeout" ? "timed out" : "lost the connection"}; the record may have been created. Look it up by its external reference before creating it again`
+              : undefined,
         });
       }
       const status = response.status;

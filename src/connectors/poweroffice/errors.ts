@@ -93,7 +93,8 @@ export function readProblemDetails(body: unknown): { title?: string; detail?: st
     return typeof v === "string" ? v : undefined;
   };
   const statusValue = lower.get("status") ?? lower.get("statuscode");
-  const status = typeof statusValue === "number" ? statusValue : typeof statusValue === "string" && /^\d+$/.test(statusValue) ? Number(statusValue) : undefined;
+  const status =
+    typeof statusValue === "number" ? statusValue : typeof statusValue === "string" && /^\d+$/.test(statusValue) ? Number(statusValue) : undefined;
   return {
     title: str("title") ?? str("error"),
     detail: str("detail") ?? str("error_description") ?? str("message"),

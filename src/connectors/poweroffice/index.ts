@@ -10,13 +10,7 @@ export {
   type FetchLike,
 } from "./client.js";
 export { POWEROFFICE_SANDBOX_DEMO_KEYS, type PowerOfficeKeys } from "./demo-keys.js";
-export {
-  PowerOfficeApiError,
-  PowerOfficeAuthError,
-  PowerOfficeNetworkError,
-  PowerOfficeConfigError,
-  readProblemDetails,
-} from "./errors.js";
+export { PowerOfficeApiError, PowerOfficeAuthError, PowerOfficeNetworkError, PowerOfficeConfigError, readProblemDetails } from "./errors.js";
 export { replaceOperations, applyJsonPatch, JsonPatchError, type JsonPatchOperation, type RawJsonPatchOperation } from "./json-patch.js";
 export { countCalls, type PowerOfficeRequestStats } from "./request-stats.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";

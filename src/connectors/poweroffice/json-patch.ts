@@ -21,9 +21,7 @@ export interface RawJsonPatchOperation {
 }
 
 /** `replace` operations for every field present in `changes` (undefined values are skipped, null clears a field). */
-export function replaceOperations<T, F extends Extract<keyof T, string>>(
-  changes: { [K in F]?: ValueOf<T, K> },
-): JsonPatchOperation<T, F>[] {
+export function replaceOperations<T, F extends Extract<keyof T, string>>(changes: { [K in F]?: ValueOf<T, K> }): JsonPatchOperation<T, F>[] {
   const ops: JsonPatchOperation<T, F>[] = [];
   for (const field of Object.keys(changes) as F[]) {
     const value = changes[field];
@@ -132,11 +130,7 @@ function remove(root: Container, pointer: string, index: number): void {
  * Applies `ops` to a deep copy of `document` and returns the copy; the input is never modified, so a failing
  * operation leaves nothing half-applied. `keyCase` maps a new top-level key to its canonical spelling.
  */
-export function applyJsonPatch<T extends object>(
-  document: T,
-  ops: readonly RawJsonPatchOperation[],
-  keyCase?: (key: string) => string,
-): T {
+export function applyJsonPatch<T extends object>(document: T, ops: readonly RawJsonPatchOperation[], keyCase?: (key: string) => string): T {
   const copy = structuredClone(document) as unknown as Record<string, unknown>;
   ops.forEach((op, index) => {
     switch (op.op) {

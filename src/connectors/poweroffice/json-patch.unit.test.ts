@@ -20,11 +20,15 @@ describe("applyJsonPatch", () => {
   });
 
   test("path segments match existing keys case-insensitively; new keys take the canonical spelling", () => {
-    const out = applyJsonPatch(doc(), [
-      { op: "replace", path: "/name", value: "C" },
-      { op: "replace", path: "/mailAddress/city", value: "Tromsø" },
-      { op: "add", path: "/emailaddress", value: "x@y.no" },
-    ], (key) => (key.toLowerCase() === "emailaddress" ? "EmailAddress" : key));
+    const out = applyJsonPatch(
+      doc(),
+      [
+        { op: "replace", path: "/name", value: "C" },
+        { op: "replace", path: "/mailAddress/city", value: "Tromsø" },
+        { op: "add", path: "/emailaddress", value: "x@y.no" },
+      ],
+      (key) => (key.toLowerCase() === "emailaddress" ? "EmailAddress" : key),
+    );
     assert.equal(out.Name, "C");
     assert.equal(out.MailAddress.City, "Tromsø");
     assert.equal((out as Record<string, unknown>).EmailAddress, "x@y.no");
@@ -44,7 +48,10 @@ describe("applyJsonPatch", () => {
   test("a failing operation reports its index and changes nothing", () => {
     const input = doc();
     for (const ops of [
-      [{ op: "replace", path: "/Name", value: "X" }, { op: "test", path: "/Name", value: "nope" }],
+      [
+        { op: "replace", path: "/Name", value: "X" },
+        { op: "test", path: "/Name", value: "nope" },
+      ],
       [{ op: "remove", path: "/Missing" }],
       [{ op: "replace", path: "/Missing/City", value: 1 }],
       [{ op: "add", path: "/ContactGroupIds/9", value: 1 }],
@@ -56,7 +63,10 @@ describe("applyJsonPatch", () => {
     }
     const error = (() => {
       try {
-        applyJsonPatch(input, [{ op: "replace", path: "/Name", value: "X" }, { op: "remove", path: "/Nope" }]);
+        applyJsonPatch(input, [
+          { op: "replace", path: "/Name", value: "X" },
+          { op: "remove", path: "/Nope" },
+        ]);
       } catch (e) {
         return e as JsonPatchError;
       }

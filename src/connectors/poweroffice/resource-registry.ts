@@ -1,16 +1,6 @@
 /** Runtime copies of the patch field lists (the sandbox rejects other paths, as the API does). */
 export const PATCH_FIELDS = {
-  ContactPersons: [
-    "EmailAddress",
-    "ExternalCode",
-    "FirstName",
-    "IsActive",
-    "IsDefault",
-    "LastName",
-    "MailAddress",
-    "PhoneNumber",
-    "Title",
-  ],
+  ContactPersons: ["EmailAddress", "ExternalCode", "FirstName", "IsActive", "IsDefault", "LastName", "MailAddress", "PhoneNumber", "Title"],
   Customers: [
     "Allowance",
     "BillableRate",

@@ -7,16 +7,37 @@ describe("retry policy", () => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
 
   test("backoff grows exponentially, is capped, and jitters within [0, ceiling)", () => {
-    assert.equal(retryDelayMs(policy, 1, undefined, () => 0.999), 99);
-    assert.equal(retryDelayMs(policy, 2, undefined, () => 0.999), 199);
-    assert.equal(retryDelayMs(policy, 4, undefined, () => 0.999), 799);
-    assert.equal(retryDelayMs(policy, 9, undefined, () => 0.999), 999);
-    assert.equal(retryDelayMs(policy, 3, undefined, () => 0), 0);
+    assert.equal(
+      retryDelayMs(policy, 1, undefined, () => 0.999),
+      99,
+    );
+    assert.equal(
+      retryDelayMs(policy, 2, undefined, () => 0.999),
+      199,
+    );
+    assert.equal(
+      retryDelayMs(policy, 4, undefined, () => 0.999),
+      799,
+    );
+    assert.equal(
+      retryDelayMs(policy, 9, undefined, () => 0.999),
+      999,
+    );
+    assert.equal(
+      retryDelayMs(policy, 3, undefined, () => 0),
+      0,
+    );
   });
 
   test("a server hint is a floor under the jittered delay", () => {
-    assert.equal(retryDelayMs(policy, 1, 2000, () => 0.5), 2000);
-    assert.equal(retryDelayMs(policy, 4, 100, () => 0.5), 400);
+    assert.equal(
+      retryDelayMs(policy, 1, 2000, () => 0.5),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(policy, 4, 100, () => 0.5),
+      400,
+    );
   });
 
   test("Retry-After in seconds or as a date, and the gateway's 'Try again in N seconds'", () => {
@@ -29,14 +50,29 @@ describe("retry policy", () => {
   });
 
   test("only 429 and 5xx gateway/server errors are retryable", () => {
-    assert.deepEqual(
-      [400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 501].map(isRetryableStatus),
-      [false, false, false, false, false, true, true, true, true, true, false],
-    );
+    assert.deepEqual([400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 501].map(isRetryableStatus), [
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   test("ProblemDetails are read in either casing, and OAuth / gateway bodies too", () => {
-    assert.deepEqual(readProblemDetails({ Title: "T", Detail: "D", Status: 400 }), { title: "T", detail: "D", type: undefined, instance: undefined, status: 400 });
+    assert.deepEqual(readProblemDetails({ Title: "T", Detail: "D", Status: 400 }), {
+      title: "T",
+      detail: "D",
+      type: undefined,
+      instance: undefined,
+      status: 400,
+    });
     assert.equal(readProblemDetails({ title: "t", detail: "d" }).detail, "d");
     assert.equal(readProblemDetails({ error: "invalid_client", error_description: "nope" }).title, "invalid_client");
     assert.equal(readProblemDetails({ statusCode: "429", message: "Try again in 1 seconds." }).status, 429);

@@ -56,28 +56,12 @@ export interface ContactPersonKey {
 
 /** Fields a JSON Patch may touch, per resource (the vendor's XxxPatchDto). */
 export type ContactPersonPatchField =
-  | "EmailAddress"
-  | "ExternalCode"
-  | "FirstName"
-  | "IsActive"
-  | "IsDefault"
-  | "LastName"
-  | "MailAddress"
-  | "PhoneNumber"
-  | "Title";
+  "EmailAddress" | "ExternalCode" | "FirstName" | "IsActive" | "IsDefault" | "LastName" | "MailAddress" | "PhoneNumber" | "Title";
 export type CustomerPatchField = Exclude<
   keyof CustomerPost,
-  | "DeliveryTerm"
-  | "DepartmentCode"
-  | "InvoiceBrandingThemeCode"
-  | "PaymentTerm"
-  | "SalesPersonEmployeeNumber"
-  | "SubLedgerNumberSeriesId"
+  "DeliveryTerm" | "DepartmentCode" | "InvoiceBrandingThemeCode" | "PaymentTerm" | "SalesPersonEmployeeNumber" | "SubLedgerNumberSeriesId"
 >;
-export type EmployeePatchField = Exclude<
-  keyof EmployeePost,
-  "DepartmentCode" | "LocationCode" | "ManagerEmployeeNo" | "SubLedgerNumberSeriesId"
->;
+export type EmployeePatchField = Exclude<keyof EmployeePost, "DepartmentCode" | "LocationCode" | "ManagerEmployeeNo" | "SubLedgerNumberSeriesId">;
 export type DepartmentPatchField = "Code" | "IsActive" | "ManagerEmployeeId" | "Name";
 export type ProductPatchField =
   | "Code"
@@ -141,10 +125,15 @@ export type SalesOrderLinePatchField =
   | "UseStandardSalesAccount"
   | "VatReturnSpecification";
 
-
 /** Per resource: the record read, the body posted, the key addressing one record, the patchable fields. */
 export interface PowerOfficeResourceTypes {
-  ContactPersons: { record: ContactPerson; post: ContactPersonPost; created: ContactPerson; key: ContactPersonKey; patchField: ContactPersonPatchField };
+  ContactPersons: {
+    record: ContactPerson;
+    post: ContactPersonPost;
+    created: ContactPerson;
+    key: ContactPersonKey;
+    patchField: ContactPersonPatchField;
+  };
   Customers: { record: Customer; post: CustomerPost; created: Customer; key: number; patchField: CustomerPatchField };
   Employees: { record: Employee; post: EmployeePost; created: Employee; key: number; patchField: EmployeePatchField };
   Departments: { record: Department; post: DepartmentPost; created: Department; key: number; patchField: DepartmentPatchField };

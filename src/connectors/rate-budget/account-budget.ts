@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { silentLogger, type Logger } from "../../logging/logger.js";
-import { DEFAULT_TIMINGS, decide, type BlockReason, type BudgetAsk, type BudgetDecision, type BudgetLimits, type BudgetTimings } from "./budget-state.js";
+import {
+  DEFAULT_TIMINGS,
+  decide,
+  type BlockReason,
+  type BudgetAsk,
+  type BudgetDecision,
+  type BudgetLimits,
+  type BudgetTimings,
+} from "./budget-state.js";
 import { requestsPerSecondOf, waitReasonOf, type BudgetRate, type BudgetWaitNow } from "./budget-wait.js";
 import { realClock, type BudgetClock } from "./clock.js";
 import { BudgetPausedError, BudgetWaitError } from "./errors.js";
@@ -241,7 +249,9 @@ export class AccountBudget {
     const ask: BudgetAsk = { holder: this.holder, release: 0, starts: 0, leave: true };
     await this.store
       .update(this.key, (state, now) => ({ state: decide(state, this.limits, ask, now, this.timings).state, result: undefined }))
-      .catch((error: unknown) => this.logger.warn({ err: error, budget: this.key }, "could not give back the request budget's slots; they lapse by themselves"));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, budget: this.key }, "could not give back the request budget's slots; they lapse by themselves"),
+      );
   }
 
   private release(): void {

@@ -90,7 +90,12 @@ describe("account budget", () => {
 
   test("a caller with a short patience is told at once when the window has no room for it", async () => {
     const clock = new ManualClock();
-    const budget = new AccountBudget({ key: "k", limits: { requestsPerWindow: 2, windowMs: 10_000, minIntervalMs: 0, maxConcurrency: 0 }, clock, holder: "p" });
+    const budget = new AccountBudget({
+      key: "k",
+      limits: { requestsPerWindow: 2, windowMs: 10_000, minIntervalMs: 0, maxConcurrency: 0 },
+      clock,
+      holder: "p",
+    });
     await Promise.all([budget.acquire(), budget.acquire()]);
     const hasty = tracked(budget.acquire({ maxWaitMs: 1_000 }));
     const patient = tracked(budget.acquire());
@@ -160,7 +165,12 @@ describe("account budget", () => {
   test("without limits the store is never asked; a pause still holds this process", async () => {
     const clock = new ManualClock();
     const store = new CountingStore(clock);
-    const budget = new AccountBudget({ key: "k", limits: { requestsPerWindow: 0, windowMs: 1_000, minIntervalMs: 0, maxConcurrency: 0 }, store, clock });
+    const budget = new AccountBudget({
+      key: "k",
+      limits: { requestsPerWindow: 0, windowMs: 1_000, minIntervalMs: 0, maxConcurrency: 0 },
+      store,
+      clock,
+    });
     await Promise.all(Array.from({ length: 100 }, () => budget.acquire()));
     budget.pause(1_000);
     const held = tracked(budget.acquire());
@@ -261,7 +271,10 @@ describe("account budget: what its callers wait for", () => {
     budget.pause(2_000);
     const held = tracked(budget.acquire());
     await clock.advance(500);
-    assert.deepEqual({ reason: budget.currentWait()?.reason, until: budget.currentWait()?.until }, { reason: "retry-after", until: clock.now() + 1_500 });
+    assert.deepEqual(
+      { reason: budget.currentWait()?.reason, until: budget.currentWait()?.until },
+      { reason: "retry-after", until: clock.now() + 1_500 },
+    );
     await clock.advance(1_600);
     assert.ok(held.grant);
     assert.equal(budget.currentWait(), undefined);

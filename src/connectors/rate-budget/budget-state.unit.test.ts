@@ -9,7 +9,10 @@ const PER_MINUTE: BudgetLimits = { requestsPerWindow: 10, windowMs: 61_000, minI
 class Ledger {
   state: BudgetState | undefined;
   readonly starts: number[] = [];
-  constructor(readonly limits: BudgetLimits, readonly timings: BudgetTimings = TIMINGS) {}
+  constructor(
+    readonly limits: BudgetLimits,
+    readonly timings: BudgetTimings = TIMINGS,
+  ) {}
 
   ask(now: number, ask: Partial<BudgetAsk> & { holder: string }) {
     const decision = decide(this.state, this.limits, { release: 0, starts: 0, ...ask }, now, this.timings);
@@ -58,13 +61,17 @@ describe("budget state: rate", () => {
     const limits: BudgetLimits = { requestsPerWindow: 25, windowMs: 10_000, minIntervalMs: 0, maxConcurrency: 0 };
     const ledger = new Ledger(limits);
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let now = 0; now < 120_000; now += Math.floor(random() * 400)) {
       ledger.ask(now, { holder: `h${Math.floor(random() * 4)}`, starts: 1 + Math.floor(random() * 6) });
     }
     assert.ok(ledger.starts.length > 250, `${ledger.starts.length} starts booked`);
     assert.ok(mostInAnyWindow(ledger.starts, limits.windowMs) <= limits.requestsPerWindow);
-    assert.deepEqual(ledger.starts, [...ledger.starts].sort((a, b) => a - b), "booked in time order");
+    assert.deepEqual(
+      ledger.starts,
+      [...ledger.starts].sort((a, b) => a - b),
+      "booked in time order",
+    );
   });
 });
 

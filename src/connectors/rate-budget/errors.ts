@@ -8,7 +8,10 @@ export class BudgetPausedError extends Error {
 
 /** Rejected by acquire({ maxWaitMs }) when the budget has no room within that time; nothing was taken. */
 export class BudgetWaitError extends Error {
-  constructor(readonly waitMs: number | undefined, readonly maxWaitMs: number) {
+  constructor(
+    readonly waitMs: number | undefined,
+    readonly maxWaitMs: number,
+  ) {
     super(
       waitMs === undefined
         ? `The request budget had no room within ${maxWaitMs} ms`

@@ -4,5 +4,11 @@ export { requestsPerSecondOf, type BudgetRate, type BudgetWaitNow, type BudgetWa
 export { DEFAULT_TIMINGS, decide, emptyBudgetState, type BudgetLimits, type BudgetState, type BudgetTimings } from "./budget-state.js";
 export { realClock, type BudgetClock } from "./clock.js";
 export { BudgetPausedError, BudgetWaitError } from "./errors.js";
-export { createPostgresBudgetStateStore, PostgresBudgetStateStore, sqlRunnerFromKnex, sqlRunnerFromPool, type SqlRunner } from "./postgres-state-store.js";
+export {
+  createPostgresBudgetStateStore,
+  PostgresBudgetStateStore,
+  sqlRunnerFromKnex,
+  sqlRunnerFromPool,
+  type SqlRunner,
+} from "./postgres-state-store.js";
 export { MemoryBudgetStateStore, type BudgetStateStore } from "./state-store.js";

@@ -42,7 +42,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe(`shared request budgets (${process.env.DATABASE_URL ? "PostgreSQL server" : "embedded PostgreSQL"})`, () => {
   test("four clients on one database: never more starts in any window, nor requests in flight, than the limits; all finish", async () => {
     const limits: BudgetLimits = { requestsPerWindow: 20, windowMs: 1_000, minIntervalMs: 0, maxConcurrency: 4 };
-    const budgets = Array.from({ length: 4 }, (_, n) => new AccountBudget({ key: "test:window", limits, store: processStore(), holder: `client-${n}` }));
+    const budgets = Array.from(
+      { length: 4 },
+      (_, n) => new AccountBudget({ key: "test:window", limits, store: processStore(), holder: `client-${n}` }),
+    );
     const starts: number[] = [];
     const byClient = budgets.map(() => 0);
     let inFlight = 0;
@@ -67,7 +70,9 @@ describe(`shared request budgets (${process.env.DATABASE_URL ? "PostgreSQL serve
     const exchanges = budgets.reduce((sum, budget) => sum + budget.exchangeCount, 0);
     // A start can come a little after its booking (timers, the answer's way back), never before: 100 ms of slack.
     const most = mostInAnyWindow(starts, limits.windowMs - 100);
-    console.log(`# 100 requests by 4 clients in ${seconds.toFixed(1)} s; most in any 900 ms window ${most}; most in flight ${mostInFlight}; ${exchanges} store exchanges; per client ${byClient.join(", ")}`);
+    console.log(
+      `# 100 requests by 4 clients in ${seconds.toFixed(1)} s; most in any 900 ms window ${most}; most in flight ${mostInFlight}; ${exchanges} store exchanges; per client ${byClient.join(", ")}`,
+    );
     assert.deepEqual(byClient, [25, 25, 25, 25]);
     assert.ok(most <= limits.requestsPerWindow, `${most} starts in one window`);
     assert.ok(mostInFlight <= limits.maxConcurrency, `${mostInFlight} in flight`);
@@ -101,7 +106,10 @@ describe(`shared request budgets (${process.env.DATABASE_URL ? "PostgreSQL serve
     const limits: BudgetLimits = { requestsPerWindow: 0, windowMs: 61_000, minIntervalMs: 0, maxConcurrency: 2 };
     const timings = { horizonMs: 1_000, leaseMs: 700, waitLeaseMs: 2_000 };
     // A process takes both slots and dies: it never gives them back nor renews them.
-    await processStore().update("test:lease", (state, now) => ({ state: decide(state, limits, { holder: "dead", release: 0, starts: 2 }, now, timings).state, result: undefined }));
+    await processStore().update("test:lease", (state, now) => ({
+      state: decide(state, limits, { holder: "dead", release: 0, starts: 2 }, now, timings).state,
+      result: undefined,
+    }));
     const survivor = new AccountBudget({ key: "test:lease", limits, store: processStore(), holder: "survivor", timings });
     const began = Date.now();
     const grants = await Promise.all([survivor.acquire(), survivor.acquire()]);

@@ -120,7 +120,10 @@ function parseJson(value: unknown): unknown {
  * queries, and a transaction that waits for an API call can never starve it of a connection. The pool lets the
  * process exit while idle, so a command-line run ends without closing it.
  */
-export function createPostgresBudgetStateStore(databaseUrl: string, options: { onError?: (error: Error) => void } = {}): {
+export function createPostgresBudgetStateStore(
+  databaseUrl: string,
+  options: { onError?: (error: Error) => void } = {},
+): {
   store: PostgresBudgetStateStore;
   close(): Promise<void>;
 } {

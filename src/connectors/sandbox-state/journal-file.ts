@@ -51,7 +51,10 @@ export class JournalFile {
       }
       const previous = entries[entries.length - 1];
       if (previous && parsed.n !== previous.n + 1) {
-        throw new SavedStateError(`${path}, line ${line.number}: change ${parsed.n} follows change ${previous.n}; changes are missing. ${DAMAGED_STATE_ADVICE}.`, path);
+        throw new SavedStateError(
+          `${path}, line ${line.number}: change ${parsed.n} follows change ${previous.n}; changes are missing. ${DAMAGED_STATE_ADVICE}.`,
+          path,
+        );
       }
       entries.push({ n: parsed.n, change: parsed.c });
       goodBytes = line.end;

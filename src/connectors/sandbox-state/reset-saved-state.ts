@@ -29,7 +29,9 @@ export function assertNoSandboxRunning(directory: string): void {
   for (const file of filesMatching(directory, LOCK_FILE)) {
     const owner = lockOwner(file);
     if (owner !== undefined) {
-      throw new Error(`A sandbox (process ${owner}) is running on the saved state in ${directory}. Stop it (and npm start) first; nothing was reset.`);
+      throw new Error(
+        `A sandbox (process ${owner}) is running on the saved state in ${directory}. Stop it (and npm start) first; nothing was reset.`,
+      );
     }
   }
 }

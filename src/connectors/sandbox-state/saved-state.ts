@@ -91,7 +91,9 @@ export class SavedState {
     // Left by a crash while a snapshot was written; the snapshot it was to replace is whole.
     fs.rmSync(snapshotTemp, { force: true });
     const lineError = (file: string, line: number, error: unknown) =>
-      error instanceof SavedStateError ? error : new SavedStateError(`${file}, line ${line}: ${(error as Error).message}. ${DAMAGED_STATE_ADVICE}.`, file);
+      error instanceof SavedStateError
+        ? error
+        : new SavedStateError(`${file}, line ${line}: ${(error as Error).message}. ${DAMAGED_STATE_ADVICE}.`, file);
     const read = readSnapshot(
       snapshot,
       this.format,
@@ -112,7 +114,10 @@ export class SavedState {
     );
     const contents = JournalFile.read(journal);
     if (contents.droppedTail) {
-      this.options.logger.warn({ file: journal }, `${this.options.title}: dropped an incomplete last change from its journal (a crash cut its write short, so it was never answered)`);
+      this.options.logger.warn(
+        { file: journal },
+        `${this.options.title}: dropped an incomplete last change from its journal (a crash cut its write short, so it was never answered)`,
+      );
     }
     if (!read) {
       if (contents.entries.length > 0) {
@@ -128,7 +133,10 @@ export class SavedState {
       // Changes up to journalSeq are in the snapshot already (a crash came between the rename and the truncation).
       if (entry.n <= this.lastSeq) return;
       if (entry.n !== this.lastSeq + 1) {
-        throw new SavedStateError(`${journal}, line ${index + 1}: change ${entry.n} does not follow the snapshot's last change ${this.lastSeq}. ${DAMAGED_STATE_ADVICE}.`, journal);
+        throw new SavedStateError(
+          `${journal}, line ${index + 1}: change ${entry.n} does not follow the snapshot's last change ${this.lastSeq}. ${DAMAGED_STATE_ADVICE}.`,
+          journal,
+        );
       }
       try {
         reader.change(entry.change);
@@ -209,9 +217,16 @@ export class SavedState {
   private writeSnapshot(): void {
     const started = performance.now();
     const { meta, items } = this.options.snapshot();
-    this.snapshotBytes = writeSnapshot(this.files, { format: this.format, version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), journalSeq: this.lastSeq, meta }, items);
+    this.snapshotBytes = writeSnapshot(
+      this.files,
+      { format: this.format, version: SNAPSHOT_VERSION, savedAt: new Date().toISOString(), journalSeq: this.lastSeq, meta },
+      items,
+    );
     this.journal?.truncate();
-    this.options.logger.debug({ file: this.files.snapshot, bytes: this.snapshotBytes, ms: Math.round(performance.now() - started) }, `${this.options.title}: state saved as a snapshot`);
+    this.options.logger.debug(
+      { file: this.files.snapshot, bytes: this.snapshotBytes, ms: Math.round(performance.now() - started) },
+      `${this.options.title}: state saved as a snapshot`,
+    );
   }
 
   /** Runs a file operation; a failure is kept, so every later answer is refused with it. */

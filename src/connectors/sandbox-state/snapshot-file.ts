@@ -54,7 +54,12 @@ export function writeSnapshot(paths: { snapshot: string; snapshotTemp: string },
 }
 
 /** Reads a snapshot, handing each item to `onItem`; undefined when there is none. Damage fails naming the file. */
-export function readSnapshot(file: string, format: string, onHeader: (header: SnapshotHeader) => void, onItem: (item: unknown, line: number) => void): { header: SnapshotHeader; bytes: number } | undefined {
+export function readSnapshot(
+  file: string,
+  format: string,
+  onHeader: (header: SnapshotHeader) => void,
+  onItem: (item: unknown, line: number) => void,
+): { header: SnapshotHeader; bytes: number } | undefined {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);

@@ -19,9 +19,10 @@ export async function chargebeeTypesToRead<T extends string>(
   if (!feed || !incremental || feed.catchupIntervalSeconds === 0 || types.length === 0) return { read: [...types], leftToWebhooks: [] };
   // Ages from the database clock, the one that stamped the cursors (worker machines' clocks may differ).
   const rows = (
-    await knex.raw(`select entity, extract(epoch from (now() - updated_at)) as age from sync_cursors where system = 'chargebee' and entity = any(?::text[])`, [
-      [...types],
-    ])
+    await knex.raw(
+      `select entity, extract(epoch from (now() - updated_at)) as age from sync_cursors where system = 'chargebee' and entity = any(?::text[])`,
+      [[...types]],
+    )
   ).rows as Array<{ entity: string; age: string | number }>;
   const age = new Map(rows.map((row) => [row.entity, Number(row.age)]));
   const read: T[] = [];

@@ -15,14 +15,22 @@ function toInputs(resource: string, objects: readonly Record<string, unknown>[])
       inputs.push(chargebeeRecordFrom(resource, object));
     } catch (error) {
       const id = typeof object?.id === "string" && object.id !== "" ? object.id : "(no id)";
-      unreadable.push({ record: { system: "chargebee", entity: resource, sourceId: id, data: object ?? {} }, reason: `Chargebee ${resource} ${id} cannot be read: ${(error as Error).message}` });
+      unreadable.push({
+        record: { system: "chargebee", entity: resource, sourceId: id, data: object ?? {} },
+        reason: `Chargebee ${resource} ${id} cannot be read: ${(error as Error).message}`,
+      });
     }
   }
   return { inputs, unreadable };
 }
 
 /** Stores the records; the ones the datasets refuse are set aside in the outcome, the others are stored. */
-async function storeOrQuarantine(ctx: SyncContext, resource: string, objects: readonly Record<string, unknown>[], outcome: ReadOutcome): Promise<SourceRecordInput[]> {
+async function storeOrQuarantine(
+  ctx: SyncContext,
+  resource: string,
+  objects: readonly Record<string, unknown>[],
+  outcome: ReadOutcome,
+): Promise<SourceRecordInput[]> {
   const { inputs, unreadable } = toInputs(resource, objects);
   const result = await storeRecords(ctx.knex, inputs);
   outcome.changed += result.changed;

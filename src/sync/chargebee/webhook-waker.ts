@@ -92,7 +92,8 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
   return {
     onChanges(result) {
       for (const record of result.changed) {
-        if (record.system === "chargebee") delivered.set(`${record.entity}\u0000${record.sourceId}`, { entity: record.entity, sourceId: record.sourceId });
+        if (record.system === "chargebee")
+          delivered.set(`${record.entity}\u0000${record.sourceId}`, { entity: record.entity, sourceId: record.sourceId });
       }
       if (delivered.size > 0) schedule();
     },

@@ -195,7 +195,11 @@ export interface OrderLineWrite {
 
 /** Chargebee refused the key as used before with other parameters (422, naming the idempotency header). */
 function isIdempotencyMismatch(error: unknown): boolean {
-  return error instanceof ChargebeeApiError && error.httpStatus === 422 && (error.param === "chargebee-idempotency-key" || /idempotency/i.test(error.message));
+  return (
+    error instanceof ChargebeeApiError &&
+    error.httpStatus === 422 &&
+    (error.param === "chargebee-idempotency-key" || /idempotency/i.test(error.message))
+  );
 }
 
 /**
@@ -236,7 +240,9 @@ export async function createChargebeeOrder(
       });
   const claim = await claimIntent(ctx.knex, entry.id);
   if (!claim) {
-    throw new RetryNextRunError(`another worker has been creating the Chargebee invoice for ${input.id} for ${CLAIM_LEASE_SECONDS} s and more; the order is tried again on the next run`);
+    throw new RetryNextRunError(
+      `another worker has been creating the Chargebee invoice for ${input.id} for ${CLAIM_LEASE_SECONDS} s and more; the order is tried again on the next run`,
+    );
   }
   let apiCalls = 0;
   let invoice: Invoice | null = null;

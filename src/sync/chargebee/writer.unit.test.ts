@@ -20,11 +20,29 @@ function contextCountingCreates(): { ctx: SyncContext; creates: string[] } {
 
 test("orders that need the same new item price at once make it with one create", async () => {
   const { ctx, creates } = contextCountingCreates();
-  const input = { id: "po-product-7-NOK-VAT25", itemId: "po-product-7", currencyCode: "NOK", unitPrice: 0, name: "po-product-7", taxProfileId: "vat-25" };
+  const input = {
+    id: "po-product-7-NOK-VAT25",
+    itemId: "po-product-7",
+    currencyCode: "NOK",
+    unitPrice: 0,
+    name: "po-product-7",
+    taxProfileId: "vat-25",
+  };
   await existingItemPrices(ctx, [input.id]);
-  const results = await Promise.all([ensureChargebeeItemPrice(ctx, input), ensureChargebeeItemPrice(ctx, input), ensureChargebeeItemPrice(ctx, input)]);
+  const results = await Promise.all([
+    ensureChargebeeItemPrice(ctx, input),
+    ensureChargebeeItemPrice(ctx, input),
+    ensureChargebeeItemPrice(ctx, input),
+  ]);
   assert.deepEqual(creates, [input.id]);
-  assert.deepEqual(results.map((result) => [result.apiCalls, result.records.length]), [[1, 1], [0, 0], [0, 0]]);
+  assert.deepEqual(
+    results.map((result) => [result.apiCalls, result.records.length]),
+    [
+      [1, 1],
+      [0, 0],
+      [0, 0],
+    ],
+  );
 
   const later = await ensureChargebeeItemPrice(ctx, input);
   assert.deepEqual([later.apiCalls, creates.length], [0, 1], "a price made earlier in the process is not created again");

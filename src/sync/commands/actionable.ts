@@ -31,7 +31,10 @@ export async function listActionable(knex: Knex, query: ActionableQuery = {}): P
   const flows = query.flows?.length ? [...query.flows] : null;
   const rows: ActionableRecord[] = [];
   if (query.kind !== "unmatched") {
-    const builder = knex("quarantine").where({ status: "open" }).orderBy("last_seen_at", "desc").limit(limit + (query.offset ?? 0));
+    const builder = knex("quarantine")
+      .where({ status: "open" })
+      .orderBy("last_seen_at", "desc")
+      .limit(limit + (query.offset ?? 0));
     if (flows) builder.whereIn("flow", flows);
     for (const row of (await builder) as Array<Record<string, unknown>>) {
       rows.push({
@@ -48,7 +51,10 @@ export async function listActionable(knex: Knex, query: ActionableQuery = {}): P
     }
   }
   if (query.kind !== "quarantined") {
-    const builder = knex("sync_record_state").where({ status: "unmatched" }).orderBy("updated_at", "desc").limit(limit + (query.offset ?? 0));
+    const builder = knex("sync_record_state")
+      .where({ status: "unmatched" })
+      .orderBy("updated_at", "desc")
+      .limit(limit + (query.offset ?? 0));
     if (flows) builder.whereIn("flow", flows);
     for (const row of (await builder) as Array<Record<string, unknown>>) {
       rows.push({
@@ -68,8 +74,14 @@ export async function listActionable(knex: Knex, query: ActionableQuery = {}): P
 
 /** How many records need attention, per kind and flow. */
 export async function countActionable(knex: Knex): Promise<Array<{ kind: "quarantined" | "unmatched"; flow: string; count: number }>> {
-  const quarantined = (await knex("quarantine").where({ status: "open" }).groupBy("flow").select("flow").count({ count: "*" })) as Array<{ flow: string; count: number | string }>;
-  const unmatched = (await knex("sync_record_state").where({ status: "unmatched" }).groupBy("flow").select("flow").count({ count: "*" })) as Array<{ flow: string; count: number | string }>;
+  const quarantined = (await knex("quarantine").where({ status: "open" }).groupBy("flow").select("flow").count({ count: "*" })) as Array<{
+    flow: string;
+    count: number | string;
+  }>;
+  const unmatched = (await knex("sync_record_state").where({ status: "unmatched" }).groupBy("flow").select("flow").count({ count: "*" })) as Array<{
+    flow: string;
+    count: number | string;
+  }>;
   return [
     ...quarantined.map((row) => ({ kind: "quarantined" as const, flow: row.flow, count: Number(row.count) })),
     ...unmatched.map((row) => ({ kind: "unmatched" as const, flow: row.flow, count: Number(row.count) })),

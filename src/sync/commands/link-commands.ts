@@ -65,7 +65,8 @@ export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<
   const chargebeeId = requireText(input.chargebeeId, "chargebeeId");
   return knex.transaction(async (trx) => {
     const source = await recordPresence(trx, "poweroffice", flow.source.entity, powerofficeId);
-    if (!source) throw new SyncCommandError("NOT_FOUND", `PowerOffice ${flow.source.entity} ${powerofficeId} is not in the datasets (run a sync first?)`);
+    if (!source)
+      throw new SyncCommandError("NOT_FOUND", `PowerOffice ${flow.source.entity} ${powerofficeId} is not in the datasets (run a sync first?)`);
     if (source.deleted) throw new SyncCommandError("BAD_USER_INPUT", `PowerOffice ${flow.source.entity} ${powerofficeId} is deleted`);
     const target = await recordPresence(trx, "chargebee", flow.target.entity, chargebeeId);
     if (!target) throw new SyncCommandError("NOT_FOUND", `Chargebee ${flow.target.entity} ${chargebeeId} is not in the datasets (run a sync first?)`);
@@ -92,7 +93,15 @@ export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<
       { system: "chargebee", entity: flow.target.entity, sourceId: chargebeeId },
     ]);
     await insertEvents(trx, null, [
-      { unifiedId, flow: flowId, system: "poweroffice", entity: flow.source.entity, sourceId: powerofficeId, action: "link", detail: { chargebeeId, by: input.requestedBy ?? null, manual: true } },
+      {
+        unifiedId,
+        flow: flowId,
+        system: "poweroffice",
+        entity: flow.source.entity,
+        sourceId: powerofficeId,
+        action: "link",
+        detail: { chargebeeId, by: input.requestedBy ?? null, manual: true },
+      },
     ]);
     return { unifiedId, flow: flowId, powerofficeId, chargebeeId };
   });
@@ -113,20 +122,30 @@ export interface UnlinkRecordInput {
  * the PowerOffice record links it again by the flow's matching rule.
  */
 export async function unlinkRecord(knex: Knex, input: UnlinkRecordInput): Promise<{ unlinked: number; unifiedIds: string[] }> {
-  if (input.system !== "poweroffice" && input.system !== "chargebee") throw new SyncCommandError("BAD_USER_INPUT", `system must be "poweroffice" or "chargebee"`);
+  if (input.system !== "poweroffice" && input.system !== "chargebee")
+    throw new SyncCommandError("BAD_USER_INPUT", `system must be "poweroffice" or "chargebee"`);
   const entity = requireText(input.entity, "entity");
   const sourceId = requireText(input.sourceId, "sourceId");
   const flow = input.flow === undefined ? undefined : requireFlow(input.flow);
   return knex.transaction(async (trx) => {
     const links = await activeLinksOfRecord(trx, { system: input.system, entity, sourceId, flow });
-    if (links.length === 0) throw new SyncCommandError("NOT_FOUND", `${input.system} ${entity} ${sourceId} has no active link${flow ? ` in ${flow}` : ""}`);
+    if (links.length === 0)
+      throw new SyncCommandError("NOT_FOUND", `${input.system} ${entity} ${sourceId} has no active link${flow ? ` in ${flow}` : ""}`);
     let unlinked = 0;
     for (const link of links) {
       // A merged Chargebee customer keeps its links to other PowerOffice records; only this pair closes.
       const keepsOthers = input.system === "poweroffice" && (await hasOtherPowerOfficeLink(trx, link.unified_id, link.flow, sourceId));
       unlinked += await closeLinks(trx, link.unified_id, link.flow, keepsOthers ? { system: "poweroffice", sourceId } : undefined);
       await insertEvents(trx, null, [
-        { unifiedId: link.unified_id, flow: link.flow, system: input.system, entity, sourceId, action: "unlink", detail: { by: input.requestedBy ?? null, manual: true } },
+        {
+          unifiedId: link.unified_id,
+          flow: link.flow,
+          system: input.system,
+          entity,
+          sourceId,
+          action: "unlink",
+          detail: { by: input.requestedBy ?? null, manual: true },
+        },
       ]);
     }
     const unifiedIds = [...new Set(links.map((link) => link.unified_id))];
@@ -158,7 +177,8 @@ export async function resolveConflict(knex: Knex, input: ResolveConflictInput) {
   return knex.transaction(async (trx) => {
     const conflict = await trx("conflicts").where({ id }).first();
     if (!conflict) throw new SyncCommandError("NOT_FOUND", `Conflict ${id} does not exist`);
-    if (conflict.status === "resolved") throw new SyncCommandError("CONFLICT", `Conflict ${id} was already resolved by ${conflict.resolved_by ?? "someone"}`);
+    if (conflict.status === "resolved")
+      throw new SyncCommandError("CONFLICT", `Conflict ${id} was already resolved by ${conflict.resolved_by ?? "someone"}`);
     const value = input.value !== undefined ? input.value : input.winner === "poweroffice" ? conflict.poweroffice_value : conflict.chargebee_value;
     const links = await activeLinksOfUnified(trx, conflict.unified_id, conflict.flow);
     const agreedNow = links.find((link) => link.system === "poweroffice")?.agreed?.[conflict.field];

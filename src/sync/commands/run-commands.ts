@@ -7,7 +7,6 @@ import { SyncCommandError } from "../model/errors.js";
 import { insertRun } from "../runs/run-store.js";
 import type { FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "../runs/types.js";
 
-
 /** What the sync commands need: GraphQL (the link subgraph), the CLI and the scheduler call them. */
 export interface SyncCommandDeps {
   knex: Knex;

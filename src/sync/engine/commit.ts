@@ -78,7 +78,6 @@ export class CommitBuffer {
   }
 }
 
-
 /**
  * Commits a batch's decisions, the outcomes of its writes (the records the APIs returned, so their echo is
  * recognised) and the link updates together, with set-based statements.

@@ -128,7 +128,11 @@ export async function loadBatch(knex: Knex, items: readonly WorkItem[]): Promise
     if (list) list.push(link);
     else data.chargebeeLinks.set(link.unified_id, [link]);
   }
-  await loadTargets(knex, data, [...data.chargebeeLinks.values()].flat().map((link) => ({ entity: link.entity, id: link.source_id })));
+  await loadTargets(
+    knex,
+    data,
+    [...data.chargebeeLinks.values()].flat().map((link) => ({ entity: link.entity, id: link.source_id })),
+  );
 
   // References (an order's customer and products, a business entity), resolved through the link table.
   const references: ReferenceSpec[] = [];

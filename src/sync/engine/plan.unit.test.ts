@@ -5,7 +5,11 @@ import { selectedFlows, stageFlows, toWorkItems } from "./plan.js";
 
 describe("planning", () => {
   test("stages follow the dependencies: business entities, then people/companies/products, then orders with their lines", () => {
-    assert.deepEqual(stageFlows(selectedFlows(undefined)), [["F5", "F6", "F7"], ["F1", "F2", "F3", "F4"], ["F8", "F9"]]);
+    assert.deepEqual(stageFlows(selectedFlows(undefined)), [
+      ["F5", "F6", "F7"],
+      ["F1", "F2", "F3", "F4"],
+      ["F8", "F9"],
+    ]);
   });
 
   test("a selection keeps only the dependencies it contains; the people of one group share a stage", () => {

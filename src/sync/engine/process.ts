@@ -61,7 +61,14 @@ function displayName(values: MappedValues): string | null {
 }
 
 function isRefusal(error: unknown): string | null {
-  if (error instanceof ChargebeeApiError && error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus !== 429 && error.httpStatus !== 401 && error.httpStatus !== 403) {
+  if (
+    error instanceof ChargebeeApiError &&
+    error.httpStatus >= 400 &&
+    error.httpStatus < 500 &&
+    error.httpStatus !== 429 &&
+    error.httpStatus !== 401 &&
+    error.httpStatus !== 403
+  ) {
     return `Chargebee refused the write (${error.apiErrorCode}${error.param ? `, ${error.param}` : ""}): ${error.message}`;
   }
   if (error instanceof PowerOfficeApiError && [400, 404, 409, 422].includes(error.status)) {
@@ -92,11 +99,19 @@ function whereToFix(record: DatasetRecord): string {
 }
 
 /** Text the database could not store as it is (a NUL, half a surrogate pair) in a record, an order line or the other side. */
-function dataIssueProblem(flow: FlowDefinition, source: DatasetRecord, children: readonly DatasetRecord[], target: DatasetRecord | null): string | null {
+function dataIssueProblem(
+  flow: FlowDefinition,
+  source: DatasetRecord,
+  children: readonly DatasetRecord[],
+  target: DatasetRecord | null,
+): string | null {
   const records = [source, ...children, ...(target ? [target] : [])];
   const bad = records.find((record) => record.dataIssues && record.dataIssues.length > 0);
   if (!bad) return null;
-  const what = bad === source ? `${flow.source.entity} ${source.sourceId}` : `${bad.system === "chargebee" ? "Chargebee" : "PowerOffice"} ${bad.entity} ${bad.sourceId}`;
+  const what =
+    bad === source
+      ? `${flow.source.entity} ${source.sourceId}`
+      : `${bad.system === "chargebee" ? "Chargebee" : "PowerOffice"} ${bad.entity} ${bad.sourceId}`;
   return (
     `${what}: ${describeDataIssues(bad.dataIssues!)}. That text cannot be synced as it is (the exact original is kept in the datasets' raw copy); ` +
     `${whereToFix(bad)}, and the record syncs when it changes`
@@ -134,7 +149,14 @@ class BatchIntents {
         continue; // deciding the record quarantines it with the reason
       }
       if (this.data.target(flow.target.entity, lookupKey)) continue; // exists already: it will be linked
-      intents.push({ system: flow.outbox.system, entity: flow.outbox.entity, operation: "create", flow: flow.id, lookupKey, payload: { sourceId: source.sourceId } });
+      intents.push({
+        system: flow.outbox.system,
+        entity: flow.outbox.entity,
+        operation: "create",
+        flow: flow.id,
+        lookupKey,
+        payload: { sourceId: source.sourceId },
+      });
     }
     if (intents.length === 0) return;
     for (const [lookupKey, { entry, recovered }] of await recordIntents(this.ctx.knex, intents)) {
@@ -196,7 +218,14 @@ class RecordProcessor {
     this.data.chargebeeLinks.set(link.unified_id, list);
   }
 
-  private saveLinks(flow: FlowDefinition, unifiedId: string, source: DatasetRecord, target: DatasetRecord, agreed: MappedValues, status: "active" | "deleted" = "active"): void {
+  private saveLinks(
+    flow: FlowDefinition,
+    unifiedId: string,
+    source: DatasetRecord,
+    target: DatasetRecord,
+    agreed: MappedValues,
+    status: "active" | "deleted" = "active",
+  ): void {
     for (const side of [source, target]) {
       const row: LinkRow = {
         id: 0,
@@ -235,7 +264,15 @@ class RecordProcessor {
   }
 
   private markDone(flow: FlowDefinition, record: DatasetRecord, status: "done" | "deleted" = "done", reason: string | null = null): void {
-    this.buffer.state({ flow: flow.id, system: record.system, entity: record.entity, sourceId: record.sourceId, contentHash: record.contentHash, status, reason });
+    this.buffer.state({
+      flow: flow.id,
+      system: record.system,
+      entity: record.entity,
+      sourceId: record.sourceId,
+      contentHash: record.contentHash,
+      status,
+      reason,
+    });
   }
 
   private markChildren(flow: FlowDefinition, source: DatasetRecord): void {
@@ -274,7 +311,15 @@ class RecordProcessor {
     if (flow.children && record.system === "poweroffice") {
       const childFlow = flowById(flow.children.flow);
       for (const child of this.data.childrenOf(flow.id, record.sourceId)) {
-        this.buffer.state({ flow: childFlow.id, system: child.system, entity: child.entity, sourceId: child.sourceId, contentHash: child.contentHash, status: "quarantined", reason: `its ${flow.source.entity.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${record.sourceId} is quarantined` });
+        this.buffer.state({
+          flow: childFlow.id,
+          system: child.system,
+          entity: child.entity,
+          sourceId: child.sourceId,
+          contentHash: child.contentHash,
+          status: "quarantined",
+          reason: `its ${flow.source.entity.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} ${record.sourceId} is quarantined`,
+        });
       }
     }
   }
@@ -324,7 +369,7 @@ class RecordProcessor {
   private async decide(flow: FlowDefinition, source: DatasetRecord): Promise<string | null> {
     const poLink = this.data.powerofficeLink(flow.id, source.sourceId);
     const cbLink = poLink ? this.data.chargebeeLink(flow.id, poLink.unified_id, flow.target.entity) : undefined;
-    const target = cbLink ? this.data.target(flow.target.entity, cbLink.source_id) ?? null : null;
+    const target = cbLink ? (this.data.target(flow.target.entity, cbLink.source_id) ?? null) : null;
 
     if (source.deleted) return this.applyPowerOfficeDelete(flow, source, poLink, cbLink, target);
 
@@ -361,7 +406,8 @@ class RecordProcessor {
     const match = this.findMatch(flow, source, values);
     if (match) {
       const matched = this.data.target(flow.target.entity, match.chargebeeId)!;
-      if (matched.deleted) throw new QuarantineError(`Chargebee ${flow.target.entity} ${matched.sourceId} (our id for this record) was deleted; restore it or unlink`);
+      if (matched.deleted)
+        throw new QuarantineError(`Chargebee ${flow.target.entity} ${matched.sourceId} (our id for this record) was deleted; restore it or unlink`);
       const unstorableMatch = dataIssueProblem(flow, source, [], matched);
       if (unstorableMatch) throw new QuarantineError(unstorableMatch);
       return this.linkExisting(flow, source, matched, match.unifiedId ?? poLink?.unified_id ?? null, values, related, businessEntityId);
@@ -369,7 +415,15 @@ class RecordProcessor {
     if (flow.create === "link-only") {
       const name = displayName(values) ?? source.sourceId;
       const reason = `No Chargebee ${flow.target.entity.replace(/_/g, " ")} is named "${name}": create one with that name in Chargebee, or link it by hand`;
-      this.buffer.state({ flow: flow.id, system: source.system, entity: source.entity, sourceId: source.sourceId, contentHash: source.contentHash, status: "unmatched", reason });
+      this.buffer.state({
+        flow: flow.id,
+        system: source.system,
+        entity: source.entity,
+        sourceId: source.sourceId,
+        contentHash: source.contentHash,
+        status: "unmatched",
+        reason,
+      });
       return null;
     }
     return this.create(flow, source, values, related, businessEntityId, poLink?.unified_id ?? null);
@@ -413,7 +467,15 @@ class RecordProcessor {
     if (!create) throw new QuarantineError(`Flow ${flow.id} cannot create Chargebee ${flow.target.entity} records`);
     const id = flow.targetId(source);
     const result = await this.write(
-      { flow: flow.id, action: "create", system: "chargebee", entity: flow.target.entity, id, source: { system: "poweroffice", entity: source.entity, id: source.sourceId }, fields: values },
+      {
+        flow: flow.id,
+        action: "create",
+        system: "chargebee",
+        entity: flow.target.entity,
+        id,
+        source: { system: "poweroffice", entity: source.entity, id: source.sourceId },
+        fields: values,
+      },
       () => {
         const outbox = this.intents.take(flow.id, id);
         return create(this.ctx, { id, values, source, related, businessEntityId, idempotencyKey: `create-${flow.target.entity}-${id}`, outbox });
@@ -535,8 +597,17 @@ class RecordProcessor {
         );
       }
       const written = await this.write(
-        { flow: flow.id, action: "update", system: "chargebee", entity: flow.target.entity, id: target.sourceId, source: { system: "poweroffice", entity: source.entity, id: source.sourceId }, fields: result.toChargebee },
-        () => update(this.ctx, { id: target.sourceId, changes: result.toChargebee, values: result.agreed, target, source, related, businessEntityId }),
+        {
+          flow: flow.id,
+          action: "update",
+          system: "chargebee",
+          entity: flow.target.entity,
+          id: target.sourceId,
+          source: { system: "poweroffice", entity: source.entity, id: source.sourceId },
+          fields: result.toChargebee,
+        },
+        () =>
+          update(this.ctx, { id: target.sourceId, changes: result.toChargebee, values: result.agreed, target, source, related, businessEntityId }),
       );
       wrote = true;
       wroteChargebee = true;
@@ -546,7 +617,15 @@ class RecordProcessor {
       const update = flow.writers.updateInPowerOffice;
       if (!update) throw new QuarantineError(`Flow ${flow.id} cannot write to PowerOffice`);
       const written = await this.write(
-        { flow: flow.id, action: "update", system: "poweroffice", entity: source.entity, id: source.sourceId, source: { system: "chargebee", entity: target.entity, id: target.sourceId }, fields: result.toPowerOffice },
+        {
+          flow: flow.id,
+          action: "update",
+          system: "poweroffice",
+          entity: source.entity,
+          id: source.sourceId,
+          source: { system: "chargebee", entity: target.entity, id: target.sourceId },
+          fields: result.toPowerOffice,
+        },
         () => update(this.ctx, { record: source, changes: result.toPowerOffice }),
       );
       wrote = true;
@@ -598,22 +677,41 @@ class RecordProcessor {
       const retire = flow.writers.retireInChargebee;
       if (retire) {
         await this.write(
-          { flow: flow.id, action: "delete", system: "chargebee", entity: flow.target.entity, id: target.sourceId, source: { system: "poweroffice", entity: source.entity, id: source.sourceId } },
+          {
+            flow: flow.id,
+            action: "delete",
+            system: "chargebee",
+            entity: flow.target.entity,
+            id: target.sourceId,
+            source: { system: "poweroffice", entity: source.entity, id: source.sourceId },
+          },
           () => retire(this.ctx, { id: target.sourceId, target }),
         );
         wrote = target.sourceId;
       }
     }
     this.counts.deleted += 1;
-    const finalTarget = target ? this.data.target(target.entity, target.sourceId) ?? target : null;
+    const finalTarget = target ? (this.data.target(target.entity, target.sourceId) ?? target) : null;
     if (finalTarget) {
       this.saveLinks(flow, poLink.unified_id, source, finalTarget, poLink.agreed, "deleted");
       this.markDone(flow, finalTarget, "deleted");
     } else {
-      this.buffer.link({ unifiedId: poLink.unified_id, system: "poweroffice", entity: source.entity, sourceId: source.sourceId, flow: flow.id, agreed: poLink.agreed, agreedSourceChangedAt: source.sourceChangedAt, status: "deleted" });
+      this.buffer.link({
+        unifiedId: poLink.unified_id,
+        system: "poweroffice",
+        entity: source.entity,
+        sourceId: source.sourceId,
+        flow: flow.id,
+        agreed: poLink.agreed,
+        agreedSourceChangedAt: source.sourceChangedAt,
+        status: "deleted",
+      });
     }
     this.markDone(flow, source, "deleted");
-    this.event(flow, source, wrote ? "delete" : "unlink", poLink.unified_id, { policy: flow.deletePolicy.powerofficeDeleted, chargebeeId: target?.sourceId ?? null });
+    this.event(flow, source, wrote ? "delete" : "unlink", poLink.unified_id, {
+      policy: flow.deletePolicy.powerofficeDeleted,
+      chargebeeId: target?.sourceId ?? null,
+    });
     return wrote;
   }
 
@@ -623,7 +721,11 @@ class RecordProcessor {
     this.markDone(flow, source, "deleted", `Chargebee ${target.entity} ${target.sourceId} was deleted; the link is closed`);
     this.markDone(flow, target, "deleted");
     this.counts.deleted += 1;
-    this.event(flow, source, "unlink", unifiedId, { policy: flow.deletePolicy.chargebeeDeleted, chargebeeId: target.sourceId, deletedIn: "chargebee" });
+    this.event(flow, source, "unlink", unifiedId, {
+      policy: flow.deletePolicy.chargebeeDeleted,
+      chargebeeId: target.sourceId,
+      deletedIn: "chargebee",
+    });
     return null;
   }
 }
@@ -700,9 +802,22 @@ async function quarantineUncommitted(ctx: SyncContext, data: BatchData, outcome:
   const entries = outcome.item.records.flatMap(({ flow, sourceId }) => {
     const source = data.source(flow, sourceId);
     if (!source) return [];
-    return [{ flow, system: source.system, entity: source.entity, sourceId, reason, payload: storableValue(source.data).value, contentHash: source.contentHash }];
+    return [
+      {
+        flow,
+        system: source.system,
+        entity: source.entity,
+        sourceId,
+        reason,
+        payload: storableValue(source.data).value,
+        contentHash: source.contentHash,
+      },
+    ];
   });
-  ctx.logger.error({ err: error, records: entries.map((entry) => `${entry.flow}:${entry.sourceId}`) }, "a work item's outcome could not be committed: its records are quarantined, the rest of the batch commits");
+  ctx.logger.error(
+    { err: error, records: entries.map((entry) => `${entry.flow}:${entry.sourceId}`) },
+    "a work item's outcome could not be committed: its records are quarantined, the rest of the batch commits",
+  );
   const counts = outcome.buffer.counts;
   counts.created = counts.updated = counts.deleted = counts.unchanged = counts.conflicts = 0;
   counts.quarantined = entries.length;

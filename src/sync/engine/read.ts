@@ -67,10 +67,11 @@ export async function readSources(ctx: SyncContext, selection: FlowSelection): P
     }
   };
   const poTasks = [...poweroffice].map((entity) => () => run(`poweroffice.${entity}`, () => readPowerOfficeEntity(ctx, entity, selection.mode)));
-  const cbTasks = chargebee.map((resource) => () =>
-    run(`chargebee.${resource}`, () =>
-      resource === "business_entity" ? readChargebeeBusinessEntities(ctx, selection.mode) : readChargebeeResource(ctx, resource, selection.mode),
-    ),
+  const cbTasks = chargebee.map(
+    (resource) => () =>
+      run(`chargebee.${resource}`, () =>
+        resource === "business_entity" ? readChargebeeBusinessEntities(ctx, selection.mode) : readChargebeeResource(ctx, resource, selection.mode),
+      ),
   );
   // The two APIs are read side by side. Within a side, an incremental poll (every type has a cursor, pages are
   // small) reads its types at once so the poll ends sooner; a first or full read goes type by type to keep memory

@@ -29,7 +29,10 @@ export async function quarantineUnstored(ctx: SyncContext, failures: readonly St
     })),
   );
   for (const { record, reason } of failures) {
-    ctx.logger.warn({ system: record.system, entity: record.entity, sourceId: record.sourceId }, `${reason}: quarantined, the rest of the read goes on`);
+    ctx.logger.warn(
+      { system: record.system, entity: record.entity, sourceId: record.sourceId },
+      `${reason}: quarantined, the rest of the read goes on`,
+    );
   }
   await upsertQuarantine(ctx.knex, entries);
   return failures.length;

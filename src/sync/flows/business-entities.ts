@@ -10,7 +10,13 @@ const FIELDS: readonly FieldSpec[] = [{ key: "name", poweroffice: "Name", charge
  * unmatched (create one with that name in Chargebee's admin, or link it by hand), and a PowerOffice rename of a
  * linked record is reported until the entity is renamed in Chargebee. A rename in Chargebee reaches PowerOffice.
  */
-export function businessEntityFlow(options: { id: string; title: string; description: string; entity: "Customer" | "Department"; label: string }): FlowDefinition {
+export function businessEntityFlow(options: {
+  id: string;
+  title: string;
+  description: string;
+  entity: "Customer" | "Department";
+  label: string;
+}): FlowDefinition {
   return {
     id: options.id,
     title: options.title,

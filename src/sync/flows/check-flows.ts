@@ -14,8 +14,10 @@ function problemsOf(key: string, flow: FlowDefinition, registry: Readonly<Record
   const known = (id: string) => Object.hasOwn(registry, id);
   if (flow.id !== key) problems.push(`it is registered as ${key} but its id is "${flow.id}"`);
   if (!flow.title?.trim()) problems.push("it has no title (its readable name)");
-  if (!KNOWN_TYPES.poweroffice.has(flow.source.entity)) problems.push(`its source type PowerOffice ${flow.source.entity} is not one the readers read`);
-  if (!flow.parent && !KNOWN_TYPES.chargebee.has(flow.target.entity)) problems.push(`its target type Chargebee ${flow.target.entity} is not one the readers read`);
+  if (!KNOWN_TYPES.poweroffice.has(flow.source.entity))
+    problems.push(`its source type PowerOffice ${flow.source.entity} is not one the readers read`);
+  if (!flow.parent && !KNOWN_TYPES.chargebee.has(flow.target.entity))
+    problems.push(`its target type Chargebee ${flow.target.entity} is not one the readers read`);
   for (const dependency of flow.dependsOn) if (!known(dependency)) problems.push(`it depends on ${dependency}, which is not registered`);
   if (flow.parent) {
     const parent = registry[flow.parent.flow];
@@ -30,18 +32,22 @@ function problemsOf(key: string, flow: FlowDefinition, registry: Readonly<Record
     }
   }
   if (!flow.parent) {
-    if (flow.create === "create" && !flow.writers.createInChargebee) problems.push('it creates records (create: "create") but has no writers.createInChargebee');
-    if (flow.direction === "two-way" && !flow.writers.updateInPowerOffice) problems.push('it is two-way but has no writers.updateInPowerOffice');
+    if (flow.create === "create" && !flow.writers.createInChargebee)
+      problems.push('it creates records (create: "create") but has no writers.createInChargebee');
+    if (flow.direction === "two-way" && !flow.writers.updateInPowerOffice) problems.push("it is two-way but has no writers.updateInPowerOffice");
     if (flow.deletePolicy.powerofficeDeleted === "retire-in-chargebee" && !flow.writers.retireInChargebee) {
-      problems.push('its delete policy retires Chargebee records but it has no writers.retireInChargebee');
+      problems.push("its delete policy retires Chargebee records but it has no writers.retireInChargebee");
     }
   }
   if (flow.match.by === "name" && flow.fields.length === 0) problems.push("it matches by name but has no fields (the first field is the name)");
   if (flow.outbox && flow.create !== "create") problems.push('it has an outbox but does not create records (create: "link-only")');
   const referenced = flow.sourceFilter?.referencedBy?.entity;
-  if (referenced && !KNOWN_TYPES.poweroffice.has(referenced)) problems.push(`its source filter refers to PowerOffice ${referenced}, which the readers do not read`);
-  for (const type of flow.alsoReads?.poweroffice ?? []) if (!KNOWN_TYPES.poweroffice.has(type)) problems.push(`alsoReads names PowerOffice ${type}, which the readers do not read`);
-  for (const type of flow.alsoReads?.chargebee ?? []) if (!KNOWN_TYPES.chargebee.has(type)) problems.push(`alsoReads names Chargebee ${type}, which the readers do not read`);
+  if (referenced && !KNOWN_TYPES.poweroffice.has(referenced))
+    problems.push(`its source filter refers to PowerOffice ${referenced}, which the readers do not read`);
+  for (const type of flow.alsoReads?.poweroffice ?? [])
+    if (!KNOWN_TYPES.poweroffice.has(type)) problems.push(`alsoReads names PowerOffice ${type}, which the readers do not read`);
+  for (const type of flow.alsoReads?.chargebee ?? [])
+    if (!KNOWN_TYPES.chargebee.has(type)) problems.push(`alsoReads names Chargebee ${type}, which the readers do not read`);
   return problems;
 }
 

@@ -4,7 +4,8 @@ import { customerBusinessEntity, personFlow } from "./people.js";
 export const F1 = personFlow({
   id: "F1",
   title: "Contact persons → Chargebee customers",
-  description: "Every PowerOffice contact person becomes (or is matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
+  description:
+    "Every PowerOffice contact person becomes (or is matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
   entity: "ContactPerson",
   idPrefix: "po-contactperson",
   label: "Contact person",

@@ -4,7 +4,8 @@ import { departmentBusinessEntity, personFlow } from "./people.js";
 export const F2 = personFlow({
   id: "F2",
   title: "Employees → Chargebee customers",
-  description: "Every PowerOffice employee becomes (or is matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
+  description:
+    "Every PowerOffice employee becomes (or is matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
   entity: "Employee",
   idPrefix: "po-employee",
   label: "Employee",

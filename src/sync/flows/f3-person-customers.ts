@@ -4,7 +4,8 @@ import { customerBusinessEntity, personFlow } from "./people.js";
 export const F3 = personFlow({
   id: "F3",
   title: "Person customers → Chargebee customers",
-  description: "PowerOffice customers that are persons (IsPerson) become (or are matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
+  description:
+    "PowerOffice customers that are persons (IsPerson) become (or are matched by email to) a Chargebee customer: EmailAddress↔email, FirstName↔first_name, LastName↔last_name.",
   entity: "Customer",
   idPrefix: "po-customer",
   label: "Person customer",

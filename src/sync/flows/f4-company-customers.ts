@@ -17,7 +17,8 @@ const FIELDS: readonly FieldSpec[] = [
 export const F4: FlowDefinition = {
   id: "F4",
   title: "Company customers with orders → Chargebee customers",
-  description: "PowerOffice company customers that a sales order refers to become (or are matched by exact name to) a Chargebee customer: Name↔company, EmailAddress↔email.",
+  description:
+    "PowerOffice company customers that a sales order refers to become (or are matched by exact name to) a Chargebee customer: Name↔company, EmailAddress↔email.",
   kind: "customer",
   source: { system: "poweroffice", entity: "Customer" },
   target: { system: "chargebee", entity: "customer" },
@@ -55,7 +56,7 @@ export const F4: FlowDefinition = {
         id: input.id,
         properties: toChargebeeProperties(FIELDS, input.changes),
         // An update is scoped to the entity the customer lives in (it may have been matched, not created by us).
-          businessEntityId: customerEntity(input.target) ?? input.businessEntityId,
+        businessEntityId: customerEntity(input.target) ?? input.businessEntityId,
       }),
     updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(FIELDS, input.changes)),
   },

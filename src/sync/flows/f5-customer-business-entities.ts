@@ -4,7 +4,8 @@ import { businessEntityFlow } from "./business-entities.js";
 export const F5 = businessEntityFlow({
   id: "F5",
   title: "Customers ↔ business entities (by name)",
-  description: "A PowerOffice customer whose Name equals a Chargebee business entity's name is linked to it (Name↔name); writes for that customer are scoped to the entity.",
+  description:
+    "A PowerOffice customer whose Name equals a Chargebee business entity's name is linked to it (Name↔name); writes for that customer are scoped to the entity.",
   entity: "Customer",
   label: "Customer",
 });

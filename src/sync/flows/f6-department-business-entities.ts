@@ -4,7 +4,8 @@ import { businessEntityFlow } from "./business-entities.js";
 export const F6 = businessEntityFlow({
   id: "F6",
   title: "Departments ↔ business entities (by name)",
-  description: "A PowerOffice department whose Name equals a Chargebee business entity's name is linked to it (Name↔name); employees and orders of the department are written in that entity.",
+  description:
+    "A PowerOffice department whose Name equals a Chargebee business entity's name is linked to it (Name↔name); employees and orders of the department are written in that entity.",
   entity: "Department",
   label: "Department",
 });

@@ -36,7 +36,12 @@ export const F7: FlowDefinition = {
   },
   writers: {
     createInChargebee: (ctx, input) =>
-      createChargebeeItem(ctx, { id: input.id, name: String(input.values.name), idempotencyKey: input.idempotencyKey, businessEntityId: input.businessEntityId }),
+      createChargebeeItem(ctx, {
+        id: input.id,
+        name: String(input.values.name),
+        idempotencyKey: input.idempotencyKey,
+        businessEntityId: input.businessEntityId,
+      }),
     updateInChargebee: (ctx, input) => updateChargebeeItem(ctx, { id: input.id, properties: toChargebeeProperties(FIELDS, input.changes) }),
     updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(FIELDS, input.changes)),
     retireInChargebee: (ctx, input) => archiveChargebeeItem(ctx, input.id),

@@ -86,7 +86,7 @@ export const F8: FlowDefinition = {
     const currencyCode = currencyOf(record);
     const lines = productLines(related.children).map((line) => {
       const productId = lineProductId(line);
-      return lineValues(line, currencyCode, productId ? related.references.get(`product:${productId}`) ?? null : null);
+      return lineValues(line, currencyCode, productId ? (related.references.get(`product:${productId}`) ?? null) : null);
     });
     const sum = (key: string) => lines.reduce((total, line) => total + Number(line[key] ?? 0), 0);
     return {
@@ -150,7 +150,14 @@ export const F8: FlowDefinition = {
       const known = await existingItemPrices(ctx, [...wanted.keys()]);
       for (const [priceId, { itemId, taxRate }] of wanted) {
         if (known.has(priceId)) continue;
-        const price = await ensureChargebeeItemPrice(ctx, { id: priceId, itemId, currencyCode, unitPrice: 0, name: itemId, taxProfileId: taxProfileId(taxRate) });
+        const price = await ensureChargebeeItemPrice(ctx, {
+          id: priceId,
+          itemId,
+          currencyCode,
+          unitPrice: 0,
+          name: itemId,
+          taxProfileId: taxProfileId(taxRate),
+        });
         apiCalls += price.apiCalls;
         extraRecords.push(...price.records);
       }

@@ -74,7 +74,8 @@ export function lineProblem(line: DatasetRecord, values: MappedValues, orderLabe
   if (!Number.isInteger(quantity) || quantity < 1) {
     return `${label} has quantity ${quantity}; Chargebee invoice lines take whole quantities of at least 1`;
   }
-  if (quantity > MAX_QUANTITY) return `${label} has quantity ${quantity}; Chargebee takes at most ${MAX_QUANTITY} (check the quantity in PowerOffice)`;
+  if (quantity > MAX_QUANTITY)
+    return `${label} has quantity ${quantity}; Chargebee takes at most ${MAX_QUANTITY} (check the quantity in PowerOffice)`;
   if (Number(values.unitPrice) < 0 || Number(values.amount) < 0) return `${label} has a negative price; credit notes are not synced to Chargebee`;
   for (const key of ["unitPrice", "amount", "taxAmount"]) {
     if (!Number.isSafeInteger(Number(values[key]))) {
@@ -86,7 +87,8 @@ export function lineProblem(line: DatasetRecord, values: MappedValues, orderLabe
     return `${label} has VAT rate ${String(line.data.VatRate)} (${Number((taxRate * 100).toFixed(4))} %), which is not a VAT rate; check the line's VAT code in PowerOffice`;
   }
   if (typeof values.description === "string") {
-    if (values.description.length > MAX_DESCRIPTION) return `${label}: the description has ${values.description.length} characters; Chargebee takes at most ${MAX_DESCRIPTION}`;
+    if (values.description.length > MAX_DESCRIPTION)
+      return `${label}: the description has ${values.description.length} characters; Chargebee takes at most ${MAX_DESCRIPTION}`;
     const control = controlCharacterProblem(values.description);
     if (control) return `${label}: the description holds ${control}; remove it in PowerOffice`;
   }

@@ -61,8 +61,7 @@ export function recordTypesSynced(system: SystemName, options: { withParts?: boo
   for (const flow of Object.values(FLOWS)) {
     if (system === "poweroffice") {
       if (!flow.parent || options.withParts !== false) types.add(flow.source.entity);
-    }
-    else if (!flow.parent) {
+    } else if (!flow.parent) {
       types.add(flow.target.entity);
       if (flow.outbox?.system === "chargebee") types.add(flow.outbox.entity);
     }

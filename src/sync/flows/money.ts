@@ -9,12 +9,58 @@
  */
 
 /** Currencies whose minor unit is the major unit (Chargebee's list). */
-const ZERO_DECIMAL_CURRENCIES = new Set(["JPY", "KRW", "XAF", "XOF", "CLP", "VND", "BIF", "DJF", "GNF", "KMF", "MGA", "PYG", "RWF", "UGX", "VUV", "XPF"]);
+const ZERO_DECIMAL_CURRENCIES = new Set([
+  "JPY",
+  "KRW",
+  "XAF",
+  "XOF",
+  "CLP",
+  "VND",
+  "BIF",
+  "DJF",
+  "GNF",
+  "KMF",
+  "MGA",
+  "PYG",
+  "RWF",
+  "UGX",
+  "VUV",
+  "XPF",
+]);
 
 /** ISO 4217 codes the sync accepts (Chargebee sites enable a subset; an unknown code is quarantined). */
 export const KNOWN_CURRENCIES = new Set([
-  "NOK", "SEK", "DKK", "EUR", "USD", "GBP", "CHF", "ISK", "PLN", "CZK", "HUF", "CAD", "AUD", "NZD", "JPY", "CNY",
-  "HKD", "SGD", "INR", "ZAR", "BRL", "MXN", "KRW", "TRY", "AED", "SAR", "ILS", "THB", "MYR", "PHP", "IDR",
+  "NOK",
+  "SEK",
+  "DKK",
+  "EUR",
+  "USD",
+  "GBP",
+  "CHF",
+  "ISK",
+  "PLN",
+  "CZK",
+  "HUF",
+  "CAD",
+  "AUD",
+  "NZD",
+  "JPY",
+  "CNY",
+  "HKD",
+  "SGD",
+  "INR",
+  "ZAR",
+  "BRL",
+  "MXN",
+  "KRW",
+  "TRY",
+  "AED",
+  "SAR",
+  "ILS",
+  "THB",
+  "MYR",
+  "PHP",
+  "IDR",
 ]);
 
 export function minorUnitFactor(currencyCode: string): number {

@@ -31,7 +31,14 @@ describe("the flow registry", () => {
   test("a misconfigured flow stops the registry at load with every problem named", () => {
     const broken = {
       ...FLOWS,
-      F10: { ...FLOWS.F7, id: "F10", title: "Suppliers → Chargebee customers", source: { system: "poweroffice" as const, entity: "Supplier" }, dependsOn: ["F99"], writers: {} },
+      F10: {
+        ...FLOWS.F7,
+        id: "F10",
+        title: "Suppliers → Chargebee customers",
+        source: { system: "poweroffice" as const, entity: "Supplier" },
+        dependsOn: ["F99"],
+        writers: {},
+      },
       F11: { ...FLOWS.F1, id: "F12", dependsOn: ["F11"] },
     };
     assert.throws(

@@ -17,8 +17,6 @@ const COMPLETE_READ_CONCURRENCY = 8;
 /** Orders whose lines are read and stored together; bounds the memory a large page of changed orders takes. */
 const ORDERS_PER_LINE_READ = 500;
 
-
-
 function overlapStart(cursor: string): string {
   const date = parsePowerOfficeTime(cursor);
   if (!date) return cursor;
@@ -34,7 +32,12 @@ function withContentHash(input: SourceRecordInput): HashedInput {
 
 /** The records whose content differs from the stored copy (or that are new). */
 async function withChangedContent(knex: Knex, entity: string, inputs: HashedInput[]): Promise<HashedInput[]> {
-  const hashes = await contentHashes(knex, "poweroffice", entity, inputs.map((input) => input.sourceId));
+  const hashes = await contentHashes(
+    knex,
+    "poweroffice",
+    entity,
+    inputs.map((input) => input.sourceId),
+  );
   return inputs.filter((input) => hashes.get(input.sourceId) !== input.contentHash);
 }
 
@@ -94,7 +97,8 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
       seen.add(input.sourceId);
       const changedText = typeof raw.LastChangedDateTimeOffset === "string" ? raw.LastChangedDateTimeOffset : null;
       const changedTime = input.sourceChangedAt?.getTime();
-      if (changedText && changedTime !== undefined && (!maxChanged || changedTime > maxChanged.time)) maxChanged = { text: changedText, time: changedTime };
+      if (changedText && changedTime !== undefined && (!maxChanged || changedTime > maxChanged.time))
+        maxChanged = { text: changedText, time: changedTime };
     }
     // A poll re-reads the overlap before its cursor: those records are mostly stored already, unchanged. They are
     // left out here, which spares storing them again (and rewriting their rows only to move last_seen_at).
@@ -128,7 +132,8 @@ export async function readPowerOfficeEntity(ctx: SyncContext, entity: string, mo
     if (entity === "SalesOrder") {
       // Lines of orders that are gone are gone too.
       const orphaned = await deletedParentsWithLiveChildren(ctx.knex, "poweroffice", "SalesOrder", "SalesOrderLine");
-      for (const orderId of orphaned) outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", new Set(), { parentId: orderId });
+      for (const orderId of orphaned)
+        outcome.deleted += await markAbsentDeleted(ctx.knex, "poweroffice", "SalesOrderLine", new Set(), { parentId: orderId });
     }
   }
   if (outcome.complete && maxChanged && maxChanged.text !== cursor) await writeCursor(ctx.knex, "poweroffice", entity, maxChanged.text);
@@ -170,7 +175,9 @@ async function readChangedOrderLines(
     const complete = result.value as unknown as { SalesOrderLines?: Array<Record<string, unknown>> | null };
     for (const [position, line] of (complete.SalesOrderLines ?? []).entries()) {
       try {
-        lines.push(powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }));
+        lines.push(
+          powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }),
+        );
       } catch (error) {
         addIssue(lineIssues, order.sourceId, { path: `SalesOrderLines[${position}]`, problem: `cannot be read: ${(error as Error).message}` });
       }

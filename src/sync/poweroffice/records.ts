@@ -25,7 +25,11 @@ function personName(data: Record<string, unknown>): string | null {
  * One PowerOffice record (as a list, get or write returned it) as a dataset record: email (case-folded by the
  * store), a display name, the parent (a contact person's contact, a line's order) and the source change time.
  */
-export function powerOfficeRecordFrom(entity: string, data: Record<string, unknown>, options: { parentId?: string; deleted?: boolean } = {}): SourceRecordInput {
+export function powerOfficeRecordFrom(
+  entity: string,
+  data: Record<string, unknown>,
+  options: { parentId?: string; deleted?: boolean } = {},
+): SourceRecordInput {
   const sourceId = idText(data.Id);
   if (!sourceId) throw new Error(`A PowerOffice ${entity} without an Id cannot be stored`);
   let name: string | null;
@@ -37,7 +41,7 @@ export function powerOfficeRecordFrom(entity: string, data: Record<string, unkno
       if (entity === "ContactPerson") parentId = parentId ?? idText(data.ContactId);
       break;
     case "Customer":
-      name = data.IsPerson === true ? personName(data) ?? text(data.Name) : text(data.Name);
+      name = data.IsPerson === true ? (personName(data) ?? text(data.Name)) : text(data.Name);
       break;
     case "SalesOrder":
       name = idText(data.SalesOrderNo);

@@ -12,10 +12,7 @@ const ADMISSION_LOCK = 7_301_117;
 /** What a flow reads or writes, as "system:entity", and its group: two flows that share one may touch the same record. */
 function flowResources(flow: string): string[] {
   const definition = flowById(flow);
-  const resources = [
-    `${definition.source.system}:${definition.source.entity}`,
-    `${definition.target.system}:${definition.target.entity}`,
-  ];
+  const resources = [`${definition.source.system}:${definition.source.entity}`, `${definition.target.system}:${definition.target.entity}`];
   if (definition.children) resources.push(`poweroffice:${definition.children.entity}`);
   if (definition.outbox) resources.push(`${definition.outbox.system}:${definition.outbox.entity}`);
   if (definition.group) resources.push(`group:${definition.group.name}`);
@@ -61,13 +58,16 @@ export async function admitRun(knex: Knex, runId: string, jobId: string): Promis
       const owner = run.detail?.jobId;
       return !owner || owner === jobId ? { kind: "admitted" } : { kind: "skip", why: `job ${owner} carries the run` };
     }
-    const running = (await trx("sync_runs").where({ status: "running" }).whereNot({ id: runId }).orderBy("created_at").select("id", "flows", "status", "detail")) as RunRow[];
+    const running = (await trx("sync_runs")
+      .where({ status: "running" })
+      .whereNot({ id: runId })
+      .orderBy("created_at")
+      .select("id", "flows", "status", "detail")) as RunRow[];
     const blocker = running.find((other) => flowsOverlap(other.flows, run.flows));
     const now = new Date().toISOString();
     const previous = run.detail?.waitingFor;
     if (blocker) {
-      const waitingFor: RunWait =
-        previous?.runId === blocker.id ? previous : { runId: blocker.id, flows: blocker.flows, since: now };
+      const waitingFor: RunWait = previous?.runId === blocker.id ? previous : { runId: blocker.id, flows: blocker.flows, since: now };
       const waited = closeWait(run.detail, previous?.runId === blocker.id ? null : now);
       await trx("sync_runs")
         .where({ id: runId })

@@ -43,7 +43,9 @@ export class BatchApiWork implements WriteTracker {
       waitedBefore?: BatchApiWaits["waited"];
     },
   ) {
-    this.spans = Object.fromEntries(Object.entries(options.waitedBefore ?? {}).map(([vendor, spans]) => [vendor, spans.map(([from, to]) => [from, to])]));
+    this.spans = Object.fromEntries(
+      Object.entries(options.waitedBefore ?? {}).map(([vendor, spans]) => [vendor, spans.map(([from, to]) => [from, to])]),
+    );
   }
 
   writeStarted(system: Vendor): (apiCalls: number) => void {
@@ -90,7 +92,12 @@ export class BatchApiWork implements WriteTracker {
       waitedMs,
       ...(wait.until !== undefined ? { pauseLeftMs: Math.max(0, wait.until - now) } : {}),
       ...(wait.nextStartAt !== undefined ? { nextStartInMs: Math.max(0, wait.nextStartAt - now) } : {}),
-      callsLeft: callsLeftOf({ items: this.options.items, itemsDone: this.itemsDone, callsMade: this.callsMade[vendor], inFlight: this.inFlight[vendor] }),
+      callsLeft: callsLeftOf({
+        items: this.options.items,
+        itemsDone: this.itemsDone,
+        callsMade: this.callsMade[vendor],
+        inFlight: this.inFlight[vendor],
+      }),
       ...(wait.rate ? { rate: wait.rate } : {}),
       ...(wait.requestsPerSecond !== undefined ? { requestsPerSecond: wait.requestsPerSecond } : {}),
       maxConcurrency: wait.maxConcurrency,

@@ -19,7 +19,9 @@ function commitCountsOf(runId: string, seq: number): (trx: Knex.Transaction, cou
     // so a commit and a progress flush of the same batch never wait for each other in a circle.
     const runUpdate = incrementColumns(trx, counts);
     if (Object.keys(runUpdate).length > 0) await trx("sync_runs").where({ id: runId }).update(runUpdate);
-    await trx("sync_run_batches").where({ run_id: runId, seq }).update({ ...incrementColumns(trx, counts), committed_at: trx.fn.now() });
+    await trx("sync_run_batches")
+      .where({ run_id: runId, seq })
+      .update({ ...incrementColumns(trx, counts), committed_at: trx.fn.now() });
   };
 }
 
@@ -35,13 +37,21 @@ export async function handleBatchJob(
   const { knex, logger } = deps;
   const run = await getSyncRun(knex, job.runId);
   if (!run || run.status !== "running") return "skipped";
-  const batch = await knex("sync_run_batches").where({ run_id: job.runId, seq: job.seq }).first("items", "status", "stage", "label", "committed_at", "api_waits");
+  const batch = await knex("sync_run_batches")
+    .where({ run_id: job.runId, seq: job.seq })
+    .first("items", "status", "stage", "label", "committed_at", "api_waits");
   if (!batch || batch.status === "done" || batch.status === "failed") return "skipped";
   await knex("sync_run_batches")
     .where({ run_id: job.runId, seq: job.seq })
     .update({ status: "running", attempts: knex.raw("attempts + 1"), started_at: knex.raw("coalesce(started_at, now())") });
 
-  const log = logger.child({ runId: job.runId, batch: job.seq, stage: batch.stage, flows: batch.label, flowNames: String(batch.label).split("+").map(flowName) });
+  const log = logger.child({
+    runId: job.runId,
+    batch: job.seq,
+    stage: batch.stage,
+    flows: batch.label,
+    flowNames: String(batch.label).split("+").map(flowName),
+  });
   const progress = createRunProgressSink({ knex, runId: job.runId, batchSeq: job.seq, logger: log });
   const items = batch.items as WorkItem[];
   const apiWork = new BatchApiWork({

@@ -18,7 +18,10 @@ function labelOf(item: WorkItem): string {
  * so each batch's counts belong to one flow (or one group of flows), which is what the summary table shows.
  * Empty stages are dropped; stage numbers stay dense and in order.
  */
-export function toBatches(stages: WorkStage[], batchSize: number): { batches: PlannedBatch[]; stages: Array<{ flows: FlowId[]; items: number; batches: number }> } {
+export function toBatches(
+  stages: WorkStage[],
+  batchSize: number,
+): { batches: PlannedBatch[]; stages: Array<{ flows: FlowId[]; items: number; batches: number }> } {
   const size = Math.max(1, Math.floor(batchSize));
   const batches: PlannedBatch[] = [];
   const summaries: Array<{ flows: FlowId[]; items: number; batches: number }> = [];

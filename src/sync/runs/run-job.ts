@@ -51,7 +51,10 @@ export async function handleRunJob(deps: RunDeps, runId: string, jobId: string, 
       ...(recovered?.length ? { recovered } : {}),
     };
     if (incomplete?.length) {
-      log.warn({ incomplete }, `could not read everything: ${incomplete.map((problem) => `${problem.source} (${problem.reason})`).join("; ")}; the run ends partial and the next run reads them again`);
+      log.warn(
+        { incomplete },
+        `could not read everything: ${incomplete.map((problem) => `${problem.source} (${problem.reason})`).join("; ")}; the run ends partial and the next run reads them again`,
+      );
     }
     await updateRun(knex, runId, { detail: { phase: "planning", read: readDetail } });
 

@@ -1,7 +1,16 @@
 import type { Knex } from "knex";
 import { flowById, isFlowId } from "../flows/index.js";
 import { coveredMs, expectedSecondsLeft, type Span } from "./wait-estimate.js";
-import { VENDORS, type BatchApiWaits, type BatchVendorWait, type BudgetRate, type BudgetWaitReason, type RunDetail, type RunStatus, type Vendor } from "./types.js";
+import {
+  VENDORS,
+  type BatchApiWaits,
+  type BatchVendorWait,
+  type BudgetRate,
+  type BudgetWaitReason,
+  type RunDetail,
+  type RunStatus,
+  type Vendor,
+} from "./types.js";
 
 /** A wait written longer ago than this comes from a batch whose worker stopped writing (killed): it is not shown. */
 export const STALE_WAIT_MS = 10_000;
@@ -90,14 +99,20 @@ export function stageBatchesQuery(knex: Knex, runs: ReadonlyArray<{ id: string; 
  * estimate the stage's batches not started yet from the running batches of the same flows. The next stage waits for
  * this one once this one has no batch left to start.
  */
-export function waitsOf(run: { status: RunStatus | string; detail: RunDetail | Record<string, unknown> }, rows: readonly StageBatchRow[], now: number): RunWaits {
+export function waitsOf(
+  run: { status: RunStatus | string; detail: RunDetail | Record<string, unknown> },
+  rows: readonly StageBatchRow[],
+  now: number,
+): RunWaits {
   const stage = currentStageOf(run);
   if (stage === null) return NO_WAITS;
   const batches = rows.filter((row) => row.stage === stage);
   const fresh = batches.filter((row) => row.status === "running" && row.api_waits && row.age_ms !== null && Number(row.age_ms) <= STALE_WAIT_MS);
   const waitingOn: VendorWaitView[] = [];
   for (const vendor of VENDORS) {
-    const entries = fresh.flatMap((row) => row.api_waits!.waiting.filter((wait) => wait.vendor === vendor).map((wait) => ({ row, wait, age: Math.max(0, Number(row.age_ms)) })));
+    const entries = fresh.flatMap((row) =>
+      row.api_waits!.waiting.filter((wait) => wait.vendor === vendor).map((wait) => ({ row, wait, age: Math.max(0, Number(row.age_ms)) })),
+    );
     if (entries.length === 0) continue;
     const reason = (["retry-after", "rate", "concurrency"] as const).find((candidate) => entries.some((entry) => entry.wait.reason === candidate))!;
     const longest = Math.max(...entries.map((entry) => entry.age + entry.wait.waitedMs));
@@ -160,7 +175,10 @@ export async function readRunWaits(knex: Knex, run: { id: string; status: RunSta
 
 /** The waits each batch of the runs recorded (those that waited at all). */
 export function waitedBatchesQuery(knex: Knex, runIds: readonly string[]): Knex.QueryBuilder {
-  return knex("sync_run_batches").select("run_id", knex.raw("api_waits->'waited' as waited")).whereIn("run_id", [...runIds]).whereNotNull("api_waits");
+  return knex("sync_run_batches")
+    .select("run_id", knex.raw("api_waits->'waited' as waited"))
+    .whereIn("run_id", [...runIds])
+    .whereNotNull("api_waits");
 }
 
 /** Per vendor, the time any of the batches waited on its budget (batches that waited side by side count once). */

@@ -25,13 +25,20 @@ const CHARGEBEE: BatchVendorWait = {
   maxConcurrency: 3,
 };
 
-function batch(row: Partial<StageBatchRow> & { label: string }, waiting: BatchVendorWait[] = [], callsPerItem: Record<string, number> = {}): StageBatchRow {
+function batch(
+  row: Partial<StageBatchRow> & { label: string },
+  waiting: BatchVendorWait[] = [],
+  callsPerItem: Record<string, number> = {},
+): StageBatchRow {
   return { run_id: "r", stage: 1, status: "running", item_count: 100, age_ms: "500", api_waits: { waiting, waited: {}, callsPerItem }, ...row };
 }
 
 describe("what a run waits for", () => {
   test("nothing unless it is processing a stage, and nothing when its batches wait for nothing", () => {
-    assert.deepEqual(waitsOf({ status: "queued", detail: DETAIL }, [batch({ label: "F1" }, [CHARGEBEE])], NOW), { waitingOn: [], stageWaiting: null });
+    assert.deepEqual(waitsOf({ status: "queued", detail: DETAIL }, [batch({ label: "F1" }, [CHARGEBEE])], NOW), {
+      waitingOn: [],
+      stageWaiting: null,
+    });
     assert.deepEqual(waitsOf({ status: "running", detail: { ...DETAIL, phase: "reading" } }, [], NOW).waitingOn, []);
     assert.deepEqual(waitsOf(RUNNING, [batch({ label: "F1" }), batch({ label: "F2", status: "queued", api_waits: null, age_ms: null })], NOW), {
       waitingOn: [],
@@ -90,8 +97,18 @@ describe("what a run waits for", () => {
 
   test("the next stage waits for this one once it has no batch left to start, naming the flows it needs", () => {
     const { stageWaiting } = waitsOf(RUNNING, [batch({ label: "F1" })], NOW);
-    assert.deepEqual(stageWaiting, { stage: 2, flows: ["F8", "F9"], waitsForStage: 1, waitsForFlows: ["F1", "F2", "F3", "F4"], needs: ["F1", "F3", "F4"] });
-    assert.equal(waitsOf({ status: "running", detail: { ...DETAIL, stage: 2 } }, [batch({ label: "F8", stage: 2 })], NOW).stageWaiting, null, "the last stage");
+    assert.deepEqual(stageWaiting, {
+      stage: 2,
+      flows: ["F8", "F9"],
+      waitsForStage: 1,
+      waitsForFlows: ["F1", "F2", "F3", "F4"],
+      needs: ["F1", "F3", "F4"],
+    });
+    assert.equal(
+      waitsOf({ status: "running", detail: { ...DETAIL, stage: 2 } }, [batch({ label: "F8", stage: 2 })], NOW).stageWaiting,
+      null,
+      "the last stage",
+    );
   });
 
   test("the total waited per vendor: batches that waited side by side count once", () => {

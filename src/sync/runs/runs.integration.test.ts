@@ -29,7 +29,10 @@ class ScriptedEngine implements SyncEngine {
   gate: Promise<void> | null = null;
   onProcess?: (key: string) => void;
 
-  constructor(private products = 5, private orders = 3) {}
+  constructor(
+    private products = 5,
+    private orders = 3,
+  ) {}
 
   readGate: Promise<void> | null = null;
 
@@ -116,16 +119,35 @@ describe("a sync run on the queue", () => {
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.equal(run.batchesTotal, 5, "5 products in batches of 2 = 3, 3 orders = 2; the empty stage has none");
     assert.equal(run.batchesDone, 5);
-    assert.deepEqual(run.counts, { seen: 16, created: 8, updated: 0, deleted: 0, unchanged: 0, conflicts: 0, quarantined: 0, apiCalls: 10, errors: 0, waiting: 0 });
+    assert.deepEqual(run.counts, {
+      seen: 16,
+      created: 8,
+      updated: 0,
+      deleted: 0,
+      unchanged: 0,
+      conflicts: 0,
+      quarantined: 0,
+      apiCalls: 10,
+      errors: 0,
+      waiting: 0,
+    });
     const lastProduct = Math.max(...engine.processed.map((p, i) => (p.stageFlow === "F7" ? i : -1)));
     const firstOrder = engine.processed.findIndex((p) => p.stageFlow === "F8");
     assert.ok(lastProduct < firstOrder, "every product batch finished before the first order batch started");
-    assert.deepEqual(run.detail.stages?.map((s) => s.batches), [3, 2]);
+    assert.deepEqual(
+      run.detail.stages?.map((s) => s.batches),
+      [3, 2],
+    );
 
     const report = await readRunReport(db.knex, run);
     assert.deepEqual(
       report.rows.map((row) => [row.label, row.counts.created, row.batches]),
-      [["read", 0, 0], ["F7", 5, 3], ["F8", 3, 2], ["total", 8, 5]],
+      [
+        ["read", 0, 0],
+        ["F7", 5, 3],
+        ["F8", 3, 2],
+        ["total", 8, 5],
+      ],
     );
   });
 
@@ -163,7 +185,11 @@ describe("a sync run on the queue", () => {
     const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
     assert.equal(run.status, "succeeded", run.error ?? "");
     assert.equal(engine.processed.filter((p) => p.key === "F7:2").length, 1);
-    const batch = await db.knex("sync_run_batches").where({ run_id: run.id }).whereRaw("items @> ?::jsonb", [JSON.stringify([{ key: "F7:2" }])]).first();
+    const batch = await db
+      .knex("sync_run_batches")
+      .where({ run_id: run.id })
+      .whereRaw("items @> ?::jsonb", [JSON.stringify([{ key: "F7:2" }])])
+      .first();
     assert.equal(batch.attempts, 2);
   });
 
@@ -198,7 +224,12 @@ describe("a sync run on the queue", () => {
   });
 
   test("two workers (two queue instances) share one run's batches; each item is processed once", async () => {
-    const secondQueue = await startJobQueue({ db, logger: silentLogger, pollingIntervalSeconds: 0.5, retries: { limit: 1, delaySeconds: 0, backoff: false } });
+    const secondQueue = await startJobQueue({
+      db,
+      logger: silentLogger,
+      pollingIntervalSeconds: 0.5,
+      retries: { limit: 1, delaySeconds: 0, backoff: false },
+    });
     await worker?.stop();
     const big = new ScriptedEngine(40, 20);
     const firstWorker = await startWorker(big);
@@ -225,7 +256,10 @@ describe("a sync run on the queue", () => {
     assert.deepEqual(queued.flows, ["F7"]);
     const run = await waitForRun(db.knex, queued.id, { intervalMs: 50 });
     assert.equal(run.status, "succeeded", run.error ?? "");
-    assert.deepEqual(engine.processed.map((p) => p.key), ["F7:2"]);
+    assert.deepEqual(
+      engine.processed.map((p) => p.key),
+      ["F7:2"],
+    );
     await assert.rejects(
       requestRecordSync(deps(), { system: "poweroffice", entity: "Product", sourceId: "999", requestedBy: "test" }),
       /No poweroffice Product with id "999" has been read yet/,

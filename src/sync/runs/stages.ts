@@ -50,8 +50,7 @@ export function runShortfalls(run: { errors: number; detail: RunDetail | null })
  */
 export async function finishRun(trx: Knex.Transaction, runId: string): Promise<void> {
   const run = (await trx("sync_runs").where({ id: runId }).first("mode", "errors", "detail")) as
-    | { mode: string; errors: number; detail: RunDetail | null }
-    | undefined;
+    { mode: string; errors: number; detail: RunDetail | null } | undefined;
   const shortfalls = run ? runShortfalls(run) : [];
   const batchWaits = (await waitedBatchesQuery(trx, [runId])) as Array<{ waited: BatchApiWaits["waited"] | null }>;
   const detail: RunDetail = { phase: "finished", ...(shortfalls.length > 0 ? { shortfalls } : {}), budgetWaited: budgetWaitedFrom(batchWaits) };
@@ -83,13 +82,7 @@ export async function finishRun(trx: Knex.Transaction, runId: string): Promise<v
  * stage's batches are queued (in the same transaction), or the run succeeds after the last stage.
  * The run row is locked first, so two workers finishing the last two batches of a stage see each other's update.
  */
-export async function completeBatch(
-  knex: Knex,
-  queue: JobQueue,
-  runId: string,
-  seq: number,
-  plan: DryRunPlan | undefined,
-): Promise<BatchCompletion> {
+export async function completeBatch(knex: Knex, queue: JobQueue, runId: string, seq: number, plan: DryRunPlan | undefined): Promise<BatchCompletion> {
   const outcome = await knex.transaction(async (trx): Promise<BatchCompletion> => {
     const run = await trx("sync_runs").where({ id: runId }).forUpdate().first("status");
     const [batch] = await trx("sync_run_batches")
@@ -98,14 +91,20 @@ export async function completeBatch(
       .update({ status: "done", finished_at: trx.fn.now(), plan: plan ? JSON.stringify(plan) : null, error: null })
       .returning(["stage"]);
     if (!batch) return "already-done";
-    await trx("sync_runs").where({ id: runId }).update({ batches_done: trx.raw("batches_done + 1") });
+    await trx("sync_runs")
+      .where({ id: runId })
+      .update({ batches_done: trx.raw("batches_done + 1") });
     if (!run || run.status !== "running") return "run-ended";
 
     const stage = batch.stage as number;
     const open = await trx("sync_run_batches").where({ run_id: runId, stage }).whereNot({ status: "done" }).first("seq");
     if (open) return "stage-continues";
 
-    const next = await trx("sync_run_batches").where({ run_id: runId }).where("stage", ">", stage).min<{ stage: number | null }>("stage as stage").first();
+    const next = await trx("sync_run_batches")
+      .where({ run_id: runId })
+      .where("stage", ">", stage)
+      .min<{ stage: number | null }>("stage as stage")
+      .first();
     if (next?.stage === null || next?.stage === undefined) {
       // A large run refreshes the statistics of what it grew before it ends, so the next poll's planning does not
       // pay for analyzing it (most of that poll's time otherwise: bench/README.md).
@@ -118,7 +117,9 @@ export async function completeBatch(
       .where({ run_id: runId, stage: next.stage, status: "pending" })
       .update({ status: "queued" })
       .returning(["seq"]);
-    await trx("sync_runs").where({ id: runId }).update({ detail: mergeDetail(trx, { stage: next.stage }) });
+    await trx("sync_runs")
+      .where({ id: runId })
+      .update({ detail: mergeDetail(trx, { stage: next.stage }) });
     await queue.boss.insert(
       QUEUES.syncBatch,
       queued.map((row) => ({ data: { runId, seq: row.seq } satisfies BatchJobData })),
@@ -133,7 +134,10 @@ export async function completeBatch(
 /** A batch that failed for good fails its run; the batches still running finish, no further stage starts. */
 export async function failBatch(knex: Knex, runId: string, seq: number, error: string): Promise<void> {
   const batch = await knex("sync_run_batches").where({ run_id: runId, seq }).first("stage", "label");
-  await knex("sync_run_batches").where({ run_id: runId, seq }).whereNot({ status: "done" }).update({ status: "failed", error, finished_at: knex.fn.now() });
+  await knex("sync_run_batches")
+    .where({ run_id: runId, seq })
+    .whereNot({ status: "done" })
+    .update({ status: "failed", error, finished_at: knex.fn.now() });
   const where = batch ? `batch ${seq} (stage ${batch.stage + 1}, ${batch.label})` : `batch ${seq}`;
   await failRun(knex, runId, `${where} failed: ${error}`);
 }

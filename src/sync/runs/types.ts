@@ -32,7 +32,10 @@ export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed
 
 /** The engine's entry points a run calls (src/sync/engine; tests may pass their own). */
 export interface SyncEngine {
-  readSources(ctx: SyncContext, selection: FlowSelection): Promise<{ changed: number; quarantined?: number; incomplete?: ReadProblem[]; recovered?: string[] }>;
+  readSources(
+    ctx: SyncContext,
+    selection: FlowSelection,
+  ): Promise<{ changed: number; quarantined?: number; incomplete?: ReadProblem[]; recovered?: string[] }>;
   planWork(ctx: SyncContext, selection: FlowSelection): Promise<WorkStage[]>;
   processWork(ctx: SyncContext, items: WorkItem[]): Promise<unknown>;
 }

@@ -25,7 +25,11 @@ export function callsLeftOf(batch: { items: number; itemsDone: number; callsMade
  * once), plus the vendor's 429 pause still to run. Null without a rate (only a limit of requests at once: the time
  * then depends on how long the vendor takes to answer).
  */
-export function expectedSecondsLeft(calls: number, requestsPerSecond: number | undefined, waits: { pauseLeftMs?: number; nextStartInMs?: number } = {}): number | null {
+export function expectedSecondsLeft(
+  calls: number,
+  requestsPerSecond: number | undefined,
+  waits: { pauseLeftMs?: number; nextStartInMs?: number } = {},
+): number | null {
   if (!requestsPerSecond || !(requestsPerSecond > 0)) return null;
   const atRate = Math.max(calls / requestsPerSecond, Math.max(0, waits.nextStartInMs ?? 0) / 1000);
   return atRate + Math.max(0, waits.pauseLeftMs ?? 0) / 1000;

@@ -6,14 +6,22 @@ describe("what a wait costs", () => {
   test("calls left: the undecided items at the calls per item so far, one per item before any is decided, never fewer than the writes in flight", () => {
     assert.equal(callsLeftOf({ items: 100, itemsDone: 0, callsMade: 0, inFlight: 16 }), 100, "one call per item before any is decided");
     assert.equal(callsLeftOf({ items: 100, itemsDone: 40, callsMade: 80, inFlight: 16 }), 120, "60 items at 2 calls each");
-    assert.equal(callsLeftOf({ items: 100, itemsDone: 40, callsMade: 0, inFlight: 3 }), 3, "items that made no call so far: the writes in flight are left");
+    assert.equal(
+      callsLeftOf({ items: 100, itemsDone: 40, callsMade: 0, inFlight: 3 }),
+      3,
+      "items that made no call so far: the writes in flight are left",
+    );
     assert.equal(callsLeftOf({ items: 10, itemsDone: 10, callsMade: 10, inFlight: 0 }), 0);
   });
 
   test("the expected time: calls at the budget's rate, no sooner than it has room again, plus the pause left; none without a rate", () => {
     // Chargebee at 150 a minute, kept over 61 s: 84 calls take about 34 s.
     assert.equal(Math.round(expectedSecondsLeft(84, 150 / 61)!), 34);
-    assert.equal(expectedSecondsLeft(84, 150 / 61, { nextStartInMs: 50_000 }), 50, "a full window: the 84 go in the burst once it has room, 50 s from now");
+    assert.equal(
+      expectedSecondsLeft(84, 150 / 61, { nextStartInMs: 50_000 }),
+      50,
+      "a full window: the 84 go in the burst once it has room, 50 s from now",
+    );
     assert.equal(Math.round(expectedSecondsLeft(300, 150 / 61, { nextStartInMs: 50_000 })!), 122, "more than a window's worth: the steady rate");
     assert.equal(expectedSecondsLeft(10, 10, { pauseLeftMs: 3_000 }), 4, "one second of calls after the 3 s a 429 still pauses");
     assert.equal(expectedSecondsLeft(0, 2.5), 0);
@@ -38,7 +46,11 @@ describe("what a wait costs", () => {
       many.some(([from, to]) => from === 75_000 && to === 81_000),
       "the two closest spans (4 s apart, the others 9 s) were joined first",
     );
-    assert.deepEqual([many[0]![0], many[many.length - 1]![1]], [0, (MAX_SPANS + 4) * 10_000 + 1_000], "joining keeps the first start and the last end");
+    assert.deepEqual(
+      [many[0]![0], many[many.length - 1]![1]],
+      [0, (MAX_SPANS + 4) * 10_000 + 1_000],
+      "joining keeps the first start and the last end",
+    );
   });
 
   test("the time covered: batches that waited side by side count once", () => {

@@ -95,7 +95,6 @@ export async function changedChildRecords(knex: Knex, flow: FlowDefinition, pare
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
 }
 
-
 /** Whether any of these Chargebee records is linked and its current version not processed by its flow yet. */
 export async function anyLinkedUnprocessed(knex: Knex, records: ReadonlyArray<{ entity: string; sourceId: string }>): Promise<boolean> {
   const work = await knex.raw(

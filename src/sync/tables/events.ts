@@ -15,18 +15,18 @@ export interface EventInsert {
 
 /** Appends events to a record's history. */
 export async function insertEvents(trx: Knex, runId: string | null, rows: readonly EventInsert[]): Promise<void> {
-    await insertChunked(
-      trx,
-      rows.map((event) => ({
-        run_id: runId,
-        unified_id: event.unifiedId,
-        flow: event.flow,
-        system: event.system,
-        entity: event.entity,
-        source_id: event.sourceId,
-        action: event.action,
-        detail: JSON.stringify(event.detail),
-      })),
-      (chunk) => trx("sync_events").insert(chunk),
-    );
+  await insertChunked(
+    trx,
+    rows.map((event) => ({
+      run_id: runId,
+      unified_id: event.unifiedId,
+      flow: event.flow,
+      system: event.system,
+      entity: event.entity,
+      source_id: event.sourceId,
+      action: event.action,
+      detail: JSON.stringify(event.detail),
+    })),
+    (chunk) => trx("sync_events").insert(chunk),
+  );
 }

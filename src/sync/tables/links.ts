@@ -28,7 +28,9 @@ function chunks<T>(values: readonly T[]): T[][] {
 export async function linksBySource(knex: Knex, flow: string, system: SystemName, entity: string, sourceIds: readonly string[]): Promise<LinkRow[]> {
   const rows: LinkRow[] = [];
   for (const ids of chunks(sourceIds)) {
-    rows.push(...((await knex<LinkRow>("links").where({ flow, system, entity }).whereIn("source_id", ids).whereNot("status", "deleted")) as LinkRow[]));
+    rows.push(
+      ...((await knex<LinkRow>("links").where({ flow, system, entity }).whereIn("source_id", ids).whereNot("status", "deleted")) as LinkRow[]),
+    );
   }
   return rows;
 }
@@ -56,7 +58,10 @@ export async function resolveLinkedIds(
   for (const ids of chunks(sourceIds)) {
     const rows = (await knex("links as lp")
       .join("links as lc", function joinChargebeeSide() {
-        this.on("lc.unified_id", "lp.unified_id").andOnVal("lc.system", "chargebee").andOnVal("lc.entity", chargebeeEntity).andOnVal("lc.status", "<>", "deleted");
+        this.on("lc.unified_id", "lp.unified_id")
+          .andOnVal("lc.system", "chargebee")
+          .andOnVal("lc.entity", chargebeeEntity)
+          .andOnVal("lc.status", "<>", "deleted");
       })
       .where({ "lp.system": "poweroffice", "lp.entity": powerofficeEntity })
       .whereNot("lp.status", "deleted")
@@ -85,26 +90,28 @@ export interface LinkUpsert {
 
 /** Inserts links, or updates the stored link of the same flow and record. */
 export async function upsertLinks(trx: Knex, rows: readonly LinkUpsert[]): Promise<void> {
-    const links = rows.map((link) => ({
-      unified_id: link.unifiedId,
-      system: link.system,
-      entity: link.entity,
-      source_id: link.sourceId,
-      flow: link.flow,
-      agreed: JSON.stringify(link.agreed),
-      agreed_source_changed_at: link.agreedSourceChangedAt,
-      last_synced_at: trx.fn.now(),
-      status: link.status,
-    }));
-    await insertChunked(trx, links, (chunk) =>
-      trx("links")
-        .insert(chunk)
-        .onConflict(["flow", "system", "entity", "source_id"])
-        .merge(["unified_id", "agreed", "agreed_source_changed_at", "last_synced_at", "status", "updated_at"].reduce(
+  const links = rows.map((link) => ({
+    unified_id: link.unifiedId,
+    system: link.system,
+    entity: link.entity,
+    source_id: link.sourceId,
+    flow: link.flow,
+    agreed: JSON.stringify(link.agreed),
+    agreed_source_changed_at: link.agreedSourceChangedAt,
+    last_synced_at: trx.fn.now(),
+    status: link.status,
+  }));
+  await insertChunked(trx, links, (chunk) =>
+    trx("links")
+      .insert(chunk)
+      .onConflict(["flow", "system", "entity", "source_id"])
+      .merge(
+        ["unified_id", "agreed", "agreed_source_changed_at", "last_synced_at", "status", "updated_at"].reduce(
           (merge, column) => ({ ...merge, [column]: column === "updated_at" ? trx.fn.now() : trx.raw(`excluded.${column}`) }),
           {} as Record<string, unknown>,
-        )),
-    );
+        ),
+      ),
+  );
 }
 
 /**
@@ -124,7 +131,11 @@ export async function chargebeeRecordsNamed(
     .where({ "d.system": "chargebee", "d.entity": entity, "d.deleted": false })
     .whereIn(knex.raw("d.data->>?", [property]) as unknown as string, names as string[])
     .orderBy("d.source_id")
-    .select(knex.raw("d.data->>? as name", [property]), "d.source_id", "l.unified_id")) as Array<{ name: string; source_id: string; unified_id: string | null }>;
+    .select(knex.raw("d.data->>? as name", [property]), "d.source_id", "l.unified_id")) as Array<{
+    name: string;
+    source_id: string;
+    unified_id: string | null;
+  }>;
   return rows.map((row) => ({ name: row.name, sourceId: row.source_id, unifiedId: row.unified_id }));
 }
 
@@ -147,7 +158,10 @@ export async function activeLinksOfRecord(
 }
 
 /** activeLinksOfRecord as a query builder, for a caller that runs it itself (the link subgraph's unlink, .first()). */
-export function activeLinksOfRecordQuery(knex: Knex, key: { flow?: string; system: SystemName; entity: string; sourceId: string }): Knex.QueryBuilder {
+export function activeLinksOfRecordQuery(
+  knex: Knex,
+  key: { flow?: string; system: SystemName; entity: string; sourceId: string },
+): Knex.QueryBuilder {
   const builder = knex<LinkRow>("links").where({ system: key.system, entity: key.entity, source_id: key.sourceId }).whereNot("status", "deleted");
   if (key.flow) builder.where({ flow: key.flow });
   return builder;
@@ -183,13 +197,26 @@ export async function linkPairByHand(
   sides: ReadonlyArray<{ system: SystemName; entity: string; sourceId: string }>,
 ): Promise<void> {
   await knex("links")
-    .insert(sides.map((side) => ({ system: side.system, entity: side.entity, source_id: side.sourceId, unified_id: unifiedId, flow, agreed: "{}", status: "active" })))
+    .insert(
+      sides.map((side) => ({
+        system: side.system,
+        entity: side.entity,
+        source_id: side.sourceId,
+        unified_id: unifiedId,
+        flow,
+        agreed: "{}",
+        status: "active",
+      })),
+    )
     .onConflict(["flow", "system", "entity", "source_id"])
     .merge({ unified_id: knex.raw("excluded.unified_id"), agreed: "{}", status: "active", updated_at: knex.fn.now() });
 }
 
 /** The PowerOffice records (and their flows) linked to the same unified records as one Chargebee record. */
-export async function powerOfficeSidesOf(knex: Knex, chargebee: { entity: string; sourceId: string }): Promise<Array<{ flow: string; sourceId: string }>> {
+export async function powerOfficeSidesOf(
+  knex: Knex,
+  chargebee: { entity: string; sourceId: string },
+): Promise<Array<{ flow: string; sourceId: string }>> {
   const rows = (await knex("links as c")
     .join("links as p", "p.unified_id", "c.unified_id")
     .where({ "c.system": "chargebee", "c.entity": chargebee.entity, "c.source_id": chargebee.sourceId, "p.system": "poweroffice" })
@@ -205,7 +232,9 @@ export async function activeLinksOfUnified(knex: Knex, unifiedId: string, flow: 
 /** Queues a value a person chose for a field (a resolved conflict): the next sync writes it to whichever side differs. */
 export async function queueOverride(knex: Knex, link: LinkRow, field: string, value: unknown): Promise<void> {
   const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), [field]: value };
-  await knex("links").where({ id: link.id }).update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: knex.fn.now() });
+  await knex("links")
+    .where({ id: link.id })
+    .update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: knex.fn.now() });
 }
 
 // The reads below are query builders a caller runs itself: the link subgraph runs each through its per-request
@@ -216,7 +245,9 @@ const LINK_ORDER = "system, entity, length(source_id), source_id, flow";
 
 /** Every link of these unified records (deleted ones too), every column, in a stable order. */
 export function linksOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): Knex.QueryBuilder {
-  return knex("links").whereIn("unified_id", unifiedIds as string[]).orderByRaw(LINK_ORDER);
+  return knex("links")
+    .whereIn("unified_id", unifiedIds as string[])
+    .orderByRaw(LINK_ORDER);
 }
 
 /**
@@ -224,5 +255,8 @@ export function linksOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): 
  * that say where it points: unified_id, system, entity, source_id and status (no jsonb, no timestamps).
  */
 export function linkTargetsOfUnifiedQuery(knex: Knex, unifiedIds: readonly string[]): Knex.QueryBuilder {
-  return knex("links").select("unified_id", "system", "entity", "source_id", "status").whereIn("unified_id", unifiedIds as string[]).orderByRaw(LINK_ORDER);
+  return knex("links")
+    .select("unified_id", "system", "entity", "source_id", "status")
+    .whereIn("unified_id", unifiedIds as string[])
+    .orderByRaw(LINK_ORDER);
 }

@@ -94,7 +94,10 @@ export async function recordIntents(knex: Knex, intents: readonly OutboxIntent[]
     if (missing.length > 0) {
       const pending = (await knex("outbox")
         .where({ status: "pending", system: missing[0]!.system, entity: missing[0]!.entity })
-        .whereIn("lookup_key", missing.map((intent) => intent.lookupKey))
+        .whereIn(
+          "lookup_key",
+          missing.map((intent) => intent.lookupKey),
+        )
         .increment("attempts", 1)
         .returning("*")) as OutboxRow[];
       for (const row of pending) prepared.set(row.lookup_key, { entry: toEntry(row), recovered: true });
@@ -106,7 +109,10 @@ export async function recordIntents(knex: Knex, intents: readonly OutboxIntent[]
 /** Removes intents recorded ahead whose call was never made (the record was quarantined or waits). */
 export async function dropIntents(knex: Knex, ids: readonly string[]): Promise<void> {
   for (let start = 0; start < ids.length; start += 1000) {
-    await knex("outbox").where({ status: "pending" }).whereIn("id", ids.slice(start, start + 1000)).delete();
+    await knex("outbox")
+      .where({ status: "pending" })
+      .whereIn("id", ids.slice(start, start + 1000))
+      .delete();
   }
 }
 
@@ -169,7 +175,9 @@ export async function claimIntent(knex: Knex, id: string, options: { sleep?: (ms
 }
 
 export async function failIntent(knex: Knex, id: string, error: string): Promise<void> {
-  await knex("outbox").where({ id, status: "pending" }).update({ status: "failed", error: error.slice(0, 2000), updated_at: knex.fn.now() });
+  await knex("outbox")
+    .where({ id, status: "pending" })
+    .update({ status: "failed", error: error.slice(0, 2000), updated_at: knex.fn.now() });
 }
 
 export async function pendingIntents(knex: Knex, system?: SystemName): Promise<OutboxEntry[]> {

@@ -53,8 +53,9 @@ export interface QuarantineKey {
 
 /** Resolves the open quarantine entries of these records. */
 export async function resolveQuarantine(trx: Knex, keys: readonly QuarantineKey[]): Promise<void> {
-        const anyOpen = keys.length > 0 && (await trx("quarantine").where("status", "open").first("id"));
-    if (anyOpen) for (let start = 0; start < keys.length; start += ROWS) {
+  const anyOpen = keys.length > 0 && (await trx("quarantine").where("status", "open").first("id"));
+  if (anyOpen)
+    for (let start = 0; start < keys.length; start += ROWS) {
       const chunk = keys.slice(start, start + ROWS);
       // Keys as parallel arrays joined through unnest: a row-value IN list of a few hundred tuples breaks the
       // embedded engine (PGlite 0.5: from ~275 four-column tuples the statement returns nothing and later ones PANIC).

@@ -15,22 +15,22 @@ export interface StateUpsert {
 
 /** Records, per flow and record, the content hash processed and how it ended. */
 export async function upsertRecordStates(trx: Knex, rows: readonly StateUpsert[]): Promise<void> {
-    const states = rows.map((state) => ({
-      flow: state.flow,
-      system: state.system,
-      entity: state.entity,
-      source_id: state.sourceId,
-      content_hash: state.contentHash,
-      status: state.status,
-      reason: state.reason,
-      updated_at: trx.fn.now(),
-    }));
-    await insertChunked(trx, states, (chunk) =>
-      trx("sync_record_state")
-        .insert(chunk)
-        .onConflict(["flow", "system", "entity", "source_id"])
-        .merge(["content_hash", "status", "reason", "updated_at"]),
-    );
+  const states = rows.map((state) => ({
+    flow: state.flow,
+    system: state.system,
+    entity: state.entity,
+    source_id: state.sourceId,
+    content_hash: state.contentHash,
+    status: state.status,
+    reason: state.reason,
+    updated_at: trx.fn.now(),
+  }));
+  await insertChunked(trx, states, (chunk) =>
+    trx("sync_record_state")
+      .insert(chunk)
+      .onConflict(["flow", "system", "entity", "source_id"])
+      .merge(["content_hash", "status", "reason", "updated_at"]),
+  );
 }
 
 /** A record a link-only flow (F5, F6) found no counterpart for, as the reads below return it. */

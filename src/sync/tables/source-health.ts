@@ -64,7 +64,13 @@ export async function recordSourceHealth(
     const failing: HealthUpdate["failing"] = [];
     for (const problem of read.failed) {
       const [row] = (await trx("sync_source_health")
-        .insert({ source: problem.source, consecutive_failures: 1, last_error: problem.reason.slice(0, 2000), last_failed_at: trx.fn.now(), last_run_id: runId ?? null })
+        .insert({
+          source: problem.source,
+          consecutive_failures: 1,
+          last_error: problem.reason.slice(0, 2000),
+          last_failed_at: trx.fn.now(),
+          last_run_id: runId ?? null,
+        })
         .onConflict("source")
         .merge({
           consecutive_failures: trx.raw("sync_source_health.consecutive_failures + 1"),
@@ -82,6 +88,9 @@ export async function recordSourceHealth(
 
 /** Every source's health, worst first (for /metrics and operators). */
 export async function listSourceHealth(knex: Knex): Promise<SourceHealth[]> {
-  const rows = (await knex("sync_source_health").orderBy([{ column: "consecutive_failures", order: "desc" }, { column: "source" }])) as SourceHealthRow[];
+  const rows = (await knex("sync_source_health").orderBy([
+    { column: "consecutive_failures", order: "desc" },
+    { column: "source" },
+  ])) as SourceHealthRow[];
   return rows.map(toHealth);
 }

@@ -15,32 +15,35 @@ export interface UnifiedUpsert {
 
 /** Inserts unified records, or merges their agreed values, email, name and state into the stored ones. */
 export async function upsertUnifiedRecords(trx: Knex, rows: readonly UnifiedUpsert[]): Promise<void> {
-    const unified = rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      agreed: JSON.stringify(row.agreed),
-      email: row.email,
-      name: row.name,
-      sync_state: row.syncState,
-      last_synced_at: trx.fn.now(),
-    }));
-    await insertChunked(trx, unified, (chunk) =>
-      trx("unified_records")
-        .insert(chunk)
-        .onConflict("id")
-        .merge({
-          agreed: trx.raw("unified_records.agreed || excluded.agreed"),
-          email: trx.raw("coalesce(excluded.email, unified_records.email)"),
-          name: trx.raw("coalesce(excluded.name, unified_records.name)"),
-          sync_state: trx.raw("excluded.sync_state"),
-          last_synced_at: trx.raw("excluded.last_synced_at"),
-          updated_at: trx.fn.now(),
-        }),
-    );
+  const unified = rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    agreed: JSON.stringify(row.agreed),
+    email: row.email,
+    name: row.name,
+    sync_state: row.syncState,
+    last_synced_at: trx.fn.now(),
+  }));
+  await insertChunked(trx, unified, (chunk) =>
+    trx("unified_records")
+      .insert(chunk)
+      .onConflict("id")
+      .merge({
+        agreed: trx.raw("unified_records.agreed || excluded.agreed"),
+        email: trx.raw("coalesce(excluded.email, unified_records.email)"),
+        name: trx.raw("coalesce(excluded.name, unified_records.name)"),
+        sync_state: trx.raw("excluded.sync_state"),
+        last_synced_at: trx.raw("excluded.last_synced_at"),
+        updated_at: trx.fn.now(),
+      }),
+  );
 }
 
 /** Unified customers with one of these (case-folded) emails and their Chargebee customer, oldest link first. */
-export async function linkedCustomersByEmail(knex: Knex, emails: readonly string[]): Promise<Array<{ email: string; unifiedId: string; chargebeeId: string }>> {
+export async function linkedCustomersByEmail(
+  knex: Knex,
+  emails: readonly string[],
+): Promise<Array<{ email: string; unifiedId: string; chargebeeId: string }>> {
   const rows = (await knex("unified_records as u")
     .join("links as l", function joinChargebee() {
       this.on("l.unified_id", "u.id").andOnVal("l.system", "chargebee").andOnVal("l.entity", "customer").andOnVal("l.status", "<>", "deleted");
@@ -129,12 +132,17 @@ export function unifiedRecordQuery(knex: Knex, id: string): Knex.QueryBuilder {
 
 /** Unified records of one kind by id (the ids must be UUIDs). */
 export function unifiedRecordsByIdQuery(knex: Knex, kind: UnifiedKind, ids: readonly string[], columns: UnifiedReadColumns): Knex.QueryBuilder {
-  return knex("unified_records").select(unifiedReadColumns(columns)).where({ kind }).whereIn("id", ids as string[]);
+  return knex("unified_records")
+    .select(unifiedReadColumns(columns))
+    .where({ kind })
+    .whereIn("id", ids as string[]);
 }
 
 /** The id and kind of each of these unified records (the ids must be UUIDs). */
 export function unifiedKindsQuery(knex: Knex, ids: readonly string[]): Knex.QueryBuilder {
-  return knex("unified_records").whereIn("id", ids as string[]).select("id", "kind");
+  return knex("unified_records")
+    .whereIn("id", ids as string[])
+    .select("id", "kind");
 }
 
 /**

@@ -24,7 +24,12 @@ export function numericId(id: string, what: string): number {
   return Number(id);
 }
 
-async function unifiedOf<T>(ctx: SubgraphContext, conflict: Conflict, kind: "customer" | "order" | "item" | "business_entity", map: (row: never) => T) {
+async function unifiedOf<T>(
+  ctx: SubgraphContext,
+  conflict: Conflict,
+  kind: "customer" | "order" | "item" | "business_entity",
+  map: (row: never) => T,
+) {
   const row = await unifiedById(ctx, kind).load(conflict.unifiedId);
   return row ? map(row as never) : null;
 }

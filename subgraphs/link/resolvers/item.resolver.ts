@@ -7,16 +7,7 @@ import { Item, toItem } from "../types/item.js";
 import { Link } from "../types/link.js";
 import { QuarantineEntry } from "../types/quarantine-entry.js";
 import { ChargebeeItemRef, PowerOfficeProductRef } from "../types/references.js";
-import {
-  UnifiedFilter,
-  checkUuid,
-  firstLinkedRef,
-  linksFor,
-  listUnified,
-  loadUnified,
-  openConflictsFor,
-  quarantineFor,
-} from "./unified-support.js";
+import { UnifiedFilter, checkUuid, firstLinkedRef, linksFor, listUnified, loadUnified, openConflictsFor, quarantineFor } from "./unified-support.js";
 
 export const ItemConnection = connectionType("Item", Item);
 

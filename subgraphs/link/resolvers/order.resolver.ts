@@ -9,16 +9,7 @@ import { Link } from "../types/link.js";
 import { Order, toOrder } from "../types/order.js";
 import { QuarantineEntry } from "../types/quarantine-entry.js";
 import { ChargebeeInvoiceRef, ChargebeeOrderRef, PowerOfficeSalesOrderRef } from "../types/references.js";
-import {
-  UnifiedFilter,
-  checkUuid,
-  firstLinkedRef,
-  linksFor,
-  listUnified,
-  loadUnified,
-  openConflictsFor,
-  quarantineFor,
-} from "./unified-support.js";
+import { UnifiedFilter, checkUuid, firstLinkedRef, linksFor, listUnified, loadUnified, openConflictsFor, quarantineFor } from "./unified-support.js";
 
 export const OrderConnection = connectionType("Order", Order);
 

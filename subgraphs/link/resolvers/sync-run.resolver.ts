@@ -55,7 +55,8 @@ async function waitsOfRun(ctx: SubgraphContext, run: SyncRun): Promise<RunWaits>
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
   @FieldResolver(() => [SyncVendorWait], {
-    description: "While RUNNING: what the running stage's API calls wait for, one entry per vendor (a budget's rate, its requests at once, a 429); empty when nothing waits.",
+    description:
+      "While RUNNING: what the running stage's API calls wait for, one entry per vendor (a budget's rate, its requests at once, a 429); empty when nothing waits.",
   })
   async waitingOn(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncVendorWait[]> {
     return (await waitsOfRun(ctx, run)).waitingOn.map((wait) => ({
@@ -75,7 +76,8 @@ export class SyncRunResolver {
 
   @FieldResolver(() => SyncStageWait, {
     nullable: true,
-    description: "While RUNNING: the next stage, once the running stage has no batch left to start and the next one waits for it to finish; null otherwise.",
+    description:
+      "While RUNNING: the next stage, once the running stage has no batch left to start and the next one waits for it to finish; null otherwise.",
   })
   async stageWaiting(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncStageWait | null> {
     const wait = (await waitsOfRun(ctx, run)).stageWaiting;
@@ -91,7 +93,8 @@ export class SyncRunResolver {
   }
 
   @FieldResolver(() => [SyncBudgetWaited], {
-    description: "How long the run's batches waited on each vendor's request budget in total (so far, while it runs); vendors it never waited on are left out.",
+    description:
+      "How long the run's batches waited on each vendor's request budget in total (so far, while it runs); vendors it never waited on are left out.",
   })
   async budgetWaited(@Root() run: SyncRun, @Ctx() ctx: SubgraphContext): Promise<SyncBudgetWaited[]> {
     const recorded = (run.detail as RunDetail).budgetWaited;

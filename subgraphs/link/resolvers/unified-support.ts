@@ -29,7 +29,10 @@ export function listUnified<T>(
   map: (row: UnifiedRow) => T,
 ): Promise<ConnectionResult<T>> {
   const query = unifiedRecordsQuery(ctx.sql.knex, kind, filter);
-  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, { columns: unifiedColumns(ctx.operation.fieldsAsked), fieldsAsked: ctx.operation.fieldsAsked });
+  return paginate(ctx.sql, query, UNIFIED_ORDER, page, map, {
+    columns: unifiedColumns(ctx.operation.fieldsAsked),
+    fieldsAsked: ctx.operation.fieldsAsked,
+  });
 }
 
 export function checkUuid(id: string, what: string): string {

@@ -29,7 +29,8 @@ export enum SyncMode {
 }
 registerEnumType(SyncMode, {
   name: "SyncMode",
-  description: "INCREMENTAL: changes since the last run. FULL: every record. RECONCILE: compare both sides in full. DRY_RUN: plan only, write nothing.",
+  description:
+    "INCREMENTAL: changes since the last run. FULL: every record. RECONCILE: compare both sides in full. DRY_RUN: plan only, write nothing.",
 });
 
 export enum SyncRunStatus {

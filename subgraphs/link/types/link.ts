@@ -6,7 +6,8 @@ import { LinkStatus, SourceSystem } from "./enums.js";
 @ObjectType({ description: "One source record tied to a unified record by a flow (a row of the link table)." })
 export class Link {
   @Field(() => SourceSystem) system!: SourceSystem;
-  @Field(() => String, { description: "The API's type name: ContactPerson, Customer, … (PowerOffice); customer, item, … (Chargebee)." }) type!: string;
+  @Field(() => String, { description: "The API's type name: ContactPerson, Customer, … (PowerOffice); customer, item, … (Chargebee)." })
+  type!: string;
   @Field(() => ID, { description: "The id in that system." }) sourceId!: string;
   @Field(() => String, { description: "The flow (F1–F9) that links it." }) flow!: string;
   @Field(() => LinkStatus) status!: LinkStatus;

@@ -77,7 +77,10 @@ export class ChargebeeBusinessEntityRef {
 /** The GraphQL reference type of a record type: PowerOffice + the type, Chargebee + the type in PascalCase. */
 export function referenceTypeName(system: SourceSystemName, entity: string): string {
   if (system === "poweroffice") return `PowerOffice${entity}`;
-  return `Chargebee${entity.split("_").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("")}`;
+  return `Chargebee${entity
+    .split("_")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("")}`;
 }
 
 /** The reference classes, by GraphQL name. */
@@ -103,10 +106,14 @@ type SourceSystemName = "poweroffice" | "chargebee";
  * naming the class to add rather than answering a reference nobody resolves.
  */
 export function referenceTypeNames(): string[] {
-  const names = (["poweroffice", "chargebee"] as const).flatMap((system) => recordTypesSynced(system, { withParts: false }).map((entity) => referenceTypeName(system, entity)));
+  const names = (["poweroffice", "chargebee"] as const).flatMap((system) =>
+    recordTypesSynced(system, { withParts: false }).map((entity) => referenceTypeName(system, entity)),
+  );
   const missing = names.filter((name) => !Object.hasOwn(REFERENCE_CLASSES, name));
   if (missing.length > 0) {
-    throw new Error(`The flows sync record types the link subgraph has no reference type for: ${missing.join(", ")}; add them to subgraphs/link/types/references.ts`);
+    throw new Error(
+      `The flows sync record types the link subgraph has no reference type for: ${missing.join(", ")}; add them to subgraphs/link/types/references.ts`,
+    );
   }
   return names;
 }

@@ -32,7 +32,10 @@ export class SyncRunWait {
   @Field(() => GraphQLISODateTime, { description: "When the wait began." }) since!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true, description: "When it ended (null while waiting)." }) until!: Date | null;
   @Field(() => SyncRunStatus, { nullable: true, description: "The other run's status now (null if it is gone)." }) status!: SyncRunStatus | null;
-  @Field(() => SyncRunCounts, { nullable: true, description: "What the other run did: records it quarantined are counted there, not in the run that waited." })
+  @Field(() => SyncRunCounts, {
+    nullable: true,
+    description: "What the other run did: records it quarantined are counted there, not in the run that waited.",
+  })
   counts!: SyncRunCounts | null;
 }
 
@@ -149,7 +152,9 @@ function readProblems(read: unknown): SyncReadProblem[] {
   const incomplete = (read as { incomplete?: unknown } | undefined)?.incomplete;
   if (!Array.isArray(incomplete)) return [];
   return incomplete.map((entry) =>
-    typeof entry === "string" ? { source: entry, reason: "not recorded" } : { source: String(entry?.source ?? ""), reason: String(entry?.reason ?? "") },
+    typeof entry === "string"
+      ? { source: entry, reason: "not recorded" }
+      : { source: String(entry?.source ?? ""), reason: String(entry?.reason ?? "") },
   );
 }
 

@@ -60,8 +60,7 @@ export class PowerOfficeSalesOrderResolver {
   async lines(@Root() order: PowerOfficeSalesOrder, @Ctx() ctx: SubgraphContext): Promise<PowerOfficeSalesOrderLine[]> {
     // The dataset writer always stores a line with parent_id = its order: the indexed column, not the JSON field.
     const rows = await ctx.datasets.byParent("poweroffice", SALES_ORDER_LINE).load(order.id);
-    const lines =
-      rows.length > 0 ? rows.map(toPowerOfficeSalesOrderLine) : order.embeddedLines.map((data) => embeddedSalesOrderLine(order, data));
+    const lines = rows.length > 0 ? rows.map(toPowerOfficeSalesOrderLine) : order.embeddedLines.map((data) => embeddedSalesOrderLine(order, data));
     return lines.sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0));
   }
 }

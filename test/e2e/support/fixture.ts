@@ -75,7 +75,14 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       sourceId: productId(k),
       name: product.name,
       sourceChangedAt: CHANGED_AT,
-      data: { Id: Number(productId(k)), Code: `P${k}`, Name: product.name, UnitPrice: product.unitPrice, IsArchived: false, LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
+      data: {
+        Id: Number(productId(k)),
+        Code: `P${k}`,
+        Name: product.name,
+        UnitPrice: product.unitPrice,
+        IsArchived: false,
+        LastChangedDateTimeOffset: CHANGED_AT.toISOString(),
+      },
     });
     records.push({
       system: "chargebee",
@@ -83,9 +90,25 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       sourceId: chargebeeItemId(k),
       name: product.name,
       sourceChangedAt: CHANGED_AT,
-      data: { id: chargebeeItemId(k), name: product.name, type: "charge", status: "active", item_applicability: "all", updated_at: unix(CHANGED_AT), resource_version: 1, object: "item" },
+      data: {
+        id: chargebeeItemId(k),
+        name: product.name,
+        type: "charge",
+        status: "active",
+        item_applicability: "all",
+        updated_at: unix(CHANGED_AT),
+        resource_version: 1,
+        object: "item",
+      },
     });
-    unified.push({ id: unifiedItemId(k), kind: "item", agreed: JSON.stringify({ name: product.name }), name: product.name, sync_state: "synced", last_synced_at: SYNCED_AT });
+    unified.push({
+      id: unifiedItemId(k),
+      kind: "item",
+      agreed: JSON.stringify({ name: product.name }),
+      name: product.name,
+      sync_state: "synced",
+      last_synced_at: SYNCED_AT,
+    });
     link(unifiedItemId(k), "poweroffice", "Product", productId(k), "F7", { name: product.name });
     link(unifiedItemId(k), "chargebee", "item", chargebeeItemId(k), "F7", { name: product.name });
   }
@@ -102,7 +125,14 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       email: person.email,
       name: person.name,
       sourceChangedAt: CHANGED_AT,
-      data: { Id: Number(contactPersonId), FirstName: person.firstName, LastName: person.lastName, EmailAddress: person.email, IsActive: true, LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
+      data: {
+        Id: Number(contactPersonId),
+        FirstName: person.firstName,
+        LastName: person.lastName,
+        EmailAddress: person.email,
+        IsActive: true,
+        LastChangedDateTimeOffset: CHANGED_AT.toISOString(),
+      },
     });
     records.push({
       system: "poweroffice",
@@ -111,7 +141,18 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       email: person.email,
       name: person.name,
       sourceChangedAt: CHANGED_AT,
-      data: { Id: Number(customerId), Number: 10000 + i, IsPerson: true, Name: person.name, FirstName: person.firstName, LastName: person.lastName, EmailAddress: person.email, CurrencyCode: "NOK", IsActive: true, LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
+      data: {
+        Id: Number(customerId),
+        Number: 10000 + i,
+        IsPerson: true,
+        Name: person.name,
+        FirstName: person.firstName,
+        LastName: person.lastName,
+        EmailAddress: person.email,
+        CurrencyCode: "NOK",
+        IsActive: true,
+        LastChangedDateTimeOffset: CHANGED_AT.toISOString(),
+      },
     });
     records.push({
       system: "chargebee",
@@ -120,9 +161,30 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       email: person.email,
       name: person.name,
       sourceChangedAt: CHANGED_AT,
-      data: { id: chargebeeCustomerId(i), first_name: person.firstName, last_name: person.lastName, email: person.email, auto_collection: "off", net_term_days: 14, deleted: false, created_at: unix(CHANGED_AT), updated_at: unix(CHANGED_AT), resource_version: 1, preferred_currency_code: "NOK", object: "customer" },
+      data: {
+        id: chargebeeCustomerId(i),
+        first_name: person.firstName,
+        last_name: person.lastName,
+        email: person.email,
+        auto_collection: "off",
+        net_term_days: 14,
+        deleted: false,
+        created_at: unix(CHANGED_AT),
+        updated_at: unix(CHANGED_AT),
+        resource_version: 1,
+        preferred_currency_code: "NOK",
+        object: "customer",
+      },
     });
-    unified.push({ id: unifiedCustomerId(i), kind: "customer", agreed: JSON.stringify(agreedPerson), email: person.email, name: person.name, sync_state: "synced", last_synced_at: SYNCED_AT });
+    unified.push({
+      id: unifiedCustomerId(i),
+      kind: "customer",
+      agreed: JSON.stringify(agreedPerson),
+      email: person.email,
+      name: person.name,
+      sync_state: "synced",
+      last_synced_at: SYNCED_AT,
+    });
     link(unifiedCustomerId(i), "poweroffice", "ContactPerson", contactPersonId, "F1", agreedPerson);
     link(unifiedCustomerId(i), "chargebee", "customer", chargebeeCustomerId(i), "F1", agreedPerson);
     link(unifiedCustomerId(i), "poweroffice", "Customer", customerId, "F3", agreedPerson);
@@ -143,7 +205,15 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       entity: "SalesOrder",
       sourceId: salesOrderId(i),
       sourceChangedAt: CHANGED_AT,
-      data: { Id: salesOrderId(i), SalesOrderNo: 20000 + i, CustomerId: Number(customerId), CustomerReferenceContactPersonId: Number(contactPersonId), CurrencyCode: "NOK", SalesOrderDate: "2026-11-18", LastChangedDateTimeOffset: CHANGED_AT.toISOString() },
+      data: {
+        Id: salesOrderId(i),
+        SalesOrderNo: 20000 + i,
+        CustomerId: Number(customerId),
+        CustomerReferenceContactPersonId: Number(contactPersonId),
+        CurrencyCode: "NOK",
+        SalesOrderDate: "2026-11-18",
+        LastChangedDateTimeOffset: CHANGED_AT.toISOString(),
+      },
     });
     for (const l of lines) {
       records.push({
@@ -152,7 +222,17 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
         sourceId: salesOrderLineId(i, l.line),
         parentId: salesOrderId(i),
         sourceChangedAt: CHANGED_AT,
-        data: { Id: salesOrderLineId(i, l.line), SalesOrderId: salesOrderId(i), ProductId: Number(productId(l.k)), Description: l.product.name, ProductUnitPrice: l.product.unitPrice, Quantity: l.quantity, VatRate: 0.25, LineType: "Normal", SortOrder: l.line },
+        data: {
+          Id: salesOrderLineId(i, l.line),
+          SalesOrderId: salesOrderId(i),
+          ProductId: Number(productId(l.k)),
+          Description: l.product.name,
+          ProductUnitPrice: l.product.unitPrice,
+          Quantity: l.quantity,
+          VatRate: 0.25,
+          LineType: "Normal",
+          SortOrder: l.line,
+        },
       });
     }
     const lineItems = lines.map((l) => ({
@@ -176,7 +256,19 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       sourceId: chargebeeInvoiceId(i),
       parentId: chargebeeCustomerId(i),
       sourceChangedAt: CHANGED_AT,
-      data: { id: chargebeeInvoiceId(i), customer_id: chargebeeCustomerId(i), status: "posted", currency_code: "NOK", total, sub_total: total - lines.reduce((s, l) => s + l.taxAmount, 0), tax: lines.reduce((s, l) => s + l.taxAmount, 0), date: unix(CHANGED_AT), updated_at: unix(CHANGED_AT), line_items: lineItems, object: "invoice" },
+      data: {
+        id: chargebeeInvoiceId(i),
+        customer_id: chargebeeCustomerId(i),
+        status: "posted",
+        currency_code: "NOK",
+        total,
+        sub_total: total - lines.reduce((s, l) => s + l.taxAmount, 0),
+        tax: lines.reduce((s, l) => s + l.taxAmount, 0),
+        date: unix(CHANGED_AT),
+        updated_at: unix(CHANGED_AT),
+        line_items: lineItems,
+        object: "invoice",
+      },
     });
     records.push({
       system: "chargebee",
@@ -192,7 +284,19 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
         status: "new",
         currency_code: "NOK",
         total,
-        order_line_items: lineItems.map((li) => ({ id: li.id, invoice_id: chargebeeInvoiceId(i), invoice_line_item_id: li.id, unit_price: li.unit_amount, description: li.description, amount: li.amount, tax_amount: li.tax_amount, fulfillment_quantity: li.quantity, entity_type: li.entity_type, entity_id: li.entity_id, object: "order_line_item" })),
+        order_line_items: lineItems.map((li) => ({
+          id: li.id,
+          invoice_id: chargebeeInvoiceId(i),
+          invoice_line_item_id: li.id,
+          unit_price: li.unit_amount,
+          description: li.description,
+          amount: li.amount,
+          tax_amount: li.tax_amount,
+          fulfillment_quantity: li.quantity,
+          entity_type: li.entity_type,
+          entity_id: li.entity_id,
+          object: "order_line_item",
+        })),
         created_at: unix(CHANGED_AT),
         updated_at: unix(CHANGED_AT),
         resource_version: 1,
@@ -220,7 +324,14 @@ export async function seedFixture(knex: Knex, { customers, startAt = 1 }: Fixtur
       amount: lines.reduce((s, l) => s + l.amount, 0),
       taxAmount: lines.reduce((s, l) => s + l.taxAmount, 0),
     };
-    unified.push({ id: unifiedOrderId(i), kind: "order", agreed: JSON.stringify(agreedOrder), name: `Sales order ${20000 + i}`, sync_state: "synced", last_synced_at: SYNCED_AT });
+    unified.push({
+      id: unifiedOrderId(i),
+      kind: "order",
+      agreed: JSON.stringify(agreedOrder),
+      name: `Sales order ${20000 + i}`,
+      sync_state: "synced",
+      last_synced_at: SYNCED_AT,
+    });
     link(unifiedOrderId(i), "poweroffice", "SalesOrder", salesOrderId(i), "F8", agreedOrder);
     link(unifiedOrderId(i), "chargebee", "order", chargebeeOrderId(i), "F8", agreedOrder);
     link(unifiedOrderId(i), "chargebee", "invoice", chargebeeInvoiceId(i), "F8", agreedOrder);

@@ -62,13 +62,37 @@ function personFaults(prefix: string): PersonFault[] {
   let kinds = 0;
   const base = (n: number) => ({ FirstName: `Feil${n}`, LastName: "Person", EmailAddress: `${prefix}.bad.${kinds}.${n}@example.no` });
   const faults: PersonFault[] = [
-    ...TEXT_FAULTS.map((fault) => ({ kind: `first name: ${fault.kind}`, fields: (n: number) => ({ ...base(n), FirstName: fault.apply(`Feil${n}`) }), reason: fault.reason })),
-    ...TEXT_FAULTS.slice(0, 2).map((fault) => ({ kind: `last name: ${fault.kind}`, fields: (n: number) => ({ ...base(n), LastName: fault.apply("Person") }), reason: fault.reason })),
-    { kind: "email: NUL", fields: (n) => ({ ...base(n), EmailAddress: `${prefix}.nul\u0000${n}@example.no` }), reason: /EmailAddress contains a NUL character/ },
-    { kind: "first name: 151 characters", fields: (n) => ({ ...base(n), FirstName: LONG(151, `Lang${n}`) }), reason: /151 characters; Chargebee's first_name takes at most 150/ },
-    { kind: "first name: 10,000 characters", fields: (n) => ({ ...base(n), FirstName: LONG(10_000, `Enorm${n}`) }), reason: /10000 characters; Chargebee's first_name takes at most 150/ },
+    ...TEXT_FAULTS.map((fault) => ({
+      kind: `first name: ${fault.kind}`,
+      fields: (n: number) => ({ ...base(n), FirstName: fault.apply(`Feil${n}`) }),
+      reason: fault.reason,
+    })),
+    ...TEXT_FAULTS.slice(0, 2).map((fault) => ({
+      kind: `last name: ${fault.kind}`,
+      fields: (n: number) => ({ ...base(n), LastName: fault.apply("Person") }),
+      reason: fault.reason,
+    })),
+    {
+      kind: "email: NUL",
+      fields: (n) => ({ ...base(n), EmailAddress: `${prefix}.nul\u0000${n}@example.no` }),
+      reason: /EmailAddress contains a NUL character/,
+    },
+    {
+      kind: "first name: 151 characters",
+      fields: (n) => ({ ...base(n), FirstName: LONG(151, `Lang${n}`) }),
+      reason: /151 characters; Chargebee's first_name takes at most 150/,
+    },
+    {
+      kind: "first name: 10,000 characters",
+      fields: (n) => ({ ...base(n), FirstName: LONG(10_000, `Enorm${n}`) }),
+      reason: /10000 characters; Chargebee's first_name takes at most 150/,
+    },
     { kind: "invalid email", fields: (n) => ({ ...base(n), EmailAddress: `${prefix}.ugyldig${n}(at)example` }), reason: /invalid email address/ },
-    { kind: "email: 71 characters", fields: (n) => ({ ...base(n), EmailAddress: `${LONG(60, `${prefix}.lang${n}`)}@example.no` }), reason: /EmailAddress is 71 characters; Chargebee's email takes at most 70/ },
+    {
+      kind: "email: 71 characters",
+      fields: (n) => ({ ...base(n), EmailAddress: `${LONG(60, `${prefix}.lang${n}`)}@example.no` }),
+      reason: /EmailAddress is 71 characters; Chargebee's email takes at most 70/,
+    },
   ];
   // Each kind its own emails, so no two bad records are one person.
   return faults.map((fault, index) => ({ ...fault, fields: (n: number) => ((kinds = index), fault.fields(n)) }));
@@ -87,15 +111,31 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
 
   // People in their three roles.
   const roles = [
-    { flow: "F1" as const, entity: "ContactPerson", prefix: "cp", create: (fields: Record<string, unknown>) => store.create("ContactPersons", fields, company) },
+    {
+      flow: "F1" as const,
+      entity: "ContactPerson",
+      prefix: "cp",
+      create: (fields: Record<string, unknown>) => store.create("ContactPersons", fields, company),
+    },
     { flow: "F2" as const, entity: "Employee", prefix: "emp", create: (fields: Record<string, unknown>) => store.create("Employees", fields) },
-    { flow: "F3" as const, entity: "Customer", prefix: "pc", create: (fields: Record<string, unknown>) => store.create("Customers", { ...fields, IsPerson: true }) },
+    {
+      flow: "F3" as const,
+      entity: "Customer",
+      prefix: "pc",
+      create: (fields: Record<string, unknown>) => store.create("Customers", { ...fields, IsPerson: true }),
+    },
   ];
   for (const role of roles) {
     for (const fault of personFaults(role.prefix)) {
       for (let n = 0; n < perKind; n += 1) {
         const created = role.create(fault.fields(n));
-        corpus.bad.push({ system: "poweroffice", entity: role.entity, sourceId: String(created.Id), kind: `${role.entity} ${fault.kind}`, reason: fault.reason });
+        corpus.bad.push({
+          system: "poweroffice",
+          entity: role.entity,
+          sourceId: String(created.Id),
+          kind: `${role.entity} ${fault.kind}`,
+          reason: fault.reason,
+        });
       }
     }
     for (let n = 0; n < 15; n += 1) {
@@ -123,9 +163,21 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
   for (const fault of organisations) {
     for (let n = 0; n < 6; n += 1) {
       const customer = store.create("Customers", { Name: fault.name(n), EmailAddress: `firma.${fault.kind.replace(/\W/g, "")}.${n}@example.no` });
-      corpus.bad.push({ system: "poweroffice", entity: "Customer", sourceId: String(customer.Id), kind: `company ${fault.kind}`, reason: fault.reason });
+      corpus.bad.push({
+        system: "poweroffice",
+        entity: "Customer",
+        sourceId: String(customer.Id),
+        kind: `company ${fault.kind}`,
+        reason: fault.reason,
+      });
       const department = store.create("Departments", { Name: fault.name(n).replace("Firma", "Avdeling"), Code: `BAD${corpus.bad.length}` });
-      corpus.bad.push({ system: "poweroffice", entity: "Department", sourceId: String(department.Id), kind: `department ${fault.kind}`, reason: fault.reason });
+      corpus.bad.push({
+        system: "poweroffice",
+        entity: "Department",
+        sourceId: String(department.Id),
+        kind: `department ${fault.kind}`,
+        reason: fault.reason,
+      });
     }
   }
   const productFaults = [
@@ -137,7 +189,13 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
   for (const fault of productFaults) {
     for (let n = 0; n < 10; n += 1) {
       const product = store.create("Products", { Name: fault.name(n), Code: `BADP${corpus.bad.length}`, UnitPrice: 100 });
-      corpus.bad.push({ system: "poweroffice", entity: "Product", sourceId: String(product.Id), kind: `product ${fault.kind}`, reason: fault.reason });
+      corpus.bad.push({
+        system: "poweroffice",
+        entity: "Product",
+        sourceId: String(product.Id),
+        kind: `product ${fault.kind}`,
+        reason: fault.reason,
+      });
     }
   }
   const goodProductIds: number[] = [];
@@ -162,13 +220,25 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
     { kind: "unknown currency", make: (n) => order(n, { CurrencyCode: "XQQ" }), reason: /unknown currency "XQQ"/ },
     { kind: "negative quantity", make: (n) => order(n, {}, { Quantity: -2 }), reason: /quantity -2; Chargebee invoice lines take whole quantities/ },
     { kind: "zero quantity", make: (n) => order(n, {}, { Quantity: 0 }), reason: /quantity 0; Chargebee invoice lines take whole quantities/ },
-    { kind: "fractional quantity", make: (n) => order(n, {}, { Quantity: 1.25 }), reason: /quantity 1.25; Chargebee invoice lines take whole quantities/ },
+    {
+      kind: "fractional quantity",
+      make: (n) => order(n, {}, { Quantity: 1.25 }),
+      reason: /quantity 1.25; Chargebee invoice lines take whole quantities/,
+    },
     { kind: "huge quantity", make: (n) => order(n, {}, { Quantity: 5_000_000_000 }), reason: /Chargebee takes at most 2147483647/ },
     { kind: "negative price", make: (n) => order(n, {}, { ProductUnitPrice: -100 }), reason: /negative price/ },
     { kind: "huge price", make: (n) => order(n, {}, { ProductUnitPrice: 1e15, Quantity: 1000 }), reason: /too large to send exactly/ },
     { kind: "NUL in a line", make: (n) => order(n, {}, { Description: "Linje\u0000tekst" }), reason: /contains a NUL character/ },
-    { kind: "long line text", make: (n) => order(n, {}, { Description: LONG(251, "Linje ") }), reason: /the description has 251 characters; Chargebee takes at most 250/ },
-    { kind: "control character in a line", make: (n) => order(n, {}, { Description: "Linje\u0007" }), reason: /the description holds a control character \(U\+0007\)/ },
+    {
+      kind: "long line text",
+      make: (n) => order(n, {}, { Description: LONG(251, "Linje ") }),
+      reason: /the description has 251 characters; Chargebee takes at most 250/,
+    },
+    {
+      kind: "control character in a line",
+      make: (n) => order(n, {}, { Description: "Linje\u0007" }),
+      reason: /the description holds a control character \(U\+0007\)/,
+    },
     {
       kind: "negative VAT rate",
       make: (n) => {
@@ -201,7 +271,13 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
   for (const fault of orderFaults) {
     for (let n = 0; n < 10; n += 1) {
       const created = fault.make(n);
-      corpus.bad.push({ system: "poweroffice", entity: "SalesOrder", sourceId: String(created.Id), kind: `sales order ${fault.kind}`, reason: fault.reason });
+      corpus.bad.push({
+        system: "poweroffice",
+        entity: "SalesOrder",
+        sourceId: String(created.Id),
+        kind: `sales order ${fault.kind}`,
+        reason: fault.reason,
+      });
     }
   }
   for (let n = 0; n < 10; n += 1) corpus.goodOrders.push(String(order(n, {}).Id));
@@ -211,7 +287,10 @@ export function seedCorpus(po: PowerOfficeSandbox, cb: ChargebeeSandbox, perKind
   const admin = { source: "admin_console" as const, user: "corpus@sandbox.local", webhook: false };
   for (let n = 0; n < 20; n += 1) {
     const email = `cb.matched.${n}@example.no`;
-    cb.store.createCustomer({ id: `cb-corpus-matched-${n}`, first_name: n % 2 === 0 ? `Nul\u0000${n}` : `Halv\ud800${n}`, last_name: "Kunde", email }, admin);
+    cb.store.createCustomer(
+      { id: `cb-corpus-matched-${n}`, first_name: n % 2 === 0 ? `Nul\u0000${n}` : `Halv\ud800${n}`, last_name: "Kunde", email },
+      admin,
+    );
     const person = store.create("ContactPersons", { FirstName: `Match${n}`, LastName: "Kunde", EmailAddress: email }, company);
     corpus.bad.push({
       system: "poweroffice",

@@ -15,7 +15,12 @@ export interface WorkerProcess {
 }
 
 /** What a child process of the product needs to reach the sandboxes and the database, quickly and without limits. */
-export function sandboxEnv(options: { databaseUrl: string; po: PowerOfficeSandbox; cb: ChargebeeSandbox; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+export function sandboxEnv(options: {
+  databaseUrl: string;
+  po: PowerOfficeSandbox;
+  cb: ChargebeeSandbox;
+  extra?: Record<string, string>;
+}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATABASE_URL: options.databaseUrl,

@@ -56,7 +56,11 @@ function crud(path: string, key: "customer" | "item" | "item_family" | "item_pri
     { method: "GET", pattern: [path], handler: (s, r) => s.list(key, r.query) },
     { method: "POST", pattern: [path], handler: (s, r) => wrap(key, create(s, body(r, file, `Create${schemaName}BodySchema`), r.ctx)) },
     { method: "GET", pattern: [path, ":id"], handler: (s, _r, id) => wrap(key, s.retrieve(key, id)) },
-    { method: "POST", pattern: [path, ":id"], handler: (s, r, id) => wrap(key, update(s, id, body(r, file, `Update${schemaName}BodySchema`), r.ctx)) },
+    {
+      method: "POST",
+      pattern: [path, ":id"],
+      handler: (s, r, id) => wrap(key, update(s, id, body(r, file, `Update${schemaName}BodySchema`), r.ctx)),
+    },
     {
       method: "POST",
       pattern: [path, ":id", "delete"],
@@ -107,7 +111,8 @@ const ROUTES: Route[] = [
   {
     method: "POST",
     pattern: ["business_entities", "transfers"],
-    handler: (s, r) => wrap("business_entity_transfer", s.transferBusinessEntity(body(r, "business_entity", "CreateTransfersBusinessEntityBodySchema"), r.ctx)),
+    handler: (s, r) =>
+      wrap("business_entity_transfer", s.transferBusinessEntity(body(r, "business_entity", "CreateTransfersBusinessEntityBodySchema"), r.ctx)),
   },
 ];
 
@@ -134,9 +139,22 @@ function matchRoute(method: string, segments: string[]): { route: Route; id: str
 export function handleApiRequest(store: ChargebeeSandboxStore, request: ApiRequest): object {
   const found = matchRoute(request.method, request.segments);
   if (!found) {
-    throw new SandboxApiError(404, "resource_not_found", `The sandbox has no ${request.method} /api/v2/${request.segments.join("/")} (it serves the endpoints the connector uses)`, undefined, "invalid_request");
+    throw new SandboxApiError(
+      404,
+      "resource_not_found",
+      `The sandbox has no ${request.method} /api/v2/${request.segments.join("/")} (it serves the endpoints the connector uses)`,
+      undefined,
+      "invalid_request",
+    );
   }
-  if ("allowed" in found) throw new SandboxApiError(405, "http_method_not_supported", `Use ${found.allowed.join(" or ")} for /api/v2/${request.segments.join("/")}`, undefined, "invalid_request");
+  if ("allowed" in found)
+    throw new SandboxApiError(
+      405,
+      "http_method_not_supported",
+      `Use ${found.allowed.join(" or ")} for /api/v2/${request.segments.join("/")}`,
+      undefined,
+      "invalid_request",
+    );
   return found.route.handler(store, request, found.id);
 }
 

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write("Usage: npm run sandbox:chargebee -- [--port 4102] [--size demo|N] [--seed 42] [--requests-per-minute 0] [--webhook-url http://127.0.0.1:4000/webhooks/chargebee]\n");
+    process.stdout.write(
+      "Usage: npm run sandbox:chargebee -- [--port 4102] [--size demo|N] [--seed 42] [--requests-per-minute 0] [--webhook-url http://127.0.0.1:4000/webhooks/chargebee]\n",
+    );
     return;
   }
   const number = (name: string, raw: string | undefined, fallback: number): number => {
@@ -46,7 +48,12 @@ async function main(): Promise<void> {
     if (!Number.isInteger(value) || value < 0) fail(`--${name} must be a whole number ≥ 0, got "${raw}"`);
     return value;
   };
-  const size: SandboxSize = values.size === undefined ? config.demo.size : values.size === "demo" ? "demo" : number("size", values.size, 0) || fail("--size must be demo or a number ≥ 1");
+  const size: SandboxSize =
+    values.size === undefined
+      ? config.demo.size
+      : values.size === "demo"
+        ? "demo"
+        : number("size", values.size, 0) || fail("--size must be demo or a number ≥ 1");
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: "chargebee-sandbox" });
   const webhookUrl = values["webhook-url"];
   const started = Date.now();

@@ -29,7 +29,12 @@ export function encodeOffset(field: string | null, entry: Entry): string {
 export function decodeOffset(token: string): [SortValue, number] | null {
   try {
     const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === 2 && (typeof value[0] === "number" || typeof value[0] === "string") && typeof value[1] === "number") {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      (typeof value[0] === "number" || typeof value[0] === "string") &&
+      typeof value[1] === "number"
+    ) {
       return [value[0], value[1]];
     }
   } catch {

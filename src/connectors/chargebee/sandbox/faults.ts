@@ -90,7 +90,9 @@ export class FaultInjector {
 
   /** The fault for this request, if any. */
   next(method: string, path: string): Fault | null {
-    const index = this.queue.findIndex((fault) => (!fault.method || fault.method === method) && (!fault.pathIncludes || path.includes(fault.pathIncludes)));
+    const index = this.queue.findIndex(
+      (fault) => (!fault.method || fault.method === method) && (!fault.pathIncludes || path.includes(fault.pathIncludes)),
+    );
     if (index !== -1) {
       const fault = this.queue[index]!;
       fault.count -= 1;

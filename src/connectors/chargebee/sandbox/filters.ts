@@ -1,7 +1,23 @@
 import { wrongValue } from "./errors.js";
 
-export type FilterOperator = "is" | "is_not" | "starts_with" | "in" | "not_in" | "is_present" | "after" | "before" | "on" | "between" | "gt" | "gte" | "lt" | "lte";
-const OPERATORS = new Set<string>(["is", "is_not", "starts_with", "in", "not_in", "is_present", "after", "before", "on", "between", "gt", "gte", "lt", "lte"]);
+export type FilterOperator =
+  "is" | "is_not" | "starts_with" | "in" | "not_in" | "is_present" | "after" | "before" | "on" | "between" | "gt" | "gte" | "lt" | "lte";
+const OPERATORS = new Set<string>([
+  "is",
+  "is_not",
+  "starts_with",
+  "in",
+  "not_in",
+  "is_present",
+  "after",
+  "before",
+  "on",
+  "between",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+]);
 
 export type FieldKind = "string" | "timestamp" | "number" | "boolean" | "enum";
 
@@ -30,7 +46,12 @@ function parseArray(param: string, raw: string): unknown[] {
       value = JSON.parse(value);
     } catch {
       const trimmed = (value as string).trim();
-      if (trimmed.startsWith("[") && trimmed.endsWith("]")) value = trimmed.slice(1, -1).split(",").map((part) => part.trim()).filter(Boolean);
+      if (trimmed.startsWith("[") && trimmed.endsWith("]"))
+        value = trimmed
+          .slice(1, -1)
+          .split(",")
+          .map((part) => part.trim())
+          .filter(Boolean);
       break;
     }
   }

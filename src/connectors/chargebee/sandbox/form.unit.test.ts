@@ -12,7 +12,10 @@ describe("bracket notation", () => {
     assert.deepEqual(parse("item_prices[unit_price][0]=150000&item_prices[quantity][0]=2&item_prices[unit_price][1]=5"), {
       item_prices: { unit_price: ["150000", "5"], quantity: ["2"] },
     });
-    assert.deepEqual(parse("updated_at[between]=[1,2]&sort_by[asc]=created_at"), { updated_at: { between: "[1,2]" }, sort_by: { asc: "created_at" } });
+    assert.deepEqual(parse("updated_at[between]=[1,2]&sort_by[asc]=created_at"), {
+      updated_at: { between: "[1,2]" },
+      sort_by: { asc: "created_at" },
+    });
   });
 
   test("columns become rows", () => {
@@ -21,19 +24,28 @@ describe("bracket notation", () => {
   });
 
   test("malformed names are refused with the parameter named", () => {
-    assert.throws(() => parse("a[b=1"), (error: unknown) => error instanceof FormError && error.param === "a[b");
+    assert.throws(
+      () => parse("a[b=1"),
+      (error: unknown) => error instanceof FormError && error.param === "a[b",
+    );
     assert.throws(() => parse("a=1&a[b]=2"), FormError);
   });
 });
 
 describe("bodies checked against the SDK's schemas", () => {
   test("strings become the numbers, booleans and JSON the schema describes", () => {
-    const body = parseBody(parse("id=po-1&net_term_days=14&allow_direct_debit=true&meta_data=%7B%22po%22%3A1%7D&first_name=123"), bodySchema("customer", "CreateCustomerBodySchema"));
+    const body = parseBody(
+      parse("id=po-1&net_term_days=14&allow_direct_debit=true&meta_data=%7B%22po%22%3A1%7D&first_name=123"),
+      bodySchema("customer", "CreateCustomerBodySchema"),
+    );
     assert.equal(body.net_term_days, 14);
     assert.equal(body.allow_direct_debit, true);
     assert.deepEqual(body.meta_data, { po: 1 });
     assert.equal(body.first_name, "123", "a digit string stays a string where the schema says string");
-    const invoice = parseBody(parse("customer_id=c&item_prices[item_price_id][0]=p&item_prices[quantity][0]=3&item_prices[unit_price][0]=100"), bodySchema("invoice", "CreateForChargeItemsAndChargesInvoiceBodySchema"));
+    const invoice = parseBody(
+      parse("customer_id=c&item_prices[item_price_id][0]=p&item_prices[quantity][0]=3&item_prices[unit_price][0]=100"),
+      bodySchema("invoice", "CreateForChargeItemsAndChargesInvoiceBodySchema"),
+    );
     assert.deepEqual(invoice.item_prices, { item_price_id: ["p"], quantity: [3], unit_price: [100] });
   });
 
@@ -46,7 +58,11 @@ describe("bodies checked against the SDK's schemas", () => {
       () => parseBody(parse("item_prices[quantity][0]=many"), bodySchema("invoice", "CreateForChargeItemsAndChargesInvoiceBodySchema")),
       (error: unknown) => error instanceof CoercionError && error.param === "item_prices[quantity][0]",
     );
-    assert.throws(() => parseBody(parse("name=x"), bodySchema("item", "CreateItemBodySchema")), CoercionError, "id, type and item_family_id are required");
+    assert.throws(
+      () => parseBody(parse("name=x"), bodySchema("item", "CreateItemBodySchema")),
+      CoercionError,
+      "id, type and item_family_id are required",
+    );
   });
 
   test("an empty value clears the attribute instead of failing its format", () => {

@@ -162,20 +162,35 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
         return {
           status: 200,
           body: {
-            site, api: `/api/v2`, seeded, seed: seedOptions,
+            site,
+            api: `/api/v2`,
+            seeded,
+            seed: seedOptions,
             savedState: stateFiles ? { ...stateFiles.saved.files, restored: restored !== undefined } : "none: in memory, seeded at every start",
             endpoints: [
-              "POST /_admin/reset {seed?, size?} (alias /_admin/seed): empty the store and seed again", "GET|POST /_admin/business_entities {names}", "GET /_admin/records/:resource?limit=",
-              "GET /_admin/records/:resource/:id", "POST /_admin/records/:resource/:id {field: value} (edit as a user)",
-              "DELETE /_admin/records/:resource/:id", "GET|POST|DELETE /_admin/faults {inject:{kind,count,pathIncludes,method,retryAfterSeconds}} | {rates:{...}}",
-              "GET|DELETE /_admin/requests?limit=&path=", "GET|POST /_admin/rate_limit {requestsPerMinute}", "GET /_admin/webhooks",
+              "POST /_admin/reset {seed?, size?} (alias /_admin/seed): empty the store and seed again",
+              "GET|POST /_admin/business_entities {names}",
+              "GET /_admin/records/:resource?limit=",
+              "GET /_admin/records/:resource/:id",
+              "POST /_admin/records/:resource/:id {field: value} (edit as a user)",
+              "DELETE /_admin/records/:resource/:id",
+              "GET|POST|DELETE /_admin/faults {inject:{kind,count,pathIncludes,method,retryAfterSeconds}} | {rates:{...}}",
+              "GET|DELETE /_admin/requests?limit=&path=",
+              "GET|POST /_admin/rate_limit {requestsPerMinute}",
+              "GET /_admin/webhooks",
             ],
             faultKinds: FAULT_KINDS,
           },
         };
       case "POST /seed":
       case "POST /reset":
-        return { status: 200, body: reset({ seed: input.seed === undefined ? undefined : Number(input.seed), size: input.size === undefined ? undefined : parseSize(input.size) }) };
+        return {
+          status: 200,
+          body: reset({
+            seed: input.seed === undefined ? undefined : Number(input.seed),
+            size: input.size === undefined ? undefined : parseSize(input.size),
+          }),
+        };
       case "GET /business_entities":
         return { status: 200, body: store.dump("business_entity") };
       case "POST /business_entities": {
@@ -208,7 +223,14 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
         faults.clear();
         return { status: 200, body: faults.describe() };
       case "GET /requests":
-        return { status: 200, body: { total: requestLog.total, byStatus: requestLog.countByStatus(), requests: requestLog.list({ limit: Number(query.get("limit") ?? 100), pathIncludes: query.get("path") ?? undefined }) } };
+        return {
+          status: 200,
+          body: {
+            total: requestLog.total,
+            byStatus: requestLog.countByStatus(),
+            requests: requestLog.list({ limit: Number(query.get("limit") ?? 100), pathIncludes: query.get("path") ?? undefined }),
+          },
+        };
       case "DELETE /requests":
         requestLog.clear();
         return { status: 200, body: { cleared: true } };
@@ -230,7 +252,14 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
 
   const listeners = new Set<SandboxRequestListener>();
   const http_ = createSandboxRequestHandler({
-    store, apiKey, faults, log: requestLog, limiter, logger, admin, listeners,
+    store,
+    apiKey,
+    faults,
+    log: requestLog,
+    limiter,
+    logger,
+    admin,
+    listeners,
     idempotencyWindowMs: options.idempotencyWindowMs ?? 30 * 60_000,
     idempotency,
     apiKeyName: "sandbox demo key",
@@ -267,7 +296,15 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
     apiKey,
     port,
     url: `${origin}/api/v2`,
-    clientConfig: { mode: "sandbox", site, apiKey, sandboxPort: port, requestsPerMinute: 150, maxConcurrency: 3, endpoint: { protocol: "http", host, port } },
+    clientConfig: {
+      mode: "sandbox",
+      site,
+      apiKey,
+      sandboxPort: port,
+      requestsPerMinute: 150,
+      maxConcurrency: 3,
+      endpoint: { protocol: "http", host, port },
+    },
     adminUrl: `${origin}/_admin`,
     store,
     faults: {
@@ -303,7 +340,9 @@ export async function startChargebeeSandbox(options: ChargebeeSandboxOptions = {
     get seedOptions() {
       return { ...seedOptions };
     },
-    savedState: stateFiles ? { files: { snapshot: stateFiles.saved.files.snapshot, journal: stateFiles.saved.files.journal }, restored: restored !== undefined } : undefined,
+    savedState: stateFiles
+      ? { files: { snapshot: stateFiles.saved.files.snapshot, journal: stateFiles.saved.files.journal }, restored: restored !== undefined }
+      : undefined,
     async close() {
       dispatcher?.close();
       http_.releaseHanging();

@@ -17,7 +17,11 @@ async function api(method: "GET" | "POST", path: string, form?: Record<string, s
 }
 
 async function admin(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sandbox.adminUrl}${path}`, { method, headers: { authorization: auth, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${sandbox.adminUrl}${path}`, {
+    method,
+    headers: { authorization: auth, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -59,11 +63,14 @@ describe("Chargebee sandbox API", () => {
     });
     assert.equal(created.status, 200);
     const lines = created.body.invoice.line_items as Array<Record<string, unknown>>;
-    assert.deepEqual(lines.map((line) => [line.entity_type, line.unit_amount, line.quantity, line.amount, line.tax_amount]), [
-      ["charge_item_price", 125000, 2, 250000, 62500],
-      ["charge_item_price", 20000, 1, 20000, 3000],
-      ["adhoc", 5000, 1, 5000, 0],
-    ]);
+    assert.deepEqual(
+      lines.map((line) => [line.entity_type, line.unit_amount, line.quantity, line.amount, line.tax_amount]),
+      [
+        ["charge_item_price", 125000, 2, 250000, 62500],
+        ["charge_item_price", 20000, 1, 20000, 3000],
+        ["adhoc", 5000, 1, 5000, 0],
+      ],
+    );
     const page = await api("GET", "/customers?limit=3");
     assert.equal(page.body.list.length, 3);
     assert.ok(page.body.list.every((entry: Record<string, any>) => entry.customer.object === "customer"));
@@ -77,12 +84,22 @@ describe("Chargebee sandbox API", () => {
     const ids = await api("GET", `/customers?id[in]=${encodeURIComponent('["cb-kari-nordmann","cb-fjordlys-regnskap"]')}`);
     assert.deepEqual(ids.body.list.map((entry: any) => entry.customer.id).sort(), ["cb-fjordlys-regnskap", "cb-kari-nordmann"]);
     const starts = await api("GET", "/customers?id[starts_with]=cb-kari");
-    assert.deepEqual(starts.body.list.map((entry: any) => entry.customer.id), ["cb-kari-nordmann"]);
+    assert.deepEqual(
+      starts.body.list.map((entry: any) => entry.customer.id),
+      ["cb-kari-nordmann"],
+    );
     const email = await api("GET", `/customers?email[is]=${encodeURIComponent("kari.nordmann@fjordlys-demo.no")}`);
-    assert.deepEqual(email.body.list.map((entry: any) => entry.customer.id), ["cb-kari-nordmann"], "e-mail filters ignore case");
+    assert.deepEqual(
+      email.body.list.map((entry: any) => entry.customer.id),
+      ["cb-kari-nordmann"],
+      "e-mail filters ignore case",
+    );
     const desc = await api("GET", "/customers?sort_by[desc]=created_at&limit=100");
     const created = desc.body.list.map((entry: any) => entry.customer.created_at as number);
-    assert.deepEqual(created, [...created].sort((a, b) => b - a));
+    assert.deepEqual(
+      created,
+      [...created].sort((a, b) => b - a),
+    );
     const badSort = await api("GET", "/customers?sort_by[asc]=email");
     assert.equal(badSort.status, 400);
     assert.equal(badSort.body.param, "sort_by[asc]");
@@ -122,7 +139,8 @@ describe("Chargebee sandbox API", () => {
 
   test("resource_version moves on every write, strictly, even within one millisecond; updated_at in epoch seconds", async () => {
     const versions: number[] = [];
-    for (let index = 0; index < 5; index += 1) versions.push(sandbox.store.edit("customer", "cb-kari-nordmann", { phone: `+47 9000000${index}` }).resource_version as number);
+    for (let index = 0; index < 5; index += 1)
+      versions.push(sandbox.store.edit("customer", "cb-kari-nordmann", { phone: `+47 9000000${index}` }).resource_version as number);
     for (let index = 1; index < versions.length; index += 1) assert.ok(versions[index]! > versions[index - 1]!);
     const customer = sandbox.store.retrieve("customer", "cb-kari-nordmann");
     assert.match(String(customer.updated_at), /^\d{10}$/);
@@ -144,7 +162,10 @@ describe("Chargebee sandbox API", () => {
     try {
       const statuses = [];
       for (let index = 0; index < 4; index += 1) statuses.push(await api("GET", "/customers?limit=1"));
-      assert.deepEqual(statuses.map((response) => response.status), [200, 200, 200, 429]);
+      assert.deepEqual(
+        statuses.map((response) => response.status),
+        [200, 200, 200, 429],
+      );
       assert.equal(statuses[3]!.body.api_error_code, "api_request_limit_exceeded");
       assert.ok(Number(statuses[3]!.headers.get("retry-after")) >= 1);
     } finally {
@@ -184,9 +205,22 @@ describe("Chargebee sandbox API", () => {
     const other = await startChargebeeSandbox({ size: 120, seed: 5 });
     const third = await startChargebeeSandbox({ size: 120, seed: 5 });
     try {
-      const strip = (records: Array<Record<string, unknown>>) => records.map(({ id, first_name, last_name, email, created_at, updated_at, resource_version, deleted }) => ({ id, first_name, last_name, email, created_at, updated_at, resource_version, deleted }));
+      const strip = (records: Array<Record<string, unknown>>) =>
+        records.map(({ id, first_name, last_name, email, created_at, updated_at, resource_version, deleted }) => ({
+          id,
+          first_name,
+          last_name,
+          email,
+          created_at,
+          updated_at,
+          resource_version,
+          deleted,
+        }));
       assert.deepEqual(strip(other.store.dump("customer")), strip(third.store.dump("customer")));
-      assert.deepEqual(other.store.dump("invoice").map((invoice) => invoice.line_items), third.store.dump("invoice").map((invoice) => invoice.line_items));
+      assert.deepEqual(
+        other.store.dump("invoice").map((invoice) => invoice.line_items),
+        third.store.dump("invoice").map((invoice) => invoice.line_items),
+      );
       assert.equal(other.store.dump("customer").length, 120);
     } finally {
       await other.close();
@@ -222,11 +256,16 @@ describe("sandbox webhooks", () => {
       assert.equal(received[0]!.body.content.customer.last_name, "Nordmann-Berg");
       const event = hooked.store.retrieve("event", received[0]!.body.id);
       assert.equal(event.webhook_status, "succeeded");
-      assert.deepEqual(hooked.webhooks.deliveries.slice(-3).map((delivery) => delivery.status), [500, 500, 200]);
+      assert.deepEqual(
+        hooked.webhooks.deliveries.slice(-3).map((delivery) => delivery.status),
+        [500, 500, 200],
+      );
 
       // Every delivered event is the API's: GET /events/{id} answers it with the same content, as Chargebee does, so a
       // receiver can confirm a delivery. Only the webhook bookkeeping moved on since.
-      const byId = await fetch(`${hooked.url}/events/${String(received[0]!.body.id)}`, { headers: { authorization: `Basic ${Buffer.from(`${hooked.apiKey}:`).toString("base64")}` } });
+      const byId = await fetch(`${hooked.url}/events/${String(received[0]!.body.id)}`, {
+        headers: { authorization: `Basic ${Buffer.from(`${hooked.apiKey}:`).toString("base64")}` },
+      });
       assert.equal(byId.status, 200);
       const { event: retrieved } = (await byId.json()) as { event: Record<string, unknown> };
       const { webhook_status: _sent, webhooks: _sentAttempts, ...delivered } = received[0]!.body;
@@ -238,7 +277,11 @@ describe("sandbox webhooks", () => {
       received.length = 0;
       const response = await fetch(`${hooked.url}/customers`, {
         method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${hooked.apiKey}:`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded", "chargebee-event-webhook": "all-disabled" },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${hooked.apiKey}:`).toString("base64")}`,
+          "content-type": "application/x-www-form-urlencoded",
+          "chargebee-event-webhook": "all-disabled",
+        },
         body: "id=po-quiet-1&first_name=Stille",
       });
       assert.equal(response.status, 200);
@@ -253,7 +296,11 @@ describe("sandbox webhooks", () => {
   });
 
   test("gives up after the schedule and marks the event failed", async () => {
-    const hooked = await startChargebeeSandbox({ size: "demo", businessEntities: [], webhook: { url: "http://127.0.0.1:9/unreachable", retryScheduleMs: [1, 1] } });
+    const hooked = await startChargebeeSandbox({
+      size: "demo",
+      businessEntities: [],
+      webhook: { url: "http://127.0.0.1:9/unreachable", retryScheduleMs: [1, 1] },
+    });
     try {
       const before = hooked.webhooks.deliveries.length;
       hooked.store.edit("item", "cb-coffee-kg", { name: "Kaffe, 1 kg, mørk" });

@@ -61,27 +61,46 @@ type Client = ReturnType<typeof clientOf>;
 /** Writes of every kind: customers (custom and generated ids), an edit, a delete, the catalogue, an invoice, an order. */
 async function someWrites(client: Client, tag: string): Promise<{ invoiceForm: Record<string, string>; invoiceKey: string }> {
   const expectOk = (response: { status: number; text: string }) => assert.equal(response.status, 200, response.text);
-  expectOk(await client.call("POST", "/customers", { id: `po-saved-${tag}`, first_name: "Lagret", last_name: tag, email: `lagret.${tag}@example.no` }));
+  expectOk(
+    await client.call("POST", "/customers", { id: `po-saved-${tag}`, first_name: "Lagret", last_name: tag, email: `lagret.${tag}@example.no` }),
+  );
   expectOk(await client.call("POST", "/customers", { first_name: "Uten", last_name: "Id" }));
   expectOk(await client.call("POST", `/customers/po-saved-${tag}`, { phone: "+47 55 00 00 00" }));
   const doomed = await client.call("POST", "/customers", { first_name: "Slettes" });
   expectOk(await client.call("POST", `/customers/${String((doomed.json.customer as Json).id)}/delete`, {}));
   expectOk(await client.call("POST", "/items", { id: `po-product-${tag}`, name: `Vare ${tag}`, type: "charge", item_family_id: "cb-general" }));
-  expectOk(await client.call("POST", "/item_prices", { id: `po-product-${tag}-NOK`, item_id: `po-product-${tag}`, name: `Vare ${tag} NOK`, price: "25000", currency_code: "NOK", pricing_model: "per_unit" }));
-  const invoiceForm = { customer_id: `po-saved-${tag}`, currency_code: "NOK", auto_collection: "off", "item_prices[item_price_id][0]": `po-product-${tag}-NOK`, "item_prices[quantity][0]": "2" };
+  expectOk(
+    await client.call("POST", "/item_prices", {
+      id: `po-product-${tag}-NOK`,
+      item_id: `po-product-${tag}`,
+      name: `Vare ${tag} NOK`,
+      price: "25000",
+      currency_code: "NOK",
+      pricing_model: "per_unit",
+    }),
+  );
+  const invoiceForm = {
+    customer_id: `po-saved-${tag}`,
+    currency_code: "NOK",
+    auto_collection: "off",
+    "item_prices[item_price_id][0]": `po-product-${tag}-NOK`,
+    "item_prices[quantity][0]": "2",
+  };
   const invoiceKey = `invoice-${tag}`;
-  const invoice = await client.call("POST", "/invoices/create_for_charge_items_and_charges", invoiceForm, { "chargebee-idempotency-key": invoiceKey });
+  const invoice = await client.call("POST", "/invoices/create_for_charge_items_and_charges", invoiceForm, {
+    "chargebee-idempotency-key": invoiceKey,
+  });
   expectOk(invoice);
   expectOk(await client.call("POST", "/orders", { id: `po-salesorder-${tag}`, invoice_id: String((invoice.json.invoice as Json).id) }));
   return { invoiceForm, invoiceKey };
 }
 
 function maxOf(pages: string[], resource: string, field: string): number {
-  return Math.max(...pages.flatMap((page) => ((JSON.parse(page) as { list: Json[] }).list).map((entry) => Number((entry[resource] as Json)[field]))));
+  return Math.max(...pages.flatMap((page) => (JSON.parse(page) as { list: Json[] }).list.map((entry) => Number((entry[resource] as Json)[field]))));
 }
 
 function idsOf(pages: string[], resource: string): string[] {
-  return pages.flatMap((page) => ((JSON.parse(page) as { list: Json[] }).list).map((entry) => String((entry[resource] as Json).id)));
+  return pages.flatMap((page) => (JSON.parse(page) as { list: Json[] }).list.map((entry) => String((entry[resource] as Json).id)));
 }
 
 function capturingLogger() {
@@ -112,7 +131,9 @@ describe("Chargebee sandbox: saved state", () => {
       assert.deepEqual(await client.everything(), before);
       assert.deepEqual(second.seeded, first.seeded);
 
-      const replay = await client.call("POST", "/invoices/create_for_charge_items_and_charges", invoiceForm, { "chargebee-idempotency-key": invoiceKey });
+      const replay = await client.call("POST", "/invoices/create_for_charge_items_and_charges", invoiceForm, {
+        "chargebee-idempotency-key": invoiceKey,
+      });
       assert.equal(replay.headers.get("chargebee-idempotency-replayed"), "true", "the key answered before the restart is replayed");
       assert.deepEqual(idsOf((await client.everything()).invoices, "invoice"), idsOf(before.invoices, "invoice"), "no second invoice");
 
@@ -125,7 +146,11 @@ describe("Chargebee sandbox: saved state", () => {
       const newEvents = idsOf(events.events, "event").filter((id) => !idsOf(before.events, "event").includes(id));
       assert.equal(newEvents.length, 1, "one new event, with an id not used before");
       const invoice = await client.call("POST", "/invoices/create_for_charge_items_and_charges", invoiceForm);
-      assert.equal(Number((invoice.json.invoice as Json).id), Math.max(...idsOf(before.invoices, "invoice").map(Number)) + 1, "invoice numbers go on");
+      assert.equal(
+        Number((invoice.json.invoice as Json).id),
+        Math.max(...idsOf(before.invoices, "invoice").map(Number)) + 1,
+        "invoice numbers go on",
+      );
     } finally {
       await second.close();
     }
@@ -141,7 +166,10 @@ describe("Chargebee sandbox: saved state", () => {
     try {
       assert.equal(second.store.count("customer"), customers);
       assert.deepEqual(second.seedOptions, { seed: 3, size: "demo" });
-      assert.ok(lines.some((line) => line.level === 40 && String(line.msg).includes("were ignored")), JSON.stringify(lines.map((l) => l.msg)));
+      assert.ok(
+        lines.some((line) => line.level === 40 && String(line.msg).includes("were ignored")),
+        JSON.stringify(lines.map((l) => l.msg)),
+      );
     } finally {
       await second.close();
     }
@@ -187,7 +215,10 @@ describe("Chargebee sandbox: saved state", () => {
       assert.equal(new Set(events).size, events.length);
       const next = await client.call("POST", "/customers", { first_name: "Etter", last_name: "Drapet" });
       assert.ok(!customers.includes(String((next.json.customer as Json).id)), "the next generated id does not collide");
-      assert.ok(restarted.output.some((line) => line.includes("restored from there")), restarted.output.join("\n"));
+      assert.ok(
+        restarted.output.some((line) => line.includes("restored from there")),
+        restarted.output.join("\n"),
+      );
     } finally {
       await killHard(restarted);
     }
@@ -246,10 +277,14 @@ describe("Chargebee sandbox: saved state", () => {
     const webhook = { url: `http://127.0.0.1:${port}/hook`, retryScheduleMs: [3_600_000], timeoutMs: 500 };
     const first = await startChargebeeSandbox({ seed: 3, stateDirectory, webhook });
     await clientOf(first.url).call("POST", "/customers", { id: "po-before-reset" });
-    const reset = await fetch(`${first.adminUrl}/reset`, { method: "POST", headers: { authorization: AUTH, "content-type": "application/json" }, body: JSON.stringify({ seed: 5 }) });
+    const reset = await fetch(`${first.adminUrl}/reset`, {
+      method: "POST",
+      headers: { authorization: AUTH, "content-type": "application/json" },
+      body: JSON.stringify({ seed: 5 }),
+    });
     assert.equal(reset.status, 200);
     await clientOf(first.url).call("POST", "/customers", { id: "po-after-reset" });
-    const pendingEvent = () => first.store.dump("event").find((event) => ((event.content as { customer?: Json }).customer?.id === "po-after-reset"));
+    const pendingEvent = () => first.store.dump("event").find((event) => (event.content as { customer?: Json }).customer?.id === "po-after-reset");
     await until(() => pendingEvent()?.webhook_status === "re_scheduled");
     await first.close();
 

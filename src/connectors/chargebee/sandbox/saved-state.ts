@@ -25,7 +25,8 @@ interface SavedMeta extends ChargebeeSeedSettings {
   counters: ChargebeeStoreCounters;
 }
 
-type SavedItem = [kind: "record", resource: SandboxResource, seq: number, record: SandboxRecord] | [kind: "idempotency", key: string, response: StoredResponse];
+type SavedItem =
+  [kind: "record", resource: SandboxResource, seq: number, record: SandboxRecord] | [kind: "idempotency", key: string, response: StoredResponse];
 
 interface SavedChange {
   counters: ChargebeeStoreCounters;
@@ -43,7 +44,11 @@ export class ChargebeeStateFiles {
   readonly saved: SavedState;
   private savedCounters = "";
 
-  constructor(directory: string, logger: Logger, private readonly live: Live) {
+  constructor(
+    directory: string,
+    logger: Logger,
+    private readonly live: Live,
+  ) {
     this.saved = SavedState.open({
       directory,
       name: CHARGEBEE_STATE_NAME,
@@ -77,7 +82,8 @@ export class ChargebeeStateFiles {
       },
       change: (change) => {
         const saved = change as SavedChange;
-        if (typeof saved?.counters !== "object" || !Array.isArray(saved.records) || !Array.isArray(saved.idempotency)) throw new Error("not a saved Chargebee change");
+        if (typeof saved?.counters !== "object" || !Array.isArray(saved.records) || !Array.isArray(saved.idempotency))
+          throw new Error("not a saved Chargebee change");
         for (const [resource, seq, record] of saved.records) restoreRecord(store, resource, seq, record);
         for (const [key, response] of saved.idempotency) restoreKey(idempotency, key, response);
         store.restoreCounters(saved.counters);
@@ -119,7 +125,14 @@ function* items(live: Live): Generator<SavedItem> {
 }
 
 function restoreRecord(store: ChargebeeSandboxStore, resource: unknown, seq: unknown, record: unknown): void {
-  if (typeof resource !== "string" || !isSandboxResource(resource) || typeof seq !== "number" || typeof record !== "object" || record === null || typeof (record as SandboxRecord).id !== "string") {
+  if (
+    typeof resource !== "string" ||
+    !isSandboxResource(resource) ||
+    typeof seq !== "number" ||
+    typeof record !== "object" ||
+    record === null ||
+    typeof (record as SandboxRecord).id !== "string"
+  ) {
     throw new Error("not a saved Chargebee record");
   }
   store.restoreEntry(resource, seq, record as SandboxRecord);

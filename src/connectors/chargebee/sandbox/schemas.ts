@@ -18,7 +18,9 @@ interface ZodDef {
 export interface ZodLike {
   _zod: { def: ZodDef };
   shape?: Record<string, ZodLike>;
-  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+  safeParse(
+    value: unknown,
+  ): { success: true; data: unknown } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
 }
 
 const require = createRequire(import.meta.url);
@@ -46,7 +48,10 @@ function unwrap(schema: ZodLike): ZodLike {
 }
 
 export class CoercionError extends Error {
-  constructor(readonly param: string, message: string) {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -28,9 +28,52 @@ export const SANDBOX_SEEDED = Object.freeze({
   historyStart: 1_767_225_600,
 });
 
-const FIRST_NAMES = ["Ole", "Ingrid", "Lars", "Silje", "Erik", "Hilde", "Knut", "Nora", "Håkon", "Sigrid", "Magnus", "Solveig", "Even", "Åse", "Tone", "Jørgen"];
-const LAST_NAMES = ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg", "Haugen", "Dahl", "Lund", "Strand", "Solberg", "Moen", "Lie", "Ødegård"];
-const COMPANIES = ["Nordkyst Media AS", "Vestland Rør AS", "Lofoten Sjømat AS", "Oslo Elektro AS", "Sogn Kraft AS", "Nidaros Data AS", "Agder Marine AS", "Voss Vannkraft AS"];
+const FIRST_NAMES = [
+  "Ole",
+  "Ingrid",
+  "Lars",
+  "Silje",
+  "Erik",
+  "Hilde",
+  "Knut",
+  "Nora",
+  "Håkon",
+  "Sigrid",
+  "Magnus",
+  "Solveig",
+  "Even",
+  "Åse",
+  "Tone",
+  "Jørgen",
+];
+const LAST_NAMES = [
+  "Hansen",
+  "Johansen",
+  "Olsen",
+  "Larsen",
+  "Andersen",
+  "Pedersen",
+  "Nilsen",
+  "Berg",
+  "Haugen",
+  "Dahl",
+  "Lund",
+  "Strand",
+  "Solberg",
+  "Moen",
+  "Lie",
+  "Ødegård",
+];
+const COMPANIES = [
+  "Nordkyst Media AS",
+  "Vestland Rør AS",
+  "Lofoten Sjømat AS",
+  "Oslo Elektro AS",
+  "Sogn Kraft AS",
+  "Nidaros Data AS",
+  "Agder Marine AS",
+  "Voss Vannkraft AS",
+];
 /** [id, name, price in øre, tax profile] */
 const ITEMS: ReadonlyArray<readonly [string, string, number, string]> = [
   ["cb-consulting-hour", "Konsulenttime", 125_000, "vat-25"],
@@ -55,7 +98,13 @@ function mulberry32(seed: number): () => number {
 }
 
 function ascii(text: string): string {
-  return text.toLowerCase().replace(/æ/g, "ae").replace(/ø/g, "o").replace(/å/g, "a").normalize("NFKD").replace(/[^a-z0-9]/g, "");
+  return text
+    .toLowerCase()
+    .replace(/æ/g, "ae")
+    .replace(/ø/g, "o")
+    .replace(/å/g, "a")
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]/g, "");
 }
 
 export interface SeedSummary {
@@ -68,7 +117,10 @@ export interface SeedSummary {
 }
 
 /** Fills an empty store. Business entities are created as an admin would (with events); the rest is history. */
-export function seedSandbox(store: ChargebeeSandboxStore, options: { seed: number; size: SandboxSize; businessEntities?: readonly string[] }): SeedSummary {
+export function seedSandbox(
+  store: ChargebeeSandboxStore,
+  options: { seed: number; size: SandboxSize; businessEntities?: readonly string[] },
+): SeedSummary {
   const random = mulberry32(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const demo = options.size === "demo";
@@ -78,14 +130,52 @@ export function seedSandbox(store: ChargebeeSandboxStore, options: { seed: numbe
   const start = SANDBOX_SEEDED.historyStart;
 
   // The site's default business entity exists from the start, as on every Chargebee site.
-  store.insertSeeded("business_entity", { id: store.defaultBusinessEntityId, name: "PowerOffice Sync Demo", status: "active", created_at: start, updated_at: start, resource_version: start * 1000 });
+  store.insertSeeded("business_entity", {
+    id: store.defaultBusinessEntityId,
+    name: "PowerOffice Sync Demo",
+    status: "active",
+    created_at: start,
+    updated_at: start,
+    resource_version: start * 1000,
+  });
 
   // Customers: spread over history, created in order; every 97th deleted; updated_at some days after created_at.
   const step = Math.max(1, Math.floor((200 * 86_400) / customerCount));
   const liveCustomerIds: string[] = [];
   const specials: SandboxRecord[] = [
-    { id: SANDBOX_SEEDED.kariNordmann.id, first_name: "Kari", last_name: "Nordmann", email: SANDBOX_SEEDED.kariNordmann.email, phone: "+47 91234567", locale: "nb-NO", billing_address: { first_name: "Kari", last_name: "Nordmann", line1: "Storgata 12", city: "Bergen", zip: "5003", country: "NO", validation_status: "not_validated", object: "billing_address" } },
-    { id: SANDBOX_SEEDED.fjordlysRegnskap.id, company: SANDBOX_SEEDED.fjordlysRegnskap.company, email: "post@fjordlys-demo.no", customer_type: "business", billing_address: { company: "Fjordlys Regnskap AS", line1: "Bryggen 7", city: "Bergen", zip: "5003", country: "NO", validation_status: "not_validated", object: "billing_address" } },
+    {
+      id: SANDBOX_SEEDED.kariNordmann.id,
+      first_name: "Kari",
+      last_name: "Nordmann",
+      email: SANDBOX_SEEDED.kariNordmann.email,
+      phone: "+47 91234567",
+      locale: "nb-NO",
+      billing_address: {
+        first_name: "Kari",
+        last_name: "Nordmann",
+        line1: "Storgata 12",
+        city: "Bergen",
+        zip: "5003",
+        country: "NO",
+        validation_status: "not_validated",
+        object: "billing_address",
+      },
+    },
+    {
+      id: SANDBOX_SEEDED.fjordlysRegnskap.id,
+      company: SANDBOX_SEEDED.fjordlysRegnskap.company,
+      email: "post@fjordlys-demo.no",
+      customer_type: "business",
+      billing_address: {
+        company: "Fjordlys Regnskap AS",
+        line1: "Bryggen 7",
+        city: "Bergen",
+        zip: "5003",
+        country: "NO",
+        validation_status: "not_validated",
+        object: "billing_address",
+      },
+    },
   ];
   for (let i = 0; i < customerCount; i += 1) {
     const created = start + i * step;
@@ -115,16 +205,46 @@ export function seedSandbox(store: ChargebeeSandboxStore, options: { seed: numbe
   }
 
   // Catalogue: one family, charge items, one NOK price per item.
-  store.insertSeeded("item_family", { id: SANDBOX_SEEDED.itemFamilyId, name: "Generelt", description: "Demo catalogue", updated_at: start, resource_version: start * 1000 });
+  store.insertSeeded("item_family", {
+    id: SANDBOX_SEEDED.itemFamilyId,
+    name: "Generelt",
+    description: "Demo catalogue",
+    updated_at: start,
+    resource_version: start * 1000,
+  });
   const prices: Array<{ id: string; price: number }> = [];
   for (let i = 0; i < itemCount; i += 1) {
-    const [id, name, price, tax] = ITEMS[i] ?? [`cb-item-${String(i + 1).padStart(6, "0")}`, `Vare ${i + 1}`, 1_000 * (1 + Math.floor(random() * 500)), pick(["vat-25", "vat-15", "vat-0"])];
+    const [id, name, price, tax] = ITEMS[i] ?? [
+      `cb-item-${String(i + 1).padStart(6, "0")}`,
+      `Vare ${i + 1}`,
+      1_000 * (1 + Math.floor(random() * 500)),
+      pick(["vat-25", "vat-15", "vat-0"]),
+    ];
     const at = start + i * 60;
-    store.insertSeeded("item", { id, name, external_name: name, type: "charge", item_family_id: SANDBOX_SEEDED.itemFamilyId, updated_at: at, resource_version: at * 1000 + 1 });
+    store.insertSeeded("item", {
+      id,
+      name,
+      external_name: name,
+      type: "charge",
+      item_family_id: SANDBOX_SEEDED.itemFamilyId,
+      updated_at: at,
+      resource_version: at * 1000 + 1,
+    });
     const priceId = `${id}-NOK`;
     store.insertSeeded("item_price", {
-      id: priceId, name: `${name} NOK`, external_name: name, item_id: id, item_family_id: SANDBOX_SEEDED.itemFamilyId, item_type: "charge",
-      currency_code: "NOK", pricing_model: "per_unit", price, tax_detail: { tax_profile_id: tax }, created_at: at, updated_at: at, resource_version: at * 1000 + 2,
+      id: priceId,
+      name: `${name} NOK`,
+      external_name: name,
+      item_id: id,
+      item_family_id: SANDBOX_SEEDED.itemFamilyId,
+      item_type: "charge",
+      currency_code: "NOK",
+      pricing_model: "per_unit",
+      price,
+      tax_detail: { tax_profile_id: tax },
+      created_at: at,
+      updated_at: at,
+      resource_version: at * 1000 + 2,
     });
     prices.push({ id: priceId, price });
   }
@@ -151,5 +271,12 @@ export function seedSandbox(store: ChargebeeSandboxStore, options: { seed: numbe
   }
 
   const entities = store.seedBusinessEntities(options.businessEntities ?? DEMO_BUSINESS_ENTITIES);
-  return { customers: customerCount, items: itemCount, itemPrices: prices.length, invoices: invoiceCount, orders, businessEntities: entities.length + 1 };
+  return {
+    customers: customerCount,
+    items: itemCount,
+    itemPrices: prices.length,
+    invoices: invoiceCount,
+    orders,
+    businessEntities: entities.length + 1,
+  };
 }

@@ -16,7 +16,10 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Sliding one-minute window of accepted API requests. */
 export class SandboxRateLimiter {
   private arrivals: number[] = [];
-  constructor(public requestsPerMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    public requestsPerMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** null = accepted; a number = seconds the caller should wait. */
   admit(): number | null {
@@ -143,7 +146,8 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       deps.log.add(entry);
       send(res, status, body, headers);
     };
-    const fail = (error: SandboxApiError, headers: Record<string, string> = {}) => finish(error.httpStatus, errorBody(error), headers, error.apiErrorCode);
+    const fail = (error: SandboxApiError, headers: Record<string, string> = {}) =>
+      finish(error.httpStatus, errorBody(error), headers, error.apiErrorCode);
 
     const path = url.pathname.slice(API_PREFIX.length);
     const fault = deps.faults.next(method, `/${path}`);
@@ -161,25 +165,71 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
         res.on("close", () => hanging.delete(res));
         return;
       case "server_error":
-        return fail(new SandboxApiError(500, "internal_error", "Sorry, something went wrong when trying to process the request (injected fault)", undefined, "operation_failed"));
+        return fail(
+          new SandboxApiError(
+            500,
+            "internal_error",
+            "Sorry, something went wrong when trying to process the request (injected fault)",
+            undefined,
+            "operation_failed",
+          ),
+        );
       case "unavailable":
-        return fail(new SandboxApiError(503, "internal_temporary_error", "Sorry, the server is temporarily unable to handle the request (injected fault)", undefined, "operation_failed"));
+        return fail(
+          new SandboxApiError(
+            503,
+            "internal_temporary_error",
+            "Sorry, the server is temporarily unable to handle the request (injected fault)",
+            undefined,
+            "operation_failed",
+          ),
+        );
       case "rate_limit":
-        return fail(new SandboxApiError(429, "api_request_limit_exceeded", "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits (injected fault)", undefined, "operation_failed"), retryAfter(fault.retryAfterSeconds));
+        return fail(
+          new SandboxApiError(
+            429,
+            "api_request_limit_exceeded",
+            "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits (injected fault)",
+            undefined,
+            "operation_failed",
+          ),
+          retryAfter(fault.retryAfterSeconds),
+        );
       case "lock_timeout":
-        return fail(new SandboxApiError(429, "lock_timeout", "Sorry, the resource is locked by another request; retry (injected fault)", undefined, "operation_failed"), retryAfter(fault.retryAfterSeconds));
+        return fail(
+          new SandboxApiError(
+            429,
+            "lock_timeout",
+            "Sorry, the resource is locked by another request; retry (injected fault)",
+            undefined,
+            "operation_failed",
+          ),
+          retryAfter(fault.retryAfterSeconds),
+        );
       default:
         break;
     }
 
     if (!authorized(req)) {
-      return fail(new SandboxApiError(401, "api_authentication_failed", "Sorry, authentication failed. Invalid api key", undefined, "invalid_request"), {
-        "www-authenticate": 'Basic realm="chargebee-sandbox"',
-      });
+      return fail(
+        new SandboxApiError(401, "api_authentication_failed", "Sorry, authentication failed. Invalid api key", undefined, "invalid_request"),
+        {
+          "www-authenticate": 'Basic realm="chargebee-sandbox"',
+        },
+      );
     }
     const wait = deps.limiter.admit();
     if (wait !== null) {
-      return fail(new SandboxApiError(429, "api_request_limit_exceeded", "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits", undefined, "operation_failed"), { "retry-after": String(wait) });
+      return fail(
+        new SandboxApiError(
+          429,
+          "api_request_limit_exceeded",
+          "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits",
+          undefined,
+          "operation_failed",
+        ),
+        { "retry-after": String(wait) },
+      );
     }
     if (method !== "GET" && method !== "POST") {
       return fail(new SandboxApiError(405, "http_method_not_supported", "Chargebee's API takes GET and POST only", undefined, "invalid_request"));
@@ -189,7 +239,11 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     try {
       rawBody = method === "POST" ? await readBody(req) : "";
     } catch (error) {
-      return fail(error instanceof SandboxApiError ? error : new SandboxApiError(400, "invalid_request", "The body could not be read", undefined, "invalid_request"));
+      return fail(
+        error instanceof SandboxApiError
+          ? error
+          : new SandboxApiError(400, "invalid_request", "The body could not be read", undefined, "invalid_request"),
+      );
     }
     const notify = (phase: "received" | "answered", status?: number) => {
       let verdict: "drop" | void = undefined;
@@ -209,7 +263,15 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       const stored = idempotency.get(idempotencyKey, now);
       if (stored) {
         if (stored.fingerprint !== fingerprint) {
-          return fail(new SandboxApiError(422, "unable_to_process_request", "This idempotency key was used with other parameters; use a new key for a new request", "chargebee-idempotency-key", "invalid_request"));
+          return fail(
+            new SandboxApiError(
+              422,
+              "unable_to_process_request",
+              "This idempotency key was used with other parameters; use a new key for a new request",
+              "chargebee-idempotency-key",
+              "invalid_request",
+            ),
+          );
         }
         entry.replayed = true;
         return finish(stored.status, stored.body, { "chargebee-idempotency-replayed": "true" });
@@ -223,7 +285,13 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
     try {
       if (businessEntityId !== undefined) {
         if (!deps.store.businessEntityExists(businessEntityId)) {
-          throw new SandboxApiError(400, "param_wrong_value", `Business entity ${businessEntityId} does not exist or is inactive`, "chargebee-business-entity-id", "invalid_request");
+          throw new SandboxApiError(
+            400,
+            "param_wrong_value",
+            `Business entity ${businessEntityId} does not exist or is inactive`,
+            "chargebee-business-entity-id",
+            "invalid_request",
+          );
         }
         ctx.businessEntityId = businessEntityId;
       }
@@ -236,14 +304,23 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
         if (error instanceof FormError) throw wrongValue(error.param, error.message);
         throw error;
       }
-      const segments = path.split("/").filter((segment) => segment !== "").map((segment) => decodeURIComponent(segment));
+      const segments = path
+        .split("/")
+        .filter((segment) => segment !== "")
+        .map((segment) => decodeURIComponent(segment));
       const result = handleApiRequest(deps.store, { method: method as "GET" | "POST", segments, query, body: form, ctx });
       body = result instanceof RawJson ? result.text : JSON.stringify(result);
     } catch (error) {
       const apiError =
         error instanceof SandboxApiError
           ? error
-          : new SandboxApiError(500, "internal_error", `Sandbox failure: ${error instanceof Error ? error.message : String(error)}`, undefined, "operation_failed");
+          : new SandboxApiError(
+              500,
+              "internal_error",
+              `Sandbox failure: ${error instanceof Error ? error.message : String(error)}`,
+              undefined,
+              "operation_failed",
+            );
       if (!(error instanceof SandboxApiError)) deps.logger.error({ err: error, path: url.pathname }, "Chargebee sandbox handler failed");
       status = apiError.httpStatus;
       body = errorBody(apiError);
@@ -266,7 +343,9 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!authorized(req)) {
-      send(res, 401, JSON.stringify({ error: "The admin surface takes the sandbox API key as Basic auth username" }), { "www-authenticate": 'Basic realm="chargebee-sandbox-admin"' });
+      send(res, 401, JSON.stringify({ error: "The admin surface takes the sandbox API key as Basic auth username" }), {
+        "www-authenticate": 'Basic realm="chargebee-sandbox-admin"',
+      });
       return;
     }
     let parsed: unknown = undefined;
@@ -280,7 +359,12 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       }
     }
     try {
-      const result = await deps.admin({ method: req.method ?? "GET", path: url.pathname.slice("/_admin".length) || "/", query: url.searchParams, body: parsed });
+      const result = await deps.admin({
+        method: req.method ?? "GET",
+        path: url.pathname.slice("/_admin".length) || "/",
+        query: url.searchParams,
+        body: parsed,
+      });
       send(res, result.status, JSON.stringify(result.body, null, 2));
     } catch (error) {
       const status = error instanceof SandboxApiError ? error.httpStatus : 400;
@@ -296,7 +380,15 @@ export function createSandboxRequestHandler(deps: SandboxHttpDeps) {
       : url.pathname === "/_admin" || url.pathname.startsWith("/_admin/")
         ? handleAdmin(req, res, url)
         : Promise.resolve(
-            send(res, 404, JSON.stringify({ message: `Nothing at ${url.pathname}: the API is at /api/v2, the admin surface at /_admin`, api_error_code: "resource_not_found", http_status_code: 404 })),
+            send(
+              res,
+              404,
+              JSON.stringify({
+                message: `Nothing at ${url.pathname}: the API is at /api/v2, the admin surface at /_admin`,
+                api_error_code: "resource_not_found",
+                http_status_code: 404,
+              }),
+            ),
           );
     work.catch((error: unknown) => {
       deps.logger.error({ err: error }, "Chargebee sandbox request failed");

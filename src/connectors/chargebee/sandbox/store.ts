@@ -46,7 +46,10 @@ function copy<T>(value: T): T {
 /** Per resource: each default as a serialized `"key":value,` pair. */
 const DEFAULT_PAIRS = {} as Record<SandboxResource, Array<[string, string]>>;
 for (const resource of Object.keys(RESOURCE_SPECS) as SandboxResource[]) {
-  DEFAULT_PAIRS[resource] = Object.entries(RESOURCE_SPECS[resource].defaults).map(([key, value]) => [key, `${JSON.stringify(key)}:${JSON.stringify(value)},`]);
+  DEFAULT_PAIRS[resource] = Object.entries(RESOURCE_SPECS[resource].defaults).map(([key, value]) => [
+    key,
+    `${JSON.stringify(key)}:${JSON.stringify(value)},`,
+  ]);
 }
 
 /** "vat-25", "no_vat_15", "vat-12.5" → 25, 15, 12.5. A profile without a trailing number taxes nothing. */
@@ -215,7 +218,12 @@ export class ChargebeeSandboxStore {
     return record;
   }
 
-  private create(resource: SandboxResource, record: SandboxRecord, ctx: WriteContext, related: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  private create(
+    resource: SandboxResource,
+    record: SandboxRecord,
+    ctx: WriteContext,
+    related: Record<string, Record<string, unknown>> = {},
+  ): Record<string, unknown> {
     for (const [key, value] of Object.entries(record)) if (value === null || value === undefined) delete record[key];
     const version = this.nextVersion();
     record.resource_version = version;
@@ -284,10 +292,12 @@ export class ChargebeeSandboxStore {
     let descending = false;
     const sortBy = query.sort_by;
     if (sortBy !== undefined) {
-      if (typeof sortBy !== "object" || Array.isArray(sortBy)) throw wrongValue("sort_by", "sort_by takes sort_by[asc]=<attribute> or sort_by[desc]=<attribute>");
+      if (typeof sortBy !== "object" || Array.isArray(sortBy))
+        throw wrongValue("sort_by", "sort_by takes sort_by[asc]=<attribute> or sort_by[desc]=<attribute>");
       const [direction, field] = Object.entries(sortBy)[0] ?? [];
       if ((direction !== "asc" && direction !== "desc") || typeof field !== "string") throw wrongValue("sort_by", "sort_by takes asc or desc");
-      if (!spec.sorts.includes(field)) throw wrongValue(`sort_by[${direction}]`, `${resource} lists cannot be sorted by ${field}; allowed: ${spec.sorts.join(", ") || "none"}`);
+      if (!spec.sorts.includes(field))
+        throw wrongValue(`sort_by[${direction}]`, `${resource} lists cannot be sorted by ${field}; allowed: ${spec.sorts.join(", ") || "none"}`);
       sortField = field;
       descending = direction === "desc";
     }
@@ -340,7 +350,13 @@ export class ChargebeeSandboxStore {
       if (!trimmed) throw wrongValue("name", "A business entity needs a name");
       const existing = [...this.collections.business_entity.all()].find((entry) => entry.record.name === trimmed && entry.record.deleted !== true);
       if (existing) return this.present("business_entity", existing.record);
-      const slug = trimmed.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "entity";
+      const slug =
+        trimmed
+          .toLowerCase()
+          .normalize("NFKD")
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "")
+          .slice(0, 40) || "entity";
       let id = `be_${slug}`;
       for (let n = 2; this.collections.business_entity.get(id); n += 1) id = `be_${slug}-${n}`;
       return this.create("business_entity", { id, name: trimmed, status: "active", created_at: this.nowSeconds() }, ctx);
@@ -363,7 +379,14 @@ export class ChargebeeSandboxStore {
       if (!this.businessEntityExists(destination)) throw notFound("business_entity", destination, `destination_business_entity_ids[${index}]`);
       const customer = this.requireLive("customer", resourceId, `active_resource_ids[${index}]`);
       const source = (customer.business_entity_id as string | undefined) ?? this.defaultBusinessEntityId;
-      if (source === destination) throw new SandboxApiError(409, "invalid_state_for_request", `Customer ${resourceId} already belongs to ${destination}`, `destination_business_entity_ids[${index}]`, "invalid_request");
+      if (source === destination)
+        throw new SandboxApiError(
+          409,
+          "invalid_state_for_request",
+          `Customer ${resourceId} already belongs to ${destination}`,
+          `destination_business_entity_ids[${index}]`,
+          "invalid_request",
+        );
       const transfer: SandboxRecord = {
         id: this.nextId("bet_"),
         resource_type: "customer",
@@ -414,8 +437,20 @@ export class ChargebeeSandboxStore {
 
   deleteCustomer(id: string, ctx: WriteContext): Record<string, unknown> {
     const customer = this.requireLive("customer", id);
-    const open = this.collections.invoice.all().some((entry) => entry.record.customer_id === id && entry.record.deleted !== true && entry.record.status !== "paid" && entry.record.status !== "voided");
-    if (open) throw new SandboxApiError(400, "invalid_request", `Customer ${id} has unpaid invoices; void or collect them before deleting`, "customer_id", "invalid_request");
+    const open = this.collections.invoice
+      .all()
+      .some(
+        (entry) =>
+          entry.record.customer_id === id && entry.record.deleted !== true && entry.record.status !== "paid" && entry.record.status !== "voided",
+      );
+    if (open)
+      throw new SandboxApiError(
+        400,
+        "invalid_request",
+        `Customer ${id} has unpaid invoices; void or collect them before deleting`,
+        "customer_id",
+        "invalid_request",
+      );
     return this.update("customer", customer, { deleted: true }, ctx, "customer_deleted");
   }
 
@@ -444,7 +479,11 @@ export class ChargebeeSandboxStore {
     const id = this.checkCustomId(params.id)!;
     if (this.collections.item.get(id)) throw duplicate("id", id);
     this.requireLive("item_family", String(params.item_family_id), "item_family_id");
-    return this.create("item", { external_name: params.name, ...params, id, ...(ctx.businessEntityId ? { business_entity_id: ctx.businessEntityId } : {}) }, ctx);
+    return this.create(
+      "item",
+      { external_name: params.name, ...params, id, ...(ctx.businessEntityId ? { business_entity_id: ctx.businessEntityId } : {}) },
+      ctx,
+    );
   }
 
   updateItem(id: string, params: Record<string, unknown>, ctx: WriteContext): Record<string, unknown> {
@@ -491,28 +530,44 @@ export class ChargebeeSandboxStore {
    * POST /invoices/create_for_charge_items_and_charges: one line per charge item price (unit_price overrides the
    * price; amount = unit_price × quantity; tax from the item price's tax profile), one per ad-hoc charge.
    */
-  createInvoiceForCharges(params: Record<string, unknown>, ctx: WriteContext, rows: { itemPrices: Array<Record<string, unknown>>; charges: Array<Record<string, unknown>> }): Record<string, unknown> {
+  createInvoiceForCharges(
+    params: Record<string, unknown>,
+    ctx: WriteContext,
+    rows: { itemPrices: Array<Record<string, unknown>>; charges: Array<Record<string, unknown>> },
+  ): Record<string, unknown> {
     const customerId = params.customer_id;
     if (typeof customerId !== "string") throw wrongValue("customer_id", "customer_id cannot be blank");
     const customer = this.requireLive("customer", customerId, "customer_id");
     if (params.discounts !== undefined || params.coupon_ids !== undefined || params.coupon !== undefined) {
       throw wrongValue("discounts", "The sandbox does not model discounts or coupons on invoices");
     }
-    if (rows.itemPrices.length === 0 && rows.charges.length === 0) throw wrongValue("item_prices[item_price_id][0]", "Give at least one item price or charge");
+    if (rows.itemPrices.length === 0 && rows.charges.length === 0)
+      throw wrongValue("item_prices[item_price_id][0]", "Give at least one item price or charge");
     const currency = String(params.currency_code ?? customer.preferred_currency_code ?? "NOK").toUpperCase();
     const autoCollection = params.auto_collection ?? customer.auto_collection ?? "on";
     if (autoCollection === "on") {
-      throw new SandboxApiError(400, "payment_method_not_present", `Customer ${customerId} has no payment method; create the invoice with auto_collection=off`, "auto_collection", "payment");
+      throw new SandboxApiError(
+        400,
+        "payment_method_not_present",
+        `Customer ${customerId} has no payment method; create the invoice with auto_collection=off`,
+        "auto_collection",
+        "payment",
+      );
     }
     const date = typeof params.invoice_date === "number" ? params.invoice_date : this.nowSeconds();
     const netTermDays = typeof params.net_term_days === "number" ? params.net_term_days : ((customer.net_term_days as number | undefined) ?? 0);
     const lines: Array<Record<string, unknown>> = [];
     rows.itemPrices.forEach((row, index) => {
       const priceId = row.item_price_id;
-      if (typeof priceId !== "string") throw wrongValue(`item_prices[item_price_id][${index}]`, `item_prices[item_price_id][${index}] cannot be blank`);
+      if (typeof priceId !== "string")
+        throw wrongValue(`item_prices[item_price_id][${index}]`, `item_prices[item_price_id][${index}] cannot be blank`);
       const price = this.requireLive("item_price", priceId, `item_prices[item_price_id][${index}]`);
       if (price.item_type !== "charge") throw wrongValue(`item_prices[item_price_id][${index}]`, `${priceId} is not a charge item price`);
-      if (price.currency_code !== currency) throw wrongValue(`item_prices[item_price_id][${index}]`, `${priceId} is priced in ${String(price.currency_code)}, the invoice in ${currency}`);
+      if (price.currency_code !== currency)
+        throw wrongValue(
+          `item_prices[item_price_id][${index}]`,
+          `${priceId} is priced in ${String(price.currency_code)}, the invoice in ${currency}`,
+        );
       const quantity = (row.quantity as number | undefined) ?? 1;
       const unit = (row.unit_price as number | undefined) ?? (price.price as number);
       const amount = unit * quantity;
@@ -583,7 +638,16 @@ export class ChargebeeSandboxStore {
       line_items: lines,
       line_item_taxes: lines
         .filter((line) => (line.tax_amount as number) > 0)
-        .map((line) => ({ line_item_id: line.id, tax_name: `VAT ${String(line.tax_rate)}%`, tax_rate: line.tax_rate, tax_amount: line.tax_amount, tax_juris_type: "country", tax_juris_name: "Norway", tax_juris_code: "NO", object: "line_item_tax" })),
+        .map((line) => ({
+          line_item_id: line.id,
+          tax_name: `VAT ${String(line.tax_rate)}%`,
+          tax_rate: line.tax_rate,
+          tax_amount: line.tax_amount,
+          tax_juris_type: "country",
+          tax_juris_name: "Norway",
+          tax_juris_code: "NO",
+          object: "line_item_tax",
+        })),
       linked_orders: [],
       business_entity_id: (customer.business_entity_id as string | undefined) ?? this.defaultBusinessEntityId,
     };
@@ -646,7 +710,10 @@ export class ChargebeeSandboxStore {
       business_entity_id: invoice.business_entity_id,
     };
     const created = this.create("order", order, ctx);
-    const linked = [...((invoice.linked_orders as Array<Record<string, unknown>> | undefined) ?? []), { id, document_number: id, status: order.status, created_at: now, object: "linked_order" }];
+    const linked = [
+      ...((invoice.linked_orders as Array<Record<string, unknown>> | undefined) ?? []),
+      { id, document_number: id, status: order.status, created_at: now, object: "linked_order" },
+    ];
     this.update("invoice", invoice, { linked_orders: linked }, ctx);
     return created;
   }

@@ -111,7 +111,12 @@ export class WebhookDispatcher {
     let status = 0;
     let error: string | undefined;
     try {
-      const response = await fetch(this.config.url, { method: "POST", headers, body, signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.config.timeoutMs ?? 10_000)]) });
+      const response = await fetch(this.config.url, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.any([this.aborter.signal, AbortSignal.timeout(this.config.timeoutMs ?? 10_000)]),
+      });
       status = response.status;
       await response.arrayBuffer();
     } catch (cause) {
@@ -119,7 +124,15 @@ export class WebhookDispatcher {
     }
     if (this.closed) return;
     const ok = status >= 200 && status < 300;
-    this.deliveries.push({ eventId: event.id, eventType: String(event.event_type), attempt, status, ok, at: new Date().toISOString(), ...(error ? { error } : {}) });
+    this.deliveries.push({
+      eventId: event.id,
+      eventType: String(event.event_type),
+      attempt,
+      status,
+      ok,
+      at: new Date().toISOString(),
+      ...(error ? { error } : {}),
+    });
     const attemptId = `whv2_sbx_${(++this.attemptIds).toString(36)}`;
     if (ok) {
       this.store.setWebhookStatus(event.id, "succeeded", { id: attemptId, status: "succeeded" });

@@ -4,7 +4,18 @@
  * them, so what the SDK "parses into its typed result" really has the type's shape.
  */
 export const REQUIRED_FIELDS = {
-  customer: ["id", "auto_collection", "net_term_days", "allow_direct_debit", "created_at", "promotional_credits", "unbilled_charges", "refundable_credits", "excess_payments", "deleted"],
+  customer: [
+    "id",
+    "auto_collection",
+    "net_term_days",
+    "allow_direct_debit",
+    "created_at",
+    "promotional_credits",
+    "unbilled_charges",
+    "refundable_credits",
+    "excess_payments",
+    "deleted",
+  ],
   item: ["id", "name", "type", "is_giftable", "enabled_for_checkout", "enabled_in_portal", "metered", "deleted"],
   item_price: ["id", "name", "pricing_model", "currency_code", "free_quantity", "created_at", "deleted"],
   item_family: ["id", "name", "deleted"],
@@ -14,7 +25,16 @@ export const REQUIRED_FIELDS = {
   order_line_item: ["id", "invoice_id", "invoice_line_item_id", "is_shippable", "entity_type"],
   event: ["id", "occurred_at", "source", "webhook_status", "content"],
   business_entity: ["id", "name", "status", "deleted", "created_at"],
-  business_entity_transfer: ["id", "resource_type", "resource_id", "active_resource_id", "destination_business_entity_id", "source_business_entity_id", "reason_code", "created_at"],
+  business_entity_transfer: [
+    "id",
+    "resource_type",
+    "resource_id",
+    "active_resource_id",
+    "destination_business_entity_id",
+    "source_business_entity_id",
+    "reason_code",
+    "created_at",
+  ],
 } as const;
 
 export function missingFields(kind: keyof typeof REQUIRED_FIELDS, object: unknown): string[] {

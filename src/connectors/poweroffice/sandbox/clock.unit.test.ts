@@ -35,13 +35,15 @@ describe("sandbox clock and parsers", () => {
   test("e-mail typo check", () => {
     assert.ok(isValidEmail("kari.nordmann@fjordlys-demo.no"));
     assert.ok(isValidEmail("KARI.NORDMANN@fjordlys-demo.no"));
-    for (const bad of ["ola.feilmann@@tromso-turbuss.no", "per.hansen(at)epost.no", "a@b", "a b@c.no", "a@b..no"]) assert.equal(isValidEmail(bad), false, bad);
+    for (const bad of ["ola.feilmann@@tromso-turbuss.no", "per.hansen(at)epost.no", "a@b", "a b@c.no", "a@b..no"])
+      assert.equal(isValidEmail(bad), false, bad);
   });
 
   test("a numeric size gives that many records across the six resources", () => {
     for (const size of [1000, 100_000]) {
       const plan = seedPlan(size);
-      const total = plan.departments + plan.products + plan.employees + plan.companyCustomers + plan.personCustomers + plan.contactPersons + plan.salesOrders;
+      const total =
+        plan.departments + plan.products + plan.employees + plan.companyCustomers + plan.personCustomers + plan.contactPersons + plan.salesOrders;
       assert.equal(total, size);
     }
   });

@@ -21,7 +21,8 @@ const seen = new Set<string>();
 
 /** The component schema the spec gives for this response, as [name, isArray]. */
 function documentedSchema(method: string, template: string, status: number): [string, boolean] | undefined {
-  const operation = spec.paths[template]?.[method.toLowerCase()] as { responses?: Record<string, { content?: Record<string, { schema?: Schemaish }> }> } | undefined;
+  const operation = spec.paths[template]?.[method.toLowerCase()] as
+    { responses?: Record<string, { content?: Record<string, { schema?: Schemaish }> }> } | undefined;
   assert.ok(operation, `the spec excerpt has no ${method} ${template}`);
   const response = operation.responses?.[String(status)];
   assert.ok(response, `the spec documents no ${status} for ${method} ${template}`);
@@ -38,17 +39,30 @@ function documentedSchema(method: string, template: string, status: number): [st
 let sandbox: PowerOfficeSandbox;
 let token: string;
 
-async function call(method: string, template: string, path: string, body?: unknown, init: { contentType?: string; query?: string } = {}): Promise<{ status: number; json: unknown }> {
+async function call(
+  method: string,
+  template: string,
+  path: string,
+  body?: unknown,
+  init: { contentType?: string; query?: string } = {},
+): Promise<{ status: number; json: unknown }> {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey };
   if (body !== undefined) headers["Content-Type"] = init.contentType ?? (method === "PATCH" ? "application/json-patch+json" : "application/json");
-  const response = await fetch(`${sandbox.apiBaseUrl}${path}${init.query ?? ""}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${sandbox.apiBaseUrl}${path}${init.query ?? ""}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   const json = text === "" ? undefined : (JSON.parse(text) as unknown);
   const documented = documentedSchema(method, template, response.status);
   if (documented) {
     const [name, asArray] = documented;
     const check = validator.check(name, json, { array: asArray });
-    assert.ok(check.valid, `${method} ${path} → ${response.status} does not match ${name}${asArray ? "[]" : ""}:\n${check.errors.slice(0, 10).join("\n")}`);
+    assert.ok(
+      check.valid,
+      `${method} ${path} → ${response.status} does not match ${name}${asArray ? "[]" : ""}:\n${check.errors.slice(0, 10).join("\n")}`,
+    );
   } else {
     assert.equal(text, "", `${method} ${template} → ${response.status} has no documented body, but the sandbox sent one`);
   }
@@ -80,13 +94,20 @@ describe("PowerOffice sandbox matches the vendor spec", () => {
   test("token endpoint bodies: success, wrong keys, rate limit", async () => {
     const wrong = await fetch(sandbox.tokenUrl, {
       method: "POST",
-      headers: { Authorization: `Basic ${Buffer.from("a:b").toString("base64")}`, "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Authorization: `Basic ${Buffer.from("a:b").toString("base64")}`,
+        "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     });
     assert.equal(wrong.status, 400);
     const error = await wrong.json();
     assert.ok(validator.check("ErrorResponseDto", error).valid);
-    assert.deepEqual(error, { error: "invalid_client", error_description: "Client integration not found. Please ensure the provided keys are matching the desired environment." });
+    assert.deepEqual(error, {
+      error: "invalid_client",
+      error_description: "Client integration not found. Please ensure the provided keys are matching the desired environment.",
+    });
 
     sandbox.faults.inject({ kind: "rateLimit", count: 1, pathIncludes: "/OAuth/Token" });
     const limited = await fetch(sandbox.tokenUrl, { method: "POST", headers: { "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey } });
@@ -129,24 +150,47 @@ describe("PowerOffice sandbox matches the vendor spec", () => {
     const product = (await call("POST", "/Products", "/Products", { Name: "Test", Code: "T-990", UnitPrice: 10 })).json as { Id: number };
     await call("PATCH", "/Products/{id}", `/Products/${product.Id}`, [{ op: "replace", path: "/UnitPrice", value: 12.5 }]);
     const customer = (
-      await call("POST", "/Customers", "/Customers", { Name: "Kontrakt AS", EmailAddress: "post@kontrakt.no", DepartmentId: department.Id, MailAddress: { City: "Oslo", ZipCode: "0150" } })
+      await call("POST", "/Customers", "/Customers", {
+        Name: "Kontrakt AS",
+        EmailAddress: "post@kontrakt.no",
+        DepartmentId: department.Id,
+        MailAddress: { City: "Oslo", ZipCode: "0150" },
+      })
     ).json as { Id: number };
-    await call("PATCH", "/Customers/{id}", `/Customers/${customer.Id}`, [{ op: "add", path: "/ContactGroupIds", value: [1, 2] }, { op: "add", path: "/ContactGroupIds/-", value: 3 }]);
-    const employee = (await call("POST", "/Employees", "/Employees", { FirstName: "Test", LastName: "Testesen", MailAddress: { City: "Bergen", ZipCode: "5003" } })).json as { Id: number };
+    await call("PATCH", "/Customers/{id}", `/Customers/${customer.Id}`, [
+      { op: "add", path: "/ContactGroupIds", value: [1, 2] },
+      { op: "add", path: "/ContactGroupIds/-", value: 3 },
+    ]);
+    const employee = (
+      await call("POST", "/Employees", "/Employees", { FirstName: "Test", LastName: "Testesen", MailAddress: { City: "Bergen", ZipCode: "5003" } })
+    ).json as { Id: number };
     await call("PATCH", "/Employees/{employeeId}", `/Employees/${employee.Id}`, [{ op: "replace", path: "/JobTitle", value: "Tester" }]);
-    const person = (await call("POST", "/ContactPersons/{contactId}", `/ContactPersons/${customer.Id}`, { FirstName: "Kon", LastName: "Takt", MailAddress: { City: "Oslo", ZipCode: "0150" } })).json as { Id: number };
+    const person = (
+      await call("POST", "/ContactPersons/{contactId}", `/ContactPersons/${customer.Id}`, {
+        FirstName: "Kon",
+        LastName: "Takt",
+        MailAddress: { City: "Oslo", ZipCode: "0150" },
+      })
+    ).json as { Id: number };
     await call("PATCH", "/ContactPersons/{contactId}/{id}", `/ContactPersons/${customer.Id}/${person.Id}`, [{ op: "remove", path: "/MailAddress" }]);
     const order = (
       await call("POST", "/SalesOrders/Complete", "/SalesOrders/Complete", {
         CustomerId: customer.Id,
         CustomerReferenceContactPersonId: person.Id,
-        SalesOrderLines: [{ ProductId: product.Id, Quantity: 2 }, { LineType: "Text", Description: "Takk for handelen" }],
+        SalesOrderLines: [
+          { ProductId: product.Id, Quantity: 2 },
+          { LineType: "Text", Description: "Takk for handelen" },
+        ],
       })
     ).json as { Id: string };
     await call("PATCH", "/SalesOrders/{id}", `/SalesOrders/${order.Id}`, [{ op: "replace", path: "/SalesOrderStatus", value: "Confirmed" }]);
     await call("PATCH", "/SalesOrders/{id}", `/SalesOrders/${order.Id}`, [{ op: "replace", path: "/SalesOrderStatus", value: "Draft" }]);
-    const line = (await call("POST", "/SalesOrders/{id}/Lines", `/SalesOrders/${order.Id}/Lines`, { ProductId: product.Id, Quantity: 1 })).json as { Id: string };
-    await call("PATCH", "/SalesOrders/{id}/Lines/{lineId}", `/SalesOrders/${order.Id}/Lines/${line.Id}`, [{ op: "replace", path: "/Allowance", value: 10 }]);
+    const line = (await call("POST", "/SalesOrders/{id}/Lines", `/SalesOrders/${order.Id}/Lines`, { ProductId: product.Id, Quantity: 1 })).json as {
+      Id: string;
+    };
+    await call("PATCH", "/SalesOrders/{id}/Lines/{lineId}", `/SalesOrders/${order.Id}/Lines/${line.Id}`, [
+      { op: "replace", path: "/Allowance", value: 10 },
+    ]);
 
     // Errors: validation (400), not found (404), in use (409), all ProblemDetails.
     assert.equal((await call("POST", "/ContactPersons/{contactId}", `/ContactPersons/${customer.Id}`, { LastName: "Uten Fornavn" })).status, 400);

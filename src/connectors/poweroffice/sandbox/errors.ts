@@ -11,7 +11,7 @@ export class SandboxProblem extends Error {
 
   body(instance: string): Record<string, unknown> {
     return {
-      type: `https://tools.ietf.org/html/rfc9110#section-15.${this.status >= 500 ? "6" : "5"}.${this.status % 100 + 1}`,
+      type: `https://tools.ietf.org/html/rfc9110#section-15.${this.status >= 500 ? "6" : "5"}.${(this.status % 100) + 1}`,
       title: this.title,
       status: this.status,
       detail: this.detail,

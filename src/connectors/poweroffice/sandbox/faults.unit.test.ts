@@ -40,7 +40,10 @@ describe("fault injection", () => {
 describe("sandbox rate limit", () => {
   test("at most N requests in any one-second window per key", () => {
     const limiter = new SlidingWindowLimiter(2);
-    assert.deepEqual([0, 100, 200].map((t) => limiter.tryPass("k", t)), [true, true, false]);
+    assert.deepEqual(
+      [0, 100, 200].map((t) => limiter.tryPass("k", t)),
+      [true, true, false],
+    );
     assert.equal(limiter.tryPass("other", 200), true, "per key");
     assert.equal(limiter.tryPass("k", 1000), true, "the first request left the window");
     assert.equal(limiter.tryPass("k", 1050), false);

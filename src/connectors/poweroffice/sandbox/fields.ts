@@ -73,6 +73,11 @@ export class QueryParams {
 
   list(name: string): string[] | undefined {
     const value = this.get(name);
-    return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    return value === undefined
+      ? undefined
+      : value
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "");
   }
 }

@@ -190,8 +190,17 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
   const root = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   const access: SandboxStoreAccess = {
-    get: (resource, id) => (resource === "SalesOrders" ? (store.entry(resource, id) ? structuredClone(store.salesOrderComplete(id as string)) : undefined) : store.getDto(resource, id)),
-    all: (resource) => store.collection(resource).entries().map((e) => structuredClone(e.dto)),
+    get: (resource, id) =>
+      resource === "SalesOrders"
+        ? store.entry(resource, id)
+          ? structuredClone(store.salesOrderComplete(id as string))
+          : undefined
+        : store.getDto(resource, id),
+    all: (resource) =>
+      store
+        .collection(resource)
+        .entries()
+        .map((e) => structuredClone(e.dto)),
     edit: (resource, id, changes) => store.guiEdit(resource, id, changes),
     create: (resource, fields, parentContactId) => store.guiCreate(resource, fields, parentContactId),
     delete: (resource, id, opts) => store.guiDelete(resource, id, opts?.force ?? false),
@@ -269,7 +278,10 @@ function openState(
   if (loaded) {
     const { state, result } = loaded;
     files.track(state.store);
-    logger.info({ file: files.saved.files.snapshot, changesReplayed: result.replayed, counts: state.store.counts() }, "PowerOffice sandbox: restored its saved state");
+    logger.info(
+      { file: files.saved.files.snapshot, changesReplayed: result.replayed, counts: state.store.counts() },
+      "PowerOffice sandbox: restored its saved state",
+    );
     if (state.seed !== seed || state.size !== size) {
       logger.warn(
         { saved: { seed: state.seed, size: state.size }, requested: { seed, size } },

@@ -11,7 +11,10 @@ export const DEFAULT_PAGE_SIZE = 5_000;
 /** "10000-11000, 12000, 13000-" → a predicate on numbers; undefined when the text is malformed. */
 export function parseNumberRanges(text: string): ((n: number) => boolean) | undefined {
   const ranges: [number, number][] = [];
-  for (const part of text.split(",").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const match = /^(\d+)?\s*(-)?\s*(\d+)?$/.exec(part);
     if (!match || (!match[1] && !match[3])) return undefined;
     const from = match[1] ? Number(match[1]) : 0;
@@ -48,7 +51,12 @@ function numberFilter(query: QueryParams, name: string): ((n: number) => boolean
   const text = query.get(name);
   if (text === undefined) return undefined;
   const predicate = parseNumberRanges(text);
-  if (!predicate) throw new SandboxProblem(400, "One or more validation errors occurred.", `The value '${text}' is not a valid list of numbers or ranges for ${name}.`);
+  if (!predicate)
+    throw new SandboxProblem(
+      400,
+      "One or more validation errors occurred.",
+      `The value '${text}' is not a valid list of numbers or ranges for ${name}.`,
+    );
   return predicate;
 }
 
@@ -159,14 +167,21 @@ function compareValues(a: unknown, b: unknown): number {
  * `OrderBy` ("Name desc, Id"; ascending by default) as a comparator; undefined when absent. Unknown fields are a
  * 400. Without it, records come in the order they were created.
  */
-export function orderByComparator(query: QueryParams, canonical: (field: string) => string | undefined): ((a: Entry, b: Entry) => number) | undefined {
+export function orderByComparator(
+  query: QueryParams,
+  canonical: (field: string) => string | undefined,
+): ((a: Entry, b: Entry) => number) | undefined {
   const text = query.get("OrderBy");
   if (text === undefined) return undefined;
   const keys = text.split(",").map((part) => {
     const [field = "", direction = "asc", ...extra] = part.trim().split(/\s+/);
     const key = canonical(field);
     if (!key || extra.length > 0 || !/^(asc|desc)$/i.test(direction)) {
-      throw new SandboxProblem(400, "Invalid resource parameters", `OrderBy '${part.trim()}' must be a field name, optionally followed by asc or desc.`);
+      throw new SandboxProblem(
+        400,
+        "Invalid resource parameters",
+        `OrderBy '${part.trim()}' must be a field name, optionally followed by asc or desc.`,
+      );
     }
     return { key, sign: /^desc$/i.test(direction) ? -1 : 1 };
   });

@@ -99,7 +99,8 @@ export function validateRecord(store: StoreCollections, resource: PowerOfficeRes
       break;
     case "SalesOrders": {
       const customer = typeof dto.CustomerId === "number" ? store.customers.get(dto.CustomerId) : undefined;
-      if (!customer) problems.push(`Customer with id = ${String(dto.CustomerId ?? "(none)")} not found; a sales order needs CustomerId or CustomerNo.`);
+      if (!customer)
+        problems.push(`Customer with id = ${String(dto.CustomerId ?? "(none)")} not found; a sales order needs CustomerId or CustomerNo.`);
       const reference = dto.CustomerReferenceContactPersonId;
       if (typeof reference === "number") {
         const person = store.contactPersons.get(reference);

@@ -27,14 +27,25 @@ interface CallResult {
   json: any;
 }
 
-async function api(path: string, init: { method?: string; body?: unknown; contentType?: string; headers?: Record<string, string>; target?: PowerOfficeSandbox; bearer?: string } = {}): Promise<CallResult> {
+async function api(
+  path: string,
+  init: {
+    method?: string;
+    body?: unknown;
+    contentType?: string;
+    headers?: Record<string, string>;
+    target?: PowerOfficeSandbox;
+    bearer?: string;
+  } = {},
+): Promise<CallResult> {
   const target = init.target ?? sandbox;
   const headers: Record<string, string> = {
     Authorization: `Bearer ${init.bearer ?? token}`,
     "Ocp-Apim-Subscription-Key": target.keys.subscriptionKey,
     ...init.headers,
   };
-  if (init.body !== undefined) headers["Content-Type"] = init.contentType ?? (init.method === "PATCH" ? "application/json-patch+json" : "application/json");
+  if (init.body !== undefined)
+    headers["Content-Type"] = init.contentType ?? (init.method === "PATCH" ? "application/json-patch+json" : "application/json");
   const response = await fetch(`${target.apiBaseUrl}${path}`, {
     method: init.method ?? "GET",
     headers,
@@ -79,7 +90,11 @@ describe("sandbox: gateway and auth", () => {
   });
 
   test("the token endpoint refuses a wrong grant type and a missing Basic header", async () => {
-    const noBasic = await fetch(sandbox.tokenUrl, { method: "POST", headers: { "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey }, body: "grant_type=client_credentials" });
+    const noBasic = await fetch(sandbox.tokenUrl, {
+      method: "POST",
+      headers: { "Ocp-Apim-Subscription-Key": sandbox.keys.subscriptionKey },
+      body: "grant_type=client_credentials",
+    });
     assert.equal(noBasic.status, 400);
     assert.equal(((await noBasic.json()) as { error: string }).error, "invalid_request");
     const grant = await fetch(sandbox.tokenUrl, {
@@ -129,7 +144,10 @@ describe("sandbox: reading", () => {
     assert.equal(all.length, sandbox.store.counts().Customers);
     const first = await api("/Customers?PageNumber=1&PageSize=5");
     const second = await api("/Customers?pagenumber=2&pagesize=5");
-    assert.deepEqual([...first.json, ...second.json].map((c: { Id: number }) => c.Id), all.slice(0, 10).map((c) => c.Id));
+    assert.deepEqual(
+      [...first.json, ...second.json].map((c: { Id: number }) => c.Id),
+      all.slice(0, 10).map((c) => c.Id),
+    );
     const past = await api(`/Customers?PageNumber=${all.length + 1}&PageSize=1`);
     assert.equal(past.status, 204);
     assert.equal(past.text, "");
@@ -143,7 +161,8 @@ describe("sandbox: reading", () => {
     const product = sandbox.store.all("Products")[2]!;
     const stamp = product.LastChangedDateTimeOffset as string;
     const micros = stamp.replace(/(\d{6})0Z$/, (_, digits: string) => `${String(Number(digits) - 1).padStart(6, "0")}0Z`);
-    const ids = async (after: string) => ((await api(`/Products?lastChangedDateTimeOffsetGreaterThan=${encodeURIComponent(after)}`)).json ?? []).map((p: { Id: number }) => p.Id);
+    const ids = async (after: string) =>
+      ((await api(`/Products?lastChangedDateTimeOffsetGreaterThan=${encodeURIComponent(after)}`)).json ?? []).map((p: { Id: number }) => p.Id);
     assert.ok(!(await ids(stamp)).includes(product.Id), "a record stamped exactly at the cursor is not returned");
     assert.ok((await ids(micros)).includes(product.Id), "one microsecond earlier, it is");
     const bad = await api("/Products?lastChangedDateTimeOffsetGreaterThan=yesterday");
@@ -153,7 +172,8 @@ describe("sandbox: reading", () => {
   test("every write gets a distinct, increasing LastChangedDateTimeOffset", async () => {
     const id = sandbox.store.all("Departments")[0]!.Id as number;
     const stamps: string[] = [];
-    for (let i = 0; i < 20; i += 1) stamps.push(sandbox.store.edit("Departments", id, { Name: `Administrasjon ${i}` }).LastChangedDateTimeOffset as string);
+    for (let i = 0; i < 20; i += 1)
+      stamps.push(sandbox.store.edit("Departments", id, { Name: `Administrasjon ${i}` }).LastChangedDateTimeOffset as string);
     for (let i = 1; i < stamps.length; i += 1) assert.ok(stamps[i]! > stamps[i - 1]!, `${stamps[i]} after ${stamps[i - 1]}`);
     assert.match(stamps[0]!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
   });
@@ -161,10 +181,15 @@ describe("sandbox: reading", () => {
   test("filters: externalImportReference, customerNos ranges, contactIds, externalCodes, onlyCreatedByCurrentIntegration", async () => {
     const customers = sandbox.store.all("Customers");
     const numbers = customers.map((c) => c.Number as number).sort((a, b) => a - b);
-    const ranged = (await api(`/Customers?customerNos=${numbers[0]}-${numbers[2]},${numbers[5]}`)).json.map((c: { Number: number }) => c.Number).sort();
+    const ranged = (await api(`/Customers?customerNos=${numbers[0]}-${numbers[2]},${numbers[5]}`)).json
+      .map((c: { Number: number }) => c.Number)
+      .sort();
     assert.deepEqual(ranged, [numbers[0], numbers[1], numbers[2], numbers[5]].sort());
     sandbox.store.edit("Customers", customers[1]!.Id as number, { ExternalImportReference: "cb-42" });
-    assert.deepEqual((await api("/Customers?externalImportReference=cb-42")).json.map((c: { Id: number }) => c.Id), [customers[1]!.Id]);
+    assert.deepEqual(
+      (await api("/Customers?externalImportReference=cb-42")).json.map((c: { Id: number }) => c.Id),
+      [customers[1]!.Id],
+    );
     const parent = SANDBOX_SPECIAL_RECORDS.sharedPerson.contactPersonParentId;
     const persons = (await api(`/ContactPersons?contactIds=${parent}`)).json as { ContactId: number }[];
     assert.ok(persons.length > 0 && persons.every((p) => p.ContactId === parent));
@@ -185,9 +210,16 @@ describe("sandbox: reading", () => {
 describe("sandbox: writing", () => {
   test("PATCH needs application/json-patch+json and touches only patchable fields", async () => {
     const id = SANDBOX_SPECIAL_RECORDS.companyWithoutOrders;
-    const wrongType = await api(`/Customers/${id}`, { method: "PATCH", body: [{ op: "replace", path: "/Name", value: "X" }], contentType: "application/json" });
+    const wrongType = await api(`/Customers/${id}`, {
+      method: "PATCH",
+      body: [{ op: "replace", path: "/Name", value: "X" }],
+      contentType: "application/json",
+    });
     assert.equal(wrongType.status, 415);
-    const readOnly = await api(`/Customers/${id}`, { method: "PATCH", body: [{ op: "replace", path: "/CustomerCreatedDateTimeOffset", value: "2020-01-01T00:00:00Z" }] });
+    const readOnly = await api(`/Customers/${id}`, {
+      method: "PATCH",
+      body: [{ op: "replace", path: "/CustomerCreatedDateTimeOffset", value: "2020-01-01T00:00:00Z" }],
+    });
     assert.equal(readOnly.status, 400);
     assert.match(readOnly.json.detail, /can not be changed with PATCH/);
     const notAnArray = await api(`/Customers/${id}`, { method: "PATCH", body: { Name: "X" } });
@@ -200,7 +232,11 @@ describe("sandbox: writing", () => {
   test("validation errors are ProblemDetails: names, e-mail typos, delivery, duplicates, wrong types", async () => {
     const cases: [string, unknown, RegExp][] = [
       [`/ContactPersons/${SANDBOX_SPECIAL_RECORDS.companyWithOrders}`, { LastName: "Uten" }, /FirstName/],
-      [`/ContactPersons/${SANDBOX_SPECIAL_RECORDS.companyWithOrders}`, { FirstName: "A", LastName: "B", EmailAddress: "a@@b.no" }, /not a valid e-mail/],
+      [
+        `/ContactPersons/${SANDBOX_SPECIAL_RECORDS.companyWithOrders}`,
+        { FirstName: "A", LastName: "B", EmailAddress: "a@@b.no" },
+        /not a valid e-mail/,
+      ],
       ["/Customers", { Name: "Uten Epost AS" }, /unless InvoiceDeliveryType is Print/],
       ["/Customers", { IsPerson: true, FirstName: "Kun Fornavn", EmailAddress: "a@b.no" }, /FirstName and LastName/],
       ["/Customers", { Name: "Uten By AS", EmailAddress: "a@b.no", MailAddress: { AddressLine1: "Gate 1" } }, /City|ZipCode/],
@@ -208,7 +244,11 @@ describe("sandbox: writing", () => {
       ["/Employees", { FirstName: "A" }, /LastName/],
       ["/Departments", { Code: "100", Name: "Dobbel" }, /Code is already in use/],
       ["/SalesOrders/Complete", { CustomerId: 1 }, /Customer with id = 1 not found/],
-      ["/SalesOrders/Complete", { CustomerId: SANDBOX_SPECIAL_RECORDS.companyWithOrders, SalesOrderLines: [{ ProductId: sandbox.store.all("Products")[0]!.Id }] }, /Quantity is required/],
+      [
+        "/SalesOrders/Complete",
+        { CustomerId: SANDBOX_SPECIAL_RECORDS.companyWithOrders, SalesOrderLines: [{ ProductId: sandbox.store.all("Products")[0]!.Id }] },
+        /Quantity is required/,
+      ],
     ];
     for (const [path, body, detail] of cases) {
       const response = await api(path, { method: "POST", body });
@@ -222,9 +262,15 @@ describe("sandbox: writing", () => {
   });
 
   test("a duplicate ExternalImportReference is refused with the id that holds it", async () => {
-    const first = await api("/Customers", { method: "POST", body: { Name: "Ref En AS", EmailAddress: "en@ref.no", ExternalImportReference: "ABC123" } });
+    const first = await api("/Customers", {
+      method: "POST",
+      body: { Name: "Ref En AS", EmailAddress: "en@ref.no", ExternalImportReference: "ABC123" },
+    });
     assert.equal(first.status, 201);
-    const second = await api("/Customers", { method: "POST", body: { Name: "Ref To AS", EmailAddress: "to@ref.no", ExternalImportReference: "ABC123" } });
+    const second = await api("/Customers", {
+      method: "POST",
+      body: { Name: "Ref To AS", EmailAddress: "to@ref.no", ExternalImportReference: "ABC123" },
+    });
     assert.equal(second.status, 400);
     assert.equal(second.json.detail, `ExternalImportReference is already in use. 'ABC123' is used on (contact) Id = ${first.json.Id}.`);
   });
@@ -234,7 +280,11 @@ describe("sandbox: writing", () => {
     assert.equal((await api(`/Products/${usedProduct[0]!.ProductId}`, { method: "DELETE" })).status, 409);
     assert.equal((await api(`/Customers/${SANDBOX_SPECIAL_RECORDS.companyWithOrders}`, { method: "DELETE" })).status, 409);
     const cp = SANDBOX_SPECIAL_RECORDS.sharedPerson;
-    assert.equal((await api(`/ContactPersons/${cp.contactPersonParentId}/${cp.contactPersonId}`, { method: "DELETE" })).status, 409, "the reference contact person of an order");
+    assert.equal(
+      (await api(`/ContactPersons/${cp.contactPersonParentId}/${cp.contactPersonId}`, { method: "DELETE" })).status,
+      409,
+      "the reference contact person of an order",
+    );
     const employee = await api(`/Employees/${SANDBOX_SPECIAL_RECORDS.sharedPerson.employeeId}`, { method: "DELETE" });
     assert.equal(employee.status, 409);
     assert.match(employee.json.detail, /in use/);
@@ -248,7 +298,10 @@ describe("sandbox: writing", () => {
   });
 
   test("contact persons only under company customers", async () => {
-    const onPerson = await api(`/ContactPersons/${SANDBOX_SPECIAL_RECORDS.sharedPerson.personCustomerId}`, { method: "POST", body: { FirstName: "A", LastName: "B" } });
+    const onPerson = await api(`/ContactPersons/${SANDBOX_SPECIAL_RECORDS.sharedPerson.personCustomerId}`, {
+      method: "POST",
+      body: { FirstName: "A", LastName: "B" },
+    });
     assert.equal(onPerson.status, 400);
     assert.match(onPerson.json.detail, /is a person/);
     assert.equal((await api("/ContactPersons/1", { method: "POST", body: { FirstName: "A", LastName: "B" } })).status, 404);
@@ -260,16 +313,25 @@ describe("sandbox: writing", () => {
     const order = (
       await api("/SalesOrders/Complete", {
         method: "POST",
-        body: { CustomerNo: sandbox.store.get("Customers", SANDBOX_SPECIAL_RECORDS.companyWithOrders)!.Number, SalesOrderLines: [{ ProductId: byAccount(3000), Quantity: 2, ProductUnitPrice: 100, Allowance: 10 }] },
+        body: {
+          CustomerNo: sandbox.store.get("Customers", SANDBOX_SPECIAL_RECORDS.companyWithOrders)!.Number,
+          SalesOrderLines: [{ ProductId: byAccount(3000), Quantity: 2, ProductUnitPrice: 100, Allowance: 10 }],
+        },
       })
     ).json;
     assert.equal(order.CustomerId, SANDBOX_SPECIAL_RECORDS.companyWithOrders);
     assert.equal(order.IsCreatedByCurrentIntegration, true);
     const [line] = order.SalesOrderLines;
     assert.deepEqual([line.VatRate, line.NetAmount, line.VatAmount, line.TotalAmount], [0.25, 180, 45, 225]);
-    const food = await api(`/SalesOrders/${order.Id}/Lines`, { method: "POST", body: { ProductId: byAccount(3030), Quantity: 1, ProductUnitPrice: 100 } });
+    const food = await api(`/SalesOrders/${order.Id}/Lines`, {
+      method: "POST",
+      body: { ProductId: byAccount(3030), Quantity: 1, ProductUnitPrice: 100 },
+    });
     assert.equal(food.json.VatRate, 0.15);
-    const exempt = await api(`/SalesOrders/${order.Id}/Lines`, { method: "POST", body: { ProductId: byAccount(3000), Quantity: 1, ProductUnitPrice: 100, UseStandardSalesAccount: false } });
+    const exempt = await api(`/SalesOrders/${order.Id}/Lines`, {
+      method: "POST",
+      body: { ProductId: byAccount(3000), Quantity: 1, ProductUnitPrice: 100, UseStandardSalesAccount: false },
+    });
     assert.equal(exempt.json.VatRate, 0, "the optional (VAT-free) sales account");
     const after = (await api(`/SalesOrders/${order.Id}`)).json;
     assert.equal(after.LineCount, 3);
@@ -279,7 +341,10 @@ describe("sandbox: writing", () => {
 
     // A confirmed order is locked until it is set back to Draft.
     await api(`/SalesOrders/${order.Id}`, { method: "PATCH", body: [{ op: "replace", path: "/SalesOrderStatus", value: "Confirmed" }] });
-    assert.equal((await api(`/SalesOrders/${order.Id}`, { method: "PATCH", body: [{ op: "replace", path: "/ContractNo", value: "K-1" }] })).status, 400);
+    assert.equal(
+      (await api(`/SalesOrders/${order.Id}`, { method: "PATCH", body: [{ op: "replace", path: "/ContractNo", value: "K-1" }] })).status,
+      400,
+    );
     assert.equal((await api(`/SalesOrders/${order.Id}`, { method: "DELETE" })).status, 409);
   });
 
@@ -332,19 +397,28 @@ describe("sandbox: data and admin surface", () => {
       const summary = (await (await fetch(other.adminUrl)).json()) as { counts: Record<string, number> };
       assert.equal(summary.counts.Customers, other.store.counts().Customers);
 
-      const seeded = (await (await fetch(`${other.adminUrl}/seed`, { method: "POST", body: JSON.stringify({ seed: 8, size: 250 }) })).json()) as { counts: Record<string, number>; seed: number };
+      const seeded = (await (await fetch(`${other.adminUrl}/seed`, { method: "POST", body: JSON.stringify({ seed: 8, size: 250 }) })).json()) as {
+        counts: Record<string, number>;
+        seed: number;
+      };
       assert.equal(seeded.seed, 8);
       assert.equal(other.store.counts().Customers, seeded.counts.Customers);
 
       const id = other.store.all("Customers")[5]!.Id as number;
       const beforeEdit = other.store.get("Customers", id)!;
-      const edited = await fetch(`${other.adminUrl}/records/Customers/${id}`, { method: "PATCH", body: JSON.stringify({ emailaddress: "ny.adresse@@feil" }) });
+      const edited = await fetch(`${other.adminUrl}/records/Customers/${id}`, {
+        method: "PATCH",
+        body: JSON.stringify({ emailaddress: "ny.adresse@@feil" }),
+      });
       assert.equal(edited.status, 200);
       const afterEdit = other.store.get("Customers", id)!;
       assert.equal(afterEdit.EmailAddress, "ny.adresse@@feil", "the GUI lets a typo through");
       assert.ok((afterEdit.LastChangedDateTimeOffset as string) > (beforeEdit.LastChangedDateTimeOffset as string));
 
-      const fault = await fetch(`${other.adminUrl}/faults`, { method: "POST", body: JSON.stringify({ kind: "status", status: 502, count: 1, pathIncludes: "/v2/Departments" }) });
+      const fault = await fetch(`${other.adminUrl}/faults`, {
+        method: "POST",
+        body: JSON.stringify({ kind: "status", status: 502, count: 1, pathIncludes: "/v2/Departments" }),
+      });
       assert.equal(fault.status, 201);
       const otherToken = await getToken(other);
       assert.equal((await api("/Departments", { target: other, bearer: otherToken })).status, 502);

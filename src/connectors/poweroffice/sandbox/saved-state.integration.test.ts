@@ -50,7 +50,8 @@ async function clientOf(root: string) {
   const everything = async (): Promise<Record<string, string>> => {
     const seen: Record<string, string> = {};
     for (const resource of RESOURCES) seen[resource] = (await call("GET", `/${resource}?PageSize=20000`)).text;
-    for (const order of JSON.parse(seen.SalesOrders!) as Json[]) seen[`order ${String(order.Id)}`] = (await call("GET", `/SalesOrders/${String(order.Id)}/Complete`)).text;
+    for (const order of JSON.parse(seen.SalesOrders!) as Json[])
+      seen[`order ${String(order.Id)}`] = (await call("GET", `/SalesOrders/${String(order.Id)}/Complete`)).text;
     return seen;
   };
   return { call, everything };
@@ -66,13 +67,22 @@ async function someWrites(client: Client, tag: string): Promise<{ customerId: nu
   assert.equal(product.status, 200, product.text);
   const customerId = customer.json.Id as number;
   const productId = product.json.Id as number;
-  const person = await client.call("POST", `/ContactPersons/${customerId}`, { FirstName: "Lagret", LastName: tag, EmailAddress: `lagret.${tag}@lagret.no` });
+  const person = await client.call("POST", `/ContactPersons/${customerId}`, {
+    FirstName: "Lagret",
+    LastName: tag,
+    EmailAddress: `lagret.${tag}@lagret.no`,
+  });
   assert.equal(person.status, 201, person.text);
-  const patched = await client.call("PATCH", `/Customers/${SANDBOX_SPECIAL_RECORDS.companyWithoutOrders}`, [{ op: "replace", path: "/WebsiteUrl", value: `www.${tag}.no` }]);
+  const patched = await client.call("PATCH", `/Customers/${SANDBOX_SPECIAL_RECORDS.companyWithoutOrders}`, [
+    { op: "replace", path: "/WebsiteUrl", value: `www.${tag}.no` },
+  ]);
   assert.equal(patched.status, 200, patched.text);
   const removed = await client.call("DELETE", `/ContactPersons/${customerId}/${String(person.json.Id)}`);
   assert.equal(removed.status, 200, removed.text);
-  const order = await client.call("POST", "/SalesOrders/Complete", { CustomerId: customerId, SalesOrderLines: [{ ProductId: productId, Quantity: 3 }] });
+  const order = await client.call("POST", "/SalesOrders/Complete", {
+    CustomerId: customerId,
+    SalesOrderLines: [{ ProductId: productId, Quantity: 3 }],
+  });
   assert.equal(order.status, 201, order.text);
   const orderId = order.json.Id as string;
   const line = await client.call("POST", `/SalesOrders/${orderId}/Lines`, { ProductId: productId, Quantity: 1, ProductUnitPrice: 99 });
@@ -84,7 +94,9 @@ async function someWrites(client: Client, tag: string): Promise<{ customerId: nu
 async function assertNumberingGoesOn(client: Client, before: Record<string, string>): Promise<void> {
   const customers = JSON.parse(before.Customers!) as Json[];
   const orders = JSON.parse(before.SalesOrders!) as Json[];
-  const lastChanged = Math.max(...RESOURCES.flatMap((resource) => (JSON.parse(before[resource]!) as Json[]).map((r) => Date.parse(String(r.LastChangedDateTimeOffset)))));
+  const lastChanged = Math.max(
+    ...RESOURCES.flatMap((resource) => (JSON.parse(before[resource]!) as Json[]).map((r) => Date.parse(String(r.LastChangedDateTimeOffset)))),
+  );
   const next = await client.call("POST", "/Customers", { Name: "Etter omstart AS", EmailAddress: "post@etter-omstart.no" });
   assert.equal(next.status, 201, next.text);
   assert.equal(next.json.Id, Math.max(...customers.map((c) => c.Id as number)) + 1, "the next contact id follows the last one");
@@ -160,10 +172,12 @@ describe("PowerOffice sandbox: saved state", () => {
       await someWrites(client, "drept");
       before = await client.everything();
       // A burst in flight when the kill comes: the ones answered must survive; the others may or may not.
-      const burst = Array.from({ length: 30 }, (_, i) => client.call("POST", "/Products", { Name: `Drept ${i}` }).then((r) => {
-        if (r.status === 200) answered.push(r.json.Id as number);
-        if (answered.length === 10) child.child.kill("SIGKILL");
-      }));
+      const burst = Array.from({ length: 30 }, (_, i) =>
+        client.call("POST", "/Products", { Name: `Drept ${i}` }).then((r) => {
+          if (r.status === 200) answered.push(r.json.Id as number);
+          if (answered.length === 10) child.child.kill("SIGKILL");
+        }),
+      );
       await Promise.allSettled(burst);
     } finally {
       await killHard(child);
@@ -184,7 +198,10 @@ describe("PowerOffice sandbox: saved state", () => {
       assert.equal(new Set(productIds).size, productIds.length);
       const next = await client.call("POST", "/Products", { Name: "Etter drapet" });
       assert.equal(next.json.Id, Math.max(...productIds) + 1, "the next id does not collide");
-      assert.ok(restarted.output.some((line) => line.includes("restored from there")), restarted.output.join("\n"));
+      assert.ok(
+        restarted.output.some((line) => line.includes("restored from there")),
+        restarted.output.join("\n"),
+      );
     } finally {
       await killHard(restarted);
     }
@@ -199,7 +216,8 @@ describe("PowerOffice sandbox: saved state", () => {
     const killedCopy = () => {
       const copy = sandboxStateDirectory(tempDataDir());
       fs.mkdirSync(copy, { recursive: true });
-      for (const name of ["poweroffice.snapshot.jsonl", "poweroffice.journal.jsonl"]) fs.copyFileSync(path.join(running, name), path.join(copy, name));
+      for (const name of ["poweroffice.snapshot.jsonl", "poweroffice.journal.jsonl"])
+        fs.copyFileSync(path.join(running, name), path.join(copy, name));
       return { directory: copy, journal: path.join(copy, "poweroffice.journal.jsonl"), snapshot: path.join(copy, "poweroffice.snapshot.jsonl") };
     };
     const torn = killedCopy();

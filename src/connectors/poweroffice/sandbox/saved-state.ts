@@ -41,7 +41,11 @@ export class PowerOfficeStateFiles {
   readonly saved: SavedState;
   private savedCounters = "";
 
-  constructor(directory: string, logger: Logger, private readonly current: () => PowerOfficeSandboxState) {
+  constructor(
+    directory: string,
+    logger: Logger,
+    private readonly current: () => PowerOfficeSandboxState,
+  ) {
     this.saved = SavedState.open({
       directory,
       name: POWEROFFICE_STATE_NAME,
@@ -95,7 +99,9 @@ export class PowerOfficeStateFiles {
       records: changed.map(({ resource, id }) => {
         const entry = store.entry(resource, id);
         if (!entry) return [resource, id];
-        return resource === "SalesOrders" ? [resource, id, entry.dto, entry.changed, store.lines.get(id as string) ?? []] : [resource, id, entry.dto, entry.changed];
+        return resource === "SalesOrders"
+          ? [resource, id, entry.dto, entry.changed, store.lines.get(id as string) ?? []]
+          : [resource, id, entry.dto, entry.changed];
       }),
     };
   }
@@ -105,7 +111,9 @@ function* records(store: PowerOfficeSandboxStore): Generator<SavedRecord> {
   for (const resource of POWEROFFICE_RESOURCES) {
     for (const entry of store.collection(resource).entries()) {
       const id = entry.dto.Id as number | string;
-      yield resource === "SalesOrders" ? [resource, id, entry.dto, entry.changed, store.lines.get(id as string) ?? []] : [resource, id, entry.dto, entry.changed];
+      yield resource === "SalesOrders"
+        ? [resource, id, entry.dto, entry.changed, store.lines.get(id as string) ?? []]
+        : [resource, id, entry.dto, entry.changed];
     }
   }
 }
@@ -124,7 +132,8 @@ function restoreRecord(store: PowerOfficeSandboxStore, item: unknown): void {
     if (resource === "SalesOrders") store.lines.delete(id as string);
     return;
   }
-  if (typeof dto !== "object" || dto === null || typeof changed !== "number") throw new Error(`${resource} ${String(id)} has no record or no LastChanged`);
+  if (typeof dto !== "object" || dto === null || typeof changed !== "number")
+    throw new Error(`${resource} ${String(id)} has no record or no LastChanged`);
   store.collection(resource).restore(id, dto as Dto, changed);
   if (resource === "SalesOrders") store.lines.set(id as string, Array.isArray(lines) ? (lines as Dto[]) : []);
 }

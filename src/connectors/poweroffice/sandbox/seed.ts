@@ -113,42 +113,78 @@ export function seedStore(store: PowerOfficeSandboxStore, size: SandboxSize): { 
   const departmentIds: number[] = [];
   for (let i = 0; i < plan.departments; i += 1) {
     const [code, name] = i < DEPARTMENTS.length ? DEPARTMENTS[i]! : [String(100 * (i + 1)), `Avdeling ${i + 1}`];
-    departmentIds.push(store.createRecord("Departments", { Code: code, Name: name, IsActive: true }, lenient, undefined, { at: tick() }).dto.Id as number);
+    departmentIds.push(
+      store.createRecord("Departments", { Code: code, Name: name, IsActive: true }, lenient, undefined, { at: tick() }).dto.Id as number,
+    );
   }
 
   // Special people and companies (fixed ids: the contact id series starts here)
   const kari = { FirstName: "Kari", LastName: "Nordmann", PhoneNumber: "+47 91234567" };
   store.createRecord(
     "Employees",
-    { ...kari, EmailAddress: "Kari.Nordmann@fjordlys-demo.no", JobTitle: "Regnskapsfører", DepartmentId: departmentIds[0], Gender: "Female", HiredDate: "2019-08-01", MailAddress: { AddressLine1: "Storgata 12", City: "Bergen", ZipCode: "5003" } },
+    {
+      ...kari,
+      EmailAddress: "Kari.Nordmann@fjordlys-demo.no",
+      JobTitle: "Regnskapsfører",
+      DepartmentId: departmentIds[0],
+      Gender: "Female",
+      HiredDate: "2019-08-01",
+      MailAddress: { AddressLine1: "Storgata 12", City: "Bergen", ZipCode: "5003" },
+    },
     lenient,
     undefined,
     { at: tick(), id: store.allocateContactId() },
   );
   const fjordlys = store.createRecord(
     "Customers",
-    { Name: "Fjordlys Regnskap AS", OrganizationNumber: "912345678", EmailAddress: "post@fjordlys-demo.no", InvoiceDeliveryType: "PdfByEmail", MailAddress: { AddressLine1: "Bryggen 7", City: "Bergen", ZipCode: "5003" }, DepartmentId: departmentIds[1] },
+    {
+      Name: "Fjordlys Regnskap AS",
+      OrganizationNumber: "912345678",
+      EmailAddress: "post@fjordlys-demo.no",
+      InvoiceDeliveryType: "PdfByEmail",
+      MailAddress: { AddressLine1: "Bryggen 7", City: "Bergen", ZipCode: "5003" },
+      DepartmentId: departmentIds[1],
+    },
     lenient,
     undefined,
     { at: tick(), id: store.allocateContactId() },
   ).dto.Id as number;
   const turbuss = store.createRecord(
     "Customers",
-    { Name: "Tromsø Turbuss AS", OrganizationNumber: "987654321", EmailAddress: "faktura@tromso-turbuss.no", InvoiceDeliveryType: "PdfByEmail", MailAddress: { AddressLine1: "Havnegata 3", City: "Tromsø", ZipCode: "9008" } },
+    {
+      Name: "Tromsø Turbuss AS",
+      OrganizationNumber: "987654321",
+      EmailAddress: "faktura@tromso-turbuss.no",
+      InvoiceDeliveryType: "PdfByEmail",
+      MailAddress: { AddressLine1: "Havnegata 3", City: "Tromsø", ZipCode: "9008" },
+    },
     lenient,
     undefined,
     { at: tick(), id: store.allocateContactId() },
   ).dto.Id as number;
   store.createRecord(
     "Customers",
-    { IsPerson: true, FirstName: "Per", LastName: "Hansen", EmailAddress: "per.hansen(at)epost.no", InvoiceDeliveryType: "Print", MailAddress: { AddressLine1: "Kirkegata 4", City: "Hamar", ZipCode: "2317" } },
+    {
+      IsPerson: true,
+      FirstName: "Per",
+      LastName: "Hansen",
+      EmailAddress: "per.hansen(at)epost.no",
+      InvoiceDeliveryType: "Print",
+      MailAddress: { AddressLine1: "Kirkegata 4", City: "Hamar", ZipCode: "2317" },
+    },
     lenient,
     undefined,
     { at: tick(), id: store.allocateContactId() },
   );
   store.createRecord(
     "Customers",
-    { ...kari, IsPerson: true, EmailAddress: "KARI.NORDMANN@fjordlys-demo.no", InvoiceDeliveryType: "PdfByEmail", MailAddress: { AddressLine1: "Storgata 12", City: "Bergen", ZipCode: "5003" } },
+    {
+      ...kari,
+      IsPerson: true,
+      EmailAddress: "KARI.NORDMANN@fjordlys-demo.no",
+      InvoiceDeliveryType: "PdfByEmail",
+      MailAddress: { AddressLine1: "Storgata 12", City: "Bergen", ZipCode: "5003" },
+    },
     lenient,
     undefined,
     { at: tick(), id: special.sharedPerson.personCustomerId },
@@ -327,7 +363,11 @@ export function seedStore(store: PowerOfficeSandboxStore, size: SandboxSize): { 
     const lineCount = random.int(1, 4);
     const lines: Dto[] = [];
     for (let l = 0; l < lineCount; l += 1) {
-      lines.push({ ProductId: random.pick(productIds), Quantity: random.int(1, 20), Allowance: random.chance(0.15) ? random.pick([5, 10, 15]) : undefined });
+      lines.push({
+        ProductId: random.pick(productIds),
+        Quantity: random.int(1, 20),
+        Allowance: random.chance(0.15) ? random.pick([5, 10, 15]) : undefined,
+      });
     }
     store.createSalesOrder(
       {

@@ -165,10 +165,16 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
     // The gateway: subscription key, then the rate limit.
     const subscriptionKey = (req.headers["ocp-apim-subscription-key"] as string | undefined) ?? url.searchParams.get("subscription-key") ?? undefined;
     if (!subscriptionKey) {
-      return reply.json(401, { statusCode: 401, message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API." });
+      return reply.json(401, {
+        statusCode: 401,
+        message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
+      });
     }
     if (!safeEqual(subscriptionKey, deps.keys.subscriptionKey)) {
-      return reply.json(401, { statusCode: 401, message: "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription." });
+      return reply.json(401, {
+        statusCode: 401,
+        message: "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
+      });
     }
     if (!deps.limiter.tryPass(subscriptionKey)) {
       reply.fault = "limit";
@@ -185,7 +191,11 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
         }
         case "rateLimit": {
           const seconds = fault.retryAfterSeconds ?? 1;
-          return reply.json(429, { statusCode: "429", message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }, { "retry-after": String(seconds) });
+          return reply.json(
+            429,
+            { statusCode: "429", message: `Rate limit is exceeded. Try again in ${seconds} seconds.` },
+            { "retry-after": String(seconds) },
+          );
         }
         case "drop":
           req.socket.destroy();
@@ -219,7 +229,10 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
     const [applicationKey, ...rest] = basic ? Buffer.from(basic, "base64").toString("utf8").split(":") : [];
     const clientKey = rest.join(":");
     if (!basic || !applicationKey || !clientKey) {
-      return reply.json(400, { error: "invalid_request", error_description: "The Authorization header must be Basic base64(applicationKey:clientKey)." });
+      return reply.json(400, {
+        error: "invalid_request",
+        error_description: "The Authorization header must be Basic base64(applicationKey:clientKey).",
+      });
     }
     if (body.get("grant_type") !== "client_credentials") {
       return reply.json(400, { error: "unsupported_grant_type", error_description: "Only grant_type=client_credentials is supported." });
@@ -257,7 +270,8 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
       return reply.problem(new SandboxProblem(403, "Forbidden", `The integration lacks the privilege for ${resource} in this client.`), path);
     }
     const query = new QueryParams(url.searchParams);
-    const sendList = (result: { status: 200 | 204; json?: Buffer | string }) => (result.status === 204 ? reply.empty(204) : reply.json(200, result.json!));
+    const sendList = (result: { status: 200 | 204; json?: Buffer | string }) =>
+      result.status === 204 ? reply.empty(204) : reply.json(200, result.json!);
     const rest = segments.slice(1);
 
     if (resource === "ContactPersons") {
@@ -318,7 +332,14 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
     return record(req, reply, method, resource, store.parseId(resource, rest[0]!));
   }
 
-  async function record(req: IncomingMessage, reply: Reply, method: string, resource: SandboxResourceName, id: number | string, contactId?: number): Promise<void> {
+  async function record(
+    req: IncomingMessage,
+    reply: Reply,
+    method: string,
+    resource: SandboxResourceName,
+    id: number | string,
+    contactId?: number,
+  ): Promise<void> {
     const store = deps.store();
     if (method === "GET") return reply.json(200, store.apiGet(resource, id, contactId));
     if (method === "PATCH") return reply.json(200, store.apiPatch(resource, id, await writeBody(req, method), contactId));
@@ -350,7 +371,8 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
         if (size !== undefined && size !== "demo" && !(typeof size === "number" && Number.isInteger(size) && size > 0 && size <= 1_000_000)) {
           throw new SandboxProblem(400, "Invalid seed request", 'size must be "demo" or a whole number from 1 to 1000000.');
         }
-        if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new SandboxProblem(400, "Invalid seed request", "seed must be a whole number.");
+        if (options.seed !== undefined && !Number.isInteger(options.seed))
+          throw new SandboxProblem(400, "Invalid seed request", "seed must be a whole number.");
         deps.reseed({ seed: options.seed as number | undefined, size: size as SandboxSize | undefined });
         return reply.json(200, deps.describe());
       }
@@ -365,7 +387,12 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
         if (rest.length !== 2) return reply.empty(404);
         const id = store.parseId(resource, rest[1]!);
         if (method === "GET") {
-          const dto = resource === "SalesOrders" ? (store.entry(resource, id) ? store.salesOrderComplete(id as string) : undefined) : store.getDto(resource, id);
+          const dto =
+            resource === "SalesOrders"
+              ? store.entry(resource, id)
+                ? store.salesOrderComplete(id as string)
+                : undefined
+              : store.getDto(resource, id);
           if (!dto) throw new SandboxProblem(404, "Object(s) not found", `${resource} ${String(id)} not found.`);
           return reply.json(200, dto);
         }
@@ -407,7 +434,8 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
       case "rate-limit": {
         if (method !== "PUT") return reply.empty(405);
         const { requestsPerSecond } = await body();
-        if (typeof requestsPerSecond !== "number" || requestsPerSecond < 0) throw new SandboxProblem(400, "Invalid rate limit", "requestsPerSecond must be a number >= 0 (0 = off).");
+        if (typeof requestsPerSecond !== "number" || requestsPerSecond < 0)
+          throw new SandboxProblem(400, "Invalid rate limit", "requestsPerSecond must be a number >= 0 (0 = off).");
         deps.limiter.requestsPerSecond = requestsPerSecond;
         return reply.json(200, deps.describe());
       }

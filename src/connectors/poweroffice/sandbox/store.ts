@@ -27,7 +27,6 @@ const ENTITY = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_R
 const DTO_SCHEMA = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].dtoSchema;
 const POST_SCHEMA = (resource: SandboxResourceName): string => POWEROFFICE_RESOURCE_REGISTRY[resource].postSchema;
 
-
 /** First ids handed out; contacts (customers, employees) share one id space, as in PowerOffice. */
 export const ID_BASE = { contact: 3_000_001, contactPerson: 5_000_001, department: 1_001, product: 70_001, address: 800_001 } as const;
 
@@ -46,7 +45,6 @@ function round2(n: number): number {
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
-
 
 export interface ListResult {
   status: 200 | 204;
@@ -237,9 +235,7 @@ export class PowerOfficeSandboxStore {
     }
     if (page.length === 0) return { status: 204, count: 0 };
     const fields = query.list("Fields");
-    const json = fields
-      ? JSON.stringify(page.map((e) => this.project(resource, e.dto, fields)))
-      : entriesJson(page);
+    const json = fields ? JSON.stringify(page.map((e) => this.project(resource, e.dto, fields))) : entriesJson(page);
     return { status: 200, json, count: page.length };
   }
 
@@ -259,7 +255,8 @@ export class PowerOfficeSandboxStore {
   }
 
   apiGet(resource: SandboxResourceName, id: RecordId, contactId?: number): Buffer {
-    const entry = resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
+    const entry =
+      resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
     return entryJson(entry);
   }
 
@@ -295,10 +292,15 @@ export class PowerOfficeSandboxStore {
 
   /** PATCH with a JSON Patch document limited to the resource's patchable fields. */
   apiPatch(resource: SandboxResourceName, id: RecordId, operations: unknown, contactId?: number): Dto {
-    const entry = resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
+    const entry =
+      resource === "ContactPersons" ? this.requireContactPerson({ contactId: contactId!, id: id as number }) : this.requireEntry(resource, id);
     const ops = this.readPatch(operations, PATCH_FIELDS[resource], DTO_SCHEMA(resource), ENTITY(resource));
     if (resource === "SalesOrders" && entry.dto.SalesOrderStatus === "Confirmed" && ops.some((op) => !/^\/salesorderstatus$/i.test(op.path))) {
-      throw new SandboxProblem(400, "SalesOrder validation error(s)", "The sales order is confirmed and locked. Set SalesOrderStatus to Draft before changing it.");
+      throw new SandboxProblem(
+        400,
+        "SalesOrder validation error(s)",
+        "The sales order is confirmed and locked. Set SalesOrderStatus to Draft before changing it.",
+      );
     }
     const patched = this.applyPatch(entry.dto, ops, DTO_SCHEMA(resource), ENTITY(resource));
     this.updateRecord(resource, entry, patched, { strictEmail: true });
@@ -347,7 +349,11 @@ export class PowerOfficeSandboxStore {
 
   private assertDraft(order: Entry, status = 400): void {
     if (order.dto.SalesOrderStatus === "Confirmed") {
-      throw new SandboxProblem(status, "SalesOrder validation error(s)", "The sales order is confirmed and locked. Set SalesOrderStatus to Draft before changing its lines.");
+      throw new SandboxProblem(
+        status,
+        "SalesOrder validation error(s)",
+        "The sales order is confirmed and locked. Set SalesOrderStatus to Draft before changing its lines.",
+      );
     }
   }
 
@@ -357,18 +363,31 @@ export class PowerOfficeSandboxStore {
     }
     const copy = structuredClone(body) as Dto;
     const check = this.requestValidator.check(schemaName, copy);
-    if (!check.valid) throw validationProblem(entity, check.errors.map((e) => `${e}.`));
+    if (!check.valid)
+      throw validationProblem(
+        entity,
+        check.errors.map((e) => `${e}.`),
+      );
     return copy;
   }
 
   private readPatch(operations: unknown, patchable: readonly string[], schemaName: string, entity: string): RawJsonPatchOperation[] {
     if (!Array.isArray(operations) || operations.length === 0) {
-      throw new SandboxProblem(400, "One or more validation errors occurred.", "The request body must be a non-empty JSON Patch document (an array of operations).");
+      throw new SandboxProblem(
+        400,
+        "One or more validation errors occurred.",
+        "The request body must be a non-empty JSON Patch document (an array of operations).",
+      );
     }
     const allowed = new Set(patchable.map((f) => f.toLowerCase()));
     const problems: string[] = [];
     operations.forEach((op: unknown, i) => {
-      if (typeof op !== "object" || op === null || typeof (op as RawJsonPatchOperation).op !== "string" || typeof (op as RawJsonPatchOperation).path !== "string") {
+      if (
+        typeof op !== "object" ||
+        op === null ||
+        typeof (op as RawJsonPatchOperation).op !== "string" ||
+        typeof (op as RawJsonPatchOperation).path !== "string"
+      ) {
         problems.push(`Operation ${i} must have "op" and "path".`);
         return;
       }
@@ -394,7 +413,11 @@ export class PowerOfficeSandboxStore {
       throw error;
     }
     const check = this.requestValidator.check(schemaName, patched);
-    if (!check.valid) throw validationProblem(entity, check.errors.map((e) => `${e}.`));
+    if (!check.valid)
+      throw validationProblem(
+        entity,
+        check.errors.map((e) => `${e}.`),
+      );
     return patched;
   }
 
@@ -441,7 +464,9 @@ export class PowerOfficeSandboxStore {
       const parent = parentContactId === undefined ? undefined : this.customers.get(parentContactId);
       if (!parent) throw notFound("Contact", parentContactId ?? "(none)");
       if (parent.dto.IsPerson === true) {
-        throw validationProblem(entity, [`Contact persons can not be added to contact ${parentContactId}: the customer is a person (IsPerson = true).`]);
+        throw validationProblem(entity, [
+          `Contact persons can not be added to contact ${parentContactId}: the customer is a person (IsPerson = true).`,
+        ]);
       }
     }
     const dto = copyWritable(post, DTO_SCHEMA(resource));
@@ -618,11 +643,15 @@ export class PowerOfficeSandboxStore {
   private deriveOrder(header: Dto): void {
     const customer = this.customerOf(header);
     header.CustomerNo = customer?.Number as number | undefined;
-    const person = typeof header.CustomerReferenceContactPersonId === "number" ? this.contactPersons.get(header.CustomerReferenceContactPersonId) : undefined;
+    const person =
+      typeof header.CustomerReferenceContactPersonId === "number" ? this.contactPersons.get(header.CustomerReferenceContactPersonId) : undefined;
     if (person) header.CustomerReference = [person.dto.FirstName, person.dto.LastName].filter((s) => str(s)).join(" ");
-    header.DepartmentCode = typeof header.DepartmentId === "number" ? (this.departments.get(header.DepartmentId)?.dto.Code as string | undefined) : undefined;
+    header.DepartmentCode =
+      typeof header.DepartmentId === "number" ? (this.departments.get(header.DepartmentId)?.dto.Code as string | undefined) : undefined;
     header.SalesPersonEmployeeNumber =
-      typeof header.SalesPersonEmployeeId === "number" ? (this.employees.get(header.SalesPersonEmployeeId)?.dto.Number as number | undefined) : undefined;
+      typeof header.SalesPersonEmployeeId === "number"
+        ? (this.employees.get(header.SalesPersonEmployeeId)?.dto.Number as number | undefined)
+        : undefined;
   }
 
   /** A complete line from a post body (or a patched line): product defaults, VAT from the sales account, amounts. */
@@ -639,7 +668,11 @@ export class PowerOfficeSandboxStore {
     if (product && num(line.Quantity) === undefined) problems.push("Quantity is required when a product is set on the line.");
     const allowance = num(line.Allowance);
     if (allowance !== undefined && (allowance < -1000 || allowance > 100)) problems.push("Allowance must be between -1000 and 100.");
-    if (problems.length > 0) throw validationProblem("SalesOrderLine", problems.map((p) => `Line ${index + 1}: ${p}`));
+    if (problems.length > 0)
+      throw validationProblem(
+        "SalesOrderLine",
+        problems.map((p) => `Line ${index + 1}: ${p}`),
+      );
 
     line.Id = keepId ?? this.random.uuid();
     line.SalesOrderId = orderId;
@@ -669,7 +702,8 @@ export class PowerOfficeSandboxStore {
     line.NetAmount = net;
     line.VatAmount = round2(net * (line.VatRate as number));
     line.TotalAmount = round2(net + (line.VatAmount as number));
-    line.DepartmentCode = typeof line.DepartmentId === "number" ? (this.departments.get(line.DepartmentId)?.dto.Code as string | undefined) : undefined;
+    line.DepartmentCode =
+      typeof line.DepartmentId === "number" ? (this.departments.get(line.DepartmentId)?.dto.Code as string | undefined) : undefined;
     return withoutNulls(line);
   }
 

@@ -34,7 +34,9 @@ export function startSandboxProcess(sandbox: keyof typeof CLI, env: Record<strin
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   const started = { child, output, exited };
   return new Promise((resolve, reject) => {
     const check = setInterval(() => {
