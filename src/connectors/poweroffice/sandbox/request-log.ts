@@ -1,6 +1,7 @@
 /** The last N requests the sandbox answered, for tests and the admin surface. */
 export interface RequestLogEntry {
   seq: number;
+  /** When the request arrived (what a rate limit counts), ISO 8601. */
   at: string;
   method: string;
   path: string;
@@ -17,9 +18,9 @@ export class RequestLog {
 
   constructor(private readonly capacity = 10_000) {}
 
-  add(entry: Omit<RequestLogEntry, "seq" | "at">): void {
+  add(entry: Omit<RequestLogEntry, "seq" | "at"> & { at?: string }): void {
     this.seq += 1;
-    this.buffer.push({ seq: this.seq, at: new Date().toISOString(), ...entry });
+    this.buffer.push({ seq: this.seq, ...entry, at: entry.at ?? new Date().toISOString() });
     if (this.buffer.length > this.capacity) this.buffer.splice(0, this.buffer.length - this.capacity);
   }
 

@@ -123,12 +123,14 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
 
   const server = http.createServer((req, res) => {
     const started = performance.now();
+    const arrivedAt = new Date().toISOString();
     const reply = new Reply(res, deps.beforeAnswer);
     const url = new URL(req.url ?? "/", "http://sandbox");
     const method = (req.method ?? "GET").toUpperCase();
     const log = () => {
       if (url.pathname.startsWith("/_admin")) return;
       deps.requestLog.add({
+        at: arrivedAt,
         method,
         path: url.pathname,
         query: url.search,
