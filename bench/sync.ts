@@ -36,8 +36,10 @@ import { createWebhookSyncWaker, requestSyncRun, startSyncWorker, waitForRun, ty
 import { freePort } from "../test/helpers/free-port.js";
 import { callTable, chargebeeGroup, minimumCalls, powerOfficeGroup, snapshotSources, type MinimumInput } from "./sync-calls.js";
 
-const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N] [--no-webhooks]
-  Defaults: 10000 contact persons, 2000 customers (70% companies), 1000 products, 5000 orders with 3 lines each.
+const USAGE = `Usage: npm run bench:sync -- [--scale F] [--contact-persons N] [--customers N] [--products N] [--orders N] [--lines N]
+                          [--chargebee-customers N] [--chargebee-items N] [--no-webhooks]
+  Defaults: 10000 contact persons, 2000 customers (70% companies), 1000 products, 5000 orders with 3 lines each in
+  PowerOffice; 1000 customers (30% companies) and 100 items born in Chargebee (F10, F11 create them in PowerOffice).
   --scale multiplies every count (e.g. --scale 0.1 for a quick run).
   --no-webhooks: no Chargebee webhook receiver, so every poll lists Chargebee.`;
 
@@ -52,6 +54,8 @@ function readOptions() {
         products: { type: "string" },
         orders: { type: "string" },
         lines: { type: "string" },
+        "chargebee-customers": { type: "string" },
+        "chargebee-items": { type: "string" },
         "no-webhooks": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -81,6 +85,8 @@ function readOptions() {
     products: number("products", values.products, scaled(1_000), { min: 1 }),
     orders: number("orders", values.orders, scaled(5_000)),
     lines: number("lines", values.lines, 3, { min: 1 }),
+    chargebeeCustomers: number("chargebee-customers", values["chargebee-customers"], scaled(1_000)),
+    chargebeeItems: number("chargebee-items", values["chargebee-items"], scaled(100)),
     webhooks: !values["no-webhooks"],
   };
 }
@@ -205,8 +211,27 @@ for (let i = 0; i < sizes.orders; i++) {
   }));
   store.createSalesOrder({ CustomerId: companies[i % companies.length], SalesOrderLines: lines }, lenient, false);
 }
+// Records born in Chargebee (made in its admin, so no webhook of theirs reaches the receiver before the sync).
+const seedContext = { source: "admin_console" as const, user: "bench", webhook: false };
+const itemFamily = String(cb.store.dump("item")[0]!.item_family_id);
+for (let i = 0; i < sizes.chargebeeCustomers; i++) {
+  cb.store.createCustomer(
+    i % 10 < 3
+      ? { id: `cb-benk-firma-${i}`, company: `Chargebee Firma ${i} AS`, email: `post@cb-firma-${i}.no` }
+      : { id: `cb-benk-person-${i}`, first_name: `Kunde${i}`, last_name: "Chargebee", email: `kunde.${i}@cb-benk.no` },
+    seedContext,
+  );
+}
+for (let i = 0; i < sizes.chargebeeItems; i++) {
+  cb.store.createItem(
+    { id: `cb-benk-plan-${i}`, name: `Chargebee-plan ${i}`, item_family_id: itemFamily, type: i % 2 ? "plan" : "addon" },
+    seedContext,
+  );
+}
 const poCounts = po.store.counts();
-const sourceRecords = Object.values(poCounts).reduce((a, b) => a + b, 0);
+const powerOfficeRecords = Object.values(poCounts).reduce((a, b) => a + b, 0);
+const chargebeeBorn = sizes.chargebeeCustomers + sizes.chargebeeItems;
+const sourceRecords = powerOfficeRecords + chargebeeBorn;
 
 // --- queue and worker -------------------------------------------------------------------------------------------
 const loaded = loadConfig({ ...process.env, SYNC_POLL_INTERVAL_SECONDS: "0", LOG_LEVEL: "warn" });
@@ -370,7 +395,7 @@ console.log(
     .join(", ")} (bench records + the demo data).`,
 );
 console.log(
-  `Chargebee sandbox: demo data. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.`,
+  `Chargebee sandbox: demo data + ${fmt.format(sizes.chargebeeCustomers)} customers and ${fmt.format(sizes.chargebeeItems)} items born there. Rate limits off. SYNC_BATCH_SIZE ${config.sync.batchSize}, SYNC_WORKER_CONCURRENCY ${config.sync.workerConcurrency}, CHARGEBEE_MAX_CONCURRENCY ${config.chargebee.maxConcurrency}.`,
 );
 console.log(
   webhookAuth
@@ -385,7 +410,7 @@ const workerCpuBefore = workerCpuSeconds();
 const initial = await timedRun("incremental");
 const workerCpuInitial = workerCpuBefore === undefined ? undefined : workerCpuSeconds()! - workerCpuBefore;
 console.log(
-  `1. Initial sync: ${fmt.format(sourceRecords)} PowerOffice records in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`,
+  `1. Initial sync: ${fmt.format(powerOfficeRecords)} PowerOffice records and ${fmt.format(chargebeeBorn)} born in Chargebee in ${fmt.format(initial.ms / 1000)} s = ${fmt.format(sourceRecords / (initial.ms / 1000))} records/s`,
 );
 if (workerCpuInitial !== undefined) {
   console.log(

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { ChargebeeConfig } from "../config/config.js";
 import { createChargebeeWebhookHandler, type ChargebeeClient } from "../connectors/chargebee/index.js";
 import type { Logger } from "../logging/logger.js";
-import { budgetStoreForKnex, createConfiguredChargebeeClient, createWebhookSyncWaker } from "../sync/index.js";
+import { budgetStoreForKnex, createConfiguredChargebeeClient, createWebhookSyncWaker, CREATION_FLOWS } from "../sync/index.js";
 import type { ExtraRoute } from "../../gateway/index.js";
 
 export const CHARGEBEE_WEBHOOK_PATH = "/webhooks/chargebee";
@@ -34,7 +34,12 @@ export function createChargebeeWebhookRoute(options: {
   logger: Logger;
 }): ChargebeeWebhookRoute {
   const logger = options.logger.child({ component: "chargebee-webhook" });
-  const waker = createWebhookSyncWaker({ knex: options.knex, logger, requestSync: options.requestSync });
+  const waker = createWebhookSyncWaker({
+    knex: options.knex,
+    logger,
+    requestSync: options.requestSync,
+    creationTypes: Object.values(CREATION_FLOWS).map((flow) => flow.source.entity),
+  });
   const nodeHandler = createChargebeeWebhookHandler({
     knex: options.knex,
     chargebee:

@@ -86,6 +86,14 @@ export interface AppConfig {
   sync: {
     pollIntervalSeconds: number;
     priority: SystemName;
+    /**
+     * Which records the sync creates on the other side: "both", only those born in PowerOffice ("poweroffice":
+     * F1–F4, F7, F8 create in Chargebee) or only those born in Chargebee ("chargebee": F10, F11 create in
+     * PowerOffice). Flows that may not create still link what they match.
+     */
+    create: "both" | SystemName;
+    /** Flows that never create, whatever `create` says (SYNC_CREATE_OFF=F4,F11). */
+    createOff: string[];
     workerConcurrency: number;
     batchSize: number;
     /** A source whose read fails this many runs in a row is raised: logged at error, flagged in /metrics. */
@@ -173,6 +181,18 @@ export function withChargebeeWebhooks(config: AppConfig): AppConfig {
 }
 
 /** Reads and validates every variable; throws one ConfigError listing all problems. */
+/** "F4, F11" → ["F4", "F11"]; anything that is not a flow id is refused with the variable named. */
+function flowIdList(raw: string): string[] {
+  const ids = raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  const bad = ids.filter((id) => !/^F\d{1,3}$/.test(id));
+  if (bad.length > 0)
+    throw new ConfigError([`SYNC_CREATE_OFF must list flow ids separated by commas (e.g. F4,F11); not flow ids: ${bad.join(", ")}`]);
+  return ids;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
   const databaseUrl = reader.secret("DATABASE_URL");
@@ -218,6 +238,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sync: {
       pollIntervalSeconds: reader.integer("SYNC_POLL_INTERVAL_SECONDS", 60, { min: 0 }),
       priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
+      create: reader.oneOf("SYNC_CREATE", ["both", "poweroffice", "chargebee"] as const, "both"),
+      createOff: flowIdList(reader.string("SYNC_CREATE_OFF", "") ?? ""),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
       readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),

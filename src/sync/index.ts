@@ -1,6 +1,6 @@
 // The sync's public face: what the app, the CLI, the gateway, the subgraphs and the benches use of src/sync.
 export * from "./commands/index.js";
-export { FLOWS, FLOW_IDS, flowName, isFlowId, recordTypesSynced, type FlowId, type FlowDefinition } from "./flows/index.js";
+export { CREATION_FLOWS, FLOWS, FLOW_IDS, flowName, isFlowId, recordTypesSynced, type FlowId, type FlowDefinition } from "./flows/index.js";
 export { startSyncWorker, SCHEDULE_REQUESTER, type SyncWorker, type SyncWorkerOptions } from "./worker.js";
 export { createSyncClients, checkSandboxesReachable, describeApis, budgetStoreForKnex, createConfiguredChargebeeClient } from "./clients.js";
 export { createWebhookSyncWaker } from "./chargebee/webhook-waker.js";

@@ -161,6 +161,27 @@ describe("Chargebee changes by webhook", () => {
       await waker.stop();
     }
   });
+  test("a customer made in Chargebee (never linked) wakes a sync for F10; one of ours does not", async () => {
+    const woken: string[] = [];
+    const waker = createWebhookSyncWaker({
+      knex: h.db.knex,
+      logger: silentLogger,
+      delayMs: 1,
+      creationTypes: ["customer", "item"],
+      requestSync: async () => woken.push("sync"),
+    });
+    try {
+      await h.sync();
+      waker.onChanges({ changed: [{ system: "chargebee", entity: "customer", sourceId: `po-contactperson-${String(contactPerson().Id)}` }] });
+      await waker.idle();
+      assert.deepEqual(woken, [], "ours, and synced");
+      waker.onChanges({ changed: [{ system: "chargebee", entity: "customer", sourceId: "cb-checkout-1" }] });
+      await waker.idle();
+      assert.deepEqual(woken, ["sync"], "never linked: F10's work");
+    } finally {
+      await waker.stop();
+    }
+  });
   test("a change delivered while a check runs is checked after it, never by a second check alongside", async () => {
     let running = 0;
     let mostAtOnce = 0;

@@ -26,6 +26,8 @@ export interface SyncHarness {
 export async function startSyncHarness(
   options: {
     priority?: "poweroffice" | "chargebee";
+    create?: "both" | "poweroffice" | "chargebee";
+    createOff?: string[];
     /** Where the Chargebee sandbox delivers its events. */ chargebeeWebhook?: SandboxWebhookConfig;
   } = {},
 ): Promise<SyncHarness> {
@@ -42,7 +44,15 @@ export async function startSyncHarness(
     poweroffice,
     chargebee,
     logger: silentLogger,
-    settings: { priority: options.priority ?? "poweroffice", batchSize: 50, pollIntervalSeconds: 60, workerConcurrency: 1, readFailureAlertAfter: 3 },
+    settings: {
+      priority: options.priority ?? "poweroffice",
+      create: options.create ?? "both",
+      createOff: options.createOff ?? [],
+      batchSize: 50,
+      pollIntervalSeconds: 60,
+      workerConcurrency: 1,
+      readFailureAlertAfter: 3,
+    },
     dryRun: false,
     progress: { add: () => {} },
   };

@@ -110,7 +110,7 @@ describe("npm run sync", { timeout: 240_000 }, () => {
     assert.equal(result.stdout, "");
     const unknownFlow = await runSync(["--flow", "F12"]);
     assert.equal(unknownFlow.code, 2);
-    assert.match(unknownFlow.stderr, /Unknown flow\(s\): F12\. Known flows: F1, F2, F3, F4, F5, F6, F7, F8, F9\./);
+    assert.match(unknownFlow.stderr, /Unknown flow\(s\): F12\. Known flows: F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11\./);
   });
 
   test("a dry run prints what it would create and writes nothing to either API", async () => {

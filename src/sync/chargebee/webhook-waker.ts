@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { Logger } from "../../logging/logger.js";
-import { anyLinkedUnprocessed } from "../tables/changed-records.js";
+import { anyLinkedUnprocessed, anyNeverPaired } from "../tables/changed-records.js";
 
 export interface WebhookSyncWakerOptions {
   knex: Knex;
@@ -10,6 +10,11 @@ export interface WebhookSyncWakerOptions {
   logger: Logger;
   /** Wait after the first change of a burst, so one sync carries the burst. Default 2 s. */
   delayMs?: number;
+  /**
+   * Chargebee types a creation flow carries into PowerOffice (customer, item): a delivered record of one of them that
+   * was never linked is work too (a customer made at checkout). Default: none.
+   */
+  creationTypes?: readonly string[];
 }
 
 export interface WebhookSyncWaker {
@@ -82,7 +87,9 @@ export function createWebhookSyncWaker(options: WebhookSyncWakerOptions): Webhoo
     const records = [...delivered.values()];
     delivered.clear();
     if (records.length === 0) return;
-    if (!(await anyLinkedUnprocessed(knex, records))) {
+    const creationTypes = new Set(options.creationTypes ?? []);
+    const unpaired = records.filter((record) => creationTypes.has(record.entity) && !record.sourceId.startsWith("po-"));
+    if (!(await anyLinkedUnprocessed(knex, records)) && !(unpaired.length > 0 && (await anyNeverPaired(knex, unpaired)))) {
       logger.debug({ records: records.length }, "webhook changes are already synced (echoes of our own writes): no sync woken");
       return;
     }

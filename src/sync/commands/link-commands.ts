@@ -3,7 +3,7 @@ import type { Knex } from "knex";
 import { recordPresence } from "../../datasets/read-records.js";
 import type { SystemName } from "../../config/config.js";
 import { SyncCommandError } from "../model/errors.js";
-import { flowById, type FlowId, FLOW_IDS } from "../flows/index.js";
+import { creationFlowById, flowById, isCreationFlowId, type FlowId, FLOW_IDS } from "../flows/index.js";
 import { insertEvents } from "../tables/events.js";
 import {
   activeLink,
@@ -59,6 +59,13 @@ export interface LinkRecordsResult {
  */
 export async function linkRecords(knex: Knex, input: LinkRecordsInput): Promise<LinkRecordsResult> {
   const flowId = requireFlow(input.flow);
+  if (isCreationFlowId(flowId)) {
+    const creation = creationFlowById(flowId);
+    throw new SyncCommandError(
+      "BAD_USER_INPUT",
+      `${flowId} creates PowerOffice records for Chargebee ones and keeps no links of its own: link under the flow of the PowerOffice record (${creation.dependsOn.join(", ")})`,
+    );
+  }
   const flow = flowById(flowId);
   if (flow.parent) throw new SyncCommandError("BAD_USER_INPUT", `${flowId} records are linked with their parent (${flow.parent.flow})`);
   const powerofficeId = requireText(input.powerofficeId, "powerofficeId");

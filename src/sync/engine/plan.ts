@@ -1,5 +1,11 @@
-import { flowById, FLOW_IDS } from "../flows/index.js";
-import { changedChildRecords, changedSourceRecords, changedTargetRecords, type Candidate } from "../tables/changed-records.js";
+import { anyFlowById, creationFlowById, flowById, FLOW_IDS, isCreationFlowId } from "../flows/index.js";
+import {
+  changedChildRecords,
+  changedSourceRecords,
+  changedTargetRecords,
+  unpairedChargebeeRecords,
+  type Candidate,
+} from "../tables/changed-records.js";
 import { refreshStatistics } from "./statistics.js";
 import { type FlowSelection, type SyncContext, type WorkItem, type WorkRecord, type WorkStage, type FlowKey } from "../model/types.js";
 
@@ -22,8 +28,8 @@ export function stageFlows(flows: readonly FlowKey[]): FlowKey[][] {
     if (known !== undefined) return known;
     if (visiting.has(id)) throw new Error(`Flow dependencies form a cycle at ${id}`);
     visiting.add(id);
-    const flow = flowById(id);
-    const parent = flow.parent?.flow;
+    const flow = anyFlowById(id);
+    const parent = "parent" in flow ? flow.parent?.flow : undefined;
     let value = 0;
     if (parent && selected.has(parent)) value = levelOf(parent);
     else for (const dependency of flow.dependsOn) if (selected.has(dependency)) value = Math.max(value, levelOf(dependency) + 1);
@@ -35,16 +41,20 @@ export function stageFlows(flows: readonly FlowKey[]): FlowKey[][] {
   // One stage for a whole group: the deepest level of its members.
   const groupLevel = new Map<string, number>();
   for (const id of flows) {
-    const group = flowById(id).group?.name;
+    const group = groupOf(id);
     if (group) groupLevel.set(group, Math.max(groupLevel.get(group) ?? 0, level.get(id)!));
   }
   for (const id of flows) {
-    const group = flowById(id).group?.name;
+    const group = groupOf(id);
     if (group) level.set(id, groupLevel.get(group)!);
   }
   const stages: FlowKey[][] = [];
   for (const id of flows) (stages[level.get(id)!] ??= []).push(id);
   return stages.filter((stage) => stage && stage.length > 0);
+}
+
+function groupOf(id: FlowKey): string | undefined {
+  return isCreationFlowId(id) ? undefined : flowById(id).group?.name;
 }
 
 /** Groups candidates into work items: one per record, or one per group key (people sharing an email). */
@@ -55,7 +65,7 @@ export function toWorkItems(candidates: readonly Candidate[]): WorkItem[] {
     const recordKey = `${candidate.flow}:${candidate.source_id}`;
     if (seen.has(recordKey)) continue;
     seen.add(recordKey);
-    const group = flowById(candidate.flow).group;
+    const group = isCreationFlowId(candidate.flow) ? undefined : flowById(candidate.flow).group;
     const groupKey = group?.keyOf({ sourceId: candidate.source_id, email: candidate.email, name: candidate.name });
     const key = group && groupKey ? `${group.name}:${groupKey}` : recordKey;
     const record: WorkRecord = { flow: candidate.flow, sourceId: candidate.source_id };
@@ -88,6 +98,7 @@ export async function planWork(ctx: SyncContext, selection: FlowSelection): Prom
     stageFlows(flows).map(async (stage) => {
       const lists = await Promise.all(
         stage.flatMap((id) => {
+          if (isCreationFlowId(id)) return [unpairedChargebeeRecords(ctx.knex, creationFlowById(id))];
           const flow = flowById(id);
           const parent = flow.parent ? flowById(flow.parent.flow) : undefined;
           if (parent) return [changedChildRecords(ctx.knex, flow, parent)];

@@ -1,20 +1,19 @@
 import { randomUUID } from "node:crypto";
-import type { Knex } from "knex";
-import { ChargebeeApiError } from "../../connectors/chargebee/index.js";
-import { PowerOfficeApiError, PowerOfficeNetworkError } from "../../connectors/poweroffice/index.js";
-import { contentHash } from "../../datasets/content-hash.js";
-import { describeDataIssues, storableValue } from "../../datasets/storable-text.js";
-import { databaseReason, isDataError } from "../../db/errors.js";
-import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
-import { RetryNextRunError, QuarantineError, WaitingError } from "../model/errors.js";
-import { flowById } from "../flows/index.js";
+import { describeDataIssues } from "../../datasets/storable-text.js";
+import type { DatasetRecord } from "../../datasets/types.js";
+import { asDatasetRecord } from "./dataset-record.js";
+import { isRefusal, isTransient } from "./failures.js";
+import { commitOutcomes, forEachLimited, type ItemOutcome } from "./commit-outcomes.js";
+import { QuarantineError, WaitingError } from "../model/errors.js";
+import { flowById, isCreationFlowId } from "../flows/index.js";
+import { processCreationWork } from "./create-in-poweroffice.js";
+import { creationAllowed } from "./create-settings.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
 import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
 import { propagate } from "./propagate.js";
-import { CommitBuffer, commitBuffer } from "./commit.js";
+import { CommitBuffer } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "../model/flow-definition.js";
 import { recordIntents, type OutboxIntent } from "../tables/outbox.js";
-import { upsertQuarantine } from "../tables/quarantine.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
 import { refreshStatistics } from "./statistics.js";
 import { addCounts, emptyCounts, type PlannedWrite, type RunCounts, type SyncContext, type WorkItem, type FlowKey } from "../model/types.js";
@@ -23,29 +22,6 @@ import { addCounts, emptyCounts, type PlannedWrite, type RunCounts, type SyncCon
 const ITEM_CONCURRENCY = 16;
 /** Passes over a group when one member's write changed a record another member is linked to (a merged person). */
 const MAX_GROUP_PASSES = 3;
-
-/** A write result's record as the dataset will hold it (for the rest of the batch to see). */
-export function asDatasetRecord(input: SourceRecordInput): DatasetRecord {
-  const now = new Date();
-  const { issues } = storableValue(input.data);
-  return {
-    id: 0,
-    system: input.system,
-    entity: input.entity,
-    sourceId: input.sourceId,
-    data: input.data,
-    contentHash: contentHash(input.data, input.deleted ?? false),
-    sourceChangedAt: input.sourceChangedAt ?? null,
-    deleted: input.deleted ?? false,
-    firstSeenAt: now,
-    lastSeenAt: now,
-    changeSeq: 0,
-    email: input.email ? input.email.trim().toLowerCase() : null,
-    name: input.name ?? null,
-    parentId: input.parentId ?? null,
-    dataIssues: issues.length > 0 ? issues : null,
-  };
-}
 
 /** A link's agreed values without the queued overrides; an empty object (a link made by hand) counts as never agreed. */
 function splitAgreed(agreed: MappedValues | undefined): { agreed: MappedValues | null; overrides: MappedValues } {
@@ -58,39 +34,6 @@ function displayName(values: MappedValues): string | null {
   for (const key of ["name", "company"]) if (typeof values[key] === "string") return values[key] as string;
   const person = [values.firstName, values.lastName].filter((part) => typeof part === "string").join(" ");
   return person || null;
-}
-
-function isRefusal(error: unknown): string | null {
-  if (
-    error instanceof ChargebeeApiError &&
-    error.httpStatus >= 400 &&
-    error.httpStatus < 500 &&
-    error.httpStatus !== 429 &&
-    error.httpStatus !== 401 &&
-    error.httpStatus !== 403
-  ) {
-    return `Chargebee refused the write (${error.apiErrorCode}${error.param ? `, ${error.param}` : ""}): ${error.message}`;
-  }
-  if (error instanceof PowerOfficeApiError && [400, 404, 409, 422].includes(error.status)) {
-    return `PowerOffice refused the write (${error.status} ${error.title}): ${error.detail || error.message}`;
-  }
-  return null;
-}
-
-const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/**
- * Whether an error says nothing about the record: the network, the vendor being down or limiting us (after the
- * clients' retries), credentials, or the database being unreachable. Such a record is left for the next run and
- * the run ends partial. Any other error is the record's (or a flow's bug on its data): it is quarantined.
- */
-function isTransient(error: unknown): boolean {
-  if (error instanceof RetryNextRunError) return true;
-  if (error instanceof ChargebeeApiError || error instanceof PowerOfficeApiError || error instanceof PowerOfficeNetworkError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
-  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return !isDataError(error);
-  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
 /** What the system a record lives in calls it, and where to fix it. */
@@ -412,9 +355,13 @@ class RecordProcessor {
       if (unstorableMatch) throw new QuarantineError(unstorableMatch);
       return this.linkExisting(flow, source, matched, match.unifiedId ?? poLink?.unified_id ?? null, values, related, businessEntityId);
     }
-    if (flow.create === "link-only") {
+    const allowed = flow.create === "create" ? creationAllowed(this.ctx.settings, flow.id, "chargebee") : null;
+    if (flow.create === "link-only" || (allowed && !allowed.allowed)) {
       const name = displayName(values) ?? source.sourceId;
-      const reason = `No Chargebee ${flow.target.entity.replace(/_/g, " ")} is named "${name}": create one with that name in Chargebee, or link it by hand`;
+      const reason =
+        allowed && !allowed.allowed
+          ? `No Chargebee ${flow.target.entity.replace(/_/g, " ")} matches ${flow.source.entity} ${source.sourceId} ("${name}"), and ${allowed.why}: create it in Chargebee or link it by hand`
+          : `No Chargebee ${flow.target.entity.replace(/_/g, " ")} is named "${name}": create one with that name in Chargebee, or link it by hand`;
       this.buffer.state({
         flow: flow.id,
         system: source.system,
@@ -730,17 +677,6 @@ class RecordProcessor {
   }
 }
 
-async function forEachLimited<T>(values: readonly T[], limit: number, run: (value: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, values.length) }, async () => {
-    while (next < values.length) {
-      const value = values[next++]!;
-      await run(value);
-    }
-  });
-  await Promise.all(workers);
-}
-
 /** Processes one item: its records in order, again while one member's write changed another member's record. */
 async function processItem(processor: RecordProcessor, data: BatchData, item: WorkItem): Promise<void> {
   const writtenBy = new Map<string, number>();
@@ -767,74 +703,6 @@ async function processItem(processor: RecordProcessor, data: BatchData, item: Wo
   }
 }
 
-/** What one work item decided and wrote, waiting for the batch's commit. */
-interface ItemOutcome {
-  item: WorkItem;
-  buffer: CommitBuffer;
-}
-
-/**
- * Commits the items' outcomes in one transaction. When the database refuses it for the values it carries, each
- * half is committed again, down to the one item it refuses: that item's records are quarantined with the reason
- * (what they wrote stays written: our ids and the outbox find it again on the next attempt) and the rest commit.
- */
-async function commitOutcomes(ctx: SyncContext, data: BatchData, outcomes: ItemOutcome[], batchWide: CommitBuffer): Promise<void> {
-  try {
-    await commitBuffer(ctx.knex, CommitBuffer.merge([batchWide, ...outcomes.map((outcome) => outcome.buffer)]), ctx.runId, recordedCounts(ctx));
-    return;
-  } catch (error) {
-    if (!isDataError(error) || outcomes.length === 0) throw error;
-    if (outcomes.length === 1) {
-      await quarantineUncommitted(ctx, data, outcomes[0]!, error);
-      if (!batchWide.isEmpty || batchWide.outboxUnused.length > 0) await commitBuffer(ctx.knex, batchWide, ctx.runId);
-      return;
-    }
-  }
-  const middle = Math.ceil(outcomes.length / 2);
-  await commitOutcomes(ctx, data, outcomes.slice(0, middle), batchWide);
-  await commitOutcomes(ctx, data, outcomes.slice(middle), new CommitBuffer());
-}
-
-async function quarantineUncommitted(ctx: SyncContext, data: BatchData, outcome: ItemOutcome, error: unknown): Promise<void> {
-  const reason =
-    `The outcome could not be recorded: the database refused it (${databaseReason(error)}). What was written to the other system stays ` +
-    "and is found again by its id on the next attempt; the record is tried again when it changes (or with retryQuarantined)";
-  const entries = outcome.item.records.flatMap(({ flow, sourceId }) => {
-    const source = data.source(flow, sourceId);
-    if (!source) return [];
-    return [
-      {
-        flow,
-        system: source.system,
-        entity: source.entity,
-        sourceId,
-        reason,
-        payload: storableValue(source.data).value,
-        contentHash: source.contentHash,
-      },
-    ];
-  });
-  ctx.logger.error(
-    { err: error, records: entries.map((entry) => `${entry.flow}:${entry.sourceId}`) },
-    "a work item's outcome could not be committed: its records are quarantined, the rest of the batch commits",
-  );
-  const counts = outcome.buffer.counts;
-  counts.created = counts.updated = counts.deleted = counts.unchanged = counts.conflicts = 0;
-  counts.quarantined = entries.length;
-  const record = recordedCounts(ctx);
-  await ctx.knex.transaction(async (trx) => {
-    await upsertQuarantine(trx, entries);
-    await record?.(trx, counts);
-  });
-}
-
-/** The counts of a commit without its API calls (those are counted as they are made). */
-function recordedCounts(ctx: SyncContext): ((trx: Knex.Transaction, counts: RunCounts) => Promise<void>) | undefined {
-  const commitCounts = ctx.commitCounts;
-  if (!commitCounts) return undefined;
-  return (trx, counts) => commitCounts(trx, { ...counts, apiCalls: 0 });
-}
-
 /**
  * Phase 2 for one batch: decide every record, make the writes, and commit decisions, outcomes and links together.
  * Idempotent: a batch retried after a crash re-plans from the dataset and the link table, and creates find our
@@ -843,6 +711,18 @@ function recordedCounts(ctx: SyncContext): ((trx: Knex.Transaction, counts: RunC
  */
 export async function processWork(ctx: SyncContext, items: readonly WorkItem[]): Promise<RunCounts> {
   if (items.length === 0) return emptyCounts();
+  const creations = items.filter((item) => isCreationFlowId(item.records[0]!.flow));
+  if (creations.length > 0) {
+    const counts = await processCreationWork(ctx, creations);
+    if (creations.length === items.length) return counts;
+    return addCounts(
+      counts,
+      await processWork(
+        ctx,
+        items.filter((item) => !creations.includes(item)),
+      ),
+    );
+  }
   // Earlier batches of this run added the links and records this one joins: plan with their real sizes.
   await refreshStatistics(ctx.knex, { tolerance: 1 });
   const data = await loadBatch(ctx.knex, items);
@@ -861,7 +741,7 @@ export async function processWork(ctx: SyncContext, items: readonly WorkItem[]):
   await ctx.progress.add(ctx.commitCounts && !ctx.dryRun ? { apiCalls: counts.apiCalls } : counts);
   const batchWide = new CommitBuffer();
   batchWide.outboxUnused.push(...intents.unused());
-  if (!ctx.dryRun) await commitOutcomes(ctx, data, outcomes, batchWide);
+  if (!ctx.dryRun) await commitOutcomes(ctx, (flow, sourceId) => data.source(flow, sourceId), outcomes, batchWide);
   // Bisection may have quarantined an item: its counts changed in place.
   const final = emptyCounts();
   for (const outcome of outcomes) addCounts(final, outcome.buffer.counts);

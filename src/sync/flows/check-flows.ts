@@ -1,5 +1,6 @@
 import { CHARGEBEE_DATASET_ENTITIES } from "../../connectors/chargebee/index.js";
 import { powerOfficeEntities } from "../../connectors/poweroffice/index.js";
+import type { CreationFlowDefinition } from "../model/creation-flow-definition.js";
 import type { FlowDefinition } from "../model/flow-definition.js";
 
 /** The dataset types the readers know how to read and store, per system. */
@@ -85,6 +86,30 @@ export function checkFlows<T extends Record<string, FlowDefinition>>(registry: T
   );
   const cycle = dependencyCycle(registry);
   if (cycle) problems.push(`flows ${cycle.join(" → ")} depend on each other in a circle (dependsOn)`);
+  if (problems.length > 0) throw new Error(`The flow registry is misconfigured:\n- ${problems.join("\n- ")}`);
+  return registry;
+}
+
+/**
+ * Checks the creation flows against the types the readers read and the flows they pair with, the same way:
+ * a misconfigured one stops the process at start with its problems named.
+ */
+export function checkCreationFlows<T extends Record<string, CreationFlowDefinition>>(
+  registry: T,
+  flows: Readonly<Record<string, FlowDefinition>>,
+): T {
+  const problems: string[] = [];
+  for (const [key, flow] of Object.entries(registry)) {
+    const say = (problem: string) => problems.push(`flow ${key}${flow.title ? ` (${flow.title})` : ""}: ${problem}`);
+    if (flow.id !== key) say(`it is registered as ${key} but its id is "${flow.id}"`);
+    if (Object.hasOwn(flows, key)) say(`its id ${key} is taken by a flow that keeps pairs in sync`);
+    if (!flow.title?.trim()) say("it has no title (its readable name)");
+    if (!KNOWN_TYPES.chargebee.has(flow.source.entity)) say(`its source type Chargebee ${flow.source.entity} is not one the readers read`);
+    if (!KNOWN_TYPES.poweroffice.has(flow.target.entity)) say(`its target type PowerOffice ${flow.target.entity} is not one the readers read`);
+    for (const type of flow.alsoReads?.poweroffice ?? [])
+      if (!KNOWN_TYPES.poweroffice.has(type)) say(`alsoReads names PowerOffice ${type}, which the readers do not read`);
+    for (const dependency of flow.dependsOn) if (!Object.hasOwn(flows, dependency)) say(`it depends on ${dependency}, which is not registered`);
+  }
   if (problems.length > 0) throw new Error(`The flow registry is misconfigured:\n- ${problems.join("\n- ")}`);
   return registry;
 }

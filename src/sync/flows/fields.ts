@@ -50,21 +50,29 @@ export function controlCharacterProblem(text: string): string | null {
 }
 
 /** The first reason these values cannot be written to Chargebee (missing, malformed, too long), or null. */
-export function fieldProblems(fields: readonly FieldSpec[], values: MappedValues, label: string): string | null {
+export function fieldProblems(
+  fields: readonly FieldSpec[],
+  values: MappedValues,
+  label: string,
+  /** The system the values were read from: its property names and where to fix them. */
+  from: "poweroffice" | "chargebee" = "poweroffice",
+): string | null {
+  const system = from === "poweroffice" ? "PowerOffice" : "Chargebee";
   for (const field of fields) {
     const value = values[field.key];
+    const property = field[from];
     if (value === null || value === undefined) {
-      if (field.required) return `${label} has no ${field.poweroffice}; it is required to sync`;
+      if (field.required) return `${label} has no ${property}; it is required to sync`;
       continue;
     }
     const text = String(value);
     const control = controlCharacterProblem(text);
-    if (control) return `${label}: ${field.poweroffice} holds ${control}; remove it in PowerOffice`;
+    if (control) return `${label}: ${property} holds ${control}; remove it in ${system}`;
     if (field.kind === "email" && !isValidEmail(text)) {
-      return `${label} has an invalid email address "${text}" in ${field.poweroffice}; fix it in PowerOffice`;
+      return `${label} has an invalid email address "${text}" in ${property}; fix it in ${system}`;
     }
     if (field.maxLength !== undefined && text.length > field.maxLength) {
-      return `${label}: ${field.poweroffice} is ${text.length} characters; Chargebee's ${field.chargebee} takes at most ${field.maxLength}`;
+      return `${label}: ${property} is ${text.length} characters; Chargebee's ${field.chargebee} takes at most ${field.maxLength}`;
     }
   }
   return null;

@@ -1,3 +1,4 @@
+import type { CreationFlowDefinition } from "../model/creation-flow-definition.js";
 import type { FlowDefinition } from "../model/flow-definition.js";
 import type { SystemName } from "../model/types.js";
 
@@ -44,4 +45,12 @@ export function flowsReadingType(flows: Registry, system: SystemName, entity: st
   const childOf = Object.values(flows).find((flow) => flow.parent && flow.source.entity === entity);
   const read = system === "poweroffice" && childOf ? flows[childOf.parent!.flow]!.source.entity : entity;
   return Object.keys(flows).filter((id) => flowReads(flows, id)[system].includes(read));
+}
+
+/** What a creation flow needs read: its Chargebee type, the PowerOffice type it creates and those it matches against. */
+export function creationFlowReads(flow: CreationFlowDefinition): FlowReads {
+  return {
+    poweroffice: [...new Set([flow.target.entity, ...(flow.alsoReads?.poweroffice ?? [])])],
+    chargebee: [...new Set([flow.source.entity, ...(flow.alsoReads?.chargebee ?? [])])],
+  };
 }

@@ -1,13 +1,14 @@
-import { powerOfficeResourceOf, replaceOperations } from "../../connectors/poweroffice/index.js";
+import { PowerOfficeApiError, powerOfficeResourceOf, replaceOperations } from "../../connectors/poweroffice/index.js";
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldValue, WriteResult } from "../model/flow-definition.js";
+import type { FieldValue, PreparedIntent, WriteResult } from "../model/flow-definition.js";
+import { RetryNextRunError } from "../model/errors.js";
+import { CLAIM_LEASE_SECONDS, claimIntent } from "../tables/outbox.js";
 import type { SyncContext } from "../model/types.js";
 import { powerOfficeRecordFrom } from "./records.js";
 
 /**
  * Updates a PowerOffice record with JSON Patch `replace` operations (one call). Updates are idempotent, so a retry
- * after a crash writes the same values again; PowerOffice creates are not part of any flow (records are created
- * from PowerOffice into Chargebee, shared/DESIGN.md §1).
+ * after a crash writes the same values again.
  */
 export async function patchPowerOfficeRecord(ctx: SyncContext, record: DatasetRecord, properties: Record<string, FieldValue>): Promise<WriteResult> {
   const resource = powerOfficeResourceOf(record.entity);
@@ -25,5 +26,64 @@ export async function patchPowerOfficeRecord(ctx: SyncContext, record: DatasetRe
     records: [powerOfficeRecordFrom(record.entity, updated, { parentId: record.parentId ?? undefined })],
     id: record.sourceId,
     apiCalls: 1,
+  };
+}
+
+/**
+ * Makes one PowerOffice record for a Chargebee record, exactly once. PowerOffice has no idempotency key, so the
+ * record carries the Chargebee id in a field PowerOffice keeps unique (a customer's ExternalImportReference, a
+ * product's Code), and the create goes through the outbox like F8's invoice: the intent is recorded before the call
+ * and claimed while this worker looks the record up or creates it; after a crash (the intent left pending) the
+ * record is looked up by that key before one is created, and a create PowerOffice refuses because the key is taken
+ * is answered by the lookup.
+ */
+export async function createPowerOfficeRecordOnce(
+  ctx: SyncContext,
+  input: {
+    entity: "Customer" | "Product";
+    /** The Chargebee id, as the unique key the lookup finds. */
+    key: string;
+    outbox: PreparedIntent;
+    lookup(): Promise<Record<string, unknown> | null>;
+    create(): Promise<Record<string, unknown>>;
+  },
+): Promise<WriteResult> {
+  const claim = await claimIntent(ctx.knex, input.outbox.id);
+  if (!claim) {
+    throw new RetryNextRunError(
+      `another worker has been creating the PowerOffice ${input.entity.toLowerCase()} for Chargebee ${input.key} for ${CLAIM_LEASE_SECONDS} s and more; it is tried again on the next run`,
+    );
+  }
+  let apiCalls = 0;
+  let record: Record<string, unknown> | null = null;
+  try {
+    if (input.outbox.recovered) {
+      apiCalls += 1;
+      record = await input.lookup();
+    }
+    if (!record) {
+      try {
+        apiCalls += 1;
+        record = await input.create();
+      } catch (error) {
+        if (
+          !(error instanceof PowerOfficeApiError) ||
+          error.status !== 400 ||
+          !/already in use|already exists|unique/i.test(`${error.title} ${error.detail}`)
+        )
+          throw error;
+        apiCalls += 1;
+        record = await input.lookup();
+        if (!record) throw error;
+      }
+    }
+  } finally {
+    await claim.release();
+  }
+  return {
+    records: [powerOfficeRecordFrom(input.entity, record)],
+    id: String(record.Id),
+    apiCalls,
+    outboxIds: [input.outbox.id],
   };
 }

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { flowById } from "../flows/index.js";
+import { creationFlowById, flowById, isCreationFlowId } from "../flows/index.js";
 import { FINISHED_STATUSES, failRun, mergeDetail } from "./run-store.js";
 import type { FlowId, RunDetail, RunStatus, RunWait } from "./types.js";
 
@@ -11,6 +11,15 @@ const ADMISSION_LOCK = 7_301_117;
 
 /** What a flow reads or writes, as "system:entity", and its group: two flows that share one may touch the same record. */
 function flowResources(flow: string): string[] {
+  if (isCreationFlowId(flow)) {
+    // A creation flow writes the links of the flows it pairs with: it overlaps everything they touch.
+    const creation = creationFlowById(flow);
+    return [
+      `${creation.source.system}:${creation.source.entity}`,
+      `${creation.target.system}:${creation.target.entity}`,
+      ...(creation.alsoReads?.poweroffice ?? []).map((entity) => `poweroffice:${entity}`),
+    ];
+  }
   const definition = flowById(flow);
   const resources = [`${definition.source.system}:${definition.source.entity}`, `${definition.target.system}:${definition.target.entity}`];
   if (definition.children) resources.push(`poweroffice:${definition.children.entity}`);

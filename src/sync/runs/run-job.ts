@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import { QUEUES } from "../../jobs/queue.js";
 import { powerOfficeSidesOf } from "../tables/links.js";
-import { flowName } from "../flows/index.js";
+import { flowName, isCreationFlowId } from "../flows/index.js";
 import { ADMISSION_RECHECK_SECONDS, admitRun, failAbandonedRun } from "./admission.js";
 import { buildContext } from "./context.js";
 import { toBatches } from "./fan-out.js";
@@ -144,6 +144,8 @@ async function onlyItemsOf(knex: Knex, stages: WorkStage[], record: RecordTarget
     wanted = flows.map((flow) => ({ flow, sourceId: record.sourceId }));
   } else {
     wanted = await powerOfficeSidesOf(knex, { entity: record.entity, sourceId: record.sourceId });
+    // A Chargebee-born record not linked yet is the creation flow's own work item.
+    for (const flow of flows) if (isCreationFlowId(flow)) wanted.push({ flow, sourceId: record.sourceId });
   }
   return stages.map((stage) => ({
     flows: stage.flows,

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { flowById, isFlowId } from "../flows/index.js";
+import { anyFlowById, isFlowId } from "../flows/index.js";
 import { coveredMs, expectedSecondsLeft, type Span } from "./wait-estimate.js";
 import {
   VENDORS,
@@ -160,7 +160,7 @@ function nextStageWait(detail: RunDetail, stage: number): StageWaitView | null {
   const needs = new Set<string>();
   for (const flow of next.flows) {
     if (!isFlowId(flow)) continue;
-    for (const dependency of flowById(flow).dependsOn) if (running.has(dependency)) needs.add(dependency);
+    for (const dependency of anyFlowById(flow).dependsOn) if (running.has(dependency)) needs.add(dependency);
   }
   return { stage: stage + 1, flows: [...next.flows], waitsForStage: stage, waitsForFlows: [...current.flows], needs: [...needs].sort() };
 }

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { CreationFlowDefinition } from "../model/creation-flow-definition.js";
 import type { FlowDefinition } from "../model/flow-definition.js";
 import type { FlowKey } from "../model/types.js";
 
@@ -95,6 +96,24 @@ export async function changedChildRecords(knex: Knex, flow: FlowDefinition, pare
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
 }
 
+/**
+ * Chargebee records of a creation flow's type that were never paired with anything (no link, active or closed, in
+ * any flow: a pair someone unlinked or whose PowerOffice side was deleted is not created again) and whose current
+ * version the flow has not seen.
+ */
+export async function unpairedChargebeeRecords(knex: Knex, flow: CreationFlowDefinition): Promise<Candidate[]> {
+  const result = await knex.raw(
+    `select d.source_id, d.email, d.name from dataset_records d
+       left join sync_record_state s on s.flow = ? and s.system = d.system and s.entity = d.entity and s.source_id = d.source_id
+      where d.system = 'chargebee' and d.entity = ? and not d.deleted
+        and (s.content_hash is null or s.content_hash <> d.content_hash)
+        and not exists (select 1 from links l where l.system = 'chargebee' and l.entity = d.entity and l.source_id = d.source_id)
+      order by d.source_id`,
+    [flow.id, flow.source.entity],
+  );
+  return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: flow.id }));
+}
+
 /** Whether any of these Chargebee records is linked and its current version not processed by its flow yet. */
 export async function anyLinkedUnprocessed(knex: Knex, records: ReadonlyArray<{ entity: string; sourceId: string }>): Promise<boolean> {
   const work = await knex.raw(
@@ -103,6 +122,17 @@ export async function anyLinkedUnprocessed(knex: Knex, records: ReadonlyArray<{ 
        join dataset_records d on d.system = 'chargebee' and d.entity = k.entity and d.source_id = k.source_id
        left join sync_record_state s on s.flow = lc.flow and s.system = 'chargebee' and s.entity = d.entity and s.source_id = d.source_id
       where s.content_hash is null or s.content_hash <> d.content_hash
+      limit 1`,
+    [records.map((record) => record.entity), records.map((record) => record.sourceId)],
+  );
+  return (work.rows as unknown[]).length > 0;
+}
+
+/** Whether any of these Chargebee records was never linked in any flow (a creation flow's work). */
+export async function anyNeverPaired(knex: Knex, records: ReadonlyArray<{ entity: string; sourceId: string }>): Promise<boolean> {
+  const work = await knex.raw(
+    `select 1 from unnest(?::text[], ?::text[]) as k(entity, source_id)
+      where not exists (select 1 from links l where l.system = 'chargebee' and l.entity = k.entity and l.source_id = k.source_id)
       limit 1`,
     [records.map((record) => record.entity), records.map((record) => record.sourceId)],
   );

@@ -185,3 +185,10 @@ export async function pendingIntents(knex: Knex, system?: SystemName): Promise<O
   if (system) builder.where({ system });
   return ((await builder) as OutboxRow[]).map(toEntry);
 }
+
+/** The pending intent for this record, if an earlier attempt left one. */
+export async function pendingIntentOf(knex: Knex, key: { system: SystemName; entity: string; lookupKey: string }): Promise<OutboxEntry | null> {
+  const row = (await knex("outbox").where({ status: "pending", system: key.system, entity: key.entity, lookup_key: key.lookupKey }).first()) as
+    OutboxRow | undefined;
+  return row ? toEntry(row) : null;
+}

@@ -145,7 +145,7 @@ export class SyncRunResolver {
   async runSync(
     @Ctx() ctx: SubgraphContext,
     @Arg("mode", () => SyncMode, { nullable: true, description: "Default INCREMENTAL." }) mode?: SyncMode,
-    @Arg("flows", () => [String], { nullable: true, description: "F1–F9; none: every flow." }) flows?: string[],
+    @Arg("flows", () => [String], { nullable: true, description: "F1–F11; none: every flow." }) flows?: string[],
   ) {
     assertMayWrite(ctx);
     const unknown = (flows ?? []).filter((flow) => !isFlowId(flow));

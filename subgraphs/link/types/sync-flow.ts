@@ -9,15 +9,15 @@ export class SyncFlowField {
   @Field(() => String, { description: "The Chargebee property." }) chargebee!: string;
 }
 
-@ObjectType({ description: "One sync flow (F1–F9): which PowerOffice records become which Chargebee records, and how." })
+@ObjectType({ description: "One sync flow (F1–F11): which records of one system become which of the other, and how." })
 export class SyncFlow {
   @Field(() => String) id!: string;
   @Field(() => String) title!: string;
   @Field(() => String) description!: string;
   @Field(() => UnifiedKind) kind!: UnifiedKind;
-  @Field(() => String, { description: "PowerOffice type read." }) powerofficeType!: string;
-  @Field(() => String, { description: "Chargebee type written." }) chargebeeType!: string;
-  @Field(() => String, { description: "two-way or poweroffice-to-chargebee." }) direction!: string;
+  @Field(() => String, { description: "The PowerOffice type it reads (F10, F11: creates)." }) powerofficeType!: string;
+  @Field(() => String, { description: "The Chargebee type it writes (F10, F11: reads)." }) chargebeeType!: string;
+  @Field(() => String, { description: "two-way, poweroffice-to-chargebee or chargebee-to-poweroffice." }) direction!: string;
   @Field(() => [String], { description: "Flows that run before it." }) dependsOn!: string[];
   @Field(() => [SyncFlowField]) fields!: SyncFlowField[];
   @Field(() => String, { description: "What happens when a record is deleted on either side." }) deletePolicy!: string;

@@ -98,7 +98,7 @@ export class SyncBudgetWaited {
 export class SyncRun {
   @Field(() => ID) id!: string;
   @Field(() => String) requestedBy!: string;
-  @Field(() => [String], { description: "The flows it runs (F1–F9)." }) flows!: string[];
+  @Field(() => [String], { description: "The flows it runs (F1–F11)." }) flows!: string[];
   @Field(() => SyncMode) mode!: SyncMode;
   @Field(() => SyncRunStatus) status!: SyncRunStatus;
   @Field(() => String, { nullable: true, description: "queued, reading, planning, processing or finished." }) phase!: string | null;
