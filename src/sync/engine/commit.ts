@@ -1,3 +1,4 @@
+import type { DatasetRecord } from "../../datasets/types.js";
 import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
 import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
@@ -45,6 +46,15 @@ export class CommitBuffer {
     const key = `${entry.flow}\u0000${entry.system}\u0000${entry.entity}\u0000${entry.sourceId}`;
     this.quarantine.set(key, entry);
     this.released.delete(key);
+  }
+
+  /** A record quarantined by a flow: counted, its state and open entry recorded, and a quarantine event. */
+  quarantineRecord(flow: string, record: DatasetRecord, reason: string): void {
+    this.counts.quarantined += 1;
+    const key = { flow, system: record.system, entity: record.entity, sourceId: record.sourceId };
+    this.state({ ...key, contentHash: record.contentHash, status: "quarantined", reason });
+    this.quarantined({ ...key, reason, payload: record.data, contentHash: record.contentHash });
+    this.events.push({ unifiedId: null, ...key, action: "quarantine", detail: { reason } });
   }
 
   /** One buffer holding everything of these (the items of a batch, committed together). */

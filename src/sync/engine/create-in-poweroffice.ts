@@ -7,7 +7,7 @@ import { foldedEmail } from "../flows/fields.js";
 import type { CreationFlowDefinition } from "../model/creation-flow-definition.js";
 import type { FlowDefinition, MappedValues } from "../model/flow-definition.js";
 import { QuarantineError } from "../model/errors.js";
-import { emptyCounts, type RunCounts, type SyncContext, type WorkItem } from "../model/types.js";
+import { addCounts, emptyCounts, type RunCounts, type SyncContext, type WorkItem } from "../model/types.js";
 import { everPaired, powerOfficeCandidates, type PowerOfficeCandidate } from "../tables/match-candidates.js";
 import { failIntent, pendingIntentOf, recordIntent } from "../tables/outbox.js";
 import { CommitBuffer } from "./commit.js";
@@ -105,19 +105,8 @@ class CreationProcessor {
   }
 
   private quarantine(flow: CreationFlowDefinition, record: DatasetRecord, reason: string): void {
-    this.buffer.counts.quarantined += 1;
     if (this.ctx.dryRun) this.ctx.plan?.quarantined.push({ flow: flow.id, entity: record.entity, id: record.sourceId, reason });
-    this.state(flow.id, record, "quarantined", reason);
-    this.buffer.quarantined({
-      flow: flow.id,
-      system: record.system,
-      entity: record.entity,
-      sourceId: record.sourceId,
-      reason,
-      payload: record.data,
-      contentHash: record.contentHash,
-    });
-    this.event(flow, record, "quarantine", null, { reason });
+    this.buffer.quarantineRecord(flow.id, record, reason);
   }
 
   async process(flow: CreationFlowDefinition, source: DatasetRecord | undefined): Promise<void> {
@@ -343,12 +332,10 @@ export async function processCreationWork(ctx: SyncContext, items: readonly Work
     ctx.writes?.itemDone();
   });
   const counts = emptyCounts();
-  for (const outcome of outcomes) {
-    for (const key of Object.keys(counts) as Array<keyof RunCounts>) counts[key] += outcome.buffer.counts[key];
-  }
+  for (const outcome of outcomes) addCounts(counts, outcome.buffer.counts);
   await ctx.progress.add(ctx.commitCounts && !ctx.dryRun ? { apiCalls: counts.apiCalls } : counts);
   if (!ctx.dryRun) await commitOutcomes(ctx, (flow, sourceId) => sources.get(`${flow}\u0000${sourceId}`), outcomes, new CommitBuffer());
   const final = emptyCounts();
-  for (const outcome of outcomes) for (const key of Object.keys(final) as Array<keyof RunCounts>) final[key] += outcome.buffer.counts[key];
+  for (const outcome of outcomes) addCounts(final, outcome.buffer.counts);
   return final;
 }

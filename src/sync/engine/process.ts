@@ -229,27 +229,8 @@ class RecordProcessor {
   }
 
   private quarantine(flow: FlowDefinition, record: DatasetRecord, reason: string): void {
-    this.counts.quarantined += 1;
     if (this.ctx.dryRun) this.ctx.plan?.quarantined.push({ flow: flow.id, entity: record.entity, id: record.sourceId, reason });
-    this.buffer.state({
-      flow: flow.id,
-      system: record.system,
-      entity: record.entity,
-      sourceId: record.sourceId,
-      contentHash: record.contentHash,
-      status: "quarantined",
-      reason,
-    });
-    this.buffer.quarantined({
-      flow: flow.id,
-      system: record.system,
-      entity: record.entity,
-      sourceId: record.sourceId,
-      reason,
-      payload: record.data,
-      contentHash: record.contentHash,
-    });
-    this.event(flow, record, "quarantine", null, { reason });
+    this.buffer.quarantineRecord(flow.id, record, reason);
     // Its lines are decided with it: recorded as seen, so an unchanged line does not bring the order back every run.
     if (flow.children && record.system === "poweroffice") {
       const childFlow = flowById(flow.children.flow);
