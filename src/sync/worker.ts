@@ -1,4 +1,6 @@
 import type { AppConfig } from "../config/config.js";
+import { ConfigError } from "../config/env-parsers.js";
+import { FLOW_IDS, isFlowId } from "./flows/index.js";
 import type { Database } from "../db/database.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Logger } from "../logging/logger.js";
@@ -42,6 +44,12 @@ export interface SyncWorker {
  */
 export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncWorker> {
   const { db, queue, config, logger, clients } = options;
+  const unknown = config.sync.createOff.filter((id) => !isFlowId(id));
+  if (unknown.length > 0) {
+    throw new ConfigError([
+      `SYNC_CREATE_OFF names ${unknown.join(", ")}, which ${unknown.length > 1 ? "are not flows" : "is not a flow"} (flows: ${FLOW_IDS.join(", ")})`,
+    ]);
+  }
   const engine = options.engine ?? defaultEngine;
   const deps: RunDeps = { knex: db.knex, queue, logger, engine, clients, settings: config.sync };
   const commandDeps = { knex: db.knex, queue, logger };

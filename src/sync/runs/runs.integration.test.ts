@@ -111,6 +111,14 @@ beforeEach(async () => {
 });
 
 describe("a sync run on the queue", () => {
+  test("a worker refuses to start when SYNC_CREATE_OFF names a flow that does not exist", async () => {
+    const misconfigured = { ...config, sync: { ...config.sync, createOff: ["F4", "F99"] } };
+    await assert.rejects(
+      startSyncWorker({ db, queue, config: misconfigured, logger: silentLogger, clients, engine, poll: false }),
+      /SYNC_CREATE_OFF names F99, which is not a flow \(flows: F1, .*F11\)/,
+    );
+  });
+
   test("fans out into batches of SYNC_BATCH_SIZE, stage by stage, and counts what every batch did", async () => {
     const queued = await requestSyncRun(deps(), { flows: ["F7", "F8"], mode: "full", requestedBy: "test" });
     assert.equal(queued.status, "queued");
