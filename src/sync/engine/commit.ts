@@ -48,6 +48,11 @@ export class CommitBuffer {
     this.released.delete(key);
   }
 
+  /** Which version of a record a flow processed, and how it ended. */
+  recordState(flow: string, record: DatasetRecord, status: StateUpsert["status"], reason: string | null = null): void {
+    this.state({ flow, system: record.system, entity: record.entity, sourceId: record.sourceId, contentHash: record.contentHash, status, reason });
+  }
+
   /** A record quarantined by a flow: counted, its state and open entry recorded, and a quarantine event. */
   quarantineRecord(flow: string, record: DatasetRecord, reason: string): void {
     this.counts.quarantined += 1;

@@ -83,15 +83,7 @@ class CreationProcessor {
   ) {}
 
   private state(flowId: string, record: DatasetRecord, status: "done" | "quarantined" | "unmatched", reason: string | null): void {
-    this.buffer.state({
-      flow: flowId,
-      system: record.system,
-      entity: record.entity,
-      sourceId: record.sourceId,
-      contentHash: record.contentHash,
-      status,
-      reason,
-    });
+    this.buffer.recordState(flowId, record, status, reason);
   }
 
   private event(

@@ -207,15 +207,7 @@ class RecordProcessor {
   }
 
   private markDone(flow: FlowDefinition, record: DatasetRecord, status: "done" | "deleted" = "done", reason: string | null = null): void {
-    this.buffer.state({
-      flow: flow.id,
-      system: record.system,
-      entity: record.entity,
-      sourceId: record.sourceId,
-      contentHash: record.contentHash,
-      status,
-      reason,
-    });
+    this.buffer.recordState(flow.id, record, status, reason);
   }
 
   private markChildren(flow: FlowDefinition, source: DatasetRecord): void {
