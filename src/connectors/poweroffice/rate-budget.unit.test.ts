@@ -5,7 +5,7 @@ import { ManualClock } from "../rate-budget/test-support/manual-clock.js";
 import { powerOfficeBudgetKey, powerOfficeBudgetLimits } from "./rate-budget.js";
 
 describe("PowerOffice rate budget", () => {
-  test("starts are spaced (1000 ms + 50 ms margin) / rps apart, never more than rps in a window, and a pause holds them", async () => {
+  test("starts are spaced (1000 ms + 100 ms margin) / rps apart, never more than rps in a window, and a pause holds them", async () => {
     const clock = new ManualClock();
     const budget = new AccountBudget({ key: "poweroffice:test", limits: powerOfficeBudgetLimits(4), clock });
     const began = clock.now();
@@ -13,8 +13,8 @@ describe("PowerOffice rate budget", () => {
     const pending = Array.from({ length: 9 }, () => budget.acquire().then(() => starts.push(clock.now() - began)));
     await clock.advance(3_000);
     await Promise.all(pending);
-    assert.deepEqual(starts.map(Math.round), [0, 263, 525, 788, 1050, 1313, 1575, 1838, 2100]);
-    for (let i = 4; i < starts.length; i += 1) assert.ok(starts[i]! - starts[i - 4]! >= 1050, `window before start ${i}`);
+    assert.deepEqual(starts.map(Math.round), [0, 275, 550, 825, 1100, 1375, 1650, 1925, 2200]);
+    for (let i = 4; i < starts.length; i += 1) assert.ok(starts[i]! - starts[i - 4]! >= 1100, `window before start ${i}`);
 
     await clock.advance(5_000);
     budget.pause(500);
@@ -24,8 +24,37 @@ describe("PowerOffice rate budget", () => {
   });
 
   test("below 1 request per second: one per 1/rps seconds; 0 turns the budget off", () => {
-    assert.deepEqual(powerOfficeBudgetLimits(0.5), { requestsPerWindow: 0, windowMs: 2_050, minIntervalMs: 2_050, maxConcurrency: 0 });
-    assert.deepEqual(powerOfficeBudgetLimits(0), { requestsPerWindow: 0, windowMs: 1_050, minIntervalMs: 0, maxConcurrency: 0 });
+    assert.deepEqual(powerOfficeBudgetLimits(0.5), {
+      requestsPerWindow: 0,
+      windowMs: 2_100,
+      minIntervalMs: 2_100,
+      maxConcurrency: 0,
+      maxLateStartMs: 30,
+    });
+    assert.deepEqual(powerOfficeBudgetLimits(0), { requestsPerWindow: 0, windowMs: 1_100, minIntervalMs: 0, maxConcurrency: 0 });
+  });
+
+  test("a start whose timer fires more than 30 ms late is booked again; one a little late is sent", async () => {
+    const clock = new ManualClock();
+    const budget = new AccountBudget({ key: "poweroffice:test", limits: powerOfficeBudgetLimits(4), clock });
+    const began = clock.now();
+    const starts: number[] = [];
+    const pending = Array.from({ length: 3 }, () => budget.acquire().then(() => starts.push(clock.now() - began)));
+    await clock.advance(0);
+    assert.deepEqual(starts, [0]);
+    // The second start is booked at 275 ms; the event loop stalls until 285 ms: 10 ms late, sent.
+    clock.stall(285);
+    await clock.advance(0);
+    assert.deepEqual(starts, [0, 285]);
+    // The third is booked at 550 ms; the loop stalls until 620 ms: 70 ms late, so it is booked again, at 825 ms
+    // (the late booking still counts), and sent then.
+    clock.stall(335);
+    await clock.advance(0);
+    assert.deepEqual(starts, [0, 285]);
+    assert.equal(budget.lateStartCount, 1);
+    await clock.advance(1_000);
+    await Promise.all(pending);
+    assert.deepEqual(starts.map(Math.round), [0, 285, 825]);
   });
 
   test("the budget belongs to the subscription key on one API, named without the key", () => {

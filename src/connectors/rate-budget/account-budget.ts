@@ -112,6 +112,7 @@ export class AccountBudget {
   private pausedUntil = 0;
   private cancelTimer?: () => void;
   private exchanges = 0;
+  private lateStarts = 0;
   /** Callers that asked and have not started (queued, or booked for a later start), for currentWait. */
   private readonly pending = new Set<Waiter>();
   /** Callers sitting out a vendor's 429 by themselves (sitOut): since when, and until when. */
@@ -139,6 +140,11 @@ export class AccountBudget {
   /** Store exchanges made so far (for measurements). */
   get exchangeCount(): number {
     return this.exchanges;
+  }
+
+  /** Booked starts that came later than limits.maxLateStartMs and were booked again (for measurements). */
+  get lateStartCount(): number {
+    return this.lateStarts;
   }
 
   /** Waits for a start within the budget. Call release() on the grant when the request is done. */
@@ -274,7 +280,13 @@ export class AccountBudget {
 
   private grant(waiter: Waiter, delayMs: number): void {
     let released = false;
-    const settle = () =>
+    const dueAt = this.clock.now() + Math.max(0, delayMs);
+    const settle = () => {
+      const lateMs = this.clock.now() - dueAt;
+      if (lateMs > (this.limits.maxLateStartMs ?? Number.POSITIVE_INFINITY) && !this.closed) {
+        this.rebook(waiter, lateMs);
+        return;
+      }
       waiter.resolve({
         waitedMs: Math.max(0, this.clock.now() - waiter.enqueuedAt),
         release: () => {
@@ -283,8 +295,25 @@ export class AccountBudget {
           this.release();
         },
       });
+    };
     if (delayMs <= 0) settle();
     else this.clock.schedule(settle, delayMs, true);
+  }
+
+  /**
+   * A start that came too late: its booking stays counted in the store (a count can only be too high, never too low),
+   * its slot goes back, and the caller asks first for a new start.
+   */
+  private rebook(waiter: Waiter, lateMs: number): void {
+    this.lateStarts += 1;
+    this.logger.debug({ budget: this.key, lateMs: Math.round(lateMs) }, "a booked start came too late to send; booking it again");
+    if (this.limits.maxConcurrency > 0) {
+      this.inUse -= 1;
+      if (this.idle === 0) this.idleSince = this.clock.now();
+      this.idle += 1;
+    }
+    this.queue.unshift(waiter);
+    this.pumpSoon();
   }
 
   /** Decides what is due now: answers callers that cannot be served, then starts an exchange or sets a timer. */

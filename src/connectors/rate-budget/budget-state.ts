@@ -26,6 +26,11 @@ export interface BudgetLimits {
   minIntervalMs: number;
   /** Requests in flight at once across every holder; 0 = no limit. */
   maxConcurrency: number;
+  /**
+   * A booked start whose timer fires later than this (a stalled event loop) is not sent but booked again: sent that
+   * late, it would come closer to the next start than the window allows. Default: sent however late.
+   */
+  maxLateStartMs?: number;
 }
 
 export interface BudgetTimings {

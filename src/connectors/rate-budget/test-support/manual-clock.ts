@@ -18,6 +18,11 @@ export class ManualClock implements BudgetClock {
     };
   }
 
+  /** Moves the clock without running the timers it passes, as a stalled event loop does; the next advance runs them late. */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   async advance(ms: number): Promise<void> {
     const until = this.time + ms;
     for (;;) {
