@@ -94,6 +94,8 @@ export interface AppConfig {
     create: "both" | SystemName;
     /** Flows that never create, whatever `create` says (SYNC_CREATE_OFF=F4,F11). */
     createOff: string[];
+    /** F12 carries only Chargebee invoices dated on or after this day (YYYY-MM-DD, UTC); unset: every invoice. */
+    invoicesFrom?: string;
     workerConcurrency: number;
     batchSize: number;
     /** A source whose read fails this many runs in a row is raised: logged at error, flagged in /metrics. */
@@ -193,6 +195,18 @@ function flowIdList(raw: string): string[] {
   return ids;
 }
 
+/** A calendar day (YYYY-MM-DD) under `key`, or nothing when the variable is unset or empty. */
+function optionalDay<K extends string>(reader: EnvReader, name: string, key: K): Partial<Record<K, string>> {
+  const raw = reader.string(name)?.trim();
+  if (!raw) return {};
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? new Date(`${raw}T00:00:00Z`) : null;
+  if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== raw) {
+    reader.problem(`${name} must be a day as YYYY-MM-DD (e.g. 2026-01-01), got "${raw}"`);
+    return {};
+  }
+  return { [key]: raw } as Partial<Record<K, string>>;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
   const databaseUrl = reader.secret("DATABASE_URL");
@@ -240,6 +254,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       priority: reader.oneOf("SYNC_PRIORITY", ["poweroffice", "chargebee"] as const, "poweroffice"),
       create: reader.oneOf("SYNC_CREATE", ["both", "poweroffice", "chargebee"] as const, "both"),
       createOff: flowIdList(reader.string("SYNC_CREATE_OFF", "") ?? ""),
+      ...optionalDay(reader, "SYNC_INVOICES_FROM", "invoicesFrom"),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
       readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),

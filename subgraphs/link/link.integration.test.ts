@@ -451,14 +451,15 @@ describe("link subgraph", () => {
     assert.equal(badFlow.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   });
 
-  test("syncFlows lists F1 to F11 with their fields", async () => {
+  test("syncFlows lists F1 to F12 with their fields", async () => {
     const result = await asIntegrator(`{ syncFlows { id kind powerofficeType chargebeeType fields { key poweroffice chargebee } } }`);
     assert.equal(result.errors, undefined);
     assert.deepEqual(
       result.data.syncFlows.map((flow: any) => flow.id),
-      ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11"],
+      ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"],
     );
     assert.deepEqual(result.data.syncFlows[10], { id: "F11", kind: "ITEM", powerofficeType: "Product", chargebeeType: "item", fields: [] });
+    assert.deepEqual(result.data.syncFlows[11], { id: "F12", kind: "ORDER", powerofficeType: "SalesOrder", chargebeeType: "invoice", fields: [] });
     assert.deepEqual(
       result.data.syncFlows[0].fields.find((field: any) => field.key === "email"),
       { key: "email", poweroffice: "EmailAddress", chargebee: "email" },

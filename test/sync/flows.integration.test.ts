@@ -56,11 +56,12 @@ describe("sync flows end to end", () => {
     const counts = await h.sync();
     assert.deepEqual(h.writes(), { poweroffice: 0, chargebee: 0 });
     // The PowerOffice customers F10 made from Chargebee's in the first sync are new to F5 (business entities by
-    // name): it decides each once, and writes nothing.
+    // name): it decides each once, and writes nothing. The invoices F8 made are new to F12, which leaves them alone.
     const madeByF10 = h.po.store.all("Customers").filter((row) => String(row.ExternalImportReference ?? "").startsWith("cb-")).length;
-    assert.ok(madeByF10 > 0);
-    assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.seen], [0, 0, 0, madeByF10]);
-    assert.deepEqual(await h.sync(), { ...counts, seen: 0, apiCalls: counts.apiCalls });
+    const madeByF8 = h.cb.store.dump("invoice").filter((row) => String(row.po_number ?? "").startsWith("po-so-")).length;
+    assert.ok(madeByF10 > 0 && madeByF8 > 0);
+    assert.deepEqual([counts.created, counts.updated, counts.unchanged, counts.seen], [0, 0, madeByF8, madeByF10 + madeByF8]);
+    assert.deepEqual(await h.sync(), { ...counts, seen: 0, unchanged: 0, apiCalls: counts.apiCalls });
   });
 
   test("one person in three roles with one email (any case) is one Chargebee customer", async () => {

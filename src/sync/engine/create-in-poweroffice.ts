@@ -6,7 +6,7 @@ import { creationFlowById, flowById } from "../flows/index.js";
 import { foldedEmail } from "../flows/fields.js";
 import type { CreationFlowDefinition } from "../model/creation-flow-definition.js";
 import type { FlowDefinition, MappedValues } from "../model/flow-definition.js";
-import { QuarantineError } from "../model/errors.js";
+import { QuarantineError, WaitingError } from "../model/errors.js";
 import { addCounts, emptyCounts, type RunCounts, type SyncContext, type WorkItem } from "../model/types.js";
 import { everPaired, powerOfficeCandidates, type PowerOfficeCandidate } from "../tables/match-candidates.js";
 import { failIntent, pendingIntentOf, recordIntent } from "../tables/outbox.js";
@@ -36,6 +36,7 @@ function displayName(values: MappedValues): string | null {
 /** Where the record may already be in PowerOffice. */
 async function findMatch(ctx: SyncContext, flow: CreationFlowDefinition, source: DatasetRecord, values: MappedValues): Promise<Match> {
   const rule = flow.matchFor(source);
+  if (rule.by === "none") return { kind: "none" };
   const candidates: Array<PowerOfficeCandidate & { flow: string }> = [];
   if (rule.by === "email") {
     const email = foldedEmail(values.email);
@@ -109,7 +110,11 @@ class CreationProcessor {
     } catch (error) {
       const failure = describeFailure(error);
       if (error instanceof QuarantineError) this.quarantine(flow, source, error.reason);
-      else if (failure.refusal) this.quarantine(flow, source, failure.refusal);
+      else if (error instanceof WaitingError) {
+        // No state is written: the record is planned again on the next run, until what it waits for is linked.
+        this.buffer.counts.waiting += 1;
+        this.event(flow, source, "skip", null, { waiting: error.reason });
+      } else if (failure.refusal) this.quarantine(flow, source, failure.refusal);
       else if (!failure.transient) {
         this.ctx.logger.error(
           { err: error, flow: flow.id, sourceId: source.sourceId },
@@ -133,7 +138,7 @@ class CreationProcessor {
   }
 
   private async decide(flow: CreationFlowDefinition, source: DatasetRecord): Promise<void> {
-    const skip = flow.skipReason(source);
+    const skip = flow.skipReason(source, this.ctx.settings);
     if (skip) {
       this.state(flow.id, source, "done", `not carried to PowerOffice: ${skip}`);
       this.buffer.counts.unchanged += 1;
@@ -152,8 +157,8 @@ class CreationProcessor {
         `Chargebee ${source.entity} ${source.sourceId}: ${describeDataIssues(source.dataIssues)}. That text cannot be synced as it is (the exact original is kept in the datasets' raw copy); correct it in Chargebee, and the record syncs when it changes`,
       );
     }
-    const paired = flowById(flow.pairedFlow(source));
-    const values = paired.fromChargebee(source);
+    const paired = flow.pairedFlow ? flowById(flow.pairedFlow(source)) : null;
+    const values = paired ? paired.fromChargebee(source) : await flow.values!(this.ctx, source);
     const problem = flow.validate(values, source);
     if (problem) throw new QuarantineError(problem);
 
@@ -227,7 +232,7 @@ class CreationProcessor {
     this.event(flow, source, "link", unifiedId, { poweroffice: records.map((record) => `${record.entity} ${record.sourceId}`) });
   }
 
-  private async create(flow: CreationFlowDefinition, paired: FlowDefinition, source: DatasetRecord, values: MappedValues): Promise<void> {
+  private async create(flow: CreationFlowDefinition, paired: FlowDefinition | null, source: DatasetRecord, values: MappedValues): Promise<void> {
     if (this.ctx.dryRun) {
       this.ctx.plan?.writes.push({
         flow: flow.id,
@@ -276,28 +281,30 @@ class CreationProcessor {
         system: side.system,
         entity: side.entity,
         sourceId: side.sourceId,
-        flow: paired.id,
+        flow: paired?.id ?? flow.id,
         agreed: values,
         agreedSourceChangedAt: side.sourceChangedAt,
         status: "active",
       });
       // Both sides are in the agreed state: the paired flow has nothing to do until one of them changes.
-      this.state(paired.id, side, "done", null);
+      if (paired) this.state(paired.id, side, "done", null);
     }
     this.buffer.unified.set(unifiedId, {
       id: unifiedId,
       kind: flow.kind,
       agreed: values,
       email: foldedEmail(values.email),
-      name: displayName(values),
+      name: flow.unifiedName?.(source, target) ?? displayName(values),
       syncState: "synced",
     });
     this.state(flow.id, source, "done", null);
     this.buffer.counts.created += 1;
     this.event(flow, source, "create", unifiedId, {
       poweroffice: `${target.entity} ${target.sourceId}`,
-      existing: recovered && result.apiCalls === 1,
+      existing: result.existing ?? false,
+      ...(result.warnings && result.warnings.length > 0 ? { warnings: result.warnings } : {}),
     });
+    for (const warning of result.warnings ?? []) this.ctx.logger.warn({ flow: flow.id, sourceId: source.sourceId }, warning);
   }
 }
 

@@ -5,12 +5,9 @@ import { selectedFlows, stageFlows, toWorkItems } from "./plan.js";
 
 describe("planning", () => {
   test("stages follow the dependencies: business entities, then people/companies/products, then orders with their lines", () => {
-    // F11 runs after F7 and F10 after the people and companies, so what those linked in a run is not created again.
-    assert.deepEqual(stageFlows(selectedFlows(undefined)), [
-      ["F5", "F6", "F7"],
-      ["F1", "F2", "F3", "F4", "F11"],
-      ["F8", "F9", "F10"],
-    ]);
+    // F11 runs after F7 and F10 after the people and companies, so what those linked in a run is not created again;
+    // F12's invoices after the customers and items they refer to, whichever side they were born in.
+    assert.deepEqual(stageFlows(selectedFlows(undefined)), [["F5", "F6", "F7"], ["F1", "F2", "F3", "F4", "F11"], ["F8", "F9", "F10"], ["F12"]]);
   });
 
   test("a selection keeps only the dependencies it contains; the people of one group share a stage", () => {
@@ -51,13 +48,20 @@ describe("planning", () => {
 
   test("every creation flow pairs with a flow that keeps the pair in sync, and skips the records we made", () => {
     const record = (sourceId: string, data: Record<string, unknown> = {}) => ({ sourceId, data }) as never;
-    assert.equal(CREATION_FLOWS.F10.pairedFlow(record("cb-1", { company: "Fjordlys AS" })), "F4");
-    assert.equal(CREATION_FLOWS.F10.pairedFlow(record("cb-1", { company: "  " })), "F3");
-    assert.equal(CREATION_FLOWS.F11.pairedFlow(record("cb-item")), "F7");
+    assert.equal(CREATION_FLOWS.F10.pairedFlow?.(record("cb-1", { company: "Fjordlys AS" })), "F4");
+    assert.equal(CREATION_FLOWS.F10.pairedFlow?.(record("cb-1", { company: "  " })), "F3");
+    assert.equal(CREATION_FLOWS.F11.pairedFlow?.(record("cb-item")), "F7");
     assert.match(CREATION_FLOWS.F10.skipReason(record("po-contactperson-1"))!, /made by this sync/);
     assert.equal(CREATION_FLOWS.F11.skipReason(record("cb-plan", { type: "plan", status: "active" })), null);
     assert.match(CREATION_FLOWS.F11.skipReason(record("cb-old", { type: "charge", status: "archived" }))!, /archived/);
-    for (const flow of Object.values(CREATION_FLOWS)) for (const dependency of flow.dependsOn) assert.ok(flowById(dependency));
+    assert.equal(CREATION_FLOWS.F12.pairedFlow, undefined, "an invoice's sales order is linked under F12 itself");
+    assert.match(CREATION_FLOWS.F12.skipReason(record("1001", { po_number: "po-so-3f2504e0", status: "paid" }))!, /made by this sync/);
+    assert.match(CREATION_FLOWS.F12.skipReason(record("1002", { status: "voided" }))!, /voided/);
+    const settings = { invoicesFrom: "2026-01-01" } as never;
+    assert.match(CREATION_FLOWS.F12.skipReason(record("1003", { status: "paid", date: 1735689600 }), settings)!, /before SYNC_INVOICES_FROM/);
+    assert.equal(CREATION_FLOWS.F12.skipReason(record("1004", { status: "paid", date: 1767225600 }), settings), null);
+    for (const flow of Object.values(CREATION_FLOWS))
+      for (const dependency of flow.dependsOn) assert.ok(isCreationFlowId(dependency) ? CREATION_FLOWS[dependency] : flowById(dependency));
   });
 
   test("deterministic Chargebee ids fit Chargebee's limits", () => {

@@ -53,7 +53,7 @@ function problemsOf(key: string, flow: FlowDefinition, registry: Readonly<Record
 }
 
 /** The flow ids on a dependency cycle, if there is one. */
-function dependencyCycle(registry: Readonly<Record<string, FlowDefinition>>): string[] | null {
+function dependencyCycle(registry: Readonly<Record<string, { dependsOn: readonly string[] }>>): string[] | null {
   const state = new Map<string, "visiting" | "done">();
   const path: string[] = [];
   const visit = (id: string): string[] | null => {
@@ -108,8 +108,14 @@ export function checkCreationFlows<T extends Record<string, CreationFlowDefiniti
     if (!KNOWN_TYPES.poweroffice.has(flow.target.entity)) say(`its target type PowerOffice ${flow.target.entity} is not one the readers read`);
     for (const type of flow.alsoReads?.poweroffice ?? [])
       if (!KNOWN_TYPES.poweroffice.has(type)) say(`alsoReads names PowerOffice ${type}, which the readers do not read`);
-    for (const dependency of flow.dependsOn) if (!Object.hasOwn(flows, dependency)) say(`it depends on ${dependency}, which is not registered`);
+    for (const type of flow.alsoReads?.chargebee ?? [])
+      if (!KNOWN_TYPES.chargebee.has(type)) say(`alsoReads names Chargebee ${type}, which the readers do not read`);
+    for (const dependency of flow.dependsOn)
+      if (!Object.hasOwn(flows, dependency) && !Object.hasOwn(registry, dependency)) say(`it depends on ${dependency}, which is not registered`);
+    if (!flow.pairedFlow && !flow.values) say("it has neither a pairedFlow (whose fromChargebee maps its records) nor values (its own mapping)");
   }
+  const cycle = dependencyCycle({ ...flows, ...registry });
+  if (cycle) problems.push(`flows ${cycle.join(" → ")} depend on each other in a circle (dependsOn)`);
   if (problems.length > 0) throw new Error(`The flow registry is misconfigured:\n- ${problems.join("\n- ")}`);
   return registry;
 }

@@ -45,6 +45,8 @@ export const F8: FlowDefinition = {
   direction: "poweroffice-to-chargebee",
   dependsOn: ["F1", "F3", "F4", "F6", "F7"],
   children: { entity: "SalesOrderLine", flow: "F9" },
+  // The sales orders F12 made for Chargebee's own invoices are not sent back as invoices.
+  sourceFilter: { leaveToCreationFlows: { keyProperty: "ExternalImportReference" } },
   fields: [],
   references: (record, children) => {
     const references: ReferenceSpec[] = [];

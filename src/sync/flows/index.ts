@@ -14,6 +14,7 @@ import { F8 } from "./f8-sales-orders.js";
 import { F9 } from "./f9-sales-order-lines.js";
 import { F10 } from "./f10-chargebee-customers.js";
 import { F11 } from "./f11-chargebee-items.js";
+import { F12 } from "./f12-chargebee-invoices.js";
 
 /**
  * The registry: every flow, by id, in the order people read them. Everything else that knows about flows (their
@@ -25,9 +26,9 @@ export const FLOWS = checkFlows({ F1, F2, F3, F4, F5, F6, F7, F8, F9 });
 
 /**
  * The flows that carry records born in Chargebee into PowerOffice: they create (or match) the PowerOffice record
- * and link the pair under a flow above, which keeps it in sync from then on.
+ * and link the pair under a flow above, which keeps it in sync from then on (F12's invoices: under F12 itself).
  */
-export const CREATION_FLOWS = checkCreationFlows({ F10, F11 }, FLOWS);
+export const CREATION_FLOWS = checkCreationFlows({ F10, F11, F12 }, FLOWS);
 
 export type FlowId = keyof typeof FLOWS | keyof typeof CREATION_FLOWS;
 export const FLOW_IDS = [...Object.keys(FLOWS), ...Object.keys(CREATION_FLOWS)] as FlowId[];

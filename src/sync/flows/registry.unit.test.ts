@@ -5,7 +5,7 @@ import { FLOW_IDS, FLOWS, flowName, flowsOfRecordType, flowsReading, readsOf, re
 
 describe("the flow registry", () => {
   test("ids, readable names and what each flow reads are derived from the flow definitions", () => {
-    assert.deepEqual(FLOW_IDS, ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11"]);
+    assert.deepEqual(FLOW_IDS, ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12"]);
     assert.equal(flowName("F7"), "F7 Products → Chargebee items");
     const reads = (id: string) => readsOf([id]);
     assert.deepEqual(reads("F1"), { poweroffice: ["ContactPerson"], chargebee: ["customer"] });
@@ -16,6 +16,11 @@ describe("the flow registry", () => {
     assert.deepEqual(reads("F9"), reads("F8"), "lines are read with their orders");
     assert.deepEqual(reads("F10"), { poweroffice: ["Customer", "ContactPerson", "Employee"], chargebee: ["customer"] }, "what it matches against");
     assert.deepEqual(reads("F11"), { poweroffice: ["Product"], chargebee: ["item"] });
+    assert.deepEqual(
+      reads("F12"),
+      { poweroffice: ["SalesOrder", "Customer", "ContactPerson", "Product"], chargebee: ["invoice", "customer", "item", "item_price"] },
+      "the customers and items its lines refer to",
+    );
   });
 
   test("which flows a record type belongs to, and which read it", () => {
@@ -23,7 +28,7 @@ describe("the flow registry", () => {
     assert.deepEqual(flowsOfRecordType("poweroffice", "SalesOrder"), ["F8", "F9"]);
     assert.deepEqual(flowsOfRecordType("poweroffice", "SalesOrderLine"), ["F9"]);
     assert.deepEqual(flowsOfRecordType("chargebee", "customer"), ["F1", "F2", "F3", "F4", "F10"]);
-    assert.deepEqual(flowsOfRecordType("chargebee", "invoice"), ["F8", "F9"]);
+    assert.deepEqual(flowsOfRecordType("chargebee", "invoice"), ["F8", "F9", "F12"]);
     assert.deepEqual(flowsOfRecordType("chargebee", "plan"), []);
     assert.deepEqual(recordTypesSynced("chargebee"), ["customer", "business_entity", "item", "order", "invoice"]);
     assert.deepEqual(flowsReading("poweroffice", "SalesOrderLine"), ["F4", "F8", "F9"]);

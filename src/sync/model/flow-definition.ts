@@ -92,6 +92,8 @@ export interface WriteResult {
   apiCalls: number;
   /** Outbox intents this write settles; marked done in the transaction that records the outcome. */
   outboxIds?: string[];
+  /** What a person should check in what was written (logged, and kept in the record's event). */
+  warnings?: string[];
 }
 
 /** How a flow writes; each function is one logical write and returns what the API answered. */
@@ -139,6 +141,12 @@ export interface SourceFilter {
   referencedBy?: { entity: string; property: string };
   /** ...or that this flow has linked already (a linked company keeps syncing after its orders are gone). */
   orLinked?: boolean;
+  /**
+   * Records a creation flow made are left to it, never written back: one linked under another flow (F12's sales
+   * orders), or one whose property holds the lookup key of a PowerOffice create of ours still pending (a crash
+   * between the create and its commit, before the link exists).
+   */
+  leaveToCreationFlows?: { keyProperty: string };
 }
 
 export interface FlowDefinition {

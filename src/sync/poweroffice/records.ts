@@ -65,3 +65,16 @@ export function powerOfficeRecordFrom(
     parentId,
   };
 }
+
+/**
+ * A complete sales order (GET or POST /SalesOrders/Complete) as the reader stores it: the header without its
+ * lines, and each line as a SalesOrderLine record of the order.
+ */
+export function salesOrderRecordsFrom(complete: Record<string, unknown>): SourceRecordInput[] {
+  const { SalesOrderLines: lines, ...header } = complete;
+  const order = powerOfficeRecordFrom("SalesOrder", header);
+  const lineRecords = (Array.isArray(lines) ? (lines as Array<Record<string, unknown>>) : []).map((line) =>
+    powerOfficeRecordFrom("SalesOrderLine", { ...line, SalesOrderId: line.SalesOrderId ?? order.sourceId }, { parentId: order.sourceId }),
+  );
+  return [order, ...lineRecords];
+}

@@ -1,5 +1,5 @@
 import { PowerOfficeApiError, powerOfficeResourceOf, replaceOperations } from "../../connectors/poweroffice/index.js";
-import type { DatasetRecord } from "../../datasets/types.js";
+import type { DatasetRecord, SourceRecordInput } from "../../datasets/types.js";
 import type { FieldValue, PreparedIntent, WriteResult } from "../model/flow-definition.js";
 import { RetryNextRunError } from "../model/errors.js";
 import { CLAIM_LEASE_SECONDS, claimIntent } from "../tables/outbox.js";
@@ -40,12 +40,16 @@ export async function patchPowerOfficeRecord(ctx: SyncContext, record: DatasetRe
 export async function createPowerOfficeRecordOnce(
   ctx: SyncContext,
   input: {
-    entity: "Customer" | "Product";
+    entity: "Customer" | "Product" | "SalesOrder";
     /** The Chargebee id, as the unique key the lookup finds. */
     key: string;
     outbox: PreparedIntent;
     lookup(): Promise<Record<string, unknown> | null>;
     create(): Promise<Record<string, unknown>>;
+    /** Calls the lookup makes besides its first (a sales order found in the list is then read with its lines). */
+    lookupExtraCalls?: number;
+    /** The dataset records of what PowerOffice returned (a sales order: its header and its lines); one by default. */
+    toRecords?(record: Record<string, unknown>): SourceRecordInput[];
   },
 ): Promise<WriteResult> {
   const claim = await claimIntent(ctx.knex, input.outbox.id);
@@ -56,10 +60,12 @@ export async function createPowerOfficeRecordOnce(
   }
   let apiCalls = 0;
   let record: Record<string, unknown> | null = null;
+  let existing = false;
   try {
     if (input.outbox.recovered) {
-      apiCalls += 1;
       record = await input.lookup();
+      apiCalls += 1 + (record ? (input.lookupExtraCalls ?? 0) : 0);
+      existing = record !== null;
     }
     if (!record) {
       try {
@@ -72,17 +78,19 @@ export async function createPowerOfficeRecordOnce(
           !/already in use|already exists|unique/i.test(`${error.title} ${error.detail}`)
         )
           throw error;
-        apiCalls += 1;
         record = await input.lookup();
+        apiCalls += 1 + (record ? (input.lookupExtraCalls ?? 0) : 0);
         if (!record) throw error;
+        existing = true;
       }
     }
   } finally {
     await claim.release();
   }
   return {
-    records: [powerOfficeRecordFrom(input.entity, record)],
+    records: input.toRecords ? input.toRecords(record) : [powerOfficeRecordFrom(input.entity, record)],
     id: String(record.Id),
+    existing,
     apiCalls,
     outboxIds: [input.outbox.id],
   };

@@ -115,7 +115,7 @@ describe("a sync run on the queue", () => {
     const misconfigured = { ...config, sync: { ...config.sync, createOff: ["F4", "F99"] } };
     await assert.rejects(
       startSyncWorker({ db, queue, config: misconfigured, logger: silentLogger, clients, engine, poll: false }),
-      /SYNC_CREATE_OFF names F99, which is not a flow \(flows: F1, .*F11\)/,
+      /SYNC_CREATE_OFF names F99, which is not a flow \(flows: F1, .*F12\)/,
     );
   });
 

@@ -15,34 +15,43 @@ export interface Candidate {
 }
 
 /**
- * The flow's source filter as a condition on the dataset row `d`, with its bindings: a boolean property (absent
- * reads as false), a reference from another type (F4: a sales order's CustomerId), or a link of this flow already.
+ * The flow's source filter as a condition on the dataset row `alias` (d: the source record, p: a child's parent),
+ * with its bindings: a boolean property (absent reads as false), a reference from another type (F4: a sales order's
+ * CustomerId), or a link of this flow already; and what a creation flow made, which is never the flow's.
  */
-function sourceFilterSql(flow: FlowDefinition): { sql: string; bindings: string[] } {
+function sourceFilterSql(flow: FlowDefinition, alias = "d"): { sql: string; bindings: string[] } {
   const filter = flow.sourceFilter;
   if (!filter) return { sql: "", bindings: [] };
   const parts: string[] = [];
   const bindings: string[] = [];
   if (filter.where) {
-    parts.push(filter.where.is ? "(d.data->>?) = 'true'" : "coalesce(d.data->>?, 'false') <> 'true'");
+    parts.push(filter.where.is ? `(${alias}.data->>?) = 'true'` : `coalesce(${alias}.data->>?, 'false') <> 'true'`);
     bindings.push(filter.where.property);
   }
   const reached: string[] = [];
   if (filter.referencedBy) {
     reached.push(
-      "exists (select 1 from dataset_records o where o.system = 'poweroffice' and o.entity = ? and not o.deleted and o.data->>? = d.source_id)",
+      `exists (select 1 from dataset_records o where o.system = 'poweroffice' and o.entity = ? and not o.deleted and o.data->>? = ${alias}.source_id)`,
     );
     bindings.push(filter.referencedBy.entity, filter.referencedBy.property);
   }
   if (filter.orLinked) {
     reached.push(
-      "exists (select 1 from links l where l.flow = ? and l.system = 'poweroffice' and l.entity = d.entity and l.source_id = d.source_id and l.status <> 'deleted')",
+      `exists (select 1 from links l where l.flow = ? and l.system = 'poweroffice' and l.entity = ${alias}.entity and l.source_id = ${alias}.source_id and l.status <> 'deleted')`,
     );
     bindings.push(flow.id);
   }
   if (reached.length > 0) parts.push(`(${reached.join(" or ")})`);
   // A deleted record is always the flow's: its delete policy applies whatever the filter said.
-  return { sql: `and (d.deleted or (${parts.join(" and ")}))`, bindings };
+  const sql = parts.length > 0 ? [`and (${alias}.deleted or (${parts.join(" and ")}))`] : [];
+  if (filter.leaveToCreationFlows) {
+    sql.push(
+      `and not exists (select 1 from links l where l.system = 'poweroffice' and l.entity = ${alias}.entity and l.source_id = ${alias}.source_id and l.flow <> ?)`,
+      `and not exists (select 1 from outbox o where o.status = 'pending' and o.system = 'poweroffice' and o.entity = ${alias}.entity and o.operation = 'create' and o.lookup_key = ${alias}.data->>?)`,
+    );
+    bindings.push(flow.id, filter.leaveToCreationFlows.keyProperty);
+  }
+  return { sql: sql.join(" "), bindings };
 }
 
 /** PowerOffice records of a flow whose current version this flow has not processed yet. */
@@ -83,6 +92,7 @@ export async function changedTargetRecords(knex: Knex, flow: FlowDefinition): Pr
 
 /** Changed child records (order lines) as their parent's work; the changed lines first, as in changedTargetRecords. */
 export async function changedChildRecords(knex: Knex, flow: FlowDefinition, parent: FlowDefinition): Promise<Candidate[]> {
+  const filter = sourceFilterSql(parent, "p");
   const result = await knex.raw(
     `with changed as materialized (
        select d.parent_id from dataset_records d
@@ -90,8 +100,9 @@ export async function changedChildRecords(knex: Knex, flow: FlowDefinition, pare
         where d.system = 'poweroffice' and d.entity = ? and (s.content_hash is null or s.content_hash <> d.content_hash)
      )
      select distinct p.source_id, p.email, p.name from changed d
-       join dataset_records p on p.system = 'poweroffice' and p.entity = ? and p.source_id = d.parent_id`,
-    [flow.id, flow.source.entity, parent.source.entity],
+       join dataset_records p on p.system = 'poweroffice' and p.entity = ? and p.source_id = d.parent_id
+      where true ${filter.sql}`,
+    [flow.id, flow.source.entity, parent.source.entity, ...filter.bindings],
   );
   return (result.rows as Array<Omit<Candidate, "flow">>).map((row) => ({ ...row, flow: parent.id }));
 }

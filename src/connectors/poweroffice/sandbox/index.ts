@@ -13,7 +13,7 @@ import { SlidingWindowLimiter } from "./rate-limiter.js";
 import { RequestLog } from "./request-log.js";
 import { SANDBOX_SPECIAL_RECORDS, seedPlan, seedStore } from "./seed.js";
 import { PowerOfficeStateFiles, type PowerOfficeSandboxState } from "./saved-state.js";
-import { createSandboxServer } from "./server.js";
+import { createSandboxServer, type AnsweredRequest } from "./server.js";
 import { PowerOfficeSandboxStore, type SandboxSize } from "./store.js";
 
 export { SANDBOX_SPECIAL_RECORDS, seedPlan, type SeedPlan } from "./seed.js";
@@ -88,6 +88,8 @@ export interface PowerOfficeSandbox {
   store: SandboxStoreAccess;
   faults: FaultInjector;
   requestLog: RequestLog;
+  /** Calls the listener once each API request has been answered; returns the function that stops it. */
+  onAnswered(listener: (request: AnsweredRequest) => void): () => void;
   /** Where the data is kept across restarts; undefined when it is in memory only. */
   savedState?: SavedStateInfo;
   /** The seed and size of the data served (the saved state's, when it was restored). */
@@ -129,6 +131,7 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
   const limiter = new SlidingWindowLimiter(options.requestsPerSecond ?? 0);
   const requestLog = new RequestLog(options.requestLogCapacity);
   const tokens = new Map<string, number>();
+  const answeredListeners = new Set<(request: AnsweredRequest) => void>();
   const deniedResources = new Set<string>();
 
   const reseed = (next: { seed?: number; size?: SandboxSize }) => {
@@ -175,6 +178,9 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
     reseed,
     describe,
     beforeAnswer: () => stateFiles?.saved.beforeAnswer()?.message,
+    answered: (request) => {
+      for (const listener of answeredListeners) listener(request);
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -224,6 +230,10 @@ export async function startPowerOfficeSandbox(options: PowerOfficeSandboxOptions
     store: access,
     faults,
     requestLog,
+    onAnswered(listener) {
+      answeredListeners.add(listener);
+      return () => answeredListeners.delete(listener);
+    },
     savedState,
     get seed() {
       return seed;

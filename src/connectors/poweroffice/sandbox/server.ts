@@ -32,6 +32,14 @@ export interface SandboxServerDeps {
    * means the state cannot be saved and the answer becomes a 503 saying so.
    */
   beforeAnswer: () => string | undefined;
+  /** Called once each API request has been answered in full (lets a test stop a worker right after a write). */
+  answered?: (request: AnsweredRequest) => void;
+}
+
+export interface AnsweredRequest {
+  method: string;
+  path: string;
+  status: number;
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -138,6 +146,7 @@ export function createSandboxServer(deps: SandboxServerDeps): http.Server {
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         fault: reply.fault,
       });
+      if (res.writableFinished) deps.answered?.({ method, path: url.pathname, status: reply.status });
     };
     res.on("finish", log);
     res.on("close", () => {
