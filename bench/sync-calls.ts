@@ -152,7 +152,7 @@ export function minimumCalls(input: MinimumInput): Map<string, Omit<CallGroup, "
     add(
       `PowerOffice write ${resource}`,
       written.created.length + written.changed.length,
-      `new ${fmt(written.created.length)} (Chargebee-born: F10, F11) + changed ${fmt(written.changed.length)}${shown.length ? ` (${shown.join("; ")}${written.changed.length > 3 ? "; …" : ""})` : ""}`,
+      `new ${fmt(written.created.length)} (Chargebee-born: F10–F12) + changed ${fmt(written.changed.length)}${shown.length ? ` (${shown.join("; ")}${written.changed.length > 3 ? "; …" : ""})` : ""}`,
     );
   }
 
