@@ -65,7 +65,12 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<Runni
     const commandDeps = { knex: db.knex, queue, logger: logger.child({ component: "sync" }) };
 
     const secret = subgraphSecretFor(config);
-    const deps: SubgraphDeps = { knex: db.knex, logger: logger.child({ component: "subgraph" }), commands: commandDeps };
+    const deps: SubgraphDeps = {
+      knex: db.knex,
+      logger: logger.child({ component: "subgraph" }),
+      commands: commandDeps,
+      conflictPolicy: config.sync.conflictPolicy,
+    };
     const subgraphs = [];
     for (const definition of await buildSubgraphs(deps)) {
       const server = await startSubgraphServer(definition, { host: config.subgraphs.host, port: 0, secret, deps });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { ConfigError, EnvReader, type Env } from "./env-parsers.js";
 import { readApiKeys, type ApiKey } from "./api-keys.js";
+import { parseConflictPolicy, type ConflictPolicyRule } from "./conflict-policy.js";
 
 export type SystemName = "poweroffice" | "chargebee";
 
@@ -96,6 +97,8 @@ export interface AppConfig {
     createOff: string[];
     /** F12 carries only Chargebee invoices dated on or after this day (YYYY-MM-DD, UTC); unset: every invoice. */
     invoicesFrom?: string;
+    /** Per flow and field, what a conflict does (SYNC_CONFLICT_POLICY); a field no rule names uses "newest". */
+    conflictPolicy: ConflictPolicyRule[];
     workerConcurrency: number;
     batchSize: number;
     /** A source whose read fails this many runs in a row is raised: logged at error, flagged in /metrics. */
@@ -195,6 +198,12 @@ function flowIdList(raw: string): string[] {
   return ids;
 }
 
+function conflictPolicyRules(reader: EnvReader): ConflictPolicyRule[] {
+  const { rules, problems } = parseConflictPolicy(reader.string("SYNC_CONFLICT_POLICY", ""));
+  reader.problems.push(...problems);
+  return rules;
+}
+
 /** A calendar day (YYYY-MM-DD) under `key`, or nothing when the variable is unset or empty. */
 function optionalDay<K extends string>(reader: EnvReader, name: string, key: K): Partial<Record<K, string>> {
   const raw = reader.string(name)?.trim();
@@ -255,6 +264,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       create: reader.oneOf("SYNC_CREATE", ["both", "poweroffice", "chargebee"] as const, "both"),
       createOff: flowIdList(reader.string("SYNC_CREATE_OFF", "") ?? ""),
       ...optionalDay(reader, "SYNC_INVOICES_FROM", "invoicesFrom"),
+      conflictPolicy: conflictPolicyRules(reader),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
       readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),

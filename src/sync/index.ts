@@ -28,3 +28,4 @@ export {
   type StageBatchRow,
 } from "./runs/index.js";
 export type { PlannedWrite, SyncMode, RunCounts } from "./model/types.js";
+export { conflictPolicyOf, type ConflictPolicy, type ConflictPolicyRule } from "./model/conflict-policy.js";

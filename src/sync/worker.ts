@@ -1,6 +1,7 @@
 import type { AppConfig } from "../config/config.js";
 import { ConfigError } from "../config/env-parsers.js";
-import { FLOW_IDS, isFlowId } from "./flows/index.js";
+import { FLOW_IDS, FLOWS, isFlowId } from "./flows/index.js";
+import { conflictPolicyProblems } from "./model/conflict-policy.js";
 import type { Database } from "../db/database.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Logger } from "../logging/logger.js";
@@ -50,6 +51,8 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
       `SYNC_CREATE_OFF names ${unknown.join(", ")}, which ${unknown.length > 1 ? "are not flows" : "is not a flow"} (flows: ${FLOW_IDS.join(", ")})`,
     ]);
   }
+  const policyProblems = conflictPolicyProblems(config.sync.conflictPolicy, Object.values(FLOWS));
+  if (policyProblems.length > 0) throw new ConfigError(policyProblems);
   const engine = options.engine ?? defaultEngine;
   const deps: RunDeps = { knex: db.knex, queue, logger, engine, clients, settings: config.sync };
   const commandDeps = { knex: db.knex, queue, logger };

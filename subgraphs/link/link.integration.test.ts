@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { startSubgraphUnderTest, type SubgraphUnderTest } from "../shared/test-support.js";
 import type { SyncCommands } from "./sync-commands.js";
+import { parseConflictPolicy } from "../../src/config/conflict-policy.js";
 
 const SECRET = "test-subgraph-secret-0123456789";
 const INTEGRATOR = { "x-caller-name": "ops-team", "x-caller-role": "integrator" };
@@ -471,6 +472,46 @@ describe("link subgraph", () => {
       chargebeeType: "item",
       fields: [{ key: "name", poweroffice: "Name", chargebee: "name" }],
     });
+  });
+
+  test("syncFlows shows each field's conflict policy; a manual conflict has a policy and no winner", async () => {
+    subgraph.deps.conflictPolicy = parseConflictPolicy("F1.lastName=manual,email=chargebee").rules;
+    const [manual] = await subgraph.db
+      .knex("conflicts")
+      .insert({
+        unified_id: seeded.kari,
+        flow: "F1",
+        field: "lastName",
+        poweroffice_value: JSON.stringify("Dal"),
+        chargebee_value: JSON.stringify("Berg"),
+        winner: null,
+        policy: "manual",
+        reason: "SYNC_CONFLICT_POLICY makes lastName manual: neither side is written until resolveConflict decides",
+      })
+      .returning("id");
+    try {
+      const flows = await asIntegrator(`{ syncFlows { id fields { key conflictPolicy } } }`);
+      assert.equal(flows.errors, undefined);
+      const byId = new Map(flows.data.syncFlows.map((flow: any) => [flow.id, flow.fields]));
+      assert.deepEqual(byId.get("F1"), [
+        { key: "email", conflictPolicy: "CHARGEBEE" },
+        { key: "firstName", conflictPolicy: "NEWEST" },
+        { key: "lastName", conflictPolicy: "MANUAL" },
+      ]);
+      assert.deepEqual(byId.get("F2"), [
+        { key: "email", conflictPolicy: "CHARGEBEE" },
+        { key: "firstName", conflictPolicy: "NEWEST" },
+        { key: "lastName", conflictPolicy: "NEWEST" },
+      ]);
+      const conflict = await asIntegrator(`{ conflicts(unifiedId: "${seeded.kari}") { edges { node { id field winner policy } } } }`);
+      assert.equal(conflict.errors, undefined);
+      const nodes = conflict.data.conflicts.edges.map(({ node }: any) => ({ ...node, id: Number(node.id) }));
+      assert.deepEqual(nodes[0], { id: Number(manual.id), field: "lastName", winner: null, policy: "MANUAL" });
+      assert.equal(nodes.at(-1).policy, "NEWEST", "a conflict recorded before the policy existed is NEWEST");
+    } finally {
+      delete subgraph.deps.conflictPolicy;
+      await subgraph.db.knex("conflicts").where({ id: manual.id }).delete();
+    }
   });
 
   test("mutations: FORBIDDEN for a reader, UNAVAILABLE without a job queue", async () => {

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import type { Knex } from "knex";
 import type { Logger } from "../../src/logging/logger.js";
+import type { ConflictPolicyRule } from "../../src/config/conflict-policy.js";
 import { RequestSql } from "./sql-counter.js";
 import { DatasetLoaders } from "./dataset-loaders.js";
 import type { SyncCommandDeps, SyncCommands } from "../link/sync-commands.js";
@@ -13,6 +14,8 @@ export interface SubgraphDeps {
   commands: SyncCommandDeps | null;
   /** Replaces some sync commands (tests); by default the link subgraph calls src/sync/commands. */
   syncCommands?: Partial<SyncCommands>;
+  /** SYNC_CONFLICT_POLICY, shown by syncFlows; absent: "newest" for every field. */
+  conflictPolicy?: readonly ConflictPolicyRule[];
   /** Called once per request with the number of SQL statements it ran (metrics, tests). */
   observeSql?: (event: SqlObservation) => void;
 }

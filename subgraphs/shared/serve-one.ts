@@ -52,7 +52,7 @@ export async function serveOneSubgraph(name: SubgraphName, extra?: ExtraDeps): P
     await db.close();
     process.exit(1);
   }
-  const deps: SubgraphDeps = { knex: db.knex, logger, commands: null };
+  const deps: SubgraphDeps = { knex: db.knex, logger, commands: null, conflictPolicy: config.sync.conflictPolicy };
   const extras = extra ? await extra({ config, logger, deps, db }) : null;
   if (extras) deps.commands = extras.commands;
   const definition = await buildSubgraph(name);

@@ -1,3 +1,4 @@
+import type { ConflictPolicyRule } from "../../src/config/conflict-policy.js";
 import { createChargebeeClient, type ChargebeeClient } from "../../src/connectors/chargebee/index.js";
 import { type FlowId } from "../../src/sync/flows/index.js";
 import { startChargebeeSandbox, type ChargebeeSandbox, type SandboxWebhookConfig } from "../../src/connectors/chargebee/sandbox/index.js";
@@ -28,6 +29,7 @@ export async function startSyncHarness(
     priority?: "poweroffice" | "chargebee";
     create?: "both" | "poweroffice" | "chargebee";
     createOff?: string[];
+    conflictPolicy?: ConflictPolicyRule[];
     /** Where the Chargebee sandbox delivers its events. */ chargebeeWebhook?: SandboxWebhookConfig;
   } = {},
 ): Promise<SyncHarness> {
@@ -48,6 +50,7 @@ export async function startSyncHarness(
       priority: options.priority ?? "poweroffice",
       create: options.create ?? "both",
       createOff: options.createOff ?? [],
+      conflictPolicy: options.conflictPolicy ?? [],
       batchSize: 50,
       pollIntervalSeconds: 60,
       workerConcurrency: 1,

@@ -189,7 +189,8 @@ export async function resolveConflict(knex: Knex, input: ResolveConflictInput) {
     const value = input.value !== undefined ? input.value : input.winner === "poweroffice" ? conflict.poweroffice_value : conflict.chargebee_value;
     const links = await activeLinksOfUnified(trx, conflict.unified_id, conflict.flow);
     const agreedNow = links.find((link) => link.system === "poweroffice")?.agreed?.[conflict.field];
-    if (JSON.stringify(agreedNow ?? null) !== JSON.stringify(value ?? null)) {
+    // A manual conflict wrote neither side: the chosen value is queued even when it is the one agreed before.
+    if (conflict.policy === "manual" || JSON.stringify(agreedNow ?? null) !== JSON.stringify(value ?? null)) {
       for (const link of links.filter((row) => row.system === "poweroffice")) {
         await queueOverride(trx, link, conflict.field, value);
         await replan(trx, link.flow, [{ system: "poweroffice", entity: link.entity, sourceId: link.source_id }]);

@@ -4,7 +4,7 @@ import type { SystemName } from "../../config/config.js";
 import { storeRecords, type HashedRecordInput } from "../../datasets/upsert-records.js";
 import { UnstorableRecordsError } from "../../db/errors.js";
 import { dropIntents, settleIntents } from "../tables/outbox.js";
-import { insertConflicts, type ConflictInsert } from "../tables/conflicts.js";
+import { insertConflicts, settleManualConflicts, type ConflictInsert, type ManualConflictKey } from "../tables/conflicts.js";
 import { insertEvents, type EventInsert } from "../tables/events.js";
 import { upsertLinks, type LinkUpsert } from "../tables/links.js";
 import { resolveQuarantine, upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
@@ -21,6 +21,8 @@ export class CommitBuffer {
   readonly links = new Map<string, LinkUpsert>();
   readonly states = new Map<string, StateUpsert>();
   readonly conflicts: ConflictInsert[] = [];
+  /** Fields under the manual policy whose sides agree now: an open conflict on them is settled. */
+  readonly settledManualConflicts: ManualConflictKey[] = [];
   readonly quarantine = new Map<string, QuarantineUpsert>();
   /** Records that synced fine: an open quarantine entry of theirs is resolved. */
   readonly released = new Map<string, { flow: string; system: SystemName; entity: string; sourceId: string }>();
@@ -71,6 +73,7 @@ export class CommitBuffer {
       for (const [key, value] of buffer.links) merged.links.set(key, value);
       for (const [key, value] of buffer.states) merged.states.set(key, value);
       merged.conflicts.push(...buffer.conflicts);
+      merged.settledManualConflicts.push(...buffer.settledManualConflicts);
       for (const [key, value] of buffer.quarantine) merged.quarantine.set(key, value);
       for (const [key, value] of buffer.released) if (!merged.quarantine.has(key)) merged.released.set(key, value);
       merged.events.push(...buffer.events);
@@ -115,6 +118,7 @@ export async function commitBuffer(
     const closed = [...new Set([...buffer.links.values()].filter((link) => link.status === "deleted").map((link) => link.unifiedId))];
     await markUnlinkedWhereNoLinkLeft(trx, closed);
     await upsertRecordStates(trx, [...buffer.states.values()]);
+    await settleManualConflicts(trx, buffer.settledManualConflicts);
     await insertConflicts(trx, buffer.conflicts);
     await upsertQuarantine(trx, [...buffer.quarantine.values()]);
     await resolveQuarantine(trx, [...buffer.released.values()]);

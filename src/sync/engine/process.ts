@@ -11,6 +11,7 @@ import { creationAllowed } from "./create-settings.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
 import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
 import { propagate } from "./propagate.js";
+import { conflictPolicyOf } from "../model/conflict-policy.js";
 import { CommitBuffer } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "../model/flow-definition.js";
 import { recordIntents, type OutboxIntent } from "../tables/outbox.js";
@@ -482,6 +483,7 @@ class RecordProcessor {
       chargebee: { values: chargebeeValues, agreed: poAgreed && cbAgreed ? cbAgreed : null, changedAt: target.sourceChangedAt },
       direction: flow.direction,
       priority: this.ctx.settings.priority,
+      policyOf: (key) => conflictPolicyOf(this.ctx.settings.conflictPolicy, flow.id, key),
     });
     // Values a user chose when resolving a conflict are written to whichever side differs.
     for (const [key, value] of Object.entries(overrides)) {
@@ -569,10 +571,12 @@ class RecordProcessor {
         powerofficeChangedAt: source.sourceChangedAt,
         chargebeeChangedAt: target.sourceChangedAt,
         winner: conflict.winner,
+        policy: conflict.policy,
         reason: conflict.reason,
       });
       this.event(flow, source, "conflict", unifiedId, { ...conflict });
     }
+    for (const field of result.agreedManual) this.buffer.settledManualConflicts.push({ unifiedId, flow: flow.id, field });
     this.saveLinks(flow, unifiedId, finalSource, finalTarget, result.agreed);
     this.markDone(flow, finalSource);
     this.markDone(flow, finalTarget);

@@ -1,6 +1,7 @@
 import type { SystemName } from "../../config/config.js";
 import type { FieldSpec, FieldValue, MappedValues } from "../model/flow-definition.js";
 import { sameValue } from "../flows/fields.js";
+import type { ConflictPolicy } from "../model/conflict-policy.js";
 
 export interface SideState {
   /** The side's current mapped values. */
@@ -16,7 +17,9 @@ export interface FieldConflict {
   agreed: FieldValue;
   poweroffice: FieldValue;
   chargebee: FieldValue;
-  winner: SystemName;
+  /** null: the policy is manual, and neither side was written. */
+  winner: SystemName | null;
+  policy: ConflictPolicy;
   reason: string;
 }
 
@@ -29,6 +32,8 @@ export interface Propagation {
   toPowerOffice: MappedValues;
   /** Fields both sides changed to different values (not recorded for a new link). */
   conflicts: FieldConflict[];
+  /** Fields under the manual policy whose sides hold the same value (an open manual conflict on them is settled). */
+  agreedManual: string[];
 }
 
 export interface PropagateInput {
@@ -39,6 +44,8 @@ export interface PropagateInput {
   chargebee: SideState;
   direction: "two-way" | "poweroffice-to-chargebee";
   priority: SystemName;
+  /** The conflict policy of a field (SYNC_CONFLICT_POLICY); absent: "newest" for every field. */
+  policyOf?: (key: string) => ConflictPolicy;
 }
 
 const isEmpty = (value: FieldValue | undefined): boolean => value === null || value === undefined || value === "";
@@ -48,14 +55,16 @@ const seconds = (date: Date | null): number | null => (date ? Math.floor(date.ge
 
 /**
  * Decides, field by field, what both sides should hold: the side that changed since the agreed values wins; an
- * echo of our own write (value equal to the agreed one) is no change. When both changed to different values:
- * an empty value never wipes a filled one, else the newer source change wins, else the configured priority.
+ * echo of our own write (value equal to the agreed one) is no change. When both changed to different values, the
+ * field's policy decides: "newest" (an empty value never wipes a filled one, else the newer source change wins,
+ * else the configured priority), one side always, or "manual" (recorded, neither side written, the agreed value kept).
  */
 export function propagate(input: PropagateInput): Propagation {
   const agreed: MappedValues = {};
   const toChargebee: MappedValues = {};
   const toPowerOffice: MappedValues = {};
   const conflicts: FieldConflict[] = [];
+  const agreedManual: string[] = [];
   const isNewLink = input.poweroffice.agreed === null || input.chargebee.agreed === null;
   const specs = new Map(input.fields.map((field) => [field.key, field]));
   const keys = [...input.fields.map((field) => field.key), ...(input.extraKeys ?? [])];
@@ -71,15 +80,35 @@ export function propagate(input: PropagateInput): Propagation {
     }
     const poChanged = isNewLink || !sameValue(field, po, input.poweroffice.agreed?.[key]);
     const cbChanged = isNewLink || !sameValue(field, cb, input.chargebee.agreed?.[key]);
-    let winner: SystemName;
-    let reason: string | null = null;
+    const policy = input.policyOf?.(key) ?? "newest";
     if (sameValue(field, po, cb)) {
       agreed[key] = po;
+      if (policy === "manual") agreedManual.push(key);
       continue;
-    } else if (poChanged && !cbChanged) {
+    }
+    // A manual field that only one side changed is carried over; both sides then hold the same value.
+    if (policy === "manual" && !(poChanged && cbChanged)) agreedManual.push(key);
+    let winner: SystemName;
+    let reason: string | null = null;
+    if (poChanged && !cbChanged) {
       winner = "poweroffice";
     } else if (cbChanged && !poChanged) {
       winner = "chargebee";
+    } else if (!isNewLink && policy === "manual") {
+      agreed[key] = input.poweroffice.agreed?.[key] ?? null;
+      conflicts.push({
+        field: key,
+        agreed: agreed[key],
+        poweroffice: po,
+        chargebee: cb,
+        winner: null,
+        policy,
+        reason: `SYNC_CONFLICT_POLICY makes ${key} manual: neither side is written until resolveConflict decides`,
+      });
+      continue;
+    } else if (!isNewLink && (policy === "poweroffice" || policy === "chargebee")) {
+      winner = policy;
+      reason = `SYNC_CONFLICT_POLICY: ${policy === "poweroffice" ? "PowerOffice" : "Chargebee"} wins for ${key}`;
     } else if (isEmpty(po) !== isEmpty(cb)) {
       winner = isEmpty(po) ? "chargebee" : "poweroffice";
       reason = "an empty value never wipes a filled one";
@@ -105,9 +134,10 @@ export function propagate(input: PropagateInput): Propagation {
         poweroffice: po,
         chargebee: cb,
         winner,
+        policy,
         reason,
       });
     }
   }
-  return { agreed, toChargebee, toPowerOffice, conflicts };
+  return { agreed, toChargebee, toPowerOffice, conflicts, agreedManual };
 }

@@ -79,4 +79,64 @@ describe("two-way propagation", () => {
     });
     assert.deepEqual([result.toChargebee, result.toPowerOffice], [{ currencyCode: "NOK" }, {}]);
   });
+
+  describe("conflict policy per field", () => {
+    const newerInPowerOffice = () =>
+      [side({ firstName: "Kari-PO" }, "2026-11-26T10:05:00Z"), side({ firstName: "Kari-CB" }, "2026-11-26T10:00:00Z")] as const;
+    const withPolicy = (policy: "newest" | "poweroffice" | "chargebee" | "manual", po: SideState, cb: SideState) =>
+      propagate({
+        fields,
+        poweroffice: po,
+        chargebee: cb,
+        direction: "two-way",
+        priority: "poweroffice",
+        policyOf: (key) => (key === "firstName" ? policy : "newest"),
+      });
+
+    test("chargebee: Chargebee's value wins although PowerOffice's change is newer", () => {
+      const result = withPolicy("chargebee", ...newerInPowerOffice());
+      assert.deepEqual([result.toPowerOffice, result.toChargebee, result.agreed.firstName], [{ firstName: "Kari-CB" }, {}, "Kari-CB"]);
+      assert.deepEqual([result.conflicts[0]!.winner, result.conflicts[0]!.policy], ["chargebee", "chargebee"]);
+      assert.match(result.conflicts[0]!.reason, /SYNC_CONFLICT_POLICY: Chargebee wins for firstName/);
+    });
+
+    test("poweroffice: PowerOffice's value wins although Chargebee's change is newer, even an empty one", () => {
+      const result = withPolicy(
+        "poweroffice",
+        side({ firstName: null }, "2026-11-26T10:00:00Z"),
+        side({ firstName: "Kari-CB" }, "2026-11-26T10:05:00Z"),
+      );
+      assert.deepEqual([result.toChargebee, result.toPowerOffice], [{ firstName: null }, {}]);
+      assert.equal(result.conflicts[0]!.winner, "poweroffice");
+    });
+
+    test("manual: neither side is written, the agreed value stays, and the conflict has no winner", () => {
+      const result = withPolicy("manual", ...newerInPowerOffice());
+      assert.deepEqual([result.toChargebee, result.toPowerOffice, result.agreed.firstName], [{}, {}, "Kari"]);
+      assert.deepEqual(
+        result.conflicts.map(({ field, winner, policy, poweroffice, chargebee }) => ({ field, winner, policy, poweroffice, chargebee })),
+        [{ field: "firstName", winner: null, policy: "manual", poweroffice: "Kari-PO", chargebee: "Kari-CB" }],
+      );
+      assert.deepEqual(result.agreedManual, []);
+    });
+
+    test("manual: a field only one side changed still travels, and says its sides agree", () => {
+      const result = withPolicy("manual", side({ firstName: "Karianne" }), side({}));
+      assert.deepEqual([result.toChargebee, result.conflicts.length, result.agreedManual], [{ firstName: "Karianne" }, 0, ["firstName"]]);
+      const same = withPolicy("manual", side({ firstName: "Karianne" }), side({ firstName: "Karianne" }));
+      assert.deepEqual([same.toChargebee, same.toPowerOffice, same.agreedManual], [{}, {}, ["firstName"]]);
+    });
+
+    test("a new link is no conflict under any policy: filled values fill blanks, differences go by the newer change", () => {
+      const result = propagate({
+        fields,
+        poweroffice: { values: { ...agreed, firstName: "Kari-PO" }, agreed: null, changedAt: at("2026-11-26T10:05:00Z") },
+        chargebee: { values: { ...agreed, firstName: "Kari-CB" }, agreed: null, changedAt: at("2026-11-26T10:00:00Z") },
+        direction: "two-way",
+        priority: "poweroffice",
+        policyOf: () => "manual",
+      });
+      assert.deepEqual([result.toChargebee, result.conflicts.length], [{ firstName: "Kari-PO" }, 0]);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 // The run machinery (fan-out into batches, stage order, counts, failure, dry-run plan, two workers) with a small
 // engine written for the test, so each behaviour of the queue side can be provoked on purpose. The real engine
 // against the sandboxes is exercised in test/sync/*.
+import { parseConflictPolicy } from "../../config/conflict-policy.js";
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadConfig } from "../../config/config.js";
@@ -116,6 +117,15 @@ describe("a sync run on the queue", () => {
     await assert.rejects(
       startSyncWorker({ db, queue, config: misconfigured, logger: silentLogger, clients, engine, poll: false }),
       /SYNC_CREATE_OFF names F99, which is not a flow \(flows: F1, .*F12\)/,
+    );
+  });
+
+  test("a worker refuses to start when SYNC_CONFLICT_POLICY names a field a flow does not have", async () => {
+    const conflictPolicy = parseConflictPolicy("email=manual,F1.company=chargebee").rules;
+    const misconfigured = { ...config, sync: { ...config.sync, conflictPolicy } };
+    await assert.rejects(
+      startSyncWorker({ db, queue, config: misconfigured, logger: silentLogger, clients, engine, poll: false }),
+      /SYNC_CONFLICT_POLICY: F1\.company=chargebee names the field company, which F1 does not have \(its fields: email, firstName, lastName\)/,
     );
   });
 

@@ -1,15 +1,19 @@
 import "reflect-metadata";
-import { Query, Resolver } from "type-graphql";
-import { CREATION_FLOWS, FLOWS } from "../../../src/sync/index.js";
+import { Ctx, Query, Resolver } from "type-graphql";
+import { CREATION_FLOWS, FLOWS, conflictPolicyOf } from "../../../src/sync/index.js";
+import type { SubgraphContext } from "../../shared/context.js";
 import { SyncFlow } from "../types/sync-flow.js";
-import type { UnifiedKind } from "../types/enums.js";
+import type { ConflictPolicyName, UnifiedKind } from "../types/enums.js";
 
 @Resolver(() => SyncFlow)
 export class SyncFlowResolver {
   @Query(() => [SyncFlow], {
-    description: "The sync flows (the ids runSync takes): F1 to F9 keep pairs in sync; F10 and F11 create Chargebee-born records in PowerOffice.",
+    description:
+      "The sync flows (the ids runSync takes): F1 to F9 keep pairs in sync; F10 to F12 create Chargebee-born records in PowerOffice. " +
+      "Each field says its conflict policy.",
   })
-  syncFlows(): SyncFlow[] {
+  syncFlows(@Ctx() ctx: SubgraphContext): SyncFlow[] {
+    const rules = ctx.deps.conflictPolicy ?? [];
     const pairing = Object.values(FLOWS).map((flow) => ({
       id: flow.id,
       title: flow.title,
@@ -19,7 +23,13 @@ export class SyncFlowResolver {
       chargebeeType: flow.target.entity,
       direction: flow.direction,
       dependsOn: [...flow.dependsOn],
-      fields: flow.fields.map((field) => ({ key: field.key, poweroffice: field.poweroffice, chargebee: field.chargebee })),
+      fields: flow.fields.map((field) => ({
+        key: field.key,
+        poweroffice: field.poweroffice,
+        chargebee: field.chargebee,
+        // One-way flows never have conflicts: PowerOffice's value is written.
+        conflictPolicy: (flow.direction === "two-way" ? conflictPolicyOf(rules, flow.id, field.key) : "poweroffice") as ConflictPolicyName,
+      })),
       deletePolicy: flow.deletePolicy.description,
     }));
     const creating = Object.values(CREATION_FLOWS).map((flow) => ({

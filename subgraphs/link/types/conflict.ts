@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import { Field, ID, ObjectType, GraphQLISODateTime } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
-import { ConflictStatus, SourceSystem, UnifiedKind } from "./enums.js";
+import { ConflictPolicyName, ConflictStatus, SourceSystem, UnifiedKind } from "./enums.js";
 
 @ObjectType({
   description:
-    "A field both sides changed since they last agreed. The sync applied the winner (newer change, then the configured " +
-    "priority; an empty value never wipes a filled one); resolveConflict can choose otherwise.",
+    "A field both sides changed since they last agreed. The field's policy decided it: the sync applied the winner (NEWEST: " +
+    "the newer change, then the configured priority, an empty value never wiping a filled one; or the side the policy names), " +
+    "or, under MANUAL, wrote neither side and waits for resolveConflict. resolveConflict can always choose otherwise.",
 })
 export class Conflict {
   @Field(() => ID) id!: string;
@@ -19,8 +20,10 @@ export class Conflict {
   @Field(() => GraphQLJSON, { nullable: true }) chargebeeValue!: unknown;
   @Field(() => GraphQLISODateTime, { nullable: true }) powerofficeChangedAt!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) chargebeeChangedAt!: Date | null;
-  @Field(() => SourceSystem) winner!: SourceSystem;
-  @Field(() => String, { description: "Why the winner won." }) reason!: string;
+  @Field(() => SourceSystem, { nullable: true, description: "null: a MANUAL conflict, neither side written until resolveConflict." })
+  winner!: SourceSystem | null;
+  @Field(() => ConflictPolicyName, { description: "The policy that decided it (SYNC_CONFLICT_POLICY)." }) policy!: ConflictPolicyName;
+  @Field(() => String, { description: "Why the winner won, or why nothing was written." }) reason!: string;
   @Field(() => ConflictStatus) status!: ConflictStatus;
   @Field(() => String, { nullable: true }) resolvedBy!: string | null;
   @Field(() => GraphQLJSON, { nullable: true }) resolvedValue!: unknown;
@@ -39,7 +42,9 @@ export interface ConflictRow {
   chargebee_value: unknown;
   poweroffice_changed_at: Date | string | null;
   chargebee_changed_at: Date | string | null;
-  winner: "poweroffice" | "chargebee";
+  winner: "poweroffice" | "chargebee" | null;
+  /** Absent in rows written before the policy existed (tests insert such rows): "newest". */
+  policy?: "newest" | "poweroffice" | "chargebee" | "manual";
   reason: string;
   status: "open" | "resolved";
   resolved_by: string | null;
@@ -62,7 +67,8 @@ export function toConflict(row: ConflictRow): Conflict {
     chargebeeValue: row.chargebee_value,
     powerofficeChangedAt: dateOrNull(row.poweroffice_changed_at),
     chargebeeChangedAt: dateOrNull(row.chargebee_changed_at),
-    winner: row.winner as SourceSystem,
+    winner: row.winner as SourceSystem | null,
+    policy: (row.policy ?? "newest") as ConflictPolicyName,
     reason: row.reason,
     status: row.status as ConflictStatus,
     resolvedBy: row.resolved_by,

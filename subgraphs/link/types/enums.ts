@@ -92,3 +92,17 @@ export enum UnifiedKind {
   BUSINESS_ENTITY = "business_entity",
 }
 registerEnumType(UnifiedKind, { name: "UnifiedKind" });
+
+export enum ConflictPolicyName {
+  NEWEST = "newest",
+  POWEROFFICE = "poweroffice",
+  CHARGEBEE = "chargebee",
+  MANUAL = "manual",
+}
+registerEnumType(ConflictPolicyName, {
+  name: "ConflictPolicy",
+  description:
+    "What a conflict on a field does (SYNC_CONFLICT_POLICY): NEWEST, the newer change wins (an empty value never wipes a filled " +
+    "one; a tie goes to SYNC_PRIORITY); POWEROFFICE or CHARGEBEE, that side wins; MANUAL, neither side is written until " +
+    "resolveConflict decides.",
+});

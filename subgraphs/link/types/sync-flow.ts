@@ -1,12 +1,14 @@
 import "reflect-metadata";
 import { Field, ObjectType } from "type-graphql";
-import { UnifiedKind } from "./enums.js";
+import { ConflictPolicyName, UnifiedKind } from "./enums.js";
 
 @ObjectType({ description: "A field a flow keeps equal on both sides." })
 export class SyncFlowField {
   @Field(() => String, { description: "The unified name (as in agreed and in conflicts)." }) key!: string;
   @Field(() => String, { description: "The PowerOffice property." }) poweroffice!: string;
   @Field(() => String, { description: "The Chargebee property." }) chargebee!: string;
+  @Field(() => ConflictPolicyName, { description: "What a conflict on this field does (SYNC_CONFLICT_POLICY; NEWEST unless set)." })
+  conflictPolicy!: ConflictPolicyName;
 }
 
 @ObjectType({ description: "One sync flow (F1–F11): which records of one system become which of the other, and how." })
