@@ -540,6 +540,16 @@ export class ChargebeeClient {
       .customer;
   }
 
+  /** The billing address and VAT fields: Chargebee changes them only through update_billing_info, never through update. */
+  async updateCustomerBillingInfo(id: string, input: Customer.UpdateBillingInfoInputParam, options: ChargebeeWriteOptions = {}): Promise<Customer> {
+    return (
+      await this.request("customer.update_billing_info", (headers) => this.sdk.customer.updateBillingInfo(id, input, headers), {
+        ...options,
+        params: { id, input },
+      })
+    ).customer;
+  }
+
   // ---------------------------------------------------------------- catalogue
 
   async retrieveItemFamily(id: string): Promise<ItemFamily | null> {

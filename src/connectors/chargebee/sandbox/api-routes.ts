@@ -31,6 +31,9 @@ function body(request: ApiRequest, file: string, schema: string): Record<string,
   }
 }
 
+/** Parameters of update_billing_info that POST /customers/{id} does not take. */
+const BILLING_INFO_PARAMS = ["billing_address", "vat_number", "vat_number_prefix"];
+
 const wrap = (key: string, record: Record<string, unknown>) => ({ [key]: record });
 
 function crud(path: string, key: "customer" | "item" | "item_family" | "item_price", file: string, schemaName: string): Route[] {
@@ -59,7 +62,12 @@ function crud(path: string, key: "customer" | "item" | "item_family" | "item_pri
     {
       method: "POST",
       pattern: [path, ":id"],
-      handler: (s, r, id) => wrap(key, update(s, id, body(r, file, `Update${schemaName}BodySchema`), r.ctx)),
+      handler: (s, r, id) => {
+        // The reference: a customer's billing address and VAT fields change only through update_billing_info.
+        const billingOnly = key === "customer" ? BILLING_INFO_PARAMS.find((param) => param in r.body) : undefined;
+        if (billingOnly) throw wrongValue(billingOnly, `${billingOnly} cannot be changed here; use POST /customers/{id}/update_billing_info`);
+        return wrap(key, update(s, id, body(r, file, `Update${schemaName}BodySchema`), r.ctx));
+      },
     },
     {
       method: "POST",
@@ -74,6 +82,11 @@ function crud(path: string, key: "customer" | "item" | "item_family" | "item_pri
 
 const ROUTES: Route[] = [
   ...crud("customers", "customer", "customer", "Customer"),
+  {
+    method: "POST",
+    pattern: ["customers", ":id", "update_billing_info"],
+    handler: (s, r, id) => wrap("customer", s.updateCustomerBillingInfo(id, body(r, "customer", "UpdateBillingInfoCustomerBodySchema"), r.ctx)),
+  },
   ...crud("item_families", "item_family", "item_family", "ItemFamily"),
   ...crud("items", "item", "item", "Item"),
   ...crud("item_prices", "item_price", "item_price", "ItemPrice"),

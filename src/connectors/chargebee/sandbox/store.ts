@@ -435,6 +435,20 @@ export class ChargebeeSandboxStore {
     return this.update("customer", this.requireLive("customer", id), params, ctx);
   }
 
+  /**
+   * POST /customers/{id}/update_billing_info: the billing address is replaced by the one sent (the parts not sent are
+   * cleared), the VAT fields sent are set. update itself does not take them (the SDK's update schema has neither).
+   */
+  updateCustomerBillingInfo(id: string, params: Record<string, unknown>, ctx: WriteContext): Record<string, unknown> {
+    const customer = this.requireLive("customer", id);
+    const { billing_address: address, ...vat } = params;
+    const change: Record<string, unknown> = { ...vat };
+    if (address && typeof address === "object") {
+      change.billing_address = { ...(address as Record<string, unknown>), object: "billing_address", validation_status: "not_validated" };
+    }
+    return this.update("customer", customer, change, ctx);
+  }
+
   deleteCustomer(id: string, ctx: WriteContext): Record<string, unknown> {
     const customer = this.requireLive("customer", id);
     const open = this.collections.invoice

@@ -527,7 +527,10 @@ export class PowerOfficeSandboxStore {
     const dto = { ...next };
     this.derive(resource, dto, at);
     this.validate(resource, dto, dto.Id as RecordId, options);
-    this.collection(resource).replace(entry, withoutNulls(dto), at);
+    const stored = withoutNulls(dto);
+    // The spec: a customer's or employee's LastChangedDateTimeOffset excludes sub-entity changes (its address has its own).
+    const addressOnly = (resource === "Customers" || resource === "Employees") && sameApartFromAddress(entry.dto, stored);
+    this.collection(resource).replace(entry, stored, addressOnly ? entry.changed : at);
     if (resource === "ContactPersons" || resource === "Customers" || resource === "Employees" || resource === "Products") {
       this.refreshDependants(resource, dto.Id as number);
     }
@@ -753,4 +756,13 @@ export class PowerOfficeSandboxStore {
       for (const person of [...this.contactPersons.entries()]) if (person.dto.ContactId === id) this.contactPersons.delete(person.dto.Id as number);
     }
   }
+}
+
+/** Whether two versions of a record differ in nothing but their MailAddress (and the timestamps a write sets). */
+function sameApartFromAddress(before: Dto, after: Dto): boolean {
+  const rest = (dto: Dto) => {
+    const { MailAddress: _address, LastChangedDateTimeOffset: _changed, ...others } = dto;
+    return JSON.stringify(Object.entries(others).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  };
+  return rest(before) === rest(after) && JSON.stringify(before.MailAddress ?? null) !== JSON.stringify(after.MailAddress ?? null);
 }
