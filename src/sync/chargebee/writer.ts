@@ -4,7 +4,8 @@ import { liveRecordIds } from "../../datasets/read-records.js";
 import type { SourceRecordInput } from "../../datasets/types.js";
 import type { FieldValue, WriteResult } from "../model/flow-definition.js";
 import type { SyncContext } from "../model/types.js";
-import { RetryNextRunError } from "../model/errors.js";
+import { QuarantineError, RetryNextRunError } from "../model/errors.js";
+import { asAddress, toBillingAddress } from "../flows/address.js";
 import { CLAIM_LEASE_SECONDS, claimIntent, failIntent, recordIntent } from "../tables/outbox.js";
 
 /** The item family our products go into (Chargebee items need one). */
@@ -33,8 +34,10 @@ export async function createChargebeeCustomer(
   ctx: SyncContext,
   input: { id: string; properties: Properties; businessEntityId?: string; idempotencyKey: string },
 ): Promise<WriteResult> {
+  const { billing_address: address, ...properties } = input.properties;
+  const billing = asAddress(address);
   const result = await ctx.chargebee.createCustomer(
-    { id: input.id, ...forCreate(input.properties) },
+    { id: input.id, ...forCreate(properties), ...(billing ? { billing_address: toBillingAddress(billing) } : {}) },
     { idempotencyKey: input.idempotencyKey, businessEntityId: input.businessEntityId },
   );
   return {
@@ -55,8 +58,26 @@ export async function updateChargebeeCustomer(
   ctx: SyncContext,
   input: { id: string; properties: Properties; businessEntityId?: string },
 ): Promise<WriteResult> {
-  const customer = await ctx.chargebee.updateCustomer(input.id, forUpdate(input.properties), { businessEntityId: input.businessEntityId });
-  return { records: [chargebeeRecordFrom("customer", asRecord(customer))], id: input.id, apiCalls: 1 };
+  const { billing_address: address, ...properties } = input.properties;
+  const options = { businessEntityId: input.businessEntityId };
+  const billing = address === undefined ? undefined : asAddress(address);
+  if (billing === null) {
+    // Nothing in the reference says an empty update_billing_info removes an address: we do not guess (checked before any call).
+    throw new QuarantineError(
+      `The address was removed in PowerOffice, and Chargebee's API cannot remove customer ${input.id}'s billing address: remove it in Chargebee's admin too, or give the customer an address in PowerOffice again`,
+    );
+  }
+  let customer: unknown;
+  let apiCalls = 0;
+  if (Object.keys(properties).length > 0) {
+    customer = await ctx.chargebee.updateCustomer(input.id, forUpdate(properties), options);
+    apiCalls += 1;
+  }
+  if (billing) {
+    customer = await ctx.chargebee.updateCustomerBillingInfo(input.id, { billing_address: toBillingAddress(billing) }, options);
+    apiCalls += 1;
+  }
+  return { records: customer ? [chargebeeRecordFrom("customer", asRecord(customer))] : [], id: input.id, apiCalls };
 }
 
 /** Per process: the item family is made once (deterministic id, so a second process finds it existing). */

@@ -2,6 +2,7 @@ import type { CreationFlowDefinition } from "../model/creation-flow-definition.j
 import type { DatasetRecord } from "../../datasets/types.js";
 import { createPowerOfficeRecordOnce } from "../poweroffice/writer.js";
 import { cleanText, fieldProblems } from "./fields.js";
+import { asAddress, powerOfficeAddressProblem } from "./address.js";
 import { F3 } from "./f3-person-customers.js";
 import { F4 } from "./f4-company-customers.js";
 
@@ -13,7 +14,7 @@ function isCompany(record: DatasetRecord): boolean {
 /**
  * F10: a Chargebee customer that nothing in PowerOffice stands for (made at checkout or in Chargebee's admin) →
  * a PowerOffice customer: a person customer (IsPerson, FirstName, LastName, EmailAddress) without a company, a
- * company customer (Name from company, EmailAddress) with one. A person whose email is already a PowerOffice
+ * company customer (Name from company, EmailAddress) with one, each with its billing address as MailAddress. A person whose email is already a PowerOffice
  * contact person, employee or person customer, and a company whose name is a PowerOffice company's, is linked to
  * that record instead. The pair is then kept in sync by F3 or F4.
  */
@@ -34,6 +35,8 @@ export const F10: CreationFlowDefinition = {
   validate: (values, record) => {
     const problem = fieldProblems((isCompany(record) ? F4 : F3).fields, values, `Chargebee customer ${record.sourceId}`, "chargebee");
     if (problem) return problem;
+    const address = powerOfficeAddressProblem(values.address, `Chargebee customer ${record.sourceId}`);
+    if (address) return address;
     if (!values.email) {
       return `Chargebee customer ${record.sourceId} has no email, and PowerOffice needs one to send its invoices: add an email in Chargebee`;
     }
@@ -62,12 +65,23 @@ export const F10: CreationFlowDefinition = {
           EmailAddress: String(values.email),
           ExternalImportReference: key,
         };
+    const address = asAddress(values.address);
+    const mailAddress = address
+      ? {
+          MailAddress: {
+            AddressLine1: address.line1 ?? undefined,
+            City: address.city,
+            ZipCode: address.zip,
+            CountryCode: address.country ?? undefined,
+          },
+        }
+      : {};
     return createPowerOfficeRecordOnce(ctx, {
       entity: "Customer",
       key,
       outbox: input.outbox,
       lookup: async () => ((await ctx.poweroffice.findCustomersByExternalImportReference(key))[0] as Record<string, unknown> | undefined) ?? null,
-      create: async () => (await ctx.poweroffice.create("Customers", body)) as unknown as Record<string, unknown>,
+      create: async () => (await ctx.poweroffice.create("Customers", { ...body, ...mailAddress })) as unknown as Record<string, unknown>,
     });
   },
   deletePolicy: { description: "Once created or linked, the pair follows F3's or F4's delete policy; an unlinked pair is never created again." },

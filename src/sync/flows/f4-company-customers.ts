@@ -1,12 +1,13 @@
 import type { FieldSpec, FlowDefinition } from "../model/flow-definition.js";
 import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../chargebee/writer.js";
 import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
-import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
-import { customerBusinessEntity } from "./people.js";
+import { mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
+import { ADDRESS_FIELD, customerBusinessEntity, customerProblems } from "./people.js";
 
 const FIELDS: readonly FieldSpec[] = [
   { key: "company", poweroffice: "Name", chargebee: "company", kind: "text", maxLength: 250, required: true },
   { key: "email", poweroffice: "EmailAddress", chargebee: "email", kind: "email", maxLength: 70 },
+  ADDRESS_FIELD,
 ];
 
 /**
@@ -18,7 +19,7 @@ export const F4: FlowDefinition = {
   id: "F4",
   title: "Company customers with orders → Chargebee customers",
   description:
-    "PowerOffice company customers that a sales order refers to become (or are matched by exact name to) a Chargebee customer: Name↔company, EmailAddress↔email.",
+    "PowerOffice company customers that a sales order refers to become (or are matched by exact name to) a Chargebee customer: Name↔company, EmailAddress↔email, MailAddress↔billing_address.",
   kind: "customer",
   source: { system: "poweroffice", entity: "Customer" },
   target: { system: "chargebee", entity: "customer" },
@@ -30,7 +31,7 @@ export const F4: FlowDefinition = {
   fields: FIELDS,
   fromPowerOffice: (record) => mapFields(FIELDS, record, "poweroffice"),
   fromChargebee: (record) => mapFields(FIELDS, record, "chargebee"),
-  validate: (values, record) => fieldProblems(FIELDS, values, `Customer ${record.sourceId}`),
+  validate: (values, record) => customerProblems(FIELDS, values, record, `Customer ${record.sourceId}`),
   references: (record) => {
     const reference = customerBusinessEntity(record.sourceId);
     return reference ? [reference] : [];

@@ -1,5 +1,6 @@
 import type { DatasetRecord } from "../../datasets/types.js";
 import type { FieldSpec, FieldValue, MappedValues } from "../model/flow-definition.js";
+import { addressProblem, readAddress, sameAddress } from "./address.js";
 
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]{2,}$/;
 
@@ -24,7 +25,10 @@ export function readProperty(data: Record<string, unknown>, name: string): unkno
 
 export function mapFields(fields: readonly FieldSpec[], record: DatasetRecord, side: "poweroffice" | "chargebee"): MappedValues {
   const values: MappedValues = {};
-  for (const field of fields) values[field.key] = cleanText(readProperty(record.data, field[side]));
+  for (const field of fields) {
+    const raw = readProperty(record.data, field[side]);
+    values[field.key] = field.kind === "address" ? readAddress(raw, side) : cleanText(raw);
+  }
   return values;
 }
 
@@ -32,6 +36,7 @@ export function mapFields(fields: readonly FieldSpec[], record: DatasetRecord, s
 export function sameValue(field: FieldSpec | undefined, a: FieldValue | undefined, b: FieldValue | undefined): boolean {
   const left = a ?? null;
   const right = b ?? null;
+  if (field?.kind === "address") return sameAddress(left, right);
   if (field?.kind === "email" && typeof left === "string" && typeof right === "string") {
     return left.toLowerCase() === right.toLowerCase();
   }
@@ -63,6 +68,11 @@ export function fieldProblems(
     const property = field[from];
     if (value === null || value === undefined) {
       if (field.required) return `${label} has no ${property}; it is required to sync`;
+      continue;
+    }
+    if (field.kind === "address") {
+      const problem = addressProblem(value, `${label}: ${property}`, controlCharacterProblem);
+      if (problem) return `${problem}; fix it in ${system}`;
       continue;
     }
     const text = String(value);

@@ -1,8 +1,9 @@
 import type { DatasetRecord } from "../../datasets/types.js";
-import type { FieldSpec, FlowDefinition, ReferenceSpec, SourceFilter } from "../model/flow-definition.js";
+import type { FieldSpec, FlowDefinition, MappedValues, ReferenceSpec, SourceFilter } from "../model/flow-definition.js";
+import { powerOfficeAddressProblem } from "./address.js";
 import { createChargebeeCustomer, customerEntity, updateChargebeeCustomer } from "../chargebee/writer.js";
 import { patchPowerOfficeRecord } from "../poweroffice/writer.js";
-import { fieldProblems, mapFields, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
+import { fieldProblems, mapFields, sameValue, toChargebeeProperties, toPowerOfficeProperties } from "./fields.js";
 
 /** Chargebee's customer limits: first_name/last_name ≤ 150, email ≤ 70. */
 export const PERSON_FIELDS: readonly FieldSpec[] = [
@@ -10,6 +11,20 @@ export const PERSON_FIELDS: readonly FieldSpec[] = [
   { key: "firstName", poweroffice: "FirstName", chargebee: "first_name", kind: "text", maxLength: 150, required: true },
   { key: "lastName", poweroffice: "LastName", chargebee: "last_name", kind: "text", maxLength: 150, required: true },
 ];
+
+/** PowerOffice's MailAddress ↔ Chargebee's billing_address (a customer's, F3 and F4; flows/address.ts). */
+export const ADDRESS_FIELD: FieldSpec = { key: "address", poweroffice: "MailAddress", chargebee: "billing_address", kind: "address" };
+
+/**
+ * Why values cannot be written to PowerOffice: the fields' problems, and an address from Chargebee (one that differs
+ * from the record's own) without the City and ZipCode PowerOffice needs.
+ */
+export function customerProblems(fields: readonly FieldSpec[], values: MappedValues, record: DatasetRecord, label: string): string | null {
+  const problem = fieldProblems(fields, values, label);
+  if (problem || !fields.includes(ADDRESS_FIELD)) return problem;
+  const own = mapFields([ADDRESS_FIELD], record, "poweroffice").address;
+  return sameValue(ADDRESS_FIELD, own, values.address) ? null : powerOfficeAddressProblem(values.address, label);
+}
 
 /** People in several roles with one email are one Chargebee customer: they share the group "person:<email>". */
 export const PERSON_GROUP = {
@@ -27,12 +42,15 @@ export interface PersonFlowOptions {
   sourceFilter?: SourceFilter;
   label: string;
   dependsOn?: string[];
+  /** Fields besides email, first and last name (F3: the address). */
+  extraFields?: readonly FieldSpec[];
   /** Where the business entity a write is scoped to comes from. */
   businessEntityOf?(record: DatasetRecord): ReferenceSpec | null;
 }
 
 /** F1, F2, F3: a PowerOffice person ↔ a Chargebee customer (email, first and last name), matched by email. */
 export function personFlow(options: PersonFlowOptions): FlowDefinition {
+  const fields = [...PERSON_FIELDS, ...(options.extraFields ?? [])];
   return {
     id: options.id,
     title: options.title,
@@ -44,10 +62,10 @@ export function personFlow(options: PersonFlowOptions): FlowDefinition {
     dependsOn: options.dependsOn ?? [],
     sourceFilter: options.sourceFilter,
     group: PERSON_GROUP,
-    fields: PERSON_FIELDS,
-    fromPowerOffice: (record) => mapFields(PERSON_FIELDS, record, "poweroffice"),
-    fromChargebee: (record) => mapFields(PERSON_FIELDS, record, "chargebee"),
-    validate: (values, record) => fieldProblems(PERSON_FIELDS, values, `${options.label} ${record.sourceId}`),
+    fields,
+    fromPowerOffice: (record) => mapFields(fields, record, "poweroffice"),
+    fromChargebee: (record) => mapFields(fields, record, "chargebee"),
+    validate: (values, record) => customerProblems(fields, values, record, `${options.label} ${record.sourceId}`),
     references: (record) => {
       const reference = options.businessEntityOf?.(record);
       return reference ? [reference] : [];
@@ -66,18 +84,18 @@ export function personFlow(options: PersonFlowOptions): FlowDefinition {
       createInChargebee: (ctx, input) =>
         createChargebeeCustomer(ctx, {
           id: input.id,
-          properties: toChargebeeProperties(PERSON_FIELDS, input.values),
+          properties: toChargebeeProperties(fields, input.values),
           businessEntityId: input.businessEntityId,
           idempotencyKey: input.idempotencyKey,
         }),
       updateInChargebee: (ctx, input) =>
         updateChargebeeCustomer(ctx, {
           id: input.id,
-          properties: toChargebeeProperties(PERSON_FIELDS, input.changes),
+          properties: toChargebeeProperties(fields, input.changes),
           // An update is scoped to the entity the customer lives in (it may have been matched, not created by us).
           businessEntityId: customerEntity(input.target) ?? input.businessEntityId,
         }),
-      updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(PERSON_FIELDS, input.changes)),
+      updateInPowerOffice: (ctx, input) => patchPowerOfficeRecord(ctx, input.record, toPowerOfficeProperties(fields, input.changes)),
     },
   };
 }

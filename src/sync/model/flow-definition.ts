@@ -15,7 +15,8 @@ export interface FieldSpec {
   poweroffice: string;
   /** Chargebee property. */
   chargebee: string;
-  kind: "text" | "email";
+  /** address: a PostalAddress object (flows/address.ts), PowerOffice's MailAddress ↔ Chargebee's billing_address. */
+  kind: "text" | "email" | "address";
   /** Chargebee's limit for the property (longer values are quarantined, never cut). */
   maxLength?: number;
   /** A record without it cannot be synced (quarantined). */

@@ -5,6 +5,38 @@ import { RetryNextRunError } from "../model/errors.js";
 import { CLAIM_LEASE_SECONDS, claimIntent } from "../tables/outbox.js";
 import type { SyncContext } from "../model/types.js";
 import { powerOfficeRecordFrom } from "./records.js";
+import { asAddress, type PostalAddress } from "../flows/address.js";
+import { readProperty } from "../flows/fields.js";
+
+const ADDRESS_PARTS = { line1: "AddressLine1", city: "City", zip: "ZipCode", country: "CountryCode" } as const;
+
+/**
+ * JSON Patch operations that make the record's MailAddress this address: nested paths (as the spec's examples write
+ * them) on an address it has, the whole address added where it has none, removed for null. AddressLine2 and the
+ * address's own fields stay.
+ */
+function mailAddressOperations(data: Record<string, unknown>, address: PostalAddress | null): unknown[] {
+  const current = readProperty(data, "MailAddress");
+  const has = typeof current === "object" && current !== null;
+  if (!address) return has ? [{ op: "remove", path: "/MailAddress" }] : [];
+  if (!has) {
+    const value: Record<string, string> = {};
+    for (const [part, name] of Object.entries(ADDRESS_PARTS)) if (address[part] !== null) value[name] = address[part]!;
+    return [{ op: "add", path: "/MailAddress", value }];
+  }
+  const ops: unknown[] = [];
+  for (const [part, name] of Object.entries(ADDRESS_PARTS)) {
+    const now = readProperty(current as Record<string, unknown>, name);
+    const present = now !== undefined && now !== null;
+    const wanted = address[part] ?? null;
+    // A country Chargebee does not have leaves PowerOffice's as it is (it defaults to NO).
+    if (part === "country" && wanted === null) continue;
+    if (wanted === null) {
+      if (present) ops.push({ op: "remove", path: `/MailAddress/${name}` });
+    } else if (now !== wanted) ops.push({ op: present ? "replace" : "add", path: `/MailAddress/${name}`, value: wanted });
+  }
+  return ops;
+}
 
 /**
  * Updates a PowerOffice record with JSON Patch `replace` operations (one call). Updates are idempotent, so a retry
@@ -20,7 +52,10 @@ export async function patchPowerOfficeRecord(ctx: SyncContext, record: DatasetRe
       : resource === "SalesOrders"
         ? record.sourceId
         : id;
-  const operations = replaceOperations(properties as Record<string, never>);
+  const { MailAddress: address, ...plain } = properties;
+  const operations: unknown[] = [...replaceOperations(plain as Record<string, never>)];
+  if (address !== undefined) operations.push(...mailAddressOperations(record.data, asAddress(address)));
+  if (operations.length === 0) return { records: [], id: record.sourceId, apiCalls: 0 };
   const updated = (await ctx.poweroffice.patch(resource, key as never, operations as never)) as unknown as Record<string, unknown>;
   return {
     records: [powerOfficeRecordFrom(record.entity, updated, { parentId: record.parentId ?? undefined })],
