@@ -21,7 +21,7 @@ test("rules naming a flow or field the sync does not have are refused with what 
   assert.deepEqual(conflictPolicyProblems(rules("F8.currencyCode=manual,F1.company=manual,phone=manual,F99.*=manual"), flows), [
     "SYNC_CONFLICT_POLICY: F8.currencyCode=manual names F8, which is not a two-way flow with fields (those are: F1, F2, F3, F4, F5, F6, F7)",
     "SYNC_CONFLICT_POLICY: F1.company=manual names the field company, which F1 does not have (its fields: email, firstName, lastName)",
-    "SYNC_CONFLICT_POLICY: phone=manual names the field phone, which no two-way flow has (fields: email, firstName, lastName, company, name)",
+    "SYNC_CONFLICT_POLICY: phone=manual names the field phone, which no two-way flow has (fields: email, firstName, lastName, address, company, name)",
     "SYNC_CONFLICT_POLICY: F99.*=manual names F99, which is not a two-way flow with fields (those are: F1, F2, F3, F4, F5, F6, F7)",
   ]);
 });
