@@ -99,6 +99,8 @@ export interface AppConfig {
     invoicesFrom?: string;
     /** Per flow and field, what a conflict does (SYNC_CONFLICT_POLICY); a field no rule names uses "newest". */
     conflictPolicy: ConflictPolicyRule[];
+    /** How long the history per record (field_changes) is kept, in days; 0: for ever (SYNC_HISTORY_DAYS). */
+    historyDays: number;
     workerConcurrency: number;
     batchSize: number;
     /** A source whose read fails this many runs in a row is raised: logged at error, flagged in /metrics. */
@@ -265,6 +267,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       createOff: flowIdList(reader.string("SYNC_CREATE_OFF", "") ?? ""),
       ...optionalDay(reader, "SYNC_INVOICES_FROM", "invoicesFrom"),
       conflictPolicy: conflictPolicyRules(reader),
+      historyDays: reader.integer("SYNC_HISTORY_DAYS", 365, { min: 0, max: 36_500 }),
       workerConcurrency: reader.integer("SYNC_WORKER_CONCURRENCY", 2, { min: 1, max: 64 }),
       batchSize: reader.integer("SYNC_BATCH_SIZE", 500, { min: 1, max: 10000 }),
       readFailureAlertAfter: reader.integer("SYNC_READ_FAILURE_ALERT_AFTER", 3, { min: 1, max: 1000 }),

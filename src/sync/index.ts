@@ -28,4 +28,5 @@ export {
   type StageBatchRow,
 } from "./runs/index.js";
 export type { PlannedWrite, SyncMode, RunCounts } from "./model/types.js";
+export { fieldChangesQuery, type FieldChangeFilter, type FieldChangeRow, type ChangeReason } from "./tables/field-changes.js";
 export { conflictPolicyOf, type ConflictPolicy, type ConflictPolicyRule } from "./model/conflict-policy.js";

@@ -2,6 +2,7 @@ import type { AppConfig } from "../config/config.js";
 import { ConfigError } from "../config/env-parsers.js";
 import { FLOW_IDS, FLOWS, isFlowId } from "./flows/index.js";
 import { conflictPolicyProblems } from "./model/conflict-policy.js";
+import { pruneFieldChanges } from "./tables/field-changes.js";
 import type { Database } from "../db/database.js";
 import { QUEUES, type JobQueue } from "../jobs/queue.js";
 import type { Logger } from "../logging/logger.js";
@@ -86,8 +87,19 @@ export async function startSyncWorker(options: SyncWorkerOptions): Promise<SyncW
     }
     return requestSyncRun(commandDeps, { mode: "incremental", requestedBy: SCHEDULE_REQUESTER });
   };
+  const pruneHistory = async () => {
+    try {
+      const removed = await pruneFieldChanges(db.knex, config.sync.historyDays);
+      if (removed > 0)
+        logger.info({ removed, days: config.sync.historyDays }, `history older than ${config.sync.historyDays} days removed (SYNC_HISTORY_DAYS)`);
+    } catch (error) {
+      logger.warn({ err: error }, `could not prune the history: ${(error as Error).message}; the next poll tries again`);
+    }
+  };
+  await pruneHistory();
   await queue.work(QUEUES.syncPoll, { localConcurrency: 1 }, async () => {
     await pollNow();
+    await pruneHistory();
   });
 
   let timer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { buildFederatedSchema, type ReferenceResolvers } from "../shared/federation.js";
 import { BusinessEntityResolver } from "./resolvers/business-entity.resolver.js";
 import { ConflictResolver } from "./resolvers/conflict.resolver.js";
+import { CustomerHistoryResolver, FieldChangeResolver, ItemHistoryResolver, OrderHistoryResolver } from "./resolvers/history.resolver.js";
 import { CustomerResolver } from "./resolvers/customer.resolver.js";
 import { ItemResolver } from "./resolvers/item.resolver.js";
 import { LinkResultResolver } from "./resolvers/link-result.resolver.js";
@@ -41,6 +42,10 @@ export function buildLinkSubgraph() {
         SyncRunResolver,
         SyncFlowResolver,
         ConflictResolver,
+        FieldChangeResolver,
+        CustomerHistoryResolver,
+        OrderHistoryResolver,
+        ItemHistoryResolver,
         QuarantineResolver,
         UnmatchedRecordResolver,
         LinkResultResolver,

@@ -51,6 +51,7 @@ export async function startSyncHarness(
       create: options.create ?? "both",
       createOff: options.createOff ?? [],
       conflictPolicy: options.conflictPolicy ?? [],
+      historyDays: 365,
       batchSize: 50,
       pollIntervalSeconds: 60,
       workerConcurrency: 1,

@@ -6,12 +6,13 @@ import { UnstorableRecordsError } from "../../db/errors.js";
 import { dropIntents, settleIntents } from "../tables/outbox.js";
 import { insertConflicts, settleManualConflicts, type ConflictInsert, type ManualConflictKey } from "../tables/conflicts.js";
 import { insertEvents, type EventInsert } from "../tables/events.js";
+import { insertFieldChanges, type FieldChangeInsert } from "../tables/field-changes.js";
 import { upsertLinks, type LinkUpsert } from "../tables/links.js";
 import { resolveQuarantine, upsertQuarantine, type QuarantineUpsert } from "../tables/quarantine.js";
 import { upsertRecordStates, type StateUpsert } from "../tables/record-state.js";
 import { markUnlinkedWhereNoLinkLeft, upsertUnifiedRecords, type UnifiedUpsert } from "../tables/unified-records.js";
 
-export type { ConflictInsert, EventInsert, LinkUpsert, QuarantineUpsert, StateUpsert, UnifiedUpsert };
+export type { ConflictInsert, EventInsert, FieldChangeInsert, LinkUpsert, QuarantineUpsert, StateUpsert, UnifiedUpsert };
 import { addCounts, emptyCounts, type RunCounts } from "../model/types.js";
 
 /** Everything one batch decided and wrote, committed in one transaction. */
@@ -27,6 +28,8 @@ export class CommitBuffer {
   /** Records that synced fine: an open quarantine entry of theirs is resolved. */
   readonly released = new Map<string, { flow: string; system: SystemName; entity: string; sourceId: string }>();
   readonly events: EventInsert[] = [];
+  /** The record's history: each field change detected or written, each record created. */
+  readonly fieldChanges: FieldChangeInsert[] = [];
   readonly outboxSettled: Array<{ id: string; resultId: string | null }> = [];
   /** Intents recorded ahead for creates that were never attempted. */
   readonly outboxUnused: string[] = [];
@@ -77,6 +80,7 @@ export class CommitBuffer {
       for (const [key, value] of buffer.quarantine) merged.quarantine.set(key, value);
       for (const [key, value] of buffer.released) if (!merged.quarantine.has(key)) merged.released.set(key, value);
       merged.events.push(...buffer.events);
+      merged.fieldChanges.push(...buffer.fieldChanges);
       merged.outboxSettled.push(...buffer.outboxSettled);
       merged.outboxUnused.push(...buffer.outboxUnused);
       addCounts(merged.counts, buffer.counts);
@@ -91,7 +95,8 @@ export class CommitBuffer {
       this.links.size === 0 &&
       this.states.size === 0 &&
       this.quarantine.size === 0 &&
-      this.events.length === 0
+      this.events.length === 0 &&
+      this.fieldChanges.length === 0
     );
   }
 }
@@ -123,6 +128,7 @@ export async function commitBuffer(
     await upsertQuarantine(trx, [...buffer.quarantine.values()]);
     await resolveQuarantine(trx, [...buffer.released.values()]);
     await insertEvents(trx, runId ?? null, buffer.events);
+    await insertFieldChanges(trx, runId ?? null, buffer.fieldChanges);
 
     if (buffer.outboxSettled.length > 0) await settleIntents(trx, buffer.outboxSettled);
     if (buffer.outboxUnused.length > 0) await dropIntents(trx, buffer.outboxUnused);

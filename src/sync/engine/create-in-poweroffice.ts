@@ -305,6 +305,17 @@ class CreationProcessor {
       ...(result.warnings && result.warnings.length > 0 ? { warnings: result.warnings } : {}),
     });
     for (const warning of result.warnings ?? []) this.ctx.logger.warn({ flow: flow.id, sourceId: source.sourceId }, warning);
+    this.buffer.fieldChanges.push({
+      unifiedId,
+      flow: flow.id,
+      system: target.system,
+      entity: target.entity,
+      sourceId: target.sourceId,
+      field: null,
+      before: null,
+      after: values,
+      why: "created",
+    });
   }
 }
 

@@ -12,7 +12,7 @@ import { foldedEmail, sameValue } from "../flows/fields.js";
 import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
 import { propagate } from "./propagate.js";
 import { conflictPolicyOf } from "../model/conflict-policy.js";
-import { CommitBuffer } from "./commit.js";
+import { CommitBuffer, type FieldChangeInsert } from "./commit.js";
 import type { FlowDefinition, MappedValues, PreparedIntent, RelatedRecords, WriteResult } from "../model/flow-definition.js";
 import { recordIntents, type OutboxIntent } from "../tables/outbox.js";
 import { loadBatch, type BatchData, type MatchCandidate } from "./load.js";
@@ -221,6 +221,29 @@ class RecordProcessor {
     this.buffer.events.push({ unifiedId, flow: flow.id, system: record.system, entity: record.entity, sourceId: record.sourceId, action, detail });
   }
 
+  /** A line of the record's history (field_changes). */
+  private change(
+    flow: FlowDefinition,
+    record: Pick<DatasetRecord, "system" | "entity" | "sourceId">,
+    unifiedId: string,
+    field: string | null,
+    before: unknown,
+    after: unknown,
+    why: FieldChangeInsert["why"],
+  ): void {
+    this.buffer.fieldChanges.push({
+      unifiedId,
+      flow: flow.id,
+      system: record.system,
+      entity: record.entity,
+      sourceId: record.sourceId,
+      field,
+      before,
+      after,
+      why,
+    });
+  }
+
   private quarantine(flow: FlowDefinition, record: DatasetRecord, reason: string): void {
     if (this.ctx.dryRun) this.ctx.plan?.quarantined.push({ flow: flow.id, entity: record.entity, id: record.sourceId, reason });
     this.buffer.quarantineRecord(flow.id, record, reason);
@@ -413,6 +436,7 @@ class RecordProcessor {
     this.markDone(flow, target);
     this.markChildren(flow, source);
     this.event(flow, source, "create", unifiedId, { chargebeeId: target.sourceId, existing: result.existing ?? false });
+    this.change(flow, target, unifiedId, null, null, values, "created");
     return target.sourceId;
   }
 
@@ -495,6 +519,22 @@ class RecordProcessor {
       if (!sameValue(field, chargebeeValues[key], value)) result.toChargebee[key] = value;
       if (!sameValue(field, values[key], value)) result.toPowerOffice[key] = value;
     }
+    const overridden = new Set(Object.keys(overrides));
+    const conflicted = new Set(result.conflicts.map((conflict) => conflict.field));
+    const whyWritten = (key: string): FieldChangeInsert["why"] => (overridden.has(key) ? "resolution" : conflicted.has(key) ? "conflict" : "sync");
+    if (poAgreed && cbAgreed) {
+      const specs = new Map(flow.fields.map((field) => [field.key, field]));
+      for (const key of new Set([...fieldKeys, ...Object.keys(values)])) {
+        if (!sameValue(specs.get(key), values[key], poAgreed[key]))
+          this.change(flow, source, unifiedId, key, poAgreed[key] ?? null, values[key] ?? null, "detected");
+      }
+      if (flow.direction === "two-way") {
+        for (const key of fieldKeys) {
+          if (!sameValue(specs.get(key), chargebeeValues[key], cbAgreed[key]))
+            this.change(flow, target, unifiedId, key, cbAgreed[key] ?? null, chargebeeValues[key] ?? null, "detected");
+        }
+      }
+    }
     // One-way flows compare with what was agreed, not with Chargebee's own representation (an invoice's lines).
     if (flow.direction === "poweroffice-to-chargebee" && poAgreed) {
       for (const key of Object.keys(result.toChargebee)) {
@@ -534,6 +574,9 @@ class RecordProcessor {
       wrote = true;
       wroteChargebee = true;
       if (written) finalTarget = this.data.target(flow.target.entity, target.sourceId) ?? target;
+      for (const [key, value] of Object.entries(result.toChargebee)) {
+        this.change(flow, target, unifiedId, key, chargebeeValues[key] ?? null, value, whyWritten(key));
+      }
     }
     if (Object.keys(result.toPowerOffice).length > 0 && flow.direction === "two-way") {
       const update = flow.writers.updateInPowerOffice;
@@ -551,6 +594,8 @@ class RecordProcessor {
         () => update(this.ctx, { record: source, changes: result.toPowerOffice }),
       );
       wrote = true;
+      for (const [key, value] of Object.entries(result.toPowerOffice))
+        this.change(flow, source, unifiedId, key, values[key] ?? null, value, whyWritten(key));
       if (written) {
         const updated = written.records.find((record) => record.system === "poweroffice");
         if (updated) {

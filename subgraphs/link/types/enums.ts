@@ -106,3 +106,19 @@ registerEnumType(ConflictPolicyName, {
     "one; a tie goes to SYNC_PRIORITY); POWEROFFICE or CHARGEBEE, that side wins; MANUAL, neither side is written until " +
     "resolveConflict decides.",
 });
+
+export enum ChangeReason {
+  DETECTED = "detected",
+  SYNC = "sync",
+  CONFLICT = "conflict",
+  RESOLUTION = "resolution",
+  CREATED = "created",
+  MUTATION = "mutation",
+}
+registerEnumType(ChangeReason, {
+  name: "ChangeReason",
+  description:
+    "Why a record's field changed: DETECTED, a side changed it since both last agreed (the sync saw it); SYNC, the sync wrote it " +
+    "because the other side changed; CONFLICT, a conflict policy chose it; RESOLUTION, resolveConflict chose it; CREATED, the sync " +
+    "made the whole record (field is null); MUTATION, written through GraphQL.",
+});
