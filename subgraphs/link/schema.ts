@@ -13,6 +13,7 @@ import { SOURCE_RECORD_LINK_RESOLVERS } from "./resolvers/source-records.resolve
 import { SyncFlowResolver } from "./resolvers/sync-flow.resolver.js";
 import { SyncRunResolver } from "./resolvers/sync-run.resolver.js";
 import { unifiedReference } from "./resolvers/unified-support.js";
+import { WriteThroughResolver } from "./resolvers/write-through.resolver.js";
 import { toBusinessEntity } from "./types/business-entity.js";
 import { toCustomer } from "./types/customer.js";
 import { toItem } from "./types/item.js";
@@ -49,6 +50,7 @@ export function buildLinkSubgraph() {
         QuarantineResolver,
         UnmatchedRecordResolver,
         LinkResultResolver,
+        WriteThroughResolver,
         ...SOURCE_RECORD_LINK_RESOLVERS,
       ],
     },

@@ -6,7 +6,10 @@ import {
   resolveConflict,
   retryQuarantined,
   unlinkRecord,
+  updateUnified,
   type FlowId,
+  type UpdateUnifiedInput,
+  type UpdateUnifiedResult,
   type SyncCommandDeps,
 } from "../../src/sync/index.js";
 
@@ -27,6 +30,7 @@ export interface SyncCommands {
   unlinkRecord(knex: Knex, input: UnlinkCommandInput): Promise<unknown>;
   resolveConflict(knex: Knex, input: ResolveConflictCommandInput): Promise<unknown>;
   retryQuarantined(knex: Knex, input: RetryQuarantinedCommandInput): Promise<unknown>;
+  updateUnified(deps: SyncCommandDeps, input: UpdateUnifiedInput): Promise<UpdateUnifiedResult>;
 }
 
 export interface LinkCommandInput {
@@ -64,4 +68,5 @@ export const applicationSyncCommands: SyncCommands = {
   unlinkRecord: (knex, input) => unlinkRecord(knex, { ...input, flow: input.flow as FlowId | undefined }),
   resolveConflict: (knex, input) => resolveConflict(knex, input),
   retryQuarantined: (knex, input) => retryQuarantined(knex, { id: input.quarantineId, requestedBy: input.requestedBy }),
+  updateUnified: (deps, input) => updateUnified(deps, input),
 };

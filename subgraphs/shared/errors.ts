@@ -16,13 +16,14 @@ export const notFound = (message: string) => clientError("NOT_FOUND", message);
 export const forbidden = (message: string) => clientError("FORBIDDEN", message);
 
 /** Errors thrown by the sync commands (SyncCommandError in src/sync/model/errors.ts) carry a code and a safe message. */
-function asCommandError(error: unknown): { code: ClientErrorCode; message: string } | null {
+function asCommandError(error: unknown): { code: ClientErrorCode; message: string; details: Record<string, unknown> } | null {
   if (typeof error !== "object" || error === null) return null;
   const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code !== "string" || typeof message !== "string") return null;
   if (!(CLIENT_ERROR_CODES as readonly string[]).includes(code)) return null;
   if ((error as { name?: unknown }).name !== "SyncCommandError") return null;
-  return { code: code as ClientErrorCode, message };
+  const details = (error as { details?: unknown }).details;
+  return { code: code as ClientErrorCode, message, details: typeof details === "object" && details !== null ? { ...details } : {} };
 }
 
 export const INTERNAL_MESSAGE = "Internal server error: the subgraph logged the details";
@@ -44,7 +45,7 @@ export function createErrorFormatter(logger: Logger, subgraph: string) {
       return { ...base, extensions: { ...extensions, code: code ?? "INTERNAL_SERVER_ERROR" } };
     }
     const command = asCommandError(original);
-    if (command) return { ...base, message: command.message, extensions: { code: command.code } };
+    if (command) return { ...base, message: command.message, extensions: { ...command.details, code: command.code } };
     return hideInternal(logger, subgraph, original, formatted);
   };
 }

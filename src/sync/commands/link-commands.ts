@@ -13,7 +13,7 @@ import {
   closeLinks,
   hasOtherPowerOfficeLink,
   linkPairByHand,
-  queueOverride,
+  queueOverrides,
 } from "../tables/links.js";
 import { insertPendingUnifiedRecord, markUnlinkedWhereNoLinkLeft } from "../tables/unified-records.js";
 
@@ -192,7 +192,7 @@ export async function resolveConflict(knex: Knex, input: ResolveConflictInput) {
     // A manual conflict wrote neither side: the chosen value is queued even when it is the one agreed before.
     if (conflict.policy === "manual" || JSON.stringify(agreedNow ?? null) !== JSON.stringify(value ?? null)) {
       for (const link of links.filter((row) => row.system === "poweroffice")) {
-        await queueOverride(trx, link, conflict.field, value);
+        await queueOverrides(trx, link, { [conflict.field]: value }, { why: "resolution", who: input.resolvedBy });
         await replan(trx, link.flow, [{ system: "poweroffice", entity: link.entity, sourceId: link.source_id }]);
       }
     }

@@ -76,7 +76,8 @@ export async function requestRecordSync(
   return enqueueRun(deps, { flows, mode: "incremental", requestedBy: checkRequestedBy(input.requestedBy), record });
 }
 
-async function enqueueRun(
+/** Queues a run and its job in one transaction, and wakes a worker. */
+export async function enqueueRun(
   deps: SyncCommandDeps,
   input: { flows: FlowId[]; mode: SyncMode; requestedBy: string; record?: RecordTarget },
 ): Promise<SyncRunRow> {

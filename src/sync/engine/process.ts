@@ -9,7 +9,7 @@ import { flowById, isCreationFlowId } from "../flows/index.js";
 import { processCreationWork } from "./create-in-poweroffice.js";
 import { creationAllowed } from "./create-settings.js";
 import { foldedEmail, sameValue } from "../flows/fields.js";
-import { OVERRIDES_KEY, type LinkRow } from "../tables/links.js";
+import { OVERRIDE_ORIGINS_KEY, OVERRIDES_KEY, type LinkRow, type OverrideOrigin } from "../tables/links.js";
 import { propagate } from "./propagate.js";
 import { conflictPolicyOf } from "../model/conflict-policy.js";
 import { CommitBuffer, type FieldChangeInsert } from "./commit.js";
@@ -25,10 +25,18 @@ const ITEM_CONCURRENCY = 16;
 const MAX_GROUP_PASSES = 3;
 
 /** A link's agreed values without the queued overrides; an empty object (a link made by hand) counts as never agreed. */
-function splitAgreed(agreed: MappedValues | undefined): { agreed: MappedValues | null; overrides: MappedValues } {
-  if (!agreed) return { agreed: null, overrides: {} };
-  const { [OVERRIDES_KEY]: overrides, ...rest } = agreed;
-  return { agreed: Object.keys(rest).length === 0 ? null : rest, overrides: (overrides as MappedValues | undefined) ?? {} };
+function splitAgreed(agreed: MappedValues | undefined): {
+  agreed: MappedValues | null;
+  overrides: MappedValues;
+  origins: Readonly<Record<string, OverrideOrigin>>;
+} {
+  if (!agreed) return { agreed: null, overrides: {}, origins: {} };
+  const { [OVERRIDES_KEY]: overrides, [OVERRIDE_ORIGINS_KEY]: origins, ...rest } = agreed;
+  return {
+    agreed: Object.keys(rest).length === 0 ? null : rest,
+    overrides: (overrides as MappedValues | undefined) ?? {},
+    origins: (origins as unknown as Record<string, OverrideOrigin> | undefined) ?? {},
+  };
 }
 
 function displayName(values: MappedValues): string | null {
@@ -230,6 +238,7 @@ class RecordProcessor {
     before: unknown,
     after: unknown,
     why: FieldChangeInsert["why"],
+    who: string | null = null,
   ): void {
     this.buffer.fieldChanges.push({
       unifiedId,
@@ -241,6 +250,7 @@ class RecordProcessor {
       before,
       after,
       why,
+      who,
     });
   }
 
@@ -497,7 +507,7 @@ class RecordProcessor {
     unifiedId: string,
   ): Promise<{ wrote: boolean; wroteChargebee: boolean; agreed: MappedValues }> {
     const fieldKeys = new Set(flow.fields.map((field) => field.key));
-    const { agreed: poAgreed, overrides } = splitAgreed(poLink?.agreed);
+    const { agreed: poAgreed, overrides, origins } = splitAgreed(poLink?.agreed);
     const cbAgreed = splitAgreed(cbLink?.agreed).agreed;
     const chargebeeValues = flow.fromChargebee(target);
     const result = propagate({
@@ -509,7 +519,7 @@ class RecordProcessor {
       priority: this.ctx.settings.priority,
       policyOf: (key) => conflictPolicyOf(this.ctx.settings.conflictPolicy, flow.id, key),
     });
-    // Values a user chose when resolving a conflict are written to whichever side differs.
+    // Values a person chose (resolveConflict, a mutation) are written to whichever side differs.
     for (const [key, value] of Object.entries(overrides)) {
       const field = flow.fields.find((spec) => spec.key === key);
       result.agreed[key] = value;
@@ -521,7 +531,9 @@ class RecordProcessor {
     }
     const overridden = new Set(Object.keys(overrides));
     const conflicted = new Set(result.conflicts.map((conflict) => conflict.field));
-    const whyWritten = (key: string): FieldChangeInsert["why"] => (overridden.has(key) ? "resolution" : conflicted.has(key) ? "conflict" : "sync");
+    const whyWritten = (key: string): FieldChangeInsert["why"] =>
+      overridden.has(key) ? (origins[key]?.why ?? "resolution") : conflicted.has(key) ? "conflict" : "sync";
+    const whoWrote = (key: string): string | null => (overridden.has(key) ? (origins[key]?.who ?? null) : null);
     if (poAgreed && cbAgreed) {
       const specs = new Map(flow.fields.map((field) => [field.key, field]));
       for (const key of new Set([...fieldKeys, ...Object.keys(values)])) {
@@ -575,7 +587,7 @@ class RecordProcessor {
       wroteChargebee = true;
       if (written) finalTarget = this.data.target(flow.target.entity, target.sourceId) ?? target;
       for (const [key, value] of Object.entries(result.toChargebee)) {
-        this.change(flow, target, unifiedId, key, chargebeeValues[key] ?? null, value, whyWritten(key));
+        this.change(flow, target, unifiedId, key, chargebeeValues[key] ?? null, value, whyWritten(key), whoWrote(key));
       }
     }
     if (Object.keys(result.toPowerOffice).length > 0 && flow.direction === "two-way") {
@@ -595,7 +607,7 @@ class RecordProcessor {
       );
       wrote = true;
       for (const [key, value] of Object.entries(result.toPowerOffice))
-        this.change(flow, source, unifiedId, key, values[key] ?? null, value, whyWritten(key));
+        this.change(flow, source, unifiedId, key, values[key] ?? null, value, whyWritten(key), whoWrote(key));
       if (written) {
         const updated = written.records.find((record) => record.system === "poweroffice");
         if (updated) {

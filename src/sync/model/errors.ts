@@ -7,6 +7,8 @@ export class SyncCommandError extends Error {
   constructor(
     readonly code: SyncCommandErrorCode,
     message: string,
+    /** What a client can act on besides the message (the field and system a write refused); shown as error extensions. */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

@@ -73,8 +73,16 @@ export async function resolveLinkedIds(
   return resolved;
 }
 
-/** In a link's agreed values, the values a person chose when resolving a conflict, written on the next sync. */
+/** In a link's agreed values, the values a person chose (a resolved conflict, a mutation), written on the next sync. */
 export const OVERRIDES_KEY = "__overrides";
+/** Beside them, why each was chosen and by whom (the history's why and who). */
+export const OVERRIDE_ORIGINS_KEY = "__override_origins";
+
+/** Why a queued value was chosen: resolveConflict decided it, or a mutation wrote it; who is the caller's name. */
+export interface OverrideOrigin {
+  why: "resolution" | "mutation";
+  who: string | null;
+}
 
 /** A link as a commit writes it. */
 export interface LinkUpsert {
@@ -229,12 +237,37 @@ export async function activeLinksOfUnified(knex: Knex, unifiedId: string, flow: 
   return (await knex<LinkRow>("links").where({ unified_id: unifiedId, flow }).whereNot("status", "deleted")) as LinkRow[];
 }
 
-/** Queues a value a person chose for a field (a resolved conflict): the next sync writes it to whichever side differs. */
-export async function queueOverride(knex: Knex, link: LinkRow, field: string, value: unknown): Promise<void> {
-  const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), [field]: value };
+/**
+ * Queues values a person chose (a resolved conflict, a mutation): the next sync writes each to whichever side differs.
+ * Returns the link as it now is, so a caller queueing more fields on it keeps what this call queued.
+ */
+export async function queueOverrides(knex: Knex, link: LinkRow, values: Readonly<Record<string, unknown>>, origin: OverrideOrigin): Promise<LinkRow> {
+  const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}), ...values };
+  const origins = { ...((link.agreed[OVERRIDE_ORIGINS_KEY] as unknown as Record<string, OverrideOrigin> | undefined) ?? {}) };
+  for (const field of Object.keys(values)) origins[field] = origin;
+  const agreed = { ...link.agreed, [OVERRIDES_KEY]: overrides, [OVERRIDE_ORIGINS_KEY]: origins } as unknown as MappedValues;
   await knex("links")
     .where({ id: link.id })
-    .update({ agreed: JSON.stringify({ ...link.agreed, [OVERRIDES_KEY]: overrides }), updated_at: knex.fn.now() });
+    .update({ agreed: JSON.stringify(agreed), updated_at: knex.fn.now() });
+  return { ...link, agreed };
+}
+
+/** Takes back queued values of these fields (a mutation a side refused): the sync no longer tries to write them. */
+export async function dropOverrides(knex: Knex, linkId: LinkRow["id"], fields: readonly string[]): Promise<void> {
+  const link = (await knex<LinkRow>("links").where({ id: linkId }).forUpdate().first()) as LinkRow | undefined;
+  if (!link) return;
+  const overrides = { ...((link.agreed[OVERRIDES_KEY] as Record<string, unknown> | undefined) ?? {}) };
+  const origins = { ...((link.agreed[OVERRIDE_ORIGINS_KEY] as unknown as Record<string, OverrideOrigin> | undefined) ?? {}) };
+  if (!fields.some((field) => field in overrides)) return;
+  for (const field of fields) {
+    delete overrides[field];
+    delete origins[field];
+  }
+  const { [OVERRIDES_KEY]: _o, [OVERRIDE_ORIGINS_KEY]: _r, ...rest } = link.agreed;
+  const agreed = Object.keys(overrides).length > 0 ? { ...rest, [OVERRIDES_KEY]: overrides, [OVERRIDE_ORIGINS_KEY]: origins } : rest;
+  await knex("links")
+    .where({ id: link.id })
+    .update({ agreed: JSON.stringify(agreed), updated_at: knex.fn.now() });
 }
 
 // The reads below are query builders a caller runs itself: the link subgraph runs each through its per-request

@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { Directive, Field, ObjectType } from "type-graphql";
+import { PostalAddress, toPostalAddress } from "./postal-address.js";
 import { UnifiedFields, agreedText, type UnifiedRow } from "./unified.js";
 
 @ObjectType({
@@ -32,6 +33,11 @@ export class Customer extends UnifiedFields {
   @Field(() => String, { nullable: true })
   get company(): string | null {
     return agreedText(this.row, "company");
+  }
+
+  @Field(() => PostalAddress, { nullable: true, description: "The billing address both sides agree on (person and company customers)." })
+  get billingAddress(): PostalAddress | null {
+    return toPostalAddress(this.row.agreed?.address);
   }
 }
 

@@ -122,3 +122,15 @@ registerEnumType(ChangeReason, {
     "because the other side changed; CONFLICT, a conflict policy chose it; RESOLUTION, resolveConflict chose it; CREATED, the sync " +
     "made the whole record (field is null); MUTATION, written through GraphQL.",
 });
+
+export enum RecordWriteStatus {
+  WRITTEN = "written",
+  UNCHANGED = "unchanged",
+  PENDING = "pending",
+}
+registerEnumType(RecordWriteStatus, {
+  name: "RecordWriteStatus",
+  description:
+    "What a linked record did with a write: WRITTEN, it took the new values; UNCHANGED, it held them already; PENDING, the sync " +
+    "has not written it yet (the mutation stopped waiting, or the write is retried): the sync finishes it.",
+});
