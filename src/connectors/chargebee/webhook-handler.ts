@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isDeepStrictEqual } from "node:util";
 import type { Knex } from "knex";
 import type { Event } from "chargebee";
+import { deletedCount } from "../../db/deleted-count.js";
 import { storedData } from "../../datasets/read-records.js";
 import { upsertRecords } from "../../datasets/upsert-records.js";
 import type { DatasetRecord } from "../../datasets/types.js";
@@ -190,8 +191,7 @@ export function createChargebeeWebhookHandler(options: ChargebeeWebhookHandlerOp
     lastPrune = Date.now();
     const cutoff = new Date(Date.now() - retentionDays * 86_400_000);
     const deleted: unknown = await knex("webhook_events").where("received_at", "<", cutoff).delete();
-    // pg answers a count; the embedded engine's driver answers { affectedRows }.
-    return typeof deleted === "number" ? deleted : Number((deleted as { affectedRows?: number }).affectedRows ?? 0);
+    return deletedCount(deleted);
   }
 
   /** The stored type of an event id already received (and so confirmed), or undefined for a new one. */

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { insertChunked } from "./chunked.js";
+import { deletedCount } from "../../db/deleted-count.js";
 import type { SystemName } from "../../config/config.js";
 
 /**
@@ -63,9 +64,10 @@ export async function insertFieldChanges(trx: Knex, runId: string | null, rows: 
 /** Deletes the history older than `days` days (0: keeps everything); returns how many rows went. */
 export async function pruneFieldChanges(knex: Knex, days: number): Promise<number> {
   if (days <= 0) return 0;
-  return knex("field_changes")
+  const deleted: unknown = await knex("field_changes")
     .where("created_at", "<", knex.raw("now() - make_interval(days => ?)", [days]))
     .delete();
+  return deletedCount(deleted);
 }
 
 export interface FieldChangeFilter {
