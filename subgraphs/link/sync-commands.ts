@@ -7,6 +7,9 @@ import {
   retryQuarantined,
   unlinkRecord,
   updateUnified,
+  createUnified,
+  type CreateUnifiedInput,
+  type CreateUnifiedResult,
   type FlowId,
   type UpdateUnifiedInput,
   type UpdateUnifiedResult,
@@ -31,6 +34,7 @@ export interface SyncCommands {
   resolveConflict(knex: Knex, input: ResolveConflictCommandInput): Promise<unknown>;
   retryQuarantined(knex: Knex, input: RetryQuarantinedCommandInput): Promise<unknown>;
   updateUnified(deps: SyncCommandDeps, input: UpdateUnifiedInput): Promise<UpdateUnifiedResult>;
+  createUnified(deps: SyncCommandDeps, input: CreateUnifiedInput): Promise<CreateUnifiedResult>;
 }
 
 export interface LinkCommandInput {
@@ -69,4 +73,5 @@ export const applicationSyncCommands: SyncCommands = {
   resolveConflict: (knex, input) => resolveConflict(knex, input),
   retryQuarantined: (knex, input) => retryQuarantined(knex, { id: input.quarantineId, requestedBy: input.requestedBy }),
   updateUnified: (deps, input) => updateUnified(deps, input),
+  createUnified: (deps, input) => createUnified(deps, input),
 };

@@ -2,7 +2,7 @@
  * updateCustomer and updateItem through the gateway of the app as npm start starts it (both sandboxes, the worker, the
  * subgraphs): the new value reaches every linked record in both systems, the history names the mutation and the key,
  * a value a system would refuse is BAD_USER_INPUT naming the field and the system and changes nothing, and a reader
- * is refused.
+ * is refused. createCustomer makes a customer in the system it names, and the sync makes its partner in the other.
  */
 import { after, before, mock, test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +19,7 @@ let app: RunningApp | undefined;
 let dataDir: string;
 let serverDb: TestDatabase | undefined;
 let gatewayPort: number;
+let powerofficeSandboxPort: number;
 const WRITER_KEY = "write-through-test-integrator-key";
 const READER_KEY = "write-through-test-reader-key";
 
@@ -45,12 +46,13 @@ before(
   async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "write-through-"));
     gatewayPort = await freePort();
+    powerofficeSandboxPort = await freePort();
     if (usingServer) serverDb = await createTestDatabase({ migrate: false });
     const config = loadConfig({
       DATA_DIR: dataDir,
       API_KEYS: `frontend:integrator:${WRITER_KEY},analyst:reader:${READER_KEY}`,
       PORT: String(gatewayPort),
-      POWEROFFICE_SANDBOX_PORT: String(await freePort()),
+      POWEROFFICE_SANDBOX_PORT: String(powerofficeSandboxPort),
       CHARGEBEE_SANDBOX_PORT: String(await freePort()),
       ...(serverDb ? { DATABASE_URL: serverDb.url! } : {}),
     });
@@ -220,4 +222,199 @@ test("updateItem renames the PowerOffice product and the Chargebee item", async 
       ["CHARGEBEE", "WRITTEN"],
     ],
   );
+});
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateCustomerInput!, $in: SourceSystem!) {
+    createCustomer(input: $input, in: $in) {
+      complete
+      problem
+      customer {
+        id
+        email
+        firstName
+        lastName
+        billingAddress {
+          line1
+          city
+          zip
+          country
+        }
+        powerofficeCustomer {
+          id
+          isPerson
+          name
+          firstName
+          lastName
+          emailAddress
+          externalImportReference
+          mailAddress {
+            city
+            zipCode
+          }
+        }
+        chargebee {
+          id
+          firstName
+          lastName
+          email
+          company
+        }
+        history(first: 10) {
+          edges {
+            node {
+              system
+              field
+              why
+              who
+            }
+          }
+        }
+      }
+      writes {
+        system
+        type
+        sourceId
+        flow
+        status
+      }
+      run {
+        status
+        requestedBy
+      }
+    }
+  }
+`;
+
+const address = { line1: "Storgata 1", city: "Oslo", zip: "0155", country: "NO" };
+
+test("createCustomer in Chargebee: the sync makes the PowerOffice person customer, linked, and the history names the key", async () => {
+  const input = { email: "ny.kunde@eksempel.no", firstName: "Ny", lastName: "Kunde", billingAddress: address };
+  const body = await send(CREATE, { input, in: "CHARGEBEE" }, WRITER_KEY);
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  const result = body.data.createCustomer;
+  assert.equal(result.problem, null);
+  assert.equal(result.complete, true);
+  assert.deepEqual(result.run, { status: "SUCCEEDED", requestedBy: "frontend" });
+  const customer = result.customer;
+  assert.match(customer.chargebee.id, /^gw-[0-9a-f-]{36}$/);
+  assert.deepEqual(
+    [customer.email, customer.firstName, customer.lastName, customer.billingAddress],
+    ["ny.kunde@eksempel.no", "Ny", "Kunde", address],
+  );
+  assert.deepEqual(
+    [customer.chargebee.firstName, customer.chargebee.lastName, customer.chargebee.email, customer.chargebee.company],
+    ["Ny", "Kunde", "ny.kunde@eksempel.no", null],
+  );
+  const po = customer.powerofficeCustomer;
+  assert.deepEqual(
+    [po.isPerson, po.firstName, po.lastName, po.emailAddress, po.externalImportReference, po.mailAddress],
+    [true, "Ny", "Kunde", "ny.kunde@eksempel.no", customer.chargebee.id, { city: "Oslo", zipCode: "0155" }],
+  );
+  assert.deepEqual(
+    result.writes.map((w: any) => [w.system, w.type, w.sourceId, w.flow, w.status]),
+    [
+      ["CHARGEBEE", "customer", customer.chargebee.id, "F3", "WRITTEN"],
+      ["POWEROFFICE", "Customer", po.id, "F3", "WRITTEN"],
+    ],
+  );
+  const history = customer.history.edges.map((edge: any) => edge.node);
+  assert.ok(
+    history.some((row: any) => row.system === "CHARGEBEE" && row.field === null && row.why === "MUTATION" && row.who === "frontend"),
+    JSON.stringify(history),
+  );
+  assert.ok(
+    history.some((row: any) => row.system === "POWEROFFICE" && row.field === null && row.why === "CREATED"),
+    JSON.stringify(history),
+  );
+
+  // The same person again is refused, naming the customer that is there; nothing new is made.
+  const again = await send(CREATE, { input, in: "POWEROFFICE" }, WRITER_KEY);
+  assert.equal(again.errors[0].extensions.code, "BAD_USER_INPUT");
+  assert.equal(again.errors[0].extensions.field, "email");
+  assert.equal(again.errors[0].extensions.existing.unifiedId, customer.id);
+  assert.match(
+    again.errors[0].message,
+    /^email: there is already a person with the email ny\.kunde@eksempel\.no: .* change it with updateCustomer instead$/,
+  );
+});
+
+test("createCustomer in PowerOffice: the sync makes the Chargebee customer (po-customer-<id>)", async () => {
+  const body = await send(
+    CREATE,
+    { input: { email: "Per.Person@Eksempel.no", firstName: " Per ", lastName: "Person" }, in: "POWEROFFICE" },
+    WRITER_KEY,
+  );
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  const result = body.data.createCustomer;
+  assert.equal(result.complete, true, result.problem);
+  const po = result.customer.powerofficeCustomer;
+  assert.deepEqual([po.isPerson, po.firstName, po.emailAddress], [true, "Per", "Per.Person@Eksempel.no"]);
+  assert.match(po.externalImportReference, /^gw-/);
+  assert.equal(result.customer.chargebee.id, `po-customer-${po.id}`);
+  assert.deepEqual([result.customer.chargebee.firstName, result.customer.chargebee.email], ["Per", "Per.Person@Eksempel.no"]);
+  assert.deepEqual(
+    result.writes.map((w: any) => [w.system, w.type, w.status]),
+    [
+      ["POWEROFFICE", "Customer", "WRITTEN"],
+      ["CHARGEBEE", "customer", "WRITTEN"],
+    ],
+  );
+});
+
+test("createCustomer refuses what a system would refuse before anything is made, and a refusal by the API makes nothing", async () => {
+  const refused = async (input: Record<string, unknown>, system = "CHARGEBEE") => {
+    const body = await send(CREATE, { input, in: system }, WRITER_KEY);
+    assert.equal(body.data?.createCustomer ?? null, null);
+    assert.equal(body.errors[0].extensions.code, "BAD_USER_INPUT", JSON.stringify(body.errors));
+    return body.errors[0];
+  };
+  assert.equal(
+    (await refused({ email: "uten.etternavn@eksempel.no", firstName: "Uten" })).message,
+    "lastName: PowerOffice and Chargebee refuse it: a new customer needs it",
+  );
+  const company = await refused({ email: "post@firma.no", company: "Firma AS", firstName: "Ola" });
+  assert.deepEqual([company.extensions.field, company.extensions.system], ["firstName", "POWEROFFICE"]);
+  const zip = await refused({ email: "uten.postnummer@eksempel.no", firstName: "Uten", lastName: "Postnummer", billingAddress: { city: "Oslo" } });
+  assert.deepEqual([zip.extensions.field, zip.extensions.system], ["address", "POWEROFFICE"]);
+
+  // PowerOffice refuses the create itself (an injected 400: the values pass every rule we know of).
+  const fault = await fetch(`http://127.0.0.1:${powerofficeSandboxPort}/_admin/faults`, {
+    method: "POST",
+    body: JSON.stringify({ kind: "status", status: 400, count: 1, method: "POST", pathIncludes: "/v2/Customers" }),
+  });
+  assert.equal(fault.status, 201);
+  const input = { email: "avvist@eksempel.no", firstName: "Av", lastName: "Vist" };
+  const vendor = await refused(input, "POWEROFFICE");
+  assert.equal(vendor.extensions.system, "POWEROFFICE");
+  assert.match(vendor.message, /^input: PowerOffice refused the new customer: .*400.*; nothing was made$/);
+  const list = await send(
+    `{ customers(first: 1, filter: { email: "avvist@eksempel.no" }) { edges { node { id } } } powerofficeCustomers(first: 1, filter: { email: "avvist@eksempel.no" }) { edges { node { id } } } }`,
+    {},
+    READER_KEY,
+  );
+  assert.equal(list.errors, undefined, JSON.stringify(list.errors));
+  assert.deepEqual([list.data.customers.edges, list.data.powerofficeCustomers.edges], [[], []], "no customer was made");
+  // The fault is used up: the same input now goes through.
+  const retried = await send(CREATE, { input, in: "POWEROFFICE" }, WRITER_KEY);
+  assert.equal(retried.errors, undefined, JSON.stringify(retried.errors));
+  assert.equal(retried.data.createCustomer.complete, true);
+});
+
+test("a company made in PowerOffice waits for its first sales order before F4 makes its Chargebee customer, and the answer says so", async () => {
+  const body = await send(CREATE, { input: { email: "post@nytt-firma.no", company: "Nytt Firma AS" }, in: "POWEROFFICE" }, WRITER_KEY);
+  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+  const result = body.data.createCustomer;
+  assert.equal(result.complete, false);
+  assert.equal(result.customer, null);
+  assert.deepEqual(
+    result.writes.map((w: any) => [w.system, w.type, w.flow, w.status]),
+    [["POWEROFFICE", "Customer", "F4", "WRITTEN"]],
+  );
+  assert.match(result.problem, /^PowerOffice Customer \d+ is made; F4 has not made its partner: .*sales order/);
+});
+
+test("createCustomer needs an integrator key", async () => {
+  const body = await send(CREATE, { input: { email: "leser@eksempel.no", firstName: "Le", lastName: "Ser" }, in: "CHARGEBEE" }, READER_KEY);
+  assert.equal(body.errors[0].extensions.code, "FORBIDDEN");
 });

@@ -12,6 +12,7 @@ export {
   type RetryQuarantinedInput,
 } from "./link-commands.js";
 export { updateUnified, DEFAULT_WRITE_WAIT_MS, type UpdateUnifiedInput, type UpdateUnifiedResult, type RecordWrite } from "./write-commands.js";
+export { createUnified, type CreateUnifiedInput, type CreateUnifiedResult } from "./create-commands.js";
 export { listActionable, countActionable, type ActionableRecord, type ActionableQuery } from "./actionable.js";
 export { getSyncRun, listSyncRuns, type ListSyncRunsInput } from "../runs/run-store.js";
 export { readRunReport, type RunReport, type RunReportRow } from "../runs/report.js";

@@ -5,7 +5,7 @@ import { QUEUES, type JobQueue } from "../../jobs/queue.js";
 import type { Logger } from "../../logging/logger.js";
 import { SyncCommandError } from "../model/errors.js";
 import { insertRun } from "../runs/run-store.js";
-import type { FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "../runs/types.js";
+import type { CreateRequest, FlowId, RecordTarget, RunJobData, SyncMode, SyncRunRow } from "../runs/types.js";
 
 /** What the sync commands need: GraphQL (the link subgraph), the CLI and the scheduler call them. */
 export interface SyncCommandDeps {
@@ -79,7 +79,7 @@ export async function requestRecordSync(
 /** Queues a run and its job in one transaction, and wakes a worker. */
 export async function enqueueRun(
   deps: SyncCommandDeps,
-  input: { flows: FlowId[]; mode: SyncMode; requestedBy: string; record?: RecordTarget },
+  input: { flows: FlowId[]; mode: SyncMode; requestedBy: string; record?: RecordTarget; create?: CreateRequest },
 ): Promise<SyncRunRow> {
   // The run row and its job commit together: no queued run without a job, no job without its run.
   const run = await deps.knex.transaction(async (trx) => {
@@ -87,7 +87,10 @@ export async function enqueueRun(
       flows: input.flows,
       mode: input.mode,
       requestedBy: input.requestedBy,
-      detail: input.record ? { record: input.record } : undefined,
+      detail:
+        input.record || input.create
+          ? { ...(input.record ? { record: input.record } : {}), ...(input.create ? { create: input.create } : {}) }
+          : undefined,
     });
     await deps.queue.send(QUEUES.syncRun, { runId: created.id } satisfies RunJobData, { db: deps.queue.transactionDb(trx) });
     return created;

@@ -2,18 +2,16 @@ import type { Knex } from "knex";
 import type { SystemName } from "../../config/config.js";
 import { getRecords } from "../../datasets/read-records.js";
 import type { DatasetRecord } from "../../datasets/types.js";
-import { addressProblem, powerOfficeAddressProblem } from "../flows/address.js";
-import { controlCharacterProblem, isValidEmail, mapFields, sameValue } from "../flows/fields.js";
+import { mapFields, sameValue } from "../flows/fields.js";
 import { flowById, flowsOfRecordType, isCreationFlowId } from "../flows/index.js";
 import { SyncCommandError } from "../model/errors.js";
-import type { FieldSpec, FieldValue, FlowDefinition, MappedValues, UnifiedKind } from "../model/flow-definition.js";
+import type { FieldValue, FlowDefinition, MappedValues, UnifiedKind } from "../model/flow-definition.js";
 import { FINISHED_STATUSES } from "../runs/run-store.js";
 import type { SyncRunRow } from "../runs/types.js";
 import { waitForRun } from "../runs/wait.js";
 import { OVERRIDES_KEY, dropOverrides, queueOverrides, type LinkRow } from "../tables/links.js";
 import { enqueueRun, type SyncCommandDeps } from "./run-commands.js";
-
-const SYSTEM_NAMES: Record<SystemName, string> = { poweroffice: "PowerOffice", chargebee: "Chargebee" };
+import { SYSTEM_NAMES, checkValues, normaliseValue } from "./unified-values.js";
 
 /** How long a mutation waits for the sync that writes its values before it answers with what is still pending. */
 export const DEFAULT_WRITE_WAIT_MS = 30_000;
@@ -106,17 +104,23 @@ async function writeTargets(knex: Knex, input: UpdateUnifiedInput): Promise<Writ
     .where({ unified_id: input.unifiedId })
     .whereNot("status", "deleted")
     .orderBy(["flow", "id"])) as LinkRow[];
+  const candidates = links.filter((row) => {
+    if (row.system !== "poweroffice" || isCreationFlowId(row.flow)) return false;
+    const flow = flowById(row.flow as Parameters<typeof flowById>[0]);
+    return flow.kind === input.kind && flow.direction === "two-way" && !flow.parent;
+  });
+  const partners = new Map(candidates.map((link) => [link.id, links.find((row) => row.system === "chargebee" && row.flow === link.flow) ?? null]));
+  const records = await recordsOf(knex, [...candidates, ...[...partners.values()].filter((row) => row !== null)]);
   const targets: WriteTarget[] = [];
-  for (const link of links.filter((row) => row.system === "poweroffice" && !isCreationFlowId(row.flow))) {
+  for (const link of candidates) {
     const flow = flowById(link.flow as Parameters<typeof flowById>[0]);
-    if (flow.kind !== input.kind || flow.direction !== "two-way" || flow.parent) continue;
     const values: MappedValues = {};
-    for (const field of flow.fields) if (field.key in input.values) values[field.key] = normalise(field, input.values[field.key]!);
-    const partner = links.find((row) => row.system === "chargebee" && row.flow === link.flow) ?? null;
-    const [source] = await getRecords(knex, "poweroffice", link.entity, [link.source_id]);
+    for (const field of flow.fields) if (field.key in input.values) values[field.key] = normaliseValue(field, input.values[field.key]!);
+    const partner = partners.get(link.id) ?? null;
+    const source = records.get(recordKey(link));
     if (!source || source.deleted) continue;
-    const [target] = partner ? await getRecords(knex, "chargebee", partner.entity, [partner.source_id]) : [undefined];
-    targets.push({ flow, link, partner, source, target: target ?? null, values });
+    const target = partner ? (records.get(recordKey(partner)) ?? null) : null;
+    targets.push({ flow, link, partner, source, target, values });
   }
   if (targets.length === 0) {
     throw new SyncCommandError(
@@ -127,52 +131,29 @@ async function writeTargets(knex: Knex, input: UpdateUnifiedInput): Promise<Writ
   return targets;
 }
 
-function normalise(field: FieldSpec, value: FieldValue): FieldValue {
-  if (field.kind === "address") {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
-    const part = (name: string) => {
-      const text = typeof value[name] === "string" ? value[name].trim() : "";
-      return text === "" ? null : text;
-    };
-    const address = { line1: part("line1"), city: part("city"), zip: part("zip"), country: part("country")?.toUpperCase() ?? null };
-    return address.line1 || address.city || address.zip ? address : null;
+const recordKey = (link: Pick<LinkRow, "system" | "entity" | "source_id">) => `${link.system}\u0000${link.entity}\u0000${link.source_id}`;
+
+/** The stored records of these links, one query per record type, by recordKey. */
+async function recordsOf(knex: Knex, links: readonly LinkRow[]): Promise<Map<string, DatasetRecord>> {
+  const byType = new Map<string, { system: SystemName; entity: string; ids: string[] }>();
+  for (const link of links) {
+    const type = `${link.system}\u0000${link.entity}`;
+    const group = byType.get(type) ?? { system: link.system as SystemName, entity: link.entity, ids: [] };
+    group.ids.push(link.source_id);
+    byType.set(type, group);
   }
-  if (value === null) return null;
-  const text = String(value).trim();
-  return text === "" ? null : text;
+  const found = new Map<string, DatasetRecord>();
+  for (const group of byType.values()) {
+    for (const record of await getRecords(knex, group.system, group.entity, group.ids)) {
+      found.set(recordKey({ system: record.system, entity: record.entity, source_id: record.sourceId }), record);
+    }
+  }
+  return found;
 }
 
 /** Refuses what either API would refuse, before anything is queued: the field, the system and why. */
 function checkWritable(target: WriteTarget, requested: Readonly<Record<string, FieldValue>>): void {
-  const refuse = (field: string, system: SystemName | "both", why: string): never => {
-    const systems = system === "both" ? "PowerOffice and Chargebee" : SYSTEM_NAMES[system];
-    throw new SyncCommandError("BAD_USER_INPUT", `${field}: ${systems} ${system === "both" ? "refuse" : "refuses"} it: ${why}`, {
-      field,
-      system: system === "both" ? ["POWEROFFICE", "CHARGEBEE"] : system.toUpperCase(),
-    });
-  };
-  for (const field of target.flow.fields) {
-    if (!(field.key in target.values)) continue;
-    const value = target.values[field.key] ?? null;
-    if (value === null) {
-      if (field.required) refuse(field.key, "both", "it is required and cannot be cleared");
-      if (field.kind === "address" && requested[field.key] !== null) refuse(field.key, "both", "an address needs a line, a city or a zip");
-      continue;
-    }
-    if (field.kind === "address") {
-      const problem = addressProblem(value, "billingAddress", controlCharacterProblem);
-      if (problem) refuse(field.key, "chargebee", problem);
-      const missing = powerOfficeAddressProblem(value, "billingAddress");
-      if (missing) refuse(field.key, "poweroffice", "a mail address needs both a city and a zip");
-      continue;
-    }
-    const text = String(value);
-    const control = controlCharacterProblem(text);
-    if (control) refuse(field.key, "both", `it holds ${control}`);
-    if (field.kind === "email" && !isValidEmail(text)) refuse(field.key, "chargebee", `"${text}" is not an email address`);
-    if (field.maxLength !== undefined && text.length > field.maxLength)
-      refuse(field.key, "chargebee", `its ${field.chargebee} takes at most ${field.maxLength} characters (this is ${text.length})`);
-  }
+  checkValues(target.flow.fields, target.values, requested);
   // The record's own rules over what it would hold (a company name PowerOffice requires, an address's parts …).
   const current = mapFields(target.flow.fields, target.source, "poweroffice");
   const problem = target.flow.validate({ ...current, ...target.values }, target.source, {
@@ -188,7 +169,8 @@ function checkWritable(target: WriteTarget, requested: Readonly<Record<string, F
   }
 }
 
-async function waitOrLeave(knex: Knex, run: SyncRunRow, waitMs: number): Promise<SyncRunRow> {
+/** Waits for the run up to waitMs (0: not at all); the run as it is then. */
+export async function waitOrLeave(knex: Knex, run: SyncRunRow, waitMs: number): Promise<SyncRunRow> {
   if (waitMs <= 0) return run;
   try {
     return await waitForRun(knex, run.id, { timeoutMs: waitMs, intervalMs: 100 });
@@ -245,7 +227,7 @@ async function outcome(knex: Knex, input: UpdateUnifiedInput, targets: WriteTarg
       });
     }
   }
-  return { unifiedId: input.unifiedId, run, writes, complete };
+  return { unifiedId: input.unifiedId, run, writes: mergeWrites(writes), complete };
 }
 
 /** Whether a side's stored record already held the values the target was to get (then it had nothing to take). */
@@ -254,4 +236,22 @@ function holds(target: WriteTarget, system: SystemName): boolean {
   if (!record) return true;
   const current = mapFields(target.flow.fields, record, system);
   return target.flow.fields.every((field) => !(field.key in target.values) || sameValue(field, current[field.key], target.values[field.key]));
+}
+
+const STATUS_RANK: Record<RecordWrite["status"], number> = { unchanged: 0, written: 1, pending: 2 };
+
+/** One entry per record: a Chargebee customer several PowerOffice roles share is written once, with all their fields. */
+function mergeWrites(writes: readonly RecordWrite[]): RecordWrite[] {
+  const merged = new Map<string, RecordWrite>();
+  for (const write of writes) {
+    const key = recordKey({ system: write.system, entity: write.entity, source_id: write.sourceId });
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { ...write, fields: [...write.fields] });
+      continue;
+    }
+    for (const field of write.fields) if (!seen.fields.includes(field)) seen.fields.push(field);
+    if (STATUS_RANK[write.status] > STATUS_RANK[seen.status]) seen.status = write.status;
+  }
+  return [...merged.values()];
 }

@@ -2,7 +2,8 @@ import type { CreationFlowDefinition } from "../model/creation-flow-definition.j
 import type { DatasetRecord } from "../../datasets/types.js";
 import { createPowerOfficeRecordOnce } from "../poweroffice/writer.js";
 import { cleanText, fieldProblems } from "./fields.js";
-import { asAddress, powerOfficeAddressProblem } from "./address.js";
+import { powerOfficeAddressProblem } from "./address.js";
+import { powerOfficeCustomerBody } from "../poweroffice/customer-body.js";
 import { F3 } from "./f3-person-customers.js";
 import { F4 } from "./f4-company-customers.js";
 
@@ -55,33 +56,14 @@ export const F10: CreationFlowDefinition = {
         },
   createInPowerOffice: (ctx, input) => {
     const key = input.source.sourceId;
-    const values = input.values;
-    const body = isCompany(input.source)
-      ? { IsPerson: false, Name: String(values.company), EmailAddress: String(values.email), ExternalImportReference: key }
-      : {
-          IsPerson: true,
-          FirstName: String(values.firstName),
-          LastName: String(values.lastName),
-          EmailAddress: String(values.email),
-          ExternalImportReference: key,
-        };
-    const address = asAddress(values.address);
-    const mailAddress = address
-      ? {
-          MailAddress: {
-            AddressLine1: address.line1 ?? undefined,
-            City: address.city,
-            ZipCode: address.zip,
-            CountryCode: address.country ?? undefined,
-          },
-        }
-      : {};
+    // A company customer takes no first or last name: only the fields of the flow that keeps it.
+    const values = isCompany(input.source) ? { ...input.values, firstName: null, lastName: null } : { ...input.values, company: null };
     return createPowerOfficeRecordOnce(ctx, {
       entity: "Customer",
       key,
       outbox: input.outbox,
       lookup: async () => ((await ctx.poweroffice.findCustomersByExternalImportReference(key))[0] as Record<string, unknown> | undefined) ?? null,
-      create: async () => (await ctx.poweroffice.create("Customers", { ...body, ...mailAddress })) as unknown as Record<string, unknown>,
+      create: async () => (await ctx.poweroffice.create("Customers", powerOfficeCustomerBody(values, key))) as unknown as Record<string, unknown>,
     });
   },
   deletePolicy: { description: "Once created or linked, the pair follows F3's or F4's delete policy; an unlinked pair is never created again." },

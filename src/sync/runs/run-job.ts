@@ -4,6 +4,7 @@ import { powerOfficeSidesOf } from "../tables/links.js";
 import { flowName, isCreationFlowId } from "../flows/index.js";
 import { ADMISSION_RECHECK_SECONDS, admitRun, failAbandonedRun } from "./admission.js";
 import { buildContext } from "./context.js";
+import { createRefusal, createRequestedRecord, refuseUnpartnered } from "./create-requested.js";
 import { toBatches } from "./fan-out.js";
 import { createRunProgressSink } from "./progress.js";
 import { FINISHED_STATUSES, failRun, getSyncRun, mergeDetail, updateRun } from "./run-store.js";
@@ -36,9 +37,25 @@ export async function handleRunJob(deps: RunDeps, runId: string, jobId: string, 
   const log = logger.child({ runId, mode: run.mode });
   const progress = createRunProgressSink({ knex, runId, logger: log });
   const ctx = buildContext(deps, run, progress);
-  const record = run.detail.record;
+  let record = run.detail.record;
   const mode = run.mode === "dry-run" ? "dry-run" : run.mode;
   try {
+    if (!record && run.detail.create) {
+      try {
+        refuseUnpartnered(deps.settings, run.detail.create);
+        record = await createRequestedRecord(ctx, runId, run.detail.create);
+      } catch (error) {
+        const refused = createRefusal(error);
+        if (!refused) throw error;
+        await progress.close();
+        await updateRun(knex, runId, { detail: { createRefused: refused } });
+        await failRun(knex, runId, `The new customer was not made: ${refused.message}`);
+        log.warn({ refused }, `sync run failed: ${refused.message}`);
+        return;
+      }
+      await updateRun(knex, runId, { detail: { record } });
+      log.info({ record }, "sync run: made the requested record; syncing it");
+    }
     const readStarted = Date.now();
     log.info({ flows: run.flows, flowNames: run.flows.map(flowName) }, "sync run: reading sources");
     const { changed, incomplete, recovered } = await engine.readSources(ctx, { flows: run.flows, mode: record ? "incremental" : mode });

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { QUEUES, type JobQueue } from "../../jobs/queue.js";
 import { refreshStatistics } from "../engine/statistics.js";
+import { recordCreatedHistory } from "./created-history.js";
 import { failRun, mergeDetail } from "./run-store.js";
 import { budgetWaitedFrom, waitedBatchesQuery } from "./run-waits.js";
 import type { BatchApiWaits, BatchJobData, DryRunPlan, RunDetail } from "./types.js";
@@ -49,8 +50,9 @@ export function runShortfalls(run: { errors: number; detail: RunDetail | null })
  * does how long its batches waited on each vendor's budget.
  */
 export async function finishRun(trx: Knex.Transaction, runId: string): Promise<void> {
-  const run = (await trx("sync_runs").where({ id: runId }).first("mode", "errors", "detail")) as
-    { mode: string; errors: number; detail: RunDetail | null } | undefined;
+  const run = (await trx("sync_runs").where({ id: runId }).first("mode", "errors", "detail", "requested_by")) as
+    { mode: string; errors: number; detail: RunDetail | null; requested_by: string } | undefined;
+  if (run?.detail) await recordCreatedHistory(trx, runId, run.requested_by, run.detail);
   const shortfalls = run ? runShortfalls(run) : [];
   const batchWaits = (await waitedBatchesQuery(trx, [runId])) as Array<{ waited: BatchApiWaits["waited"] | null }>;
   const detail: RunDetail = { phase: "finished", ...(shortfalls.length > 0 ? { shortfalls } : {}), budgetWaited: budgetWaitedFrom(batchWaits) };

@@ -8,6 +8,7 @@ import type { DryRunPlan, FlowSelection, RunCounts, SyncContext, SyncMode, Syste
 import type { BudgetRate, BudgetWaitReason } from "../../connectors/rate-budget/index.js";
 
 import type { ReadProblem } from "../tables/source-health.js";
+import type { MappedValues } from "../model/flow-definition.js";
 
 export type { DryRunPlan, FlowId, RunCounts, SyncMode, WorkItem, WorkStage };
 export type { BudgetRate, BudgetWaitReason };
@@ -68,6 +69,24 @@ export interface StageSummary {
   batches: number;
 }
 
+/** createCustomer: the record a run makes first, in the system the caller named, before it syncs it. */
+export interface CreateRequest {
+  system: "poweroffice" | "chargebee";
+  kind: "customer";
+  /** The unified values (email, firstName, lastName, company, address), checked before the run was queued. */
+  values: MappedValues;
+}
+
+/** Why the vendor refused a createCustomer's record (the run failed; nothing was made). */
+export interface CreateRefusal {
+  system: "poweroffice" | "chargebee";
+  /** The unified field the vendor named, when it named one. */
+  field: string | null;
+  message: string;
+  /** settings: not the vendor but SYNC_CREATE / SYNC_CREATE_OFF, under which the sync would not make the partner. */
+  by?: "api" | "settings";
+}
+
 /** sync_runs.detail */
 export interface RunDetail {
   phase?: "queued" | "waiting" | "reading" | "planning" | "processing" | "finished";
@@ -93,8 +112,12 @@ export interface RunDetail {
   /** Why a partial run is partial, in a sentence per cause. */
   shortfalls?: string[];
   planningMs?: number;
-  /** requestRecordSync: the record this run is about. */
+  /** requestRecordSync: the record this run is about (createCustomer: the one it made). */
   record?: RecordTarget;
+  /** createCustomer: what to make before the record run. */
+  create?: CreateRequest;
+  /** createCustomer: the vendor refused the record. */
+  createRefused?: CreateRefusal;
   /** Dry run: what it would write (first entries) and how many of each. */
   plan?: {
     writes: DryRunPlan["writes"];

@@ -8,7 +8,8 @@ import { assertMayWrite, command, queueDeps } from "../commands.js";
 import { toCustomer } from "../types/customer.js";
 import { toItem } from "../types/item.js";
 import { PostalAddressInput } from "../types/postal-address.js";
-import { CustomerWriteResult, ItemWriteResult, toRecordWrite } from "../types/record-write.js";
+import { CustomerCreateResult, CustomerWriteResult, ItemWriteResult, toRecordWrite } from "../types/record-write.js";
+import { SourceSystem } from "../types/enums.js";
 import { toSyncRun, type SyncRunDbRow } from "../types/sync-run.js";
 import type { UnifiedRow } from "../types/unified.js";
 import { checkUuid } from "./unified-support.js";
@@ -21,6 +22,16 @@ export class UpdateCustomerInput {
   @Field(() => String, { nullable: true }) lastName?: string | null;
   @Field(() => String, { nullable: true, description: "A company customer's name (F4)." }) company?: string | null;
   @Field(() => PostalAddressInput, { nullable: true, description: "The billing address (person and company customers, F3 and F4)." })
+  billingAddress?: PostalAddressInput | null;
+}
+
+@InputType({ description: "A new customer: a company customer with company (and email), else a person (email, firstName, lastName)." })
+export class CreateCustomerInput {
+  @Field(() => String, { description: "Both systems send the customer's invoices here." }) email!: string;
+  @Field(() => String, { nullable: true, description: "A person's first name (required without company)." }) firstName?: string | null;
+  @Field(() => String, { nullable: true, description: "A person's last name (required without company)." }) lastName?: string | null;
+  @Field(() => String, { nullable: true, description: "A company customer's name: with it, the customer is a company." }) company?: string | null;
+  @Field(() => PostalAddressInput, { nullable: true, description: "The billing address (PowerOffice's MailAddress)." })
   billingAddress?: PostalAddressInput | null;
 }
 
@@ -79,6 +90,40 @@ export class WriteThroughResolver {
     });
     const { row, ...rest } = await answer(ctx, result);
     return Object.assign(new CustomerWriteResult(), { customer: toCustomer(row), ...rest });
+  }
+
+  @Mutation(() => CustomerCreateResult, {
+    description:
+      "Makes a customer in the system named by `in`, through the sync: the values are checked against both APIs' rules first, and a " +
+      "customer that is already there (a person's email, a company's name) is refused naming it. A sync run makes the record exactly " +
+      "once and syncs it like any record born there: the other system gets its partner, or the record is linked to a match. A value a " +
+      "system refuses is BAD_USER_INPUT naming the field and the system, and nothing is made. Integrator key only.",
+  })
+  async createCustomer(
+    @Ctx() ctx: SubgraphContext,
+    @Arg("input", () => CreateCustomerInput) input: CreateCustomerInput,
+    @Arg("in", () => SourceSystem, { description: "Where the customer is made; the sync makes its partner in the other system." })
+    system: SourceSystem,
+    @Arg("waitSeconds", () => Int, { nullable: true, description: WAIT_DESCRIPTION }) waitSeconds?: number,
+  ): Promise<CustomerCreateResult> {
+    assertMayWrite(ctx);
+    const createUnified = command(ctx, "createUnified");
+    const result = await createUnified(queueDeps(ctx), {
+      kind: "customer",
+      system: system === SourceSystem.POWEROFFICE ? "poweroffice" : "chargebee",
+      values: given(input, { billingAddress: "address" }),
+      requestedBy: ctx.caller.name,
+      waitMs: waitMs(waitSeconds),
+    });
+    const row = result.unifiedId ? await ctx.sql.first<UnifiedRow>(ctx.sql.knex("unified_records").where({ id: result.unifiedId })) : undefined;
+    const run = await ctx.sql.first<SyncRunDbRow>(ctx.sql.knex("sync_runs").where({ id: result.run.id }));
+    return Object.assign(new CustomerCreateResult(), {
+      customer: row ? toCustomer(row) : null,
+      writes: result.writes.map(toRecordWrite),
+      complete: result.complete,
+      problem: result.problem,
+      run: toSyncRun(run!),
+    });
   }
 
   @Mutation(() => ItemWriteResult, {

@@ -37,6 +37,21 @@ export class CustomerWriteResult {
   @Field(() => SyncRun, { description: "The sync run that wrote them." }) run!: SyncRun;
 }
 
+@ObjectType({ description: "createCustomer's answer: the new record, what the sync linked it to, and the unified customer once it is linked." })
+export class CustomerCreateResult {
+  @Field(() => Customer, { nullable: true, description: "The unified customer; null until the sync has linked the new record." })
+  customer!: Customer | null;
+  @Field(() => [RecordWrite], {
+    description:
+      "The new record first (WRITTEN), then each record in the other system it is linked to: WRITTEN when the sync made it, UNCHANGED when it was there (a match).",
+  })
+  writes!: RecordWrite[];
+  @Field(() => Boolean, { description: "Both systems hold the customer, linked." }) complete!: boolean;
+  @Field(() => String, { nullable: true, description: "Why it is not complete yet, and what happens next or what to do." })
+  problem!: string | null;
+  @Field(() => SyncRun, { description: "The sync run that made it." }) run!: SyncRun;
+}
+
 @ObjectType({ description: "updateItem's answer: the item as it is now, and what each linked record did." })
 export class ItemWriteResult {
   @Field(() => Item) item!: Item;
